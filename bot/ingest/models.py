@@ -1,0 +1,34 @@
+"""What the ingest pipeline takes in: a Discord-free view of a message, built by the listener cog from a
+discord.Message and by `sentimeter analyze` from an export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    content: str
+    created_at: float  # unix seconds
+    reply_to_id: int | None = None
+    parent_channel_id: int | None = None  # a thread's parent (exempt channels apply to their threads)
+    has_attachments: bool = False  # attachments or stickers
+    author_role_ids: frozenset[int] = field(default_factory=frozenset)
+    author_created_at: float | None = None  # account age, for the spam behaviour signals
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEdit:
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    content: str
+    edited_at: float
+    parent_channel_id: int | None = None
+    has_attachments: bool = False
+    author_role_ids: frozenset[int] = field(default_factory=frozenset)

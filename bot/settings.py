@@ -1,0 +1,57 @@
+"""Settings read from the environment and `.env`. `.env.example` documents every one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import StartupError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    database: Path = Field(default=Path("data/sentimeter.db"), alias="SENTIMETER_DATABASE")
+    log_level: str = Field(default="INFO", alias="SENTIMETER_LOG_LEVEL")
+    dev_guild_id: int | None = Field(default=None, alias="SENTIMETER_DEV_GUILD_ID")
+    queue_size: int = Field(default=10_000, ge=1, alias="SENTIMETER_QUEUE_SIZE")
+    batch_size: int = Field(default=500, ge=1, alias="SENTIMETER_BATCH_SIZE")
+    # Development only: point the bot at a Discord stand-in (the end-to-end tests do).
+    api_base_url: str | None = Field(default=None, alias="SENTIMETER_API_BASE_URL")
+    gateway_url: str | None = Field(default=None, alias="SENTIMETER_GATEWAY_URL")
+
+    @field_validator("discord_token", "dev_guild_id", "api_base_url", "gateway_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    def require_token(self) -> str:
+        if self.discord_token is None or not self.discord_token.get_secret_value():
+            raise StartupError(
+                "No Discord token: set DISCORD_TOKEN in the environment or in a .env file "
+                "(copy .env.example to .env; the token is under Developer Portal → your application → Bot)."
+            )
+        return self.discord_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation problems into one-line start-up errors."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = first.get("loc", ("?",))[0]
+        raise StartupError(f"Invalid setting {name}: {first.get('msg', 'invalid value')}") from None

@@ -1,0 +1,162 @@
+"""Text normalisation for spam matching.
+
+Spammers dress gambling site names and keywords up so that plain keyword filters miss them:
+mathematical bold/italic letters (𝐒𝐋𝐎𝐓), full-width letters (ＳＩＴＵＳ), combining marks (P͓̽U͓̽L͓̽A͓̽U͓̽),
+zero-width characters, Cyrillic look-alikes (AEЯO88), letters spaced or dotted apart ("P U L A U 7 7 7",
+"s.l.o.t") and digit/letter swaps ("p3t1r"). :func:`normalize_for_matching` folds all of that into plain
+lower-case ASCII-ish text. It is only for matching: callers keep the original text for display.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Normalized", "normalize", "normalize_for_matching"]
+
+# Flags describing what the normaliser had to undo (obfuscation is itself a spam signal).
+STYLED = 1  # mathematical alphanumerics, full-width, enclosed/squared letters, small capitals, look-alikes
+MARKS = 2  # combining marks stacked on letters
+INVISIBLE = 4  # zero-width / invisible format characters
+SPACED = 8  # letters spaced or dotted apart
+LEET = 16  # digits standing in for letters inside a word
+
+
+def _build_invisible() -> dict[int, None]:
+    points: list[int] = [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0]
+    ranges = [
+        (0x180B, 0x180F),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x206F),
+        (0xFE00, 0xFE0F),
+        (0x1D173, 0x1D17A),
+        (0xE0000, 0xE007F),
+        (0xE0100, 0xE01EF),
+    ]
+    for lo, hi in ranges:
+        points.extend(range(lo, hi + 1))
+    return dict.fromkeys(points)
+
+
+_INVISIBLE_TABLE = _build_invisible()
+_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_INVISIBLE_TABLE)) + "]")
+
+# Combining marks (after NFKD): the common blocks used for "Zalgo" and underline/overline styling.
+_MARKS_RE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+"
+)
+
+# Characters NFKC leaves alone but that render as Latin letters.
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "я": "r", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ь": "b",
+    "ү": "y", "һ": "h", "ɡ": "g", "ᴦ": "r",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c",
+    # small capitals and other letter-likes
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ǫ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ı": "i", "ȷ": "j", "ɩ": "i", "ɑ": "a", "ꞵ": "b",
+    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b",
+}  # fmt: skip
+
+
+def _build_lookalikes() -> dict[int, str]:
+    table = {ord(k): v for k, v in _LOOKALIKES.items()}
+    for k, v in _LOOKALIKES.items():
+        up = k.upper()
+        if len(up) == 1 and ord(up) not in table and up != k:
+            table[ord(up)] = v
+    for i in range(26):
+        letter = chr(ord("a") + i)
+        table[0x1F150 + i] = letter  # negative circled capitals 🅐
+        table[0x1F170 + i] = letter  # negative squared capitals 🅰
+        table[0x1F1E6 + i] = letter  # regional indicators 🇦
+    table[0x2800] = " "  # braille blank, used as an "invisible" space
+    return table
+
+
+_LOOKALIKE_TABLE = _build_lookalikes()
+_STYLED_RE = re.compile(
+    "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189"
+    "\U0001f1e6-\U0001f1ff" + "".join(re.escape(chr(c)) for c in _LOOKALIKE_TABLE if c > 0x7F) + "]"
+)
+
+# An upper-case "I" between lower-case letters is a stand-in for "l" ("PuIauwin").
+_CAPITAL_I_RE = re.compile(r"(?<=[a-z])I(?=[a-z])")
+
+# Three or more single letters/digits separated by spaces, dots, dashes, underscores or bullets.
+_SPACED_RE = re.compile(r"(?<![^\W_])[^\W_](?:[\s._*·•\-]{1,3}[^\W_](?![^\W_])){2,}")
+_SEPARATORS_RE = re.compile(r"[\s._*·•\-]+")
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+# A run of swap-able digits with letters on both sides, inside one word.
+_LEET_CANDIDATE_RE = re.compile(r"[a-z][013457]+[a-z]")
+_MIXED_WORD_RE = re.compile(r"[^\W_]*[a-z][013457]+[a-z][^\W_]*")
+_INNER_DIGITS_RE = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
+_SPACES_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    text: str  # folded text for matching
+    flags: int  # bit set of STYLED | MARKS | INVISIBLE | SPACED | LEET
+
+
+def _collapse_spaced(match: re.Match[str]) -> str:
+    return _SEPARATORS_RE.sub("", match.group(0))
+
+
+def _deleet_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    swapped = _INNER_DIGITS_RE.sub(lambda m: m.group(0).translate(_LEET), word)
+    # keep both forms: "xuxu4d" must still look like a "4d" lottery site, "p3t1r" should also read "petir"
+    return f"{word} {swapped}"
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` for matching and report which obfuscations were undone."""
+    flags = 0
+    if not text.isascii():
+        if _INVISIBLE_RE.search(text):
+            flags |= INVISIBLE
+            text = text.translate(_INVISIBLE_TABLE)
+        if _STYLED_RE.search(text):
+            flags |= STYLED
+        text = unicodedata.normalize("NFKD", text)
+        if _MARKS_RE.search(text):
+            text = _MARKS_RE.sub("", text)
+            flags |= MARKS
+        text = text.translate(_LOOKALIKE_TABLE)
+    if "I" in text:
+        text = _CAPITAL_I_RE.sub("l", text)
+    text = text.lower()
+    if _SPACED_RE.search(text):
+        text = _SPACED_RE.sub(_collapse_spaced, text)
+        flags |= SPACED
+    if _LEET_CANDIDATE_RE.search(text):
+        text = _MIXED_WORD_RE.sub(_deleet_word, text)
+        flags |= LEET
+    if flags:
+        text = _SPACES_RE.sub(" ", text).strip()
+    return Normalized(text, flags)
+
+
+def normalize_for_matching(text: str) -> str:
+    """Return ``text`` folded for keyword matching (never for display).
+
+    Applies compatibility decomposition (NFKD, which folds mathematical and full-width letters), drops
+    combining marks and invisible characters, maps common look-alike letters (Cyrillic, Greek, small capitals,
+    enclosed letters) to Latin, lower-cases, joins letters spaced or dotted apart ("P U L A U 7 7 7" ->
+    "pulau777") and, for words with digits standing in for letters, appends the swapped form after the
+    original ("p3t1r" -> "p3t1r petir"), so site-name digits such as "777" or "4d" are never lost.
+    """
+    return normalize(text).text

@@ -1,0 +1,178 @@
+"""Hand-written spam signals: vocabulary, links, bait and mentions.
+
+All patterns are compiled once at import. Matching runs on the text folded by
+:func:`bot.spam.normalize.normalize_for_matching` except where the raw text is needed (URLs, mentions).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+# --- online gambling (judi online) --------------------------------------------------------------------------
+# Terms that on their own almost always mean gambling promotion.
+GAMBLING_STRONG_RE = re.compile(
+    r"\b(?:slot\s*(?:gacor|online|88|777|thailand|server|demo|maxwin)|gac[oi]r+|gachor|maxwin|max\s*win|togel"
+    r"|link\s*(?:alternatif|altenatif|alt)|situs\s*(?:slot|judi|gacor|togel|terpercaya|resmi|toto)"
+    r"|judi\s*(?:online|slot|bola)|judol|bonus\s*new\s*member|anti\s*rungkad|pola\s*(?:gacor|slot|main)"
+    r"|scatter\s*hitam|mahjong\s*ways|starlight\s*princess|sweet\s*bonanza|gates\s*of\s*olympus|rtp\s*(?:live|slot)"
+    r"|depo\s*\d+\s*(?:k|rb|ribu)?|wd\s*\d+\s*(?:k|jt|juta|rb)|pragmatic\s*play|bandar\s*(?:togel|slot|judi)"
+    r"|zeus\s*\d*\s*(?:slot|gacor|x\s*\d+)|x\s*500|x\s*1000)\b"
+)
+# Terms that support a gambling reading but also occur in ordinary talk.
+GAMBLING_WEAK_RE = re.compile(
+    r"\b(?:slot|situs|depo|deposit|wd|withdraw|jp|jepe|jeipe|jackpot|cuan|hoki|zeus|olympus|rungkad|toto"
+    r"|scatter|rtp|bandar|jekpot|maxwinn?|menang\s*(?:terus|gede|besar|banyak)|modal\s*(?:receh|kecil)|rezeki"
+    r"|petir|pragmatic|4d)\b"
+)
+# Site-name shapes: WORD+digits (PULAU777, AERO88), WORD4D, and typical site suffixes.
+SITE_RE = re.compile(
+    r"(?<![^\W_])(?:[a-z]{2,}(?:\d{2,}|4d)|[a-z]{3,}(?:toto|win|slot|bet|jp|gacor|hoki|cuan|88|99|77|4d)"
+    r"|(?:toto|slot|hoki|cuan)[a-z]{2,}\d*)(?![^\W_])"
+)
+# Common non-site words matching SITE_RE shapes that must not count ("covid19", "2024" is digits only).
+_NOT_SITES = frozenset({"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"})
+
+# --- self promotion ---------------------------------------------------------------------------------------
+SELF_PROMO_RE = re.compile(
+    r"\bsub\s*(?:4|for|2|to)\s*sub\b|\bsub4sub\b|\bsubscribe\s*(?:to\s*)?(?:me|my|us|our)\b"
+    r"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*)?(?:channel|videos?|vids?|music|page|profile|playlist|stream"
+    r"|covers?|songs?|art|shop|store|youtube|twitch|tiktok|insta\w*)\b"
+    r"|\b(?:visit|go\s*to|follow|watch)\s*(?:my|our)\s*(?:channel|page|profile|videos?|stream|twitch|tiktok)\b"
+    r"|\bplease\s*(?:subscribe|sub)\b|\bsubscribe\s*(?:back|and\s*like|pls|please)\b"
+    r"|\bsubscribe\s*to\s*my\s*channel\b|\bi\s*(?:will|ll)\s*sub(?:scribe)?\s*back\b"
+)
+
+# --- Discord / Steam scams ----------------------------------------------------------------------------------
+URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'|]+"
+    r"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|net|org|gg|xyz|io|ru|ly|me|co|site|online|shop|top|click|link|gift"
+    r"|store|info|biz|club|fun|live|app|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id)\b(?:/[^\s<>\"'|]*)?",
+    re.IGNORECASE,
+)
+URL_HINT_RE = re.compile(r"https?:|www\.|\.(?:com|net|org|gg|xyz|io|ru|ly|me|co|site|gift|id|ee|gl|at|cc)\b", re.I)
+_HOST_RE = re.compile(r"^(?:https?://)?(?:[^@/\s]*@)?([^/:?#\s]+)", re.IGNORECASE)
+
+SHORTENERS = frozenset(
+    {
+        "bit.ly", "bitly.com", "tinyurl.com", "s.id", "goo.gl", "ow.ly", "is.gd", "cutt.ly", "rb.gy",
+        "shorturl.at", "t.ly", "tiny.cc", "bit.do", "v.gd", "rebrand.ly", "adf.ly", "shorte.st", "ouo.io",
+        "lnkd.in", "qr.ae", "buff.ly", "bl.ink", "shorturl.asia", "linkr.it", "u.to", "clck.ru", "gg.gg",
+        "short.gy", "tr.ee", "heylink.me", "linktr.ee", "lynk.id", "s.shopee.co.id", "urlz.fr", "t.co",
+    }
+)  # fmt: skip
+OFFICIAL = frozenset(
+    {
+        "discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media", "discord.new",
+        "discord.gift", "discordstatus.com", "discord.dev", "discord.co", "steamcommunity.com",
+        "steampowered.com", "steamstatic.com", "steamgames.com", "steamdeck.com", "steam.tv",
+    }
+)  # fmt: skip
+BRANDS = ("discord", "discordapp", "steamcommunity", "steampowered", "discordnitro")
+_BRAND_WORDS_RE = re.compile(r"discord|steam|nitro")
+_BRAND_SWAPS = str.maketrans({"1": "i", "l": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t"})
+_MULTI_TLDS = frozenset({"co.id", "co.uk", "com.br", "com.au", "or.id", "ac.id", "go.id", "web.id", "my.id"})
+
+GIFT_BAIT_RE = re.compile(
+    r"\bfree\s*(?:discord\s*)?nitro\b|\bnitro\s*(?:for\s*)?free\b|\b(?:nitro|steam)\s*(?:gift|giveaway|gifts)\b"
+    r"|\bfree\s*(?:steam|skins?|robux|v\s*bucks|vbucks|gift\s*cards?|cs2?\s*skins?|knife)\b"
+    r"|\bclaim\s*(?:your|it|now|here|the)\b|\bairdrop\b|\bi\s*(?:am|m)\s*leaving\s*(?:cs|steam)"
+    r"|\bwho\s*(?:is|s)\s*first\b|\bgift\s*(?:for\s*)?(?:you|u)\b|\b3\s*months?\s*(?:of\s*)?nitro\b"
+)
+MONEY_RE = re.compile(
+    r"\b(?:crypto\w*|bitcoin|btc|usdt|eth(?:ereum)?|forex|invest(?:ment|ments|ing|or|ors)?|trading|trader"
+    r"|profits?|passive\s*income|income|earn(?:ed|ing)?|nft|binary\s*options?|mining|cashapp|paypal|dollars?"
+    r"|\$\s*\d[\d,.]*k?|\d[\d,.]*\s*(?:usd|dollars?)|rich|financial\s*freedom|side\s*hustle)\b"
+)
+CONTACT_RE = re.compile(
+    r"\b(?:dm|pm|inbox|message|text|msg)\s*(?:me|us|him|her)\b|\bdm\s*(?:for|to)\b|\bwhats\s*app\b|\bwa\.me\b"
+    r"|\btelegram\b|\bt\.me\b|\bcontact\s*(?:me|us|him|her|mr|mrs|ms)\b|\bhit\s*me\s*up\b|\bsend\s*me\s*a\s*dm\b"
+    r"|\breach\s*(?:out|me)\b|\+\d[\d \-]{8,}\d"
+)
+USER_MENTION_RE = re.compile(r"<@!?(\d+)>")
+EVERYONE_RE = re.compile(r"@everyone|@here")
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    kind: str  # "gambling" | "self-promotion" | "lookalike" | "shortener" | "punycode" | "gift" | "money" | "mentions"
+    detail: str  # human-readable evidence for the reason
+    confidence: float  # stand-alone confidence when it decides the verdict (0 = only a model feature)
+    strong: bool = False  # safe for an automatic delete
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def hosts(raw: str) -> list[str]:
+    """Host names of the links in ``raw`` (lower-case, without ``www.``)."""
+    out: list[str] = []
+    for url in URL_RE.findall(raw):
+        match = _HOST_RE.match(url)
+        if match:
+            host = match.group(1).lower().rstrip(".")
+            out.append(host.removeprefix("www."))
+    return out
+
+
+def registrable(host: str) -> str:
+    parts = host.split(".")
+    if len(parts) >= 3 and ".".join(parts[-2:]) in _MULTI_TLDS:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def lookalike_of(host: str) -> str | None:
+    """Return the official domain ``host`` imitates, or None."""
+    reg = registrable(host)
+    if reg in OFFICIAL or host in OFFICIAL:
+        return None
+    label = reg.split(".")[0]
+    plain = label.replace("-", "").translate(_BRAND_SWAPS)
+    if _BRAND_WORDS_RE.search(host.replace("-", "")):
+        # discord-gift.xyz, steamcommunity-trade.ru, discordnitro.fun, nitro-gift.com
+        if "steam" in host:
+            return "steamcommunity.com"
+        return "discord.com"
+    for brand in BRANDS:
+        if _edit_distance(plain, brand.replace("l", "i"), 2) <= 2 and plain != brand:
+            return "steamcommunity.com" if brand.startswith("steam") else "discord.com"
+    return None
+
+
+def link_signals(raw: str) -> tuple[list[Signal], int]:
+    """Signals from the links in ``raw`` and the number of links."""
+    found = hosts(raw)
+    signals: list[Signal] = []
+    for host in found:
+        if host.startswith("xn--") or ".xn--" in host:
+            signals.append(Signal("punycode", f"punycode domain {host}", 0.9, strong=False))
+        fake = lookalike_of(host)
+        if fake is not None:
+            signals.append(Signal("lookalike", f"look-alike of {fake}: {host}", 0.99, strong=True))
+        elif host in SHORTENERS or registrable(host) in SHORTENERS:
+            signals.append(Signal("shortener", f"link shortener {host}", 0.0))
+    return signals, len(found)
+
+
+def quote_terms(terms: list[str], limit: int = 3) -> str:
+    seen: list[str] = []
+    for term in terms:
+        term = " ".join(term.split())
+        if term and term not in seen:
+            seen.append(term)
+    return ", ".join(f"'{t}'" for t in seen[:limit])

@@ -1,0 +1,120 @@
+"""The storage interface. SQLite implements it today (bot/storage/sqlite.py); a PostgreSQL back end can
+implement the same methods later. Times are unix seconds (UTC); ranges are half-open [start, end), and
+``start=None`` means "from the beginning". Every method is scoped by guild."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.storage.models import (
+    ChannelCount,
+    Flag,
+    FlagChange,
+    FlagKind,
+    FlagStatus,
+    FlagSummary,
+    GuildConfig,
+    Totals,
+    WriteOp,
+)
+
+
+class Storage(Protocol):
+    # -- life cycle ---------------------------------------------------------------------------------------
+    async def close(self) -> None: ...
+
+    # -- the write path: one transaction per batch ---------------------------------------------------------
+    async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
+        """Apply a batch in one transaction, keeping every roll-up exact.
+
+        - MessageCreated: insert (a message id already stored is ignored: exactly-once under resume/catch-up),
+          bump roll-ups (hour, day, per-author, per-channel-author), count a reply on the parent message, move the
+          channel's catch-up cursor, create a flag if ``flag`` is set (returned with created=True).
+        - MessageEdited: move the message's sentiment/spam contribution in the roll-ups; open automatic flag +
+          no longer flagged -> AUTO_RESOLVED (created=False); not flagged before + flagged now -> new flag.
+        - MessageDeleted / MessagesBulkDeleted: remove the message and its reactions/reply from the roll-ups;
+          its open flag becomes MESSAGE_DELETED and every flag of it loses its text (created=False for open
+          ones that changed). Unknown ids are ignored.
+        - ReactionChanged: reactions on a stored message (never below zero); unknown messages ignored.
+        """
+        ...
+
+    # -- statistics (answered from roll-ups, never by scanning messages) -------------------------------------
+    async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals: ...
+    async def active_authors(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> int: ...
+    async def busiest_hour(
+        self, guild_id: int, channel_id: int | None, start: int | None, end: int
+    ) -> int | None:
+        """Hour of day (0-23, UTC) with the most messages in the range, None when there are none."""
+        ...
+
+    async def top_channels(self, guild_id: int, start: int | None, end: int, limit: int) -> list[ChannelCount]: ...
+    async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals: ...
+    async def member_active_days(self, guild_id: int, author_id: int, start: int | None, end: int) -> int: ...
+    async def member_top_channels(
+        self, guild_id: int, author_id: int, start: int | None, end: int, limit: int
+    ) -> list[ChannelCount]: ...
+    async def first_message_at(self, guild_id: int) -> int | None: ...
+
+    # -- catch-up after downtime ---------------------------------------------------------------------------
+    async def channel_cursors(self, guild_id: int) -> dict[int, int]:
+        """channel id -> the newest message id stored for it."""
+        ...
+
+    # -- flags ----------------------------------------------------------------------------------------------
+    async def get_flag(self, guild_id: int, flag_id: int) -> Flag | None: ...
+    async def open_flag_for_message(self, guild_id: int, message_id: int) -> Flag | None: ...
+    async def create_flag(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        author_id: int,
+        kind: FlagKind,
+        text: str | None,
+        compound: float | None,
+        reason: str | None,
+        created_at: int,
+    ) -> Flag:
+        """A hand-made flag (context menu). If the message already has an open flag, return that one."""
+        ...
+
+    async def resolve_flag(
+        self, guild_id: int, flag_id: int, status: FlagStatus, resolved_by: int | None, at: int
+    ) -> Flag | None:
+        """Resolve an OPEN flag; returns the updated flag, or None if it is not open (someone was first)."""
+        ...
+
+    async def set_review_message(self, guild_id: int, flag_id: int, channel_id: int, message_id: int) -> None: ...
+    async def list_flags(
+        self, guild_id: int, status: FlagStatus | None, offset: int, limit: int
+    ) -> list[Flag]:
+        """Newest first."""
+        ...
+
+    async def count_flags(self, guild_id: int, status: FlagStatus | None) -> int: ...
+    async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary: ...
+    async def false_positive_texts(self, guild_id: int, start: int | None, end: int, limit: int) -> list[str]:
+        """Texts of flags marked NOT_NEGATIVE (for the lexicon suggestions in /flags summary)."""
+        ...
+
+    # -- per-server configuration ----------------------------------------------------------------------------
+    async def get_config(self, guild_id: int) -> GuildConfig:
+        """Defaults (threshold = DEFAULT_FLAG_THRESHOLD) when the server never changed anything."""
+        ...
+
+    async def set_threshold(self, guild_id: int, threshold: float) -> GuildConfig: ...
+    async def set_review_channel(self, guild_id: int, channel_id: int | None) -> GuildConfig: ...
+    async def set_language(self, guild_id: int, language: str | None) -> GuildConfig: ...
+    async def set_spam_action(self, guild_id: int, action: str, timeout_minutes: int | None) -> GuildConfig: ...
+    async def add_exempt_channel(self, guild_id: int, channel_id: int) -> GuildConfig: ...
+    async def remove_exempt_channel(self, guild_id: int, channel_id: int) -> GuildConfig: ...
+    async def add_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
+    async def remove_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
+
+    # -- per-server lexicon ------------------------------------------------------------------------------------
+    async def get_lexicon(self, guild_id: int) -> dict[str, float]: ...
+    async def set_lexicon_word(self, guild_id: int, word: str, valence: float) -> None: ...
+    async def remove_lexicon_word(self, guild_id: int, word: str) -> bool: ...

@@ -1,0 +1,203 @@
+"""Plain data returned by and passed to the storage layer. No Discord types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class FlagKind(StrEnum):
+    NEGATIVE = "negative"  # automatic: compound <= the server's threshold
+    SPAM = "spam"  # automatic: the spam detector said so
+    MANUAL = "manual"  # a moderator used "Flag for review"
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"  # a moderator saw it and agrees
+    NOT_NEGATIVE = "not_negative"  # false positive, kept for calibration
+    NOT_SPAM = "not_spam"  # spam false positive
+    DELETED = "deleted"  # a moderator deleted the message through the bot
+    DELETED_TIMED_OUT = "deleted_timed_out"  # deleted and the author timed out (spam)
+    AUTO_DELETED = "auto_deleted"  # spam deleted automatically (spam-action = delete)
+    MESSAGE_DELETED = "message_deleted"  # the message was deleted in Discord
+    AUTO_RESOLVED = "auto_resolved"  # an edit made the comment no longer negative
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One counted message. Never holds the text (privacy: text is kept only on flags)."""
+
+    guild_id: int
+    channel_id: int  # where it was posted (a thread's own id for thread messages)
+    message_id: int
+    author_id: int
+    created_at: int  # unix seconds, UTC
+    reply_to_id: int | None = None  # the message this one replies to, if any
+    parent_channel_id: int | None = None  # a thread's parent channel
+    scored: bool = True  # False for attachment/sticker-only messages (counted, not scored)
+    compound: float = 0.0
+    pos: float = 0.0
+    neu: float = 0.0
+    neg: float = 0.0
+    language: str | None = None  # "en" | "id" | "mixed" | "unknown"
+    is_spam: bool = False  # spam is counted on its own and left out of the sentiment mix
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRequest:
+    """The pipeline's decision that a message needs review, carried with the write."""
+
+    kind: FlagKind
+    text: str  # the original content, shown to moderators
+    reason: str | None = None  # e.g. the spam reason
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCreated:
+    record: MessageRecord
+    flag: FlagRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEdited:
+    """Re-scored content. `flag` is what the pipeline would flag now (None: nothing)."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    scored: bool
+    compound: float
+    pos: float
+    neu: float
+    neg: float
+    language: str | None
+    is_spam: bool
+    flag: FlagRequest | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDeleted:
+    guild_id: int
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesBulkDeleted:
+    guild_id: int
+    channel_id: int
+    message_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionChanged:
+    guild_id: int
+    channel_id: int
+    message_id: int
+    delta: int  # +1 added, -1 removed
+
+
+WriteOp = MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    kind: FlagKind
+    status: FlagStatus
+    text: str | None  # None once the message is deleted (deleting in Discord deletes it here)
+    compound: float | None
+    reason: str | None
+    created_at: int
+    resolved_at: int | None = None
+    resolved_by: int | None = None  # user id; None for automatic resolutions
+    review_channel_id: int | None = None
+    review_message_id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is FlagStatus.OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class FlagChange:
+    """What a write batch did to flags, so the bot can post or update review messages afterwards."""
+
+    flag: Flag
+    created: bool  # True: new flag to post; False: an existing flag changed status (update its post)
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    guild_id: int
+    threshold: float
+    review_channel_id: int | None = None
+    exempt_channels: frozenset[int] = field(default_factory=frozenset)
+    exempt_roles: frozenset[int] = field(default_factory=frozenset)
+    language: str | None = None  # interface language fallback: "en" | "id"; None = English
+    spam_action: str = "review"  # "review" (post for moderators) | "delete" (auto-delete high-confidence spam)
+    spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """Sums over roll-up buckets for a time range."""
+
+    messages: int = 0
+    replies: int = 0
+    reactions: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    spam: int = 0
+    compound_sum: float = 0.0
+
+    @property
+    def scored(self) -> int:
+        return self.positive + self.neutral + self.negative
+
+    @property
+    def avg_compound(self) -> float | None:
+        return self.compound_sum / self.scored if self.scored else None
+
+    def share(self, sentiment: Sentiment) -> float | None:
+        """Percentage (0..100) of scored, non-spam messages with this sentiment."""
+        if not self.scored:
+            return None
+        count = {
+            Sentiment.POSITIVE: self.positive,
+            Sentiment.NEUTRAL: self.neutral,
+            Sentiment.NEGATIVE: self.negative,
+        }[sentiment]
+        return 100.0 * count / self.scored
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCount:
+    channel_id: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlagSummary:
+    by_status: dict[FlagStatus, int]
+    by_channel: list[ChannelCount]  # flags per channel, most first
+    by_kind: dict[FlagKind, int]
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        """Share of reviewed negative flags that moderators marked Not negative."""
+        fp = self.by_status.get(FlagStatus.NOT_NEGATIVE, 0)
+        reviewed = fp + self.by_status.get(FlagStatus.ACKNOWLEDGED, 0) + self.by_status.get(FlagStatus.DELETED, 0)
+        return fp / reviewed if reviewed else None
