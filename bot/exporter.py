@@ -5,7 +5,8 @@ One export file holds one channel (or thread)::
     {"guild": {"id", "name", "iconUrl"},
      "channel": {"id", "type", "categoryId", "category", "name", "topic"},
      "dateRange": {...}, "exportedAt": "...",
-     "messages": [{"id", "type", "timestamp", "timestampEdited", "content", "author": {"id", "isBot", "roles"},
+     "messages": [{"id", "type", "timestamp", "timestampEdited", "content",
+                   "author": {"id", "name", "nickname", "isBot", "roles"},
                    "attachments": [], "stickers": [], "reactions": [{"emoji": {...}, "count"}],
                    "reference": {"messageId", ...}, ...}],
      "messageCount": N}
@@ -97,7 +98,7 @@ class ExportedMessage:
 
 
 class _CountingReader:
-    """Wraps a binary file: counts bytes handed to the parser and keeps the last chunks (for error positions)."""
+    """Wraps a binary file: counts the bytes handed to the parser, keeps the last chunks (error positions)."""
 
     def __init__(self, raw: IO[bytes], on_bytes: ByteCallback | None) -> None:
         self._raw = raw
@@ -190,7 +191,7 @@ class ExportReader:
     def _read_header(self) -> ExportHeader:
         guild: dict[str, Any] | None = None
         channel: dict[str, Any] | None = None
-        with self._open(None) as (reader, raw):
+        with self._open(None) as (reader, _raw):
             try:
                 events = ijson.parse(reader, buf_size=_BUF_SIZE)
                 first = next(events, None)
@@ -220,14 +221,19 @@ class ExportReader:
                     elif prefix == "messages" and event == "start_array":
                         break
                     elif prefix == "messages":
-                        raise ExportError(f"{self.path}: not a DiscordChatExporter JSON export ('messages' is not a list)")
+                        raise ExportError(
+                            f"{self.path}: not a DiscordChatExporter JSON export ('messages' is not a list)"
+                        )
                 else:
-                    raise ExportError(f"{self.path}: not a DiscordChatExporter JSON export (no 'messages' list)")
+                    raise ExportError(
+                        f"{self.path}: not a DiscordChatExporter JSON export (no 'messages' list)"
+                    )
             except ijson.JSONError as exc:
                 raise self._json_error(exc, reader, 0) from None
         if guild is None or channel is None:
             raise ExportError(
-                f"{self.path}: not a DiscordChatExporter JSON export (no 'guild' and 'channel' before 'messages')"
+                f"{self.path}: not a DiscordChatExporter JSON export "
+                "(no 'guild' and 'channel' before 'messages')"
             )
         try:
             channel_type = str(channel.get("type") or "GuildTextChat")
@@ -290,7 +296,9 @@ class ExportReader:
             if isinstance(count, int | float) and count > 0:
                 reactions += int(count)
         roles = author.get("roles") or ()
-        role_ids = frozenset(r for r in (_opt_int(role.get("id")) for role in roles if isinstance(role, dict)) if r)
+        role_ids = frozenset(
+            r for r in (_opt_int(role.get("id")) for role in roles if isinstance(role, dict)) if r
+        )
         edited = item.get("timestampEdited")
         content = item.get("content")
         return ExportedMessage(
@@ -316,9 +324,8 @@ class ExportReader:
     def _json_error(self, exc: Exception, reader: _CountingReader, message_no: int) -> ExportError:
         text = str(exc)
         where = f"message {message_no}" if message_no else "header"
-        if "premature EOF" in text or "Incomplete" in type(exc).__name__ and reader.position >= self.size:
-            if reader.position >= self.size:
-                return ExportError(f"{self.path}: truncated JSON at byte {self.size} ({where})")
+        if reader.position >= self.size and ("premature EOF" in text or "ncomplete" in text):
+            return ExportError(f"{self.path}: truncated JSON at byte {self.size} ({where})")
         first_line = text.split("\n", 1)[0].strip().rstrip(".") or "invalid JSON"
         offset = reader.error_offset(text)
         at = f"at byte {offset}" if offset is not None else f"near byte {reader.position}"

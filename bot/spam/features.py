@@ -46,7 +46,9 @@ class Analysis:
 def analyse(raw: str) -> Analysis:
     norm = _n.normalize(raw)
     text = norm.text
-    tokens = _TOKEN_RE.findall(text)
+    has_link_hint = rules.URL_HINT_RE.search(raw) is not None
+    # link text is not vocabulary: the link itself is judged by the rules below
+    tokens = _TOKEN_RE.findall(rules.URL_RE.sub(" ", text) if has_link_hint else text)
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
     feats = set(tokens)
@@ -69,7 +71,7 @@ def analyse(raw: str) -> Analysis:
         feats.add("#promo")
     link_signals: list[rules.Signal] = []
     link_count = 0
-    if rules.URL_HINT_RE.search(raw):
+    if has_link_hint:
         link_signals, link_count = rules.link_signals(raw)
         if link_count:
             feats.add("#url")

@@ -1,0 +1,95 @@
+"""The command line as a user runs it: one line of error and a non-zero exit on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+
+def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SENTIMETER_"))}
+    base["PYTHONPATH"] = str(REPO_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd or REPO_ROOT,
+        timeout=120,
+    )
+
+
+def test_score_outputs_one_json_object_per_line() -> None:
+    texts = ["I love this stream!", "this is trash, worst video ever", "", "kecewa banget, isinya iklan doang"]
+    stdin = "".join(json.dumps(t) + "\n" for t in texts if t) + "\n"
+    result = run_cli("score", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3
+    for row in rows:
+        assert set(row) >= {"compound", "pos", "neu", "neg", "flag", "spam"}
+        assert -1.0 <= row["compound"] <= 1.0
+    assert rows[0]["flag"] is False and rows[0]["compound"] > 0
+    assert rows[1]["flag"] is True
+    assert rows[2]["flag"] is True
+
+
+def test_score_flags_gambling_spam_as_spam_not_praise() -> None:
+    result = run_cli("score", stdin=json.dumps("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777, pasti maxwin!!") + "\n")
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["spam"] is True
+    assert row["flag"] is False
+    assert row["spam_reason"]
+
+
+def test_score_rejects_a_line_that_is_not_a_json_string() -> None:
+    result = run_cli("score", stdin='"fine"\nnot json\n')
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "line 2" in result.stderr
+
+
+def test_run_without_token_says_where_to_put_it(tmp_path: Path) -> None:
+    result = run_cli("run", env={"SENTIMETER_DATABASE": str(tmp_path / "x.db")}, cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "DISCORD_TOKEN" in lines[0] and ".env" in lines[0]
+
+
+def test_run_with_unwritable_database_path_fails_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli(
+        "run",
+        env={"DISCORD_TOKEN": "not-a-real-token", "SENTIMETER_DATABASE": str(blocker / "db.sqlite")},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("sentimeter: ") and "database" in last.lower()
+    assert "not-a-real-token" not in result.stderr
+
+
+def test_invalid_setting_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("run", env={"DISCORD_TOKEN": "x", "SENTIMETER_DEV_GUILD_ID": "abc"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "SENTIMETER_DEV_GUILD_ID" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["analyze", "does-not-exist.json"], ["eval", "does-not-exist.tsv"]])
+def test_missing_input_file_is_one_line(args: list[str], tmp_path: Path) -> None:
+    result = run_cli(*args, env={"SENTIMETER_DATABASE": str(tmp_path / "a.db")}, cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("sentimeter: ")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StartupError
+from bot.settings import Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DISCORD_TOKEN", "SENTIMETER_DATABASE", "SENTIMETER_DEV_GUILD_ID", "SENTIMETER_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.database == Path("data/sentimeter.db")
+    assert settings.log_level == "INFO"
+    assert settings.dev_guild_id is None
+    with pytest.raises(StartupError, match="DISCORD_TOKEN"):
+        settings.require_token()
+
+
+def test_token_is_secret_in_every_representation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "MTIz.secret-token-value")
+    settings = load_settings()
+    assert settings.require_token() == "MTIz.secret-token-value"
+    for text in (repr(settings), str(settings), str(settings.model_dump())):
+        assert "secret-token-value" not in text
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SENTIMETER_DEV_GUILD_ID=123\nSENTIMETER_LOG_LEVEL=debug\nDISCORD_TOKEN=\n")
+    settings = Settings()
+    assert settings.dev_guild_id == 123
+    assert settings.log_level == "DEBUG"
+    assert settings.discord_token is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("SENTIMETER_DEV_GUILD_ID", "not-a-number"), ("SENTIMETER_LOG_LEVEL", "LOUD"), ("SENTIMETER_QUEUE_SIZE", "0")],
+)
+def test_bad_values_are_one_line_startup_errors(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(StartupError) as info:
+        load_settings()
+    assert name in str(info.value)
+    assert "\n" not in str(info.value)
