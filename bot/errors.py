@@ -1,13 +1,16 @@
-"""Errors with a meaning for the user or the operator."""
+"""Errors shared by every part of the bot."""
+
+from __future__ import annotations
 
 
 class SentimeterError(Exception):
-    """Base class for our own errors."""
+    """Base class for the bot's own errors."""
 
 
 class UserFacingError(SentimeterError):
-    """A message meant for the person who ran a command (already in their language)."""
+    """An error whose message is meant for the user (already localised); the command tree replies with it."""
 
 
 class StartupError(SentimeterError):
-    """A one-line start-up problem: the CLI prints it and exits non-zero."""
+    """A one-line problem found while starting (bad settings, unwritable database): the CLI prints it and exits
+    non-zero."""

@@ -139,7 +139,8 @@ class _CountingReader:
         found = window.rfind(needle)
         if found < 0:
             return None
-        return window_start + found + len(before.encode("utf-8", "replace"))
+        # yajl's caret sits just after the offending token: report that token's last byte (0-based)
+        return max(0, window_start + found + len(before.encode("utf-8", "replace")) - 1)
 
 
 def _int(value: Any, what: str) -> int:
@@ -185,6 +186,8 @@ class ExportReader:
             self.size = self.path.stat().st_size
         except OSError as exc:
             raise ExportError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        if self.size == 0:
+            raise ExportError(f"{self.path}: empty file")
         self.header = self._read_header()
 
     # -- header ---------------------------------------------------------------------------------------------

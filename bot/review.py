@@ -182,8 +182,8 @@ def false_positive_candidates(
     """Words that most often pushed comments moderators marked *Not negative* below zero.
 
     ``explain`` takes the raw text (the caller cleans it and applies the server's lexicon), so a word already
-    fixed with ``/lexicon add`` stops showing up. Each word counts once per text. Most frequent first, then the
-    strongest effect, then alphabetical."""
+    fixed with ``/lexicon add`` stops showing up. Each word counts once per text. Most frequent first, then
+    the strongest effect, then alphabetical."""
     counts: Counter[str] = Counter()
     valence_sum: dict[str, float] = {}
     for text in texts:

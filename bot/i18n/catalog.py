@@ -47,7 +47,7 @@ def available_locales() -> tuple[str, ...]:
 
 
 def resolve_locale(value: str | discord.Locale | None) -> str | None:
-    """The catalog for a Discord locale or language code (``"id"``, ``"en-GB"``), or None when we have none."""
+    """The catalog for a Discord locale or language code (``"id"``, ``"en-GB"``); None when we lack it."""
     if value is None:
         return None
     code = value.value if isinstance(value, discord.Locale) else str(value)

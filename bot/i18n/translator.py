@@ -33,7 +33,9 @@ def _path(qualified_name: str) -> str:
     return qualified_name.replace(" ", ".")
 
 
-def translation_key(string: app_commands.locale_str, context: app_commands.TranslationContextTypes) -> str | None:
+def translation_key(
+    string: app_commands.locale_str, context: app_commands.TranslationContextTypes
+) -> str | None:
     """The catalog key for a string of the command tree, or None when it is not translated."""
     if string.extras.get("translate") is False:
         return None
@@ -41,16 +43,16 @@ def translation_key(string: app_commands.locale_str, context: app_commands.Trans
     if isinstance(explicit, str):
         return explicit
     location, data = context.location, context.data
-    if location is Where.command_name and isinstance(data, app_commands.ContextMenu):
+    if isinstance(data, app_commands.ContextMenu):
         return "app.menu." + re.sub(r"\W+", "_", data.name.lower()).strip("_") + ".name"
-    if location in (Where.command_name, Where.group_name):
-        return f"app.{_path(data.qualified_name)}.name"
-    if location in (Where.command_description, Where.group_description):
+    if isinstance(data, app_commands.Command | app_commands.Group):
+        if location in (Where.command_name, Where.group_name):
+            return f"app.{_path(data.qualified_name)}.name"
         return f"app.{_path(data.qualified_name)}.description"
-    if location in (Where.parameter_name, Where.parameter_description):
+    if isinstance(data, app_commands.Parameter):
         suffix = "name" if location is Where.parameter_name else "description"
         return f"app.{_path(data.command.qualified_name)}.param.{data.display_name}.{suffix}"
-    if location is Where.choice_name:
+    if isinstance(data, app_commands.Choice):
         return f"app.choice.{data.value}"
     return None
 

@@ -1,0 +1,7 @@
+"""Spam and scam detection: single messages (:class:`SpamDetector`) and posting behaviour
+(:class:`BehaviourTracker`). Domain logic only, testable without Discord."""
+
+from bot.spam.detector import SpamDetector, SpamVerdict
+from bot.spam.normalize import normalize_for_matching
+
+__all__ = ["SpamDetector", "SpamVerdict", "normalize_for_matching"]

@@ -1,12 +1,15 @@
 """Features for the small spam model, shared by the trainer (scripts/train_spam.py) and the detector.
 
-A message becomes a set of strings: its normalised words, adjacent word pairs ("a b") and a few
-``#markers`` for obfuscation and rule hits. The model is a logistic regression over these binary features,
-so scoring is a set intersection with the weight table (C speed) plus a sum.
+A message becomes its normalised words (at most :data:`MAX_TOKENS`), the adjacent word pairs, and a few
+``#markers`` for obfuscation, links and layout. The model is a logistic regression over the counts of these,
+so scoring is a handful of C-level dictionary lookups. Everything here runs on every message: keep it cheap,
+and leave the expensive evidence gathering (for the moderator-facing reason) to the detector, which only
+does it for spam.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -17,9 +20,8 @@ from bot.spam import rules
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 60
-_TOKEN_RE = re.compile(r"[^\W_]+")
-_MONEY_AMOUNT_RE = re.compile(r"\$\s?\d|\b\d+\s?(?:k|rb|jt|ribu|juta)\b|\brp\.?\s?\d")
-_EXCLAIM_RE = re.compile(r"!{3,}")
+TOKEN_RE = re.compile(r"[^\W_]+")
+_SITE_SUFFIXES = ("toto", "win", "slot", "bet", "jp", "gacor", "hoki", "cuan")
 _FLAG_FEATURES = (
     (_n.STYLED, "#styled"),
     (_n.MARKS, "#marks"),
@@ -31,58 +33,54 @@ _FLAG_FEATURES = (
 
 @dataclass(slots=True)
 class Analysis:
-    """Everything learned about one message; the reason is built from it only when needed."""
+    """What the per-message pass learned; the detector builds reasons from it only for spam."""
 
     raw: str
     norm: _n.Normalized
-    features: set[str]
-    gambling_strong: list[str]
+    tokens: list[str]
+    markers: list[str]
     sites: list[str]
-    self_promo: list[str]
     link_signals: list[rules.Signal]
     link_count: int
 
+    def feature_names(self) -> list[str]:
+        """Feature names as stored in the model file (word pairs joined by a space)."""
+        toks = self.tokens
+        return [*toks, *map(" ".join, zip(toks, toks[1:], strict=False)), *self.markers]
+
 
 def analyse(raw: str) -> Analysis:
+    if "&" in raw and ";" in raw:
+        raw = html.unescape(raw)
     norm = _n.normalize(raw)
     text = norm.text
-    has_link_hint = rules.URL_HINT_RE.search(raw) is not None
-    # link text is not vocabulary: the link itself is judged by the rules below
-    tokens = _TOKEN_RE.findall(rules.URL_RE.sub(" ", text) if has_link_hint else text)
+    has_link_hint = rules.may_have_link(raw)
+    # link text is not vocabulary: the link itself is judged below and by the rules
+    tokens = TOKEN_RE.findall(rules.URL_RE.sub(" ", text) if has_link_hint else text)
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
-    feats = set(tokens)
-    if len(tokens) > 1:
-        feats.update(map("{} {}".format, tokens, tokens[1:]))
+    markers: list[str] = []
     if norm.flags:
-        for bit, name in _FLAG_FEATURES:
-            if norm.flags & bit:
-                feats.add(name)
-    gambling = rules.GAMBLING_STRONG_RE.findall(text)
-    if gambling:
-        feats.add("#gamble")
-    if rules.GAMBLING_WEAK_RE.search(text):
-        feats.add("#gamble_weak")
-    sites = [s for s in rules.SITE_RE.findall(text) if s not in _NOT_SITES]
-    if sites:
-        feats.add("#site")
-    promo = rules.SELF_PROMO_RE.findall(text)
-    if promo:
-        feats.add("#promo")
+        markers.extend(name for bit, name in _FLAG_FEATURES if norm.flags & bit)
+    sites: list[str] = []
+    # site names need a digit (PULAU777, XUXU4D) or a site-like suffix (AGUSTOTO, PULAUWIN)
+    if not "".join(tokens).isalpha() or any(suffix in text for suffix in _SITE_SUFFIXES):
+        sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
+        if sites:
+            markers.append("#site")
     link_signals: list[rules.Signal] = []
     link_count = 0
     if has_link_hint:
-        link_signals, link_count = rules.link_signals(raw)
-        if link_count:
-            feats.add("#url")
-        for sig in link_signals:
-            feats.add("#" + sig.kind)
-    if _MONEY_AMOUNT_RE.search(text):
-        feats.add("#amount")
-    if _EXCLAIM_RE.search(text):
-        feats.add("#exclaim")
+        link_signals, link_count, common = rules.link_signals(raw)
+        if common:
+            markers.append("#url_common")
+        if link_count > common:
+            markers.append("#url")
+        markers.extend("#" + sig.kind for sig in link_signals)
+    if "!!!" in text:
+        markers.append("#exclaim")
     if not tokens:
-        feats.add("#empty")
+        markers.append("#empty")
     elif len(tokens) <= 3:
-        feats.add("#short")
-    return Analysis(raw, norm, feats, gambling, sites, promo, link_signals, link_count)
+        markers.append("#short")
+    return Analysis(raw, norm, tokens, markers, sites, link_signals, link_count)

@@ -26,7 +26,7 @@ SPACED = 8  # letters spaced or dotted apart
 LEET = 16  # digits standing in for letters inside a word
 
 
-def _build_invisible() -> dict[int, None]:
+def _build_invisible() -> dict[int, None]:  # kept for callers wanting a str.translate table
     points: list[int] = [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0]
     ranges = [
         (0x180B, 0x180F),
@@ -44,7 +44,16 @@ def _build_invisible() -> dict[int, None]:
 
 
 _INVISIBLE_TABLE = _build_invisible()
-_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_INVISIBLE_TABLE)) + "]")
+# Invisible characters worth flagging: not the emoji joiner (U+200D) nor emoji variation selectors, which
+# ordinary emoji carry; those are still deleted.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+_DELETABLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
 
 # Combining marks (after NFKD): the common blocks used for "Zalgo" and underline/overline styling.
 _MARKS_RE = re.compile(
@@ -85,9 +94,18 @@ def _build_lookalikes() -> dict[int, str]:
 
 
 _LOOKALIKE_TABLE = _build_lookalikes()
+# Any character _LOOKALIKE_TABLE maps (checked first: str.translate is slow on long non-ASCII text).
+_LOOKALIKE_RE = re.compile(
+    "[\u00f8\u00d8\u0110\u0111\u0126\u0127\u0131\u0141\u0142\u0166\u0167\u0180\u01eb\u01ea\u0237"
+    "\u0250-\u02af\u0370-\u03ff\u0400-\u052f\u1d00-\u1d2b\ua730-\ua7ff\u2800"
+    "\U0001f150-\U0001f169\U0001f170-\U0001f189\U0001f1e6-\U0001f1ff]"
+)
+# Styled Latin: mathematical alphanumerics, full-width, circled/squared/negative letters, small capitals,
+# regional-indicator letters, and words mixing Latin with Cyrillic/Greek look-alikes ("AEЯO88").
 _STYLED_RE = re.compile(
     "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189"
-    "\U0001f1e6-\U0001f1ff" + "".join(re.escape(chr(c)) for c in _LOOKALIKE_TABLE if c > 0x7F) + "]"
+    "\u1d00-\u1d22\ua730-\ua7ff\u0262\u026a\u0274\u0280\u028f\u0299\u029c\u029f]"
+    "|[A-Za-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9]"
 )
 
 # An upper-case "I" between lower-case letters is a stand-in for "l" ("PuIauwin").
@@ -126,16 +144,19 @@ def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching and report which obfuscations were undone."""
     flags = 0
     if not text.isascii():
-        if _INVISIBLE_RE.search(text):
-            flags |= INVISIBLE
-            text = text.translate(_INVISIBLE_TABLE)
+        if _DELETABLE_RE.search(text):
+            if _INVISIBLE_RE.search(text):
+                flags |= INVISIBLE
+            text = _DELETABLE_RE.sub("", text)
         if _STYLED_RE.search(text):
             flags |= STYLED
-        text = unicodedata.normalize("NFKD", text)
+        # marks in the text as typed are styling (P͓̽U͓̽); accents that NFKD splits off (é) are not
         if _MARKS_RE.search(text):
-            text = _MARKS_RE.sub("", text)
             flags |= MARKS
-        text = text.translate(_LOOKALIKE_TABLE)
+        text = unicodedata.normalize("NFKD", text)
+        text = _MARKS_RE.sub("", text)
+        if _LOOKALIKE_RE.search(text):
+            text = text.translate(_LOOKALIKE_TABLE)
     if "I" in text:
         text = _CAPITAL_I_RE.sub("l", text)
     text = text.lower()

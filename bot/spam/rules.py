@@ -34,7 +34,7 @@ SITE_RE = re.compile(
     r"|(?:toto|slot|hoki|cuan)[a-z]{2,}\d*)(?![^\W_])"
 )
 # Common non-site words matching SITE_RE shapes that must not count ("covid19", "2024" is digits only).
-_NOT_SITES = frozenset({"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"})
+NOT_SITES = frozenset({"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"})
 
 # --- self promotion ---------------------------------------------------------------------------------------
 SELF_PROMO_RE = re.compile(
@@ -47,13 +47,16 @@ SELF_PROMO_RE = re.compile(
 )
 
 # --- Discord / Steam scams ----------------------------------------------------------------------------------
+_TLDS = (
+    "com|net|org|gg|xyz|io|ru|ly|me|co|site|online|shop|top|click|link|gift|store|info|biz|club|fun|live|app"
+    "|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id"
+)
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'|]+"
-    r"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:com|net|org|gg|xyz|io|ru|ly|me|co|site|online|shop|top|click|link|gift"
-    r"|store|info|biz|club|fun|live|app|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id)\b(?:/[^\s<>\"'|]*)?",
+    rf"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s<>\"'|]*)?",
     re.IGNORECASE,
 )
-URL_HINT_RE = re.compile(r"https?:|www\.|\.(?:com|net|org|gg|xyz|io|ru|ly|me|co|site|gift|id|ee|gl|at|cc)\b", re.I)
+_DOMAIN_HINT_RE = re.compile(rf"\.(?:{_TLDS})\b", re.IGNORECASE)
 _HOST_RE = re.compile(r"^(?:https?://)?(?:[^@/\s]*@)?([^/:?#\s]+)", re.IGNORECASE)
 
 SHORTENERS = frozenset(
@@ -69,6 +72,16 @@ OFFICIAL = frozenset(
         "discord.com", "discord.gg", "discordapp.com", "discordapp.net", "discord.media", "discord.new",
         "discord.gift", "discordstatus.com", "discord.dev", "discord.co", "steamcommunity.com",
         "steampowered.com", "steamstatic.com", "steamgames.com", "steamdeck.com", "steam.tv",
+    }
+)  # fmt: skip
+# Well-known sites whose links are everyday sharing, not promotion by themselves.
+COMMON_SITES = frozenset(
+    {
+        "youtube.com", "youtu.be", "twitter.com", "x.com", "twitch.tv", "reddit.com", "redd.it",
+        "wikipedia.org", "github.com", "imgur.com", "tenor.com", "giphy.com", "google.com", "spotify.com",
+        "instagram.com", "tiktok.com", "discord.com", "discord.gg", "discordapp.com", "discordapp.net",
+        "steampowered.com", "steamcommunity.com", "fxtwitter.com", "vxtwitter.com", "bsky.app", "medium.com",
+        "stackoverflow.com", "pastebin.com", "gyazo.com", "streamable.com", "kick.com", "apple.com",
     }
 )  # fmt: skip
 BRANDS = ("discord", "discordapp", "steamcommunity", "steampowered", "discordnitro")
@@ -87,6 +100,15 @@ MONEY_RE = re.compile(
     r"|profits?|passive\s*income|income|earn(?:ed|ing)?|nft|binary\s*options?|mining|cashapp|paypal|dollars?"
     r"|\$\s*\d[\d,.]*k?|\d[\d,.]*\s*(?:usd|dollars?)|rich|financial\s*freedom|side\s*hustle)\b"
 )
+# Words that make MONEY_RE worth running (checked as a set against the message's words).
+MONEY_TRIGGERS = frozenset(
+    {
+        "crypto", "cryptocurrency", "bitcoin", "btc", "usdt", "eth", "ethereum", "forex", "invest", "investment",
+        "investments", "investing", "investor", "investors", "trading", "trader", "profit", "profits", "passive",
+        "income", "earn", "earned", "earning", "nft", "binary", "mining", "cashapp", "paypal", "dollar", "dollars",
+        "usd", "rich", "financial", "hustle",
+    }
+)  # fmt: skip
 CONTACT_RE = re.compile(
     r"\b(?:dm|pm|inbox|message|text|msg)\s*(?:me|us|him|her)\b|\bdm\s*(?:for|to)\b|\bwhats\s*app\b|\bwa\.me\b"
     r"|\btelegram\b|\bt\.me\b|\bcontact\s*(?:me|us|him|her|mr|mrs|ms)\b|\bhit\s*me\s*up\b|\bsend\s*me\s*a\s*dm\b"
@@ -102,6 +124,11 @@ class Signal:
     detail: str  # human-readable evidence for the reason
     confidence: float  # stand-alone confidence when it decides the verdict (0 = only a model feature)
     strong: bool = False  # safe for an automatic delete
+
+
+def may_have_link(raw: str) -> bool:
+    """Cheap test for whether URL_RE could match (most messages have no link)."""
+    return "://" in raw or "www." in raw or ("." in raw and _DOMAIN_HINT_RE.search(raw) is not None)
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -154,11 +181,18 @@ def lookalike_of(host: str) -> str | None:
     return None
 
 
-def link_signals(raw: str) -> tuple[list[Signal], int]:
-    """Signals from the links in ``raw`` and the number of links."""
-    found = hosts(raw)
+def link_signals(raw: str) -> tuple[list[Signal], int, int]:
+    """Signals from the links in ``raw``, the number of links and how many go to well-known sites.
+
+    A "host" without a dot (``http://url_removed``, ``http://localhost``) is not a public link and is ignored.
+    """
+    found = [h for h in hosts(raw) if "." in h]
     signals: list[Signal] = []
+    common = 0
     for host in found:
+        if registrable(host) in COMMON_SITES:
+            common += 1
+            continue
         if host.startswith("xn--") or ".xn--" in host:
             signals.append(Signal("punycode", f"punycode domain {host}", 0.9, strong=False))
         fake = lookalike_of(host)
@@ -166,7 +200,7 @@ def link_signals(raw: str) -> tuple[list[Signal], int]:
             signals.append(Signal("lookalike", f"look-alike of {fake}: {host}", 0.99, strong=True))
         elif host in SHORTENERS or registrable(host) in SHORTENERS:
             signals.append(Signal("shortener", f"link shortener {host}", 0.0))
-    return signals, len(found)
+    return signals, len(found), common
 
 
 def quote_terms(terms: list[str], limit: int = 3) -> str:

@@ -11,7 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .state import Attachment, Channel, Member, Message, Overwrite, Role, User
+    from .state import Attachment, Channel, Member, Message, Overwrite, Role, State, User
 
 DISCORD_EPOCH_MS = 1420070400000
 API_VERSION = 10
@@ -126,7 +126,11 @@ DEFAULT_EVERYONE_PERMISSIONS = (
     | P_SEND_MESSAGES_IN_THREADS
 )
 DEFAULT_BOT_PERMISSIONS = (
-    DEFAULT_EVERYONE_PERMISSIONS | P_MANAGE_MESSAGES | P_MODERATE_MEMBERS | P_MANAGE_THREADS | P_VIEW_AUDIT_LOG
+    DEFAULT_EVERYONE_PERMISSIONS
+    | P_MANAGE_MESSAGES
+    | P_MODERATE_MEMBERS
+    | P_MANAGE_THREADS
+    | P_VIEW_AUDIT_LOG
 )
 # What a member in timeout keeps.
 TIMEOUT_ALLOWED = P_VIEW_CHANNEL | P_READ_MESSAGE_HISTORY
@@ -153,7 +157,8 @@ def snowflake_time(snowflake: int) -> dt.datetime:
 class SnowflakeGenerator:
     """Unique ids whose timestamp part is the creation time (Discord epoch 2015-01-01).
 
-    Ids made for "now" strictly increase; ids for a past time (backfill) sit at that time, made unique with the
+    Ids made for "now" strictly increase; ids for a past time (backfill) sit at that time, made unique with
+    the
     12-bit increment.
     """
 
@@ -213,7 +218,7 @@ ERR_ALREADY_ACKNOWLEDGED = (40060, "Interaction has already been acknowledged.")
 ERR_UNAUTHORIZED = (0, "401: Unauthorized")
 
 
-# --- payload builders ---------------------------------------------------------------------------------------
+# --- payload builders ---
 # These turn state objects into the dicts Discord sends (compare discord/types/{user,member,role,channel,
 # threads,guild,message,interactions}.py).
 
@@ -259,7 +264,9 @@ def role_payload(role: Role) -> dict[str, Any]:
     return data
 
 
-def member_payload(member: Member, *, with_user: bool = True, permissions: int | None = None) -> dict[str, Any]:
+def member_payload(
+    member: Member, *, with_user: bool = True, permissions: int | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "roles": [str(r) for r in member.roles],
         "joined_at": iso(member.joined_at),
@@ -321,7 +328,9 @@ def channel_payload(channel: Channel, *, permissions: int | None = None) -> dict
             applied_tags=[],
         )
         return data
-    data.update(position=channel.position, permission_overwrites=[overwrite_payload(o) for o in channel.overwrites])
+    data.update(
+        position=channel.position, permission_overwrites=[overwrite_payload(o) for o in channel.overwrites]
+    )
     if channel.type in (CHANNEL_TEXT, CHANNEL_NEWS, CHANNEL_VOICE, CHANNEL_FORUM, CHANNEL_STAGE):
         data.update(topic=channel.topic, last_message_id=last, default_auto_archive_duration=1440)
     if channel.type in (CHANNEL_VOICE, CHANNEL_STAGE):
@@ -372,3 +381,77 @@ def reactions_payload(message: Message, me_id: int) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def message_payload(
+    state: State, msg: Message, *, gateway: bool = False, nested: bool = False
+) -> dict[str, Any]:
+    """A message object. Gateway events carry guild_id and the author's partial member; REST answers do
+    not."""
+    guild = state.guilds.get(msg.guild_id) if msg.guild_id else None
+    mentions = []
+    for uid in msg.mention_ids:
+        user = state.users.get(uid)
+        if user is None:
+            continue
+        entry = user_payload(user)
+        member = guild.members.get(uid) if guild else None
+        if member is not None and gateway:
+            entry["member"] = member_payload(member, with_user=False)
+        mentions.append(entry)
+    data: dict[str, Any] = {
+        "id": str(msg.id),
+        "channel_id": str(msg.channel_id),
+        "type": msg.type,
+        "author": user_payload(msg.author),
+        "content": msg.content,
+        "timestamp": iso(msg.created_at),
+        "edited_timestamp": iso(msg.edited_at),
+        "tts": msg.tts,
+        "mention_everyone": msg.mention_everyone,
+        "mentions": mentions,
+        "mention_roles": [str(r) for r in msg.mention_role_ids],
+        "attachments": [attachment_payload(a) for a in msg.attachments],
+        "embeds": [dict(e) for e in msg.embeds],
+        "pinned": msg.pinned,
+        "flags": msg.flags,
+        "components": [dict(c) for c in msg.components],
+    }
+    if msg.sticker_items:
+        data["sticker_items"] = [dict(s) for s in msg.sticker_items]
+    reactions = reactions_payload(msg, state.bot_user.id)
+    if reactions:
+        data["reactions"] = reactions
+    if msg.webhook_id is not None:
+        data["webhook_id"] = str(msg.webhook_id)
+    if msg.application_id is not None:
+        data["application_id"] = str(msg.application_id)
+    if msg.interaction_metadata is not None:
+        data["interaction_metadata"] = dict(msg.interaction_metadata)
+        legacy = {
+            k: msg.interaction_metadata[k]
+            for k in ("id", "type", "user", "name")
+            if k in msg.interaction_metadata
+        }
+        if "name" in legacy:
+            data["interaction"] = legacy
+    if msg.nonce is not None:
+        data["nonce"] = msg.nonce
+    channel = state.channels.get(msg.channel_id)
+    if channel is not None and channel.is_thread:
+        data["position"] = sum(1 for m in channel.messages.values() if m.id < msg.id)
+    if msg.reference is not None:
+        data["message_reference"] = dict(msg.reference)
+        if not nested and msg.type == MESSAGE_REPLY:
+            ref = state.messages.get(int(msg.reference.get("message_id", 0)))
+            data["referenced_message"] = (
+                None
+                if ref is None or ref.deleted
+                else message_payload(state, ref, gateway=gateway, nested=True)
+            )
+    if gateway and msg.guild_id is not None:
+        data["guild_id"] = str(msg.guild_id)
+        member = guild.members.get(msg.author.id) if guild and msg.webhook_id is None else None
+        if member is not None:
+            data["member"] = member_payload(member, with_user=False)
+    return data

@@ -6,6 +6,7 @@ Plain dataclasses plus a `State` holding indexes, the request log and a change n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import secrets
 import time
@@ -323,7 +324,9 @@ class State:
             id=self.snowflakes.next(created), username=bot_name, global_name=None, bot=True, discriminator="0"
         )
         self.application_id = application_id if application_id is not None else self.bot_user.id
-        self.application_flags = (1 << 19) | (1 << 23)  # GATEWAY_GUILD_MEMBERS_LIMITED | MESSAGE_CONTENT_LIMITED
+        self.application_flags = (1 << 19) | (
+            1 << 23
+        )  # GATEWAY_GUILD_MEMBERS_LIMITED | MESSAGE_CONTENT_LIMITED
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
@@ -339,13 +342,19 @@ class State:
         self.base_url = ""
         self._changed = asyncio.Event()
 
-    # --- change notification -------------------------------------------------------------------------------
+    # --- change notification ---
 
     def notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_for(self, predicate: Callable[[], T], *, timeout: float, description: str = "") -> T:
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | None],
+        *,
+        timeout: float,  # noqa: ASYNC109
+        description: str = "",
+    ) -> T:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -357,12 +366,12 @@ class State:
             if remaining <= 0:
                 what = description or getattr(predicate, "__name__", "condition")
                 raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
-            try:
-                await asyncio.wait_for(event.wait(), timeout=min(remaining, 0.5))
-            except TimeoutError:
-                pass  # re-check: the predicate may depend on something outside the stand-in (e.g. a log file)
+            # Re-check at least every 0.1 s: the predicate may depend on something outside the stand-in
+            # (the client's own state, a log file).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=min(remaining, 0.1))
 
-    # --- lookups ---------------------------------------------------------------------------------------------
+    # --- lookups ---
 
     def new_id(self, at: dt.datetime | None = None) -> int:
         return self.snowflakes.next(at)
@@ -377,7 +386,7 @@ class State:
         guild = self.guilds.get(guild_id)
         return None if guild is None else guild.members.get(user_id)
 
-    # --- permissions (Discord's documented algorithm) ------------------------------------------------------
+    # --- permissions (Discord's documented algorithm) ---
 
     def base_permissions(self, guild: Guild, member: Member) -> int:
         if member.user.id == guild.owner_id:

@@ -1,0 +1,669 @@
+"""Sentimeter performance figures, one command, one JSON object on stdout (progress on stderr):
+
+    python benchmarks/bench.py [--messages N] [--data DIR]
+
+- vader_msgs_per_s: plain vaderSentiment ``polarity_scores`` over the seeded corpus (benchmarks/_corpus.py)
+- ingest_msgs_per_s, ingest_ratio: the same corpus through the bot's ingest path (IngestService → Pipeline →
+  WriteQueue → SQLiteStorage.apply with roll-ups) into a fresh SQLite file, until everything is committed
+- stats_p50_ms, stats_p95_ms: /stats server and /stats channel for every period on a database of N messages
+  (default 1,000,000: one year, 50 channels, 20,000 members, reactions, replies, edits, deletes; built once
+  through storage.apply and cached in the temp folder, keyed by size and storage code)
+- analyze_msgs_per_s, analyze_peak_rss_mb (+ _pss_mb, _main_rss_mb): `sentimeter analyze` as a subprocess on a
+  generated 500,000-message DiscordChatExporter export; memory polled from /proc over the process tree
+- analyze_msgs_per_s_single, analyze_speedup: the same command with --workers 1 vs the default, on a smaller
+  export (--compare-messages) so the default run stays under two minutes
+- peak_rss_mb, command_latency_p99_ms: a bot-like subprocess (the real Sentimeter bot object, not connected)
+  fed 5,000 comments/s through its ingest path while a /stats-server-equivalent call is timed on the same loop
+
+Caches (databases, exports) live in $TMPDIR/sentimeter-bench; delete it to rebuild."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import importlib.util
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _corpus  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "sentimeter-bench"
+GUILD = 900_000_000_000_000_001
+STATS_CHANNELS = 50
+STATS_MEMBERS = 20_000
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def progress(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def snowflake(ts: float, seq: int) -> int:
+    return ((int(ts * 1000) - DISCORD_EPOCH_MS) << 22) | (seq & 0x3FFFFF)
+
+
+def code_key(*paths: Path) -> str:
+    """A short hash of the code a cache depends on, so a changed schema or writer rebuilds it."""
+    digest = hashlib.sha256()
+    for path in paths:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and file.suffix in (".py", ".sql"):
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 1. plain VADER
+# ----------------------------------------------------------------------------------------------------------
+def bench_vader(texts: list[str]) -> float:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    for text in texts[:200]:  # warm up
+        analyzer.polarity_scores(text)
+    started = time.perf_counter()
+    for text in texts:
+        analyzer.polarity_scores(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 2. the ingest path
+# ----------------------------------------------------------------------------------------------------------
+def incoming(texts: list[str], *, guild_id: int, start: float, seed: int = 7) -> Iterator[Any]:
+    from bot.ingest.models import IncomingMessage
+
+    rng = random.Random(seed)
+    for i, text in enumerate(texts):
+        at = start + i * 0.05
+        yield IncomingMessage(
+            guild_id=guild_id,
+            channel_id=1000 + rng.randrange(10),
+            message_id=snowflake(at, i),
+            author_id=10_000 + rng.randrange(2_000),
+            content=text,
+            created_at=at,
+            reply_to_id=snowflake(at - 30, i - 100) if i > 100 and rng.random() < 0.15 else None,
+            has_attachments=rng.random() < 0.02,
+        )
+
+
+async def bench_ingest(texts: list[str], workdir: Path) -> float:
+    from bot.config_cache import ConfigCache
+    from bot.ingest.pipeline import Pipeline
+    from bot.ingest.queue import WriteQueue
+    from bot.ingest.service import IngestService
+    from bot.scoring import Scorer
+    from bot.settings import Settings
+    from bot.spam import BehaviourTracker, SpamDetector
+    from bot.storage.sqlite import SQLiteStorage
+
+    settings = Settings()
+    path = workdir / "ingest.db"
+    async with SQLiteStorage.open(path) as storage:
+        queue = WriteQueue(storage, maxsize=settings.queue_size, batch_size=settings.batch_size)
+        service = IngestService(
+            Pipeline(Scorer(), SpamDetector(), BehaviourTracker()), queue, ConfigCache(storage)
+        )
+        messages = list(incoming(texts, guild_id=GUILD, start=time.time() - 86_400))
+        await service.message(messages[0])  # config cache and lexicons loaded before timing
+        queue.start()
+        await queue.flush()
+        started = time.perf_counter()
+        for msg in messages[1:]:
+            await service.message(msg)
+        await service.wait_idle()
+        await queue.flush()
+        elapsed = time.perf_counter() - started
+        await queue.close()
+        totals = await storage.totals(GUILD, None, None, int(time.time()) + 1)
+    if totals.messages != len(messages):
+        raise RuntimeError(f"ingest benchmark: {totals.messages} stored, {len(messages)} sent")
+    return (len(messages) - 1) / elapsed
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 3. statistics on a big database
+# ----------------------------------------------------------------------------------------------------------
+def stats_ops(n: int, seed: int = 99) -> Iterator[list[Any]]:
+    """Yields batches of write operations: a year of a 20,000-member, 50-channel server."""
+    from bot.storage.models import (
+        FlagKind,
+        FlagRequest,
+        MessageCreated,
+        MessageDeleted,
+        MessageEdited,
+        MessageRecord,
+        MessagesBulkDeleted,
+        ReactionChanged,
+    )
+
+    rng = random.Random(seed)
+    end = time.time() - 3600
+    start = end - 365 * 86_400
+    step = (end - start) / n
+    channel_weights = [1 / (i + 1) ** 0.8 for i in range(STATS_CHANNELS)]
+    channels = [5000 + i for i in range(STATS_CHANNELS)]
+    cum_channels = list(_cumulative(channel_weights))
+    member_weights = [1 / (i + 1) ** 0.9 for i in range(STATS_MEMBERS)]
+    cum_members = list(_cumulative(member_weights))
+    languages = ["en", "id", "mixed", "unknown"]
+    recent: list[tuple[int, int]] = []  # (message id, channel id)
+    batch: list[Any] = []
+    for i in range(n):
+        at = start + i * step + rng.random() * step
+        hour = datetime.fromtimestamp(at, UTC).hour
+        if rng.random() < 0.3 and hour in (2, 3, 4, 5, 6):  # quieter nights (UTC)
+            at += 10 * 3600
+        at = min(at, end)
+        channel = channels[_pick(rng, cum_channels)]
+        author = 100_000 + _pick(rng, cum_members)
+        mid = snowflake(start + i * step, i)
+        roll = rng.random()
+        scored = roll > 0.03
+        spam = 0.03 < roll < 0.036
+        compound = max(-1.0, min(1.0, rng.gauss(0.15, 0.45))) if scored else 0.0
+        reply_to = None
+        if recent and rng.random() < 0.2:
+            reply_to = recent[rng.randrange(len(recent))][0]
+        record = MessageRecord(
+            guild_id=GUILD,
+            channel_id=channel,
+            message_id=mid,
+            author_id=author,
+            created_at=int(at),
+            reply_to_id=reply_to,
+            scored=scored,
+            compound=compound,
+            pos=max(compound, 0.0),
+            neu=1 - abs(compound),
+            neg=max(-compound, 0.0),
+            language=languages[rng.randrange(4)] if scored else None,
+            is_spam=spam,
+        )
+        flag = None
+        if spam:
+            flag = FlagRequest(
+                kind=FlagKind.SPAM, text="𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777", reason="online-gambling promotion"
+            )
+        elif scored and compound <= -0.5:
+            flag = FlagRequest(kind=FlagKind.NEGATIVE, text="the audio was terrible again")
+        batch.append(MessageCreated(record=record, flag=flag))
+        recent.append((mid, channel))
+        if len(recent) > 500:
+            del recent[:250]
+        if rng.random() < 0.3:
+            target, tchannel = recent[rng.randrange(len(recent))]
+            batch.append(ReactionChanged(guild_id=GUILD, channel_id=tchannel, message_id=target, delta=1))
+        if rng.random() < 0.02:
+            target, tchannel = recent[rng.randrange(len(recent))]
+            new = max(-1.0, min(1.0, rng.gauss(0.1, 0.5)))
+            batch.append(
+                MessageEdited(
+                    guild_id=GUILD,
+                    channel_id=tchannel,
+                    message_id=target,
+                    scored=True,
+                    compound=new,
+                    pos=max(new, 0.0),
+                    neu=1 - abs(new),
+                    neg=max(-new, 0.0),
+                    language="en",
+                    is_spam=False,
+                )
+            )
+        if rng.random() < 0.01:
+            target, tchannel = recent.pop(rng.randrange(len(recent)))
+            batch.append(MessageDeleted(guild_id=GUILD, channel_id=tchannel, message_id=target))
+        if rng.random() < 0.0005 and len(recent) > 20:
+            gone = [recent.pop() for _ in range(5)]
+            batch.append(
+                MessagesBulkDeleted(
+                    guild_id=GUILD,
+                    channel_id=gone[0][1],
+                    message_ids=tuple(g[0] for g in gone if g[1] == gone[0][1]),
+                )
+            )
+        if len(batch) >= 20_000:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _cumulative(weights: list[float]) -> Iterator[float]:
+    total = sum(weights)
+    acc = 0.0
+    for w in weights:
+        acc += w / total
+        yield acc
+
+
+def _pick(rng: random.Random, cumulative: list[float]) -> int:
+    from bisect import bisect_left
+
+    return min(bisect_left(cumulative, rng.random()), len(cumulative) - 1)
+
+
+async def build_stats_db(path: Path, n: int) -> None:
+    from bot.storage.sqlite import SQLiteStorage
+
+    tmp = path.with_suffix(".building")
+    started = time.perf_counter()
+    done = 0
+    async with SQLiteStorage.open(tmp) as storage:
+        for batch in stats_ops(n):
+            await storage.apply(batch)
+            done += sum(1 for op in batch if hasattr(op, "record"))
+            if done % 200_000 < 20_000:
+                progress(f"stats database: {done:,}/{n:,} messages ({time.perf_counter() - started:.0f}s)")
+
+
+def stats_db(n: int) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = code_key(ROOT / "bot" / "storage", Path(__file__))
+    path = CACHE / f"stats-{n}-{key}.db"
+    if not path.exists():
+        for old in CACHE.glob(f"stats-{n}-*.db"):
+            old.unlink()
+        progress(f"building the {n:,}-message statistics database (cached in {CACHE})")
+        for leftover in CACHE.glob(path.with_suffix(".building").name + "*"):
+            leftover.unlink()
+        tmp = path.with_suffix(".building")
+        asyncio.run(build_stats_db(path, n))
+        for suffix in ("-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        tmp.replace(path)
+    else:
+        progress(f"using cached statistics database {path}")
+    return path
+
+
+async def bench_stats(path: Path) -> list[float]:
+    from bot.stats import Period, StatsService
+    from bot.storage.sqlite import SQLiteStorage
+
+    timings: list[float] = []
+    now = int(time.time())
+    async with SQLiteStorage.open(path) as storage:
+        stats = StatsService(storage)
+        await stats.server(GUILD, Period.WEEK, now, STATS_MEMBERS)  # warm the page cache once
+        for _round in range(3):
+            for period in Period:
+                started = time.perf_counter()
+                await stats.server(GUILD, period, now, STATS_MEMBERS)
+                timings.append((time.perf_counter() - started) * 1000)
+                for channel in (5000, 5001, 5010, 5049):
+                    started = time.perf_counter()
+                    await stats.channel(GUILD, channel, period, now)
+                    timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 4. `sentimeter analyze` on a big export
+# ----------------------------------------------------------------------------------------------------------
+def _load_example_writer() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "make_example_export", ROOT / "scripts" / "make_example_export.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_example_export"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def big_export(n: int, seed: int = 4242) -> Path:
+    """A DiscordChatExporter file of n messages (one busy channel, 5,000 authors), cached."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = code_key(ROOT / "scripts" / "make_example_export.py", Path(__file__).parent / "_corpus.py")
+    path = CACHE / f"export-{n}-{seed}-{key}.json"
+    if path.exists():
+        return path
+    progress(f"writing a {n:,}-message export to {path}")
+    ex = _load_example_writer()
+    rng = random.Random(seed)
+    members, _weights = ex.make_members(rng, 5_000)
+    cum = list(_cumulative([1 / (i + 1) ** 0.8 for i in range(len(members))]))
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    step = 365 * 86_400 / n
+
+    def messages() -> Iterator[Any]:
+        recent: list[int] = []
+        for i in range(n):
+            at = start + timedelta(seconds=i * step)
+            text = _corpus.comment(rng)
+            msg = ex.Message(
+                id=snowflake(at.timestamp(), i), at=at, author=members[_pick(rng, cum)], content=text
+            )
+            roll = rng.random()
+            if roll < 0.02:
+                msg.content = ""
+                msg.attachments = [
+                    {
+                        "id": str(msg.id + 1),
+                        "url": "https://cdn.discordapp.com/a.png",
+                        "fileName": "a.png",
+                        "fileSizeBytes": 1234,
+                    }
+                ]
+            elif roll < 0.18 and recent:
+                msg.type = "Reply"
+                msg.reply_to = recent[rng.randrange(len(recent))]
+            if rng.random() < 0.3:
+                msg.reactions = [("👍", rng.randint(1, 5))]
+            recent.append(msg.id)
+            if len(recent) > 200:
+                del recent[:100]
+            yield msg
+
+    channel = ex.Channel(GUILD + 77, "general", "busy channel")
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fp:
+        ex.write_channel_export(
+            fp, guild_id=GUILD, guild_name="Bench Server", channel=channel, messages=messages()
+        )
+    tmp.replace(path)
+    return path
+
+
+def _tree_memory(root: int) -> tuple[int, int, int]:
+    """(sum of RSS, sum of PSS, RSS of root) in bytes over root and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fp:
+                stat = fp.read()
+            parents[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    rss = pss = root_rss = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fp:
+                for line in fp:
+                    if line.startswith("Rss:"):
+                        value = int(line.split()[1]) * 1024
+                        rss += value
+                        if pid == root:
+                            root_rss = value
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss, root_rss
+
+
+def run_analyze(export: Path, workdir: Path, workers: int | None) -> dict[str, float]:
+    db = workdir / f"analyze-{workers or 'default'}.db"
+    for old in workdir.glob(db.name + "*"):
+        old.unlink()
+    cmd = [sys.executable, "-m", "bot", "analyze", str(export), "--database", str(db), "--no-progress"]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "SENTIMETER_LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0, 0, 0]
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            rss, pss, main = _tree_memory(proc.pid)
+            peak[0], peak[1], peak[2] = max(peak[0], rss), max(peak[1], pss), max(peak[2], main)
+            stop.wait(0.1)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - started
+    stop.set()
+    poller.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"analyze failed ({proc.returncode}): {err.strip()[-2000:]}")
+    counted = _counted(out)
+    return {
+        "msgs_per_s": counted / elapsed,
+        "seconds": elapsed,
+        "counted": counted,
+        "peak_rss_mb": peak[0] / 2**20,
+        "peak_pss_mb": peak[1] / 2**20,
+        "peak_main_rss_mb": peak[2] / 2**20,
+    }
+
+
+def _counted(report: str) -> int:
+    # "Read 500,000 messages from 1 export file(s) (...): 499,000 counted, ..."
+    head = report.split(" counted", 1)[0]
+    return int(head.rsplit(" ", 1)[1].replace(",", ""))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 5. a bot-like process: ingest at 5,000 comments/s while /stats server is answered (subprocess)
+# ----------------------------------------------------------------------------------------------------------
+async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
+    import discord
+
+    from bot.client import Sentimeter
+    from bot.extensions import walk_extensions
+    from bot.scoring import Scorer
+    from bot.settings import Settings
+    from bot.spam import SpamDetector
+    from bot.stats import Period
+    from bot.storage.sqlite import SQLiteStorage
+
+    texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
+    async with SQLiteStorage.open(db) as storage:
+        bot = Sentimeter(
+            settings=Settings(database=db), storage=storage, scorer=Scorer(), spam=SpamDetector()
+        )
+        bot.queue.start()
+        loaded = 0
+        for extension in walk_extensions():
+            try:
+                await bot.load_extension(extension)
+                loaded += 1
+            except (discord.DiscordException, ImportError, AttributeError, TypeError) as exc:
+                progress(f"(could not load {extension}: {exc})")
+        now = int(time.time())
+        await bot.stats.server(GUILD, Period.WEEK, now, STATS_MEMBERS)
+        messages = list(incoming(texts, guild_id=GUILD, start=time.time()))
+        latencies: list[float] = []
+        done = asyncio.Event()
+
+        async def feed() -> None:
+            tick = 0.01
+            per_tick = rate * tick
+            started = time.perf_counter()
+            sent = 0
+            while sent < len(messages) and time.perf_counter() - started < seconds:
+                due = min(
+                    len(messages), int((time.perf_counter() - started) / tick * per_tick) + int(per_tick)
+                )
+                while sent < due:
+                    await bot.ingest.message(messages[sent])
+                    sent += 1
+                await asyncio.sleep(tick)
+            feed_rate[0] = sent / (time.perf_counter() - started)
+            done.set()
+
+        async def ask() -> None:
+            while not done.is_set():
+                await asyncio.sleep(0.05)
+                started = time.perf_counter()
+                await bot.stats.server(GUILD, Period.WEEK, int(time.time()), STATS_MEMBERS)
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        feed_rate = [0.0]
+        await asyncio.gather(feed(), ask())
+        await bot.shutdown_writes()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "command_latency_p99_ms": percentile(latencies, 99),
+        "command_latency_p50_ms": percentile(latencies, 50),
+        "latency_samples": len(latencies),
+        "fed_msgs_per_s": feed_rate[0],
+        "peak_rss_mb": peak,
+        "extensions_loaded": loaded,
+    }
+
+
+def run_botlike(stats_path: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
+    db = workdir / "botlike.db"
+    shutil.copyfile(stats_path, db)
+    cmd = [
+        sys.executable,
+        __file__,
+        "--_botlike",
+        str(db),
+        "--latency-seconds",
+        str(seconds),
+        "--rate",
+        str(rate),
+    ]
+    env = {**os.environ, "SENTIMETER_LOG_LEVEL": "WARNING"}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bot-like process failed: {proc.stderr.strip()[-2000:]}")
+    result: dict[str, float] = json.loads(proc.stdout)
+    return result
+
+
+# ----------------------------------------------------------------------------------------------------------
+def timed(label: str, fn: Callable[[], Any]) -> Any:
+    progress(f"{label} ...")
+    started = time.perf_counter()
+    value = fn()
+    progress(f"{label}: done in {time.perf_counter() - started:.1f}s")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Sentimeter benchmarks (JSON on stdout).")
+    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the statistics database")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="labelled data folder (not needed by these figures; accepted for symmetry)",
+    )
+    parser.add_argument("--corpus", type=int, default=20_000, help="comments in the VADER/ingest corpus")
+    parser.add_argument("--analyze-messages", type=int, default=500_000)
+    parser.add_argument(
+        "--compare-messages",
+        type=int,
+        default=100_000,
+        help="export size for the --workers 1 vs default comparison",
+    )
+    parser.add_argument("--latency-seconds", type=float, default=8.0)
+    parser.add_argument("--rate", type=int, default=5_000, help="comments/s fed during the latency test")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated parts to skip: vader,ingest,stats,analyze,bot"
+    )
+    parser.add_argument("--_botlike", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args._botlike is not None:
+        print(json.dumps(asyncio.run(botlike(args._botlike, args.latency_seconds, args.rate))))
+        return 0
+
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    results: dict[str, Any] = {}
+    begun = time.perf_counter()
+    texts = _corpus.corpus(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="sentimeter-bench-") as tmp:
+        workdir = Path(tmp)
+        if "vader" not in skip:
+            results["vader_msgs_per_s"] = round(timed("plain VADER", lambda: bench_vader(texts)))
+        if "ingest" not in skip:
+            rate = timed("ingest path", lambda: asyncio.run(bench_ingest(texts, workdir)))
+            results["ingest_msgs_per_s"] = round(rate)
+            if "vader_msgs_per_s" in results:
+                results["ingest_ratio"] = round(rate / results["vader_msgs_per_s"], 3)
+        stats_path: Path | None = None
+        if "stats" not in skip or "bot" not in skip:
+            stats_path = timed("statistics database", lambda: stats_db(args.messages))
+        if "stats" not in skip:
+            assert stats_path is not None
+            path = stats_path
+            timings = timed("stats queries", lambda: asyncio.run(bench_stats(path)))
+            results["stats_p50_ms"] = round(percentile(timings, 50), 2)
+            results["stats_p95_ms"] = round(percentile(timings, 95), 2)
+            results["stats_db_messages"] = args.messages
+        if "analyze" not in skip:
+            export = timed("big export", lambda: big_export(args.analyze_messages))
+            big = timed(
+                f"analyze {args.analyze_messages:,} (default workers)",
+                lambda: run_analyze(export, workdir, None),
+            )
+            results["analyze_msgs_per_s"] = round(big["msgs_per_s"])
+            results["analyze_peak_rss_mb"] = round(big["peak_rss_mb"], 1)
+            results["analyze_peak_pss_mb"] = round(big["peak_pss_mb"], 1)
+            results["analyze_peak_main_rss_mb"] = round(big["peak_main_rss_mb"], 1)
+            small = timed("compare export", lambda: big_export(args.compare_messages))
+            multi = timed(
+                f"analyze {args.compare_messages:,} (default workers)",
+                lambda: run_analyze(small, workdir, None),
+            )
+            single = timed(
+                f"analyze {args.compare_messages:,} (--workers 1)", lambda: run_analyze(small, workdir, 1)
+            )
+            results["analyze_msgs_per_s_single"] = round(single["msgs_per_s"])
+            results["analyze_speedup"] = round(multi["msgs_per_s"] / single["msgs_per_s"], 2)
+            results["analyze_compare_messages"] = args.compare_messages
+        if "bot" not in skip:
+            assert stats_path is not None
+            path = stats_path
+            bot = timed(
+                "bot-like process", lambda: run_botlike(path, workdir, args.latency_seconds, args.rate)
+            )
+            results["peak_rss_mb"] = round(bot["peak_rss_mb"], 1)
+            results["command_latency_p99_ms"] = round(bot["command_latency_p99_ms"], 2)
+            results["command_latency_p50_ms"] = round(bot["command_latency_p50_ms"], 2)
+            results["latency_fed_msgs_per_s"] = round(bot["fed_msgs_per_s"])
+    results["cpu_count"] = os.cpu_count()
+    results["bench_seconds"] = round(time.perf_counter() - begun, 1)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Flagging quality and throughput of the sentiment scorer, printed as one JSON object.
+
+    python benchmarks/sentiment_quality.py [--data DIR] [--thresholds]
+
+Reports, for the test files (SmSA test, VADER tweets), F1 / precision / recall of the flag decision
+(compound <= DEFAULT_FLAG_THRESHOLD after clean_for_scoring) next to plain vaderSentiment's F1 at the same
+decision, and messages per second for clean + score against plain ``polarity_scores`` on the same texts.
+``--thresholds`` adds the dev/train figures (VADER Amazon/movie/NYT snippets, SmSA train/valid) over a range of
+thresholds, as used to choose the default. Exits 0 with a message when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer  # noqa: E402
+from bot.scoring.evaluate import flag_metrics  # noqa: E402
+from bot.text.clean import clean_for_scoring  # noqa: E402
+
+SWEEP = (-0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.05, 0.0, 0.05)
+EN_DEV = ("amazonReviewSnippets_GroundTruth.txt", "movieReviewSnippets_GroundTruth.txt",
+          "nytEditorialSnippets_GroundTruth.txt")  # fmt: skip
+
+
+def read_smsa(path: Path) -> list[tuple[str, bool]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r[0], r[1].strip() == "negative") for r in csv.reader(f, delimiter="\t") if len(r) >= 2]
+
+
+def read_vader(path: Path) -> list[tuple[str, bool]]:
+    rows = []
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3:
+                rows.append(("\t".join(parts[2:]), float(parts[1]) < 0))
+    return rows
+
+
+def quality(compounds: Sequence[float], labels: Sequence[bool], threshold: float) -> dict[str, float]:
+    m = flag_metrics(compounds, labels, threshold)
+    return {"f1": round(m.f1, 4), "precision": round(m.precision, 4), "recall": round(m.recall, 4)}
+
+
+def _rate(fn: Callable[[str], object], texts: Sequence[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        fn(text)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def throughput(
+    ours: Callable[[str], object], plain: Callable[[str], object], texts: Sequence[str], rounds: int = 5
+) -> tuple[float, float]:
+    """Best-of-``rounds`` messages/second for both, alternating so that machine load hits both alike."""
+    best_ours = best_plain = 0.0
+    for _ in range(rounds):
+        best_ours = max(best_ours, _rate(ours, texts))
+        best_plain = max(best_plain, _rate(plain, texts))
+    return best_ours, best_plain
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Sentiment flagging quality and speed (JSON).")
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument(
+        "--thresholds", action="store_true", help="add dev/train figures over a threshold sweep"
+    )
+    args = parser.parse_args(argv)
+    smsa_test = args.data / "id-smsa" / "test.tsv"
+    tweets = args.data / "en-vader-groundtruth" / "tweets_GroundTruth.txt"
+    if not smsa_test.exists() or not tweets.exists():
+        print(f"benchmark data not found under {args.data}; skipping", file=sys.stderr)
+        return 0
+
+    scorer = Scorer()
+    vader = SentimentIntensityAnalyzer()
+    t = DEFAULT_FLAG_THRESHOLD
+    report: dict[str, object] = {"threshold": t}
+    all_texts: list[str] = []
+    for name, rows in (("id-smsa/test", read_smsa(smsa_test)), ("en-vader/tweets", read_vader(tweets))):
+        texts = [text for text, _ in rows]
+        labels = [neg for _, neg in rows]
+        ours = [scorer.score(clean_for_scoring(text)).compound for text in texts]
+        plain = [vader.polarity_scores(text)["compound"] for text in texts]
+        report[name] = {
+            **quality(ours, labels, t),
+            "n": len(rows),
+            "plain_vader_f1": quality(plain, labels, t)["f1"],
+        }
+        all_texts.extend(texts)
+
+    if args.thresholds:
+        dev: dict[str, object] = {}
+        sets = [
+            (f"en-vader/{n.split('_')[0]}", read_vader(args.data / "en-vader-groundtruth" / n))
+            for n in EN_DEV
+        ]
+        sets += [(f"id-smsa/{n}", read_smsa(args.data / "id-smsa" / f"{n}.tsv")) for n in ("train", "valid")]
+        for name, rows in sets:
+            labels = [neg for _, neg in rows]
+            ours = [scorer.score(clean_for_scoring(text)).compound for text, _ in rows]
+            dev[name] = {f"{x:+.2f}": quality(ours, labels, x) for x in SWEEP}
+        report["dev_threshold_sweep"] = dev
+
+    ours_rate, plain_rate = throughput(
+        lambda text: scorer.score(clean_for_scoring(text)), vader.polarity_scores, all_texts
+    )
+    report["throughput"] = {
+        "ours_msgs_per_s": round(ours_rate),
+        "plain_vader_msgs_per_s": round(plain_rate),
+        "ratio": round(ours_rate / plain_rate, 3),
+    }
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

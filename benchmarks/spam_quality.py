@@ -1,0 +1,133 @@
+"""Spam detector quality and speed on the shared labelled data; prints one JSON object.
+
+    python benchmarks/spam_quality.py [--data DIR] [--repeat N]
+
+Quality is measured on the TEST files with exactly what the bot calls, ``SpamDetector().check_text(raw).is_spam``:
+id-judol-youtube/test.tsv and en-youtube-spam/test.tsv (labelled spam), id-smsa/test.tsv and
+en-vader-groundtruth/tweets_GroundTruth.txt (no spam: only the false-positive rate matters).
+Throughput compares plain vaderSentiment with check_text + vaderSentiment on the same texts (all test texts).
+Exits 0 with a message when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.spam import SpamDetector  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+TARGETS = {
+    "id-judol-youtube": {"f1": 0.95, "fpr": 0.01},
+    "en-youtube-spam": {"f1": 0.90},
+    "id-smsa": {"fpr": 0.005},
+    "en-vader-tweets": {"fpr": 0.005},
+    "throughput_ratio": 0.60,
+}
+
+
+def load_sets(data: Path) -> dict[str, list[tuple[str, int]]]:
+    """name -> [(text, is_spam)] for every test file present."""
+    sets: dict[str, list[tuple[str, int]]] = {}
+    for name in ("id-judol-youtube", "en-youtube-spam"):
+        path = data / name / "test.tsv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                sets[name] = [(r["text"], int(r["spam"])) for r in csv.DictReader(fh, delimiter="\t")]
+    path = data / "id-smsa" / "test.tsv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            sets["id-smsa"] = [(row[0], 0) for row in csv.reader(fh, delimiter="\t") if row]
+    path = data / "en-vader-groundtruth" / "tweets_GroundTruth.txt"
+    if path.exists():
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            rows = [line.rstrip("\n").split("\t", 2) for line in fh]
+        sets["en-vader-tweets"] = [(r[2], 0) for r in rows if len(r) == 3]
+    return sets
+
+
+def quality(detector: SpamDetector, rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
+    tp = fp = fn = tn = 0
+    for text, label in rows:
+        flagged = detector.check_text(text).is_spam
+        if flagged and label:
+            tp += 1
+        elif flagged:
+            fp += 1
+        elif label:
+            fn += 1
+        else:
+            tn += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    out: dict[str, Any] = {"n": len(rows), "spam": tp + fn, "flagged": tp + fp}
+    if tp + fn:
+        out |= {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4)}
+    out["false_positive_rate"] = round(fp / (fp + tn), 4) if fp + tn else 0.0
+    return out
+
+
+def rate(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> float:
+    """Best-of-``repeat`` messages per second."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        best = min(best, time.perf_counter() - start)
+    return len(texts) / best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--repeat", type=int, default=3, help="timing rounds (best is kept)")
+    args = ap.parse_args(argv)
+    sets = load_sets(args.data)
+    if not sets:
+        print(f"spam_quality: no test data under {args.data}; skipping")
+        return 0
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    detector = SpamDetector()
+    vader = SentimentIntensityAnalyzer()
+    result: dict[str, Any] = {"data": str(args.data)}
+    for name, rows in sets.items():
+        result[name] = quality(detector, rows)
+
+    texts = [text for rows in sets.values() for text, _ in rows]
+
+    def both(text: str) -> object:
+        detector.check_text(text)
+        return vader.polarity_scores(text)
+
+    vader_rate = rate(vader.polarity_scores, texts, args.repeat)
+    spam_rate = rate(detector.check_text, texts, args.repeat)
+    both_rate = rate(both, texts, args.repeat)
+    result["throughput"] = {
+        "texts": len(texts),
+        "check_text_msgs_per_s": round(spam_rate),
+        "check_text_plus_vader_msgs_per_s": round(both_rate),
+        "vader_msgs_per_s": round(vader_rate),
+        "ratio": round(both_rate / vader_rate, 3),
+    }
+    result["targets"] = TARGETS
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

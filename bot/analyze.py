@@ -1,0 +1,475 @@
+"""`sentimeter analyze`: run DiscordChatExporter exports through the bot's own pipeline, without Discord.
+
+The export is streamed (never loaded whole), cut into chunks of about 2,000 messages and scored in worker
+processes; the results are written in order with `storage.apply`, one transaction per chunk. At most a few
+chunks are in flight, so memory stays flat whatever the export size. Then the channel statistics and the
+comments a moderator would be asked to review are printed.
+
+Determinism: the spam behaviour tracker (same text across channels, waves of new accounts) needs the messages
+in order, so it runs in the reading thread and its verdicts travel with the chunk; the workers replay them.
+`--workers 1` and `--workers N` therefore write exactly the same rows."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from bot.exporter import (
+    ExportedMessage,
+    ExportError,
+    ExportHeader,
+    ExportReader,
+    export_files,
+    merged_messages,
+)
+from bot.ingest.models import IncomingMessage
+from bot.ingest.pipeline import Pipeline
+from bot.spam import BehaviourTracker, SpamDetector, SpamVerdict
+from bot.storage.models import (
+    Flag,
+    FlagKind,
+    FlagStatus,
+    GuildConfig,
+    MessageCreated,
+    ReactionChanged,
+    Sentiment,
+    Totals,
+    WriteOp,
+)
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2_000
+TOP_FLAGS = 10
+_FLAG_PAGE = 1_000
+
+# -- work items ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Chunk:
+    messages: list[IncomingMessage]
+    reactions: list[int]  # per message: the export's reaction count
+    verdicts: dict[int, SpamVerdict]  # message id -> behaviour verdict (only the suspicious ones)
+
+
+# -- scoring, in a worker process or in-process ----------------------------------------------------
+
+
+class _Replay:
+    """Stands in for BehaviourTracker in the scoring step: returns the verdict the reader computed, in order.
+
+    The pipeline calls ``observe`` under exactly the conditions the reader used (not exempt, has text), so
+    setting ``current`` before each ``on_message`` hands it that message's verdict."""
+
+    def __init__(self) -> None:
+        self.current: SpamVerdict | None = None
+
+    def observe(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        author_id: int,
+        content: str,
+        created_at: float,
+        account_created_at: float | None,
+    ) -> SpamVerdict | None:
+        return self.current
+
+
+def _score(
+    pipeline: Pipeline,
+    replay: _Replay,
+    chunk: _Chunk,
+    settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
+) -> list[MessageCreated]:
+    created: list[MessageCreated] = []
+    verdicts = chunk.verdicts
+    for msg in chunk.messages:
+        replay.current = verdicts.get(msg.message_id) if verdicts else None
+        created.append(pipeline.on_message(msg, *settings[msg.guild_id]))
+    replay.current = None
+    return created
+
+
+_worker_pipeline: Pipeline | None = None
+_worker_replay: _Replay | None = None
+_worker_settings: dict[int, tuple[GuildConfig, dict[str, float]]] = {}
+
+
+def _init_worker(settings: dict[int, tuple[GuildConfig, dict[str, float]]]) -> None:
+    """Worker initializer: load the lexicons and spam rules once per process."""
+    global _worker_pipeline, _worker_replay, _worker_settings
+    from bot.scoring import Scorer
+
+    _worker_replay = _Replay()
+    _worker_pipeline = Pipeline(Scorer(), SpamDetector(), _worker_replay)  # type: ignore[arg-type]
+    _worker_settings = settings
+
+
+def _score_chunk(chunk: _Chunk) -> list[MessageCreated]:
+    pipeline, replay = _worker_pipeline, _worker_replay
+    assert pipeline is not None and replay is not None, "worker not initialised"
+    return _score(pipeline, replay, chunk, _worker_settings)
+
+
+# -- the reading side ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What the reader learned on the way: names for the report, the time range, per-guild channels."""
+
+    authors: dict[int, str] = field(default_factory=dict)
+    first: float | None = None
+    last: float | None = None
+    counted: int = 0
+
+
+class _Reader:
+    def __init__(
+        self,
+        messages: Iterator[ExportedMessage],
+        settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
+        *,
+        track_behaviour: bool,
+    ) -> None:
+        self._messages = messages
+        self._settings = settings
+        self._tracker = BehaviourTracker() if track_behaviour else None
+        self.seen = _Seen()
+
+    def next_chunk(self, size: int) -> _Chunk | None:
+        messages: list[IncomingMessage] = []
+        reactions: list[int] = []
+        verdicts: dict[int, SpamVerdict] = {}
+        seen, tracker, settings = self.seen, self._tracker, self._settings
+        for exported in self._messages:
+            msg = exported.to_incoming()
+            seen.authors.setdefault(msg.author_id, exported.author_name)
+            if seen.first is None or msg.created_at < seen.first:
+                seen.first = msg.created_at
+            if seen.last is None or msg.created_at > seen.last:
+                seen.last = msg.created_at
+            if tracker is not None and msg.content.strip():
+                config = settings[msg.guild_id][0]
+                if not Pipeline.is_exempt(config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids):
+                    verdict = tracker.observe(
+                        guild_id=msg.guild_id,
+                        channel_id=msg.channel_id,
+                        author_id=msg.author_id,
+                        content=msg.content,
+                        created_at=msg.created_at,
+                        account_created_at=msg.author_created_at,
+                    )
+                    if verdict is not None:
+                        verdicts[msg.message_id] = verdict
+            messages.append(msg)
+            reactions.append(exported.reactions)
+            if len(messages) >= size:
+                break
+        seen.counted += len(messages)
+        return _Chunk(messages, reactions, verdicts) if messages else None
+
+
+def _ops(chunk: _Chunk, created: list[MessageCreated]) -> list[WriteOp]:
+    ops: list[WriteOp] = []
+    for op, count in zip(created, chunk.reactions, strict=True):
+        ops.append(op)
+        if count:
+            rec = op.record
+            ops.append(
+                ReactionChanged(
+                    guild_id=rec.guild_id, channel_id=rec.channel_id, message_id=rec.message_id, delta=count
+                )
+            )
+    return ops
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunResult:
+    headers: list[ExportHeader]
+    seen: _Seen
+    read: int  # message entries in the files, counted or not
+    skipped_bots: int
+    skipped_system: int
+    seconds: float
+    workers: int
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+async def ingest_exports(
+    paths: Sequence[Path],
+    storage: Any,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    in_flight: int | None = None,
+) -> RunResult:
+    """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read."""
+    files = export_files(paths)
+    if not files:
+        raise ExportError("no export files given")
+    readers = [ExportReader(p) for p in files]  # reads and checks every header first: fail before writing
+    headers = [r.header for r in readers]
+    settings: dict[int, tuple[GuildConfig, dict[str, float]]] = {}
+    for header in headers:
+        if header.guild_id not in settings:
+            settings[header.guild_id] = (
+                await storage.get_config(header.guild_id),
+                await storage.get_lexicon(header.guild_id),
+            )
+    workers = workers or default_workers()
+    total_bytes = sum(r.size for r in readers)
+    bar = tqdm(
+        total=total_bytes,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc="analyze",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+        mininterval=0.5,
+    )
+    for r in readers:
+        r._on_bytes = bar.update
+    reader = _Reader(merged_messages(readers), settings, track_behaviour=True)
+    started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    executor: Executor | None = None
+    inline: Pipeline | None = None
+    replay = _Replay()
+    if workers > 1:
+        # forkserver: workers start from a clean process (not a fork of this one, which has threads running)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
+        )
+    else:
+        from bot.scoring import Scorer
+
+        # in-process: the real tracker ran in the reader already, so its verdicts are replayed here too
+        inline = Pipeline(Scorer(), SpamDetector(), replay)  # type: ignore[arg-type]
+    limit = in_flight or (workers + 2)
+    pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[list[MessageCreated]] | None] | None] = asyncio.Queue(
+        limit
+    )
+
+    async def produce() -> None:
+        try:
+            while True:
+                chunk = await asyncio.to_thread(reader.next_chunk, chunk_size)
+                if chunk is None:
+                    break
+                future = loop.run_in_executor(executor, _score_chunk, chunk) if executor is not None else None
+                await pending.put((chunk, future))
+        finally:
+            await pending.put(None)
+
+    async def consume() -> None:
+        while True:
+            item = await pending.get()
+            if item is None:
+                return
+            chunk, future = item
+            if future is not None:
+                created = await future
+            else:
+                assert inline is not None
+                created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
+            await storage.apply(_ops(chunk, created))
+
+    try:
+        producer = asyncio.create_task(produce())
+        try:
+            await consume()
+        finally:
+            if not producer.done():
+                producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await producer
+    finally:
+        bar.close()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+    return RunResult(
+        headers=headers,
+        seen=reader.seen,
+        read=sum(r.seen for r in readers),
+        skipped_bots=sum(r.skipped_bots for r in readers),
+        skipped_system=sum(r.skipped_system for r in readers),
+        seconds=time.perf_counter() - started,
+        workers=workers,
+    )
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.0f}%" if value is not None else "–"
+
+
+def _mix(totals: Totals) -> str:
+    if not totals.scored:
+        return "no scored messages"
+    return (
+        f"{_pct(totals.share(Sentiment.POSITIVE))} positive · "
+        f"{_pct(totals.share(Sentiment.NEUTRAL))} neutral · "
+        f"{_pct(totals.share(Sentiment.NEGATIVE))} negative"
+    )
+
+
+def _avg(totals: Totals) -> str:
+    avg = totals.avg_compound
+    return f"{avg:+.2f}" if avg is not None else "–"
+
+
+def _hour(hour: int | None) -> str:
+    return f"{hour:02d}:00 UTC" if hour is not None else "–"
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _quote(text: str | None, width: int = 90) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _where(headers: list[ExportHeader]) -> str:
+    if len(headers) == 1:
+        return str(headers[0].path)
+    folders = {h.path.parent for h in headers}
+    if len(folders) == 1:
+        return f"{len(headers)} export files in {folders.pop()}"
+    return f"{len(headers)} export files"
+
+
+async def _open_flags(storage: Any, guild_id: int, channels: set[int]) -> list[Flag]:
+    flags: list[Flag] = []
+    offset = 0
+    while True:
+        page = await storage.list_flags(guild_id, FlagStatus.OPEN, offset, _FLAG_PAGE)
+        flags.extend(f for f in page if f.channel_id in channels)
+        if len(page) < _FLAG_PAGE:
+            return flags
+        offset += _FLAG_PAGE
+
+
+async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int = TOP_FLAGS) -> None:
+    from bot.stats import Period, StatsService
+
+    stats = StatsService(storage)
+    seen = result.seen
+    now = int(seen.last or time.time()) + 1
+    rate = seen.counted / result.seconds if result.seconds > 0 else 0.0
+    out.write(
+        f"Analyzed {seen.counted:,} messages in {result.seconds:.1f} s "
+        f"({rate:,.0f} messages/s, {result.workers} worker{'s' if result.workers != 1 else ''}).\n"
+        f"Read {result.read:,} messages from {_where(result.headers)}: {seen.counted:,} counted; "
+        f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages.\n"
+    )
+    guilds: dict[int, list[ExportHeader]] = {}
+    for header in result.headers:
+        guilds.setdefault(header.guild_id, []).append(header)
+    for guild_id, headers in guilds.items():
+        names = {h.channel_id: h.channel_name for h in headers}
+        server = await stats.server(guild_id, Period.ALL, now, member_count=len(seen.authors))
+        overall = server.overall
+        t = overall.totals
+        span = f"{_when(seen.first)} → {_when(seen.last)}" if seen.first and seen.last else "no messages"
+        out.write(f"\n{headers[0].guild_name or guild_id} · {len(names)} channel(s) · {span}\n")
+        out.write(
+            f"  Messages {t.messages:,} · active members {overall.active_members:,} · "
+            f"replies {t.replies:,} · "
+            f"reactions {t.reactions:,} · spam {t.spam:,}\n"
+            f"  Sentiment {_mix(t)} · average {_avg(t)} · busiest hour {_hour(overall.busiest_hour)}\n"
+        )
+        out.write(
+            "\n  Channel            messages  members  replies  reactions  positive neutral negative  avg"
+            "   busiest\n"
+        )
+        for channel_id in sorted(names, key=lambda c: names[c]):
+            ch = await stats.channel(guild_id, channel_id, Period.ALL, now)
+            c = ch.totals
+            out.write(
+                f"  #{names[channel_id][:17]:<17} {c.messages:>9,} {ch.active_members:>8,} {c.replies:>8,} "
+                f"{c.reactions:>10,}  {_pct(c.share(Sentiment.POSITIVE)):>8} "
+                f"{_pct(c.share(Sentiment.NEUTRAL)):>7} "
+                f"{_pct(c.share(Sentiment.NEGATIVE)):>8} {_avg(c):>5}   {_hour(ch.busiest_hour)}\n"
+            )
+        flags = await _open_flags(storage, guild_id, set(names))
+        negative = [f for f in flags if f.kind is FlagKind.NEGATIVE]
+        spam = [f for f in flags if f.kind is FlagKind.SPAM]
+        out.write(
+            f"\n  Flagged for review: {len(negative):,} negative comment(s) "
+            f"and {len(spam):,} spam message(s)\n"
+        )
+        if negative:
+            out.write(f"\n  Most negative (top {min(top, len(negative))}):\n")
+            worst = heapq.nsmallest(top, negative, key=lambda f: (f.compound or 0.0, f.message_id))
+            for f in worst:
+                out.write(
+                    f"  {f.compound or 0.0:+.2f}  #{names.get(f.channel_id, f.channel_id)}  "
+                    f"{_when(f.created_at)}  "
+                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
+                )
+        if spam:
+            out.write(f"\n  Spam (first {min(top, len(spam))}):\n")
+            for f in sorted(spam, key=lambda f: f.message_id)[:top]:
+                out.write(
+                    f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
+                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text, 70)}"
+                    f"{f'  ({f.reason})' if f.reason else ''}\n"
+                )
+    out.flush()
+
+
+async def analyze(
+    path: Path | Sequence[Path],
+    db_path: Path,
+    *,
+    workers: int | None,
+    progress: bool,
+    out: TextIO,
+    top: int = TOP_FLAGS,
+) -> int:
+    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N]`; returns the exit
+    code."""
+    from bot.storage.sqlite import SQLiteStorage
+
+    paths = [path] if isinstance(path, Path) else list(path)
+    async with SQLiteStorage.open(db_path) as storage:
+        result = await ingest_exports(paths, storage, workers=workers, progress=progress)
+        log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+        await write_report(storage, result, out, top=top)
+    return 0

@@ -1,0 +1,521 @@
+"""The sentiment scorer: VADER's rules over English, Indonesian and mixed comments.
+
+``Scorer`` subclasses vaderSentiment's ``SentimentIntensityAnalyzer``. It keeps VADER's lexicon, emoji
+descriptions, constants (booster increments, negation scalar, ALL-CAPS increment), its idiom table and its
+aggregation (``score_valence``: punctuation emphasis, normalisation to ``compound``, ``pos``/``neu``/``neg``), and
+re-states VADER's per-word rule (negation and boosters in the three preceding words, "no", "never so",
+"without doubt", "least", "but") over language-dependent word sets:
+
+- English: VADER's lexicon plus community slang and emoji (``slang.py``).
+- Indonesian / mixed: learned and hand-written Indonesian weights (``lexicons/id_lexicon.tsv``,
+  ``indonesian.HAND_LEXICON``), Indonesian negators, degree words before *and after* the word ("bagus banget"),
+  "tapi"/"namun" as "but", informal spellings, reduplication and affix stripping to a known root.
+
+Two additions of our own: laughter ("lol", "wkwk", 💀, 😭) never cancels a negative comment, and server
+overrides (word -> valence) are consulted before the built-in lexicons on every call without rebuilding anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import string
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    C_INCR,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+    allcap_differential,
+)
+
+from bot.scoring import indonesian
+from bot.scoring.language import detect_language
+from bot.scoring.results import Explanation, SentimentScore, WordContribution
+from bot.scoring.slang import CAPITAL_LETTERS, EMOJI, EN_INSULTS, EN_LAUGHTER, EN_SLANG
+
+log = logging.getLogger(__name__)
+
+ID_LEXICON_FILE = "id_lexicon.tsv"
+_CACHE_LIMIT = 100_000
+_PUNCT = string.punctuation
+_EN_NEGATORS = frozenset(NEGATE)
+_ID_NEGATORS = _EN_NEGATORS | indonesian.NEGATORS
+_EN_PRE: dict[str, float] = {w: v for w, v in BOOSTER_DICT.items() if " " not in w}
+_ID_PRE: dict[str, float] = {**_EN_PRE, **indonesian.PRE_BOOSTERS}
+# Words VADER rates that mean something else (or nothing) in Indonesian comments.
+_VADER_SKIP_IN_ID = frozenset({"no", "dan", "ada", "mau", "kan", "pun", "sale", "bang", "cut", "bom", "top"})
+_ID_LAUGH_VALENCE = 1.5
+# Words after which "lol" / "wkwk" / 💀 reads as mockery, not as a friendly tone.
+_INSULTS = (
+    frozenset(
+        [w for w, v in EN_SLANG.items() if v < 0]
+        + [w for w, v in indonesian.HAND_LEXICON.items() if v < 0]
+        + [e for e, (v, _) in EMOJI.items() if v < 0]
+        + ["L", "l", "l take"]
+    )
+    | EN_INSULTS
+)
+_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
+
+# (valence, note, is_laughter)
+_Entry = tuple[float, str | None, bool]
+
+
+def load_id_lexicon() -> dict[str, float]:
+    """The shipped Indonesian word list: hand-written seeds overlaid with the weights learned from SmSA."""
+    lexicon: dict[str, float] = dict(indonesian.HAND_LEXICON)
+    try:
+        text = (
+            resources.files("bot.scoring").joinpath("lexicons").joinpath(ID_LEXICON_FILE).read_text("utf-8")
+        )
+    except (FileNotFoundError, OSError):
+        log.warning("Indonesian lexicon %s missing; using hand-written words only", ID_LEXICON_FILE)
+        return lexicon
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        word, value = line.split("\t")[:2]
+        lexicon[word] = float(value)
+    return lexicon
+
+
+class Scorer(SentimentIntensityAnalyzer):
+    """Score already-cleaned comments on VADER's scale. Thread-safe for reading; cheap to pickle."""
+
+    def __init__(self, *, id_lexicon: Mapping[str, float] | None = None) -> None:
+        """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used when rebuilding it)."""
+        super().__init__()
+        self._custom_id = dict(id_lexicon) if id_lexicon is not None else None
+        vader: dict[str, float] = self.lexicon
+        # single letters (VADER rates "l" +2.0) only count as the capital W / L handled separately
+        self._en_words: dict[str, float] = {w: v for w, v in vader.items() if len(w) > 1}
+        self._en_words.update({w: v for w, v in EN_SLANG.items() if " " not in w})
+        id_all = self._custom_id if self._custom_id is not None else load_id_lexicon()
+        self._id_words: dict[str, float] = {w: v for w, v in id_all.items() if " " not in w}
+        # evidence for the language guess when a comment has no function words: clearly Indonesian words only
+        # (SmSA also contains English words such as "time" or "photo" with small learned weights)
+        self._id_markers: frozenset[str] = frozenset(
+            [w for w, v in self._id_words.items() if abs(v) >= 0.5 and w not in vader]
+            + list(indonesian.HAND_LEXICON)
+            + list(indonesian.SLANG)
+        )
+        self._en_phrases: dict[str, float] = {w: v for w, v in EN_SLANG.items() if " " in w}
+        self._id_phrases: dict[str, float] = {
+            **self._en_phrases,
+            **{w: v for w, v in id_all.items() if " " in w},
+        }
+        self._phrase_heads: dict[bool, frozenset[str]] = {
+            False: frozenset(p.split()[0] for p in self._en_phrases),
+            True: frozenset(p.split()[0] for p in self._id_phrases),
+        }
+        # VADER's emoji -> description table, minus the emoji we score directly
+        self._emoji_description: dict[str, str] = {k: v for k, v in self.emojis.items() if len(k) == 1}
+        emoji_chars = sorted(set(self._emoji_description) | set(EMOJI), key=len, reverse=True)
+        self._emoji_re = re.compile("|".join(re.escape(e) for e in emoji_chars))
+        self._cache: dict[tuple[bool, str], _Entry | None] = {}
+        self._norm_cache: dict[str, str] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from package data in the receiving process (tens of milliseconds) instead of shipping dicts
+        if self._custom_id is not None:
+            return (_rebuild, (type(self), self._custom_id))
+        return (type(self), ())
+
+    # ------------------------------------------------------------------ public API
+
+    def score(self, text: str, *, overrides: Mapping[str, float] | None = None) -> SentimentScore:
+        """Score ``text`` (already passed through ``clean_for_scoring``)."""
+        result, _ = self._run(text, overrides, trace=False)
+        return result
+
+    def explain(self, text: str, *, overrides: Mapping[str, float] | None = None) -> Explanation:
+        """Score ``text`` and list the words that moved the score, strongest first."""
+        result, contributions = self._run(text, overrides, trace=True)
+        contributions.sort(key=lambda c: abs(c.valence), reverse=True)
+        return Explanation(score=result, cleaned_text=text, contributions=contributions)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:  # VADER-compatible entry point
+        s = self.score(text)
+        return {"neg": s.neg, "neu": s.neu, "pos": s.pos, "compound": s.compound}
+
+    # ------------------------------------------------------------------ tokens and lookups
+
+    def _emoji_sub(self, match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in EMOJI:
+            return f" {char} "
+        return f" {self._emoji_description[char]} "
+
+    def _tokens(self, text: str) -> list[str]:
+        if not text.isascii():
+            text = self._emoji_re.sub(self._emoji_sub, _VARIATION_SELECTORS.sub("", text))
+        tokens = []
+        for word in text.split():
+            stripped = word.strip(_PUNCT)
+            tokens.append(word if len(stripped) <= 2 else stripped)  # VADER's _strip_punc_if_word
+        return tokens
+
+    def _lookup(self, word: str, is_id: bool) -> _Entry | None:
+        key = (is_id, word)
+        if key in self._cache:
+            return self._cache[key]
+        entry = self._lookup_uncached(word, is_id)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = entry
+        return entry
+
+    def _lookup_uncached(self, word: str, is_id: bool) -> _Entry | None:
+        emoji = EMOJI.get(word)
+        if emoji is not None:
+            return emoji[0], None, emoji[1]
+        laugh = EN_LAUGHTER.get(word)
+        if laugh is not None:
+            return laugh, None, True
+        if is_id:
+            if indonesian.is_laughter(word):
+                return _ID_LAUGH_VALENCE, None, True
+            value = self._id_words.get(word)
+            if value is not None:
+                return value, None, False
+            if word not in _VADER_SKIP_IN_ID:
+                value = self._en_words.get(word)
+                if value is not None:
+                    return value, None, False
+            if len(word) >= 5 and word.isalpha():
+                root = indonesian.find_root(word, self._id_words)
+                if root is not None:
+                    return self._id_words[root], f"root '{root}'", False
+            return None
+        value = self._en_words.get(word)
+        if value is not None:
+            return value, None, False
+        if len(word) > 3 and indonesian.squeeze_runs(word, 2) != word:  # "soooo goood" -> "good"
+            for keep in (2, 1):
+                value = self._en_words.get(indonesian.squeeze_runs(word, keep))
+                if value is not None:
+                    return value, None, False
+        return None
+
+    # ------------------------------------------------------------------ the rules
+
+    def _run(
+        self, text: str, overrides: Mapping[str, float] | None, *, trace: bool
+    ) -> tuple[SentimentScore, list[WordContribution]]:
+        raw = self._tokens(text)
+        if not raw:
+            return SentimentScore(0.0, 0.0, 0.0, 0.0, "unknown"), []
+        lower = [t.lower() for t in raw]
+        language = detect_language(lower, en_lexicon=self._en_words, id_lexicon=self._id_markers)
+        is_id = language != "en"
+        over: dict[str, float] = {}
+        if overrides:
+            over = {str(k).strip().lower(): float(v) for k, v in overrides.items()}
+
+        # Indonesian canonical forms (slang, reduplication); a slang entry may expand to two words.
+        if is_id:
+            norm: list[str] = []
+            shown: list[str] = []
+            raws: list[str] = []
+            norm_cache = self._norm_cache
+            for t, low in zip(raw, lower, strict=True):
+                if low in over:
+                    canon = low
+                else:
+                    canon = norm_cache.get(low)  # type: ignore[assignment]
+                    if canon is None:
+                        canon = indonesian.normalize_word(low)
+                        if len(norm_cache) >= _CACHE_LIMIT:
+                            norm_cache.clear()
+                        norm_cache[low] = canon
+                if " " in canon:
+                    parts = canon.split()
+                    norm.extend(parts)
+                    shown.extend([low] * len(parts))
+                    raws.extend([t] * len(parts))
+                else:
+                    norm.append(canon)
+                    shown.append(low)
+                    raws.append(t)
+        else:
+            norm = lower
+            shown = lower
+            raws = raw
+
+        phrases = self._id_phrases if is_id else self._en_phrases
+        heads = self._phrase_heads[is_id]
+        over_phrases = {k for k in over if " " in k}
+        if over_phrases:
+            heads = heads | {k.split()[0] for k in over_phrases}
+        if any(t in heads for t in norm):
+            norm, shown, raws = _merge_phrases(norm, shown, raws, phrases, over_phrases, heads)
+
+        is_cap_diff = allcap_differential(raws)
+        negators = _ID_NEGATORS if is_id else _EN_NEGATORS
+        pre = _ID_PRE if is_id else _EN_PRE
+        post = indonesian.POST_BOOSTERS if is_id else {}
+        weak = indonesian.WEAK_NEGATORS if is_id else {}
+        contrast = indonesian.CONTRAST if is_id else frozenset({"but"})
+
+        n = len(norm)
+        base: list[float | None] = [None] * n
+        laugh = [False] * n
+        notes: list[list[str]] | None = [[] for _ in range(n)] if trace else None
+        dual: dict[int, float] = {}
+        for i, word in enumerate(norm):
+            if word in over:
+                base[i] = over[word]
+                if notes is not None:
+                    notes[i].append("server lexicon")
+                continue
+            if shown[i] in over:
+                base[i] = over[shown[i]]
+                if notes is not None:
+                    notes[i].append("server lexicon")
+                continue
+            if word in phrases:
+                base[i] = phrases[word]
+                continue
+            if word == "kind" and i < n - 1 and norm[i + 1] == "of":  # VADER: "kind of" is a dampener
+                continue
+            if word in negators or word in pre or word in post or word in weak or word in contrast:
+                if is_id and word in self._id_words:
+                    dual[i] = self._id_words[word]
+                continue
+            if len(word) == 1 and word.isascii():
+                capital = CAPITAL_LETTERS.get(raws[i]) if language != "id" else None
+                if capital is not None:
+                    base[i] = capital
+                continue
+            if "n't" in word:  # VADER counts any "n't" word as a negator
+                continue
+            entry = self._lookup(word, is_id)
+            if entry is not None:
+                base[i] = entry[0]
+                laugh[i] = entry[2]
+                if notes is not None and entry[1]:
+                    notes[i].append(entry[1])
+
+        used = [False] * n
+        sentiments = [0.0] * n
+        for i in range(n):
+            b = base[i]
+            if b is None:
+                continue
+            v = b
+            word = norm[i]
+            # VADER: "no" before a lexicon word negates it instead of counting itself
+            if word == "no" and i < n - 1 and base[i + 1] is not None:
+                v = 0.0
+            if (
+                (i > 0 and norm[i - 1] == "no")
+                or (i > 1 and norm[i - 2] == "no")
+                or (i > 2 and norm[i - 3] == "no" and norm[i - 1] in ("or", "nor"))
+            ):
+                v = b * N_SCALAR
+                if notes is not None:
+                    notes[i].append("negated by 'no'")
+            if raws[i].isupper() and is_cap_diff:
+                v = v + C_INCR if v > 0 else v - C_INCR
+                if notes is not None:
+                    notes[i].append("ALL CAPS")
+            for start_i in range(3):
+                j = i - start_i - 1
+                if j < 0:
+                    break
+                if base[j] is not None:
+                    continue
+                prev = norm[j]
+                scalar = pre.get(prev, 0.0)
+                if scalar:
+                    if v < 0:
+                        scalar = -scalar
+                    if raws[j].isupper() and is_cap_diff:
+                        scalar = scalar + C_INCR if v > 0 else scalar - C_INCR
+                    if start_i == 1:
+                        scalar *= 0.95
+                    elif start_i == 2:
+                        scalar *= 0.9
+                    v += scalar
+                    used[j] = True
+                    if notes is not None:
+                        notes[i].append(
+                            ("boosted" if abs(pre[prev]) == pre[prev] else "dampened") + f" by '{prev}'"
+                        )
+                v = self._negate(v, norm, start_i, i, negators, weak, used, notes)
+                if start_i == 2 and language != "id":  # English idioms ("the shit", "kind of")
+                    v = _special_idioms(v, norm, i)
+            v = self._least_check(v, norm, i) if not is_id else v
+            if post:
+                for k in (1, 2):
+                    j = i + k
+                    if j >= n or (k == 2 and base[i + 1] is not None):
+                        break
+                    inc = post.get(norm[j])
+                    if inc:
+                        v += (inc if v >= 0 else -inc) * (1.0 if k == 1 else 0.95)
+                        used[j] = True
+                        if notes is not None:
+                            notes[i].append(f"boosted by '{norm[j]}'")
+                        break
+            sentiments[i] = v
+
+        for i, value in dual.items():  # "parah", "kurang" alone: a word of their own
+            if not used[i]:
+                sentiments[i] = value
+
+        # contrast ("but", "tapi"): VADER halves what comes before and weights what follows by 1.5
+        for i, word in enumerate(norm):
+            if word in contrast and base[i] is None:
+                for j in range(n):
+                    if sentiments[j] and j != i:
+                        factor = 0.5 if j < i else 1.5
+                        sentiments[j] *= factor
+                        if notes is not None:
+                            notes[j].append(
+                                f"{'weakened before' if j < i else 'strengthened after'} '{word}'"
+                            )
+                break
+
+        # laughter never cancels an insult: next to one it counts for nothing
+        if any(laugh) and any(sentiments[i] < 0 and norm[i] in _INSULTS for i in range(n)):
+            for i in range(n):
+                if laugh[i] and sentiments[i] > 0:
+                    sentiments[i] = 0.0
+                    if notes is not None:
+                        notes[i].append("laughter ignored next to an insult")
+
+        scores = self.score_valence(sentiments, text)
+        result = SentimentScore(
+            compound=scores["compound"],
+            pos=scores["pos"],
+            neu=scores["neu"],
+            neg=scores["neg"],
+            language=language,
+        )
+        contributions: list[WordContribution] = []
+        if notes is not None:
+            for i in range(n):
+                if sentiments[i]:
+                    contributions.append(
+                        WordContribution(
+                            word=shown[i],
+                            valence=round(sentiments[i], 3),
+                            note="; ".join(notes[i]) if notes[i] else None,
+                        )
+                    )
+        return result, contributions
+
+    @staticmethod
+    def _negate(
+        valence: float,
+        words: list[str],
+        start_i: int,
+        i: int,
+        negators: frozenset[str],
+        weak: Mapping[str, float],
+        used: list[bool],
+        notes: list[list[str]] | None,
+    ) -> float:
+        """VADER's ``_negation_check`` over the language's negators (plus Indonesian weak negators)."""
+        j = i - start_i - 1
+        prev = words[j]
+        if start_i == 1:
+            if words[i - 2] == "never" and words[i - 1] in ("so", "this"):
+                return valence * 1.25
+            if words[i - 2] == "without" and words[i - 1] == "doubt":
+                return valence
+        elif start_i == 2:
+            if (words[i - 3] == "never" and words[i - 2] in ("so", "this")) or words[i - 1] in ("so", "this"):
+                return valence * 1.25
+            if words[i - 3] == "without" and "doubt" in (words[i - 2], words[i - 1]):
+                return valence
+        if prev in negators or "n't" in prev:
+            used[j] = True
+            if notes is not None:
+                notes[i].append(f"negated by '{prev}'")
+            return valence * N_SCALAR
+        scalar = weak.get(prev)
+        if scalar is not None:
+            used[j] = True
+            if notes is not None:
+                notes[i].append(f"weakened and negated by '{prev}'")
+            return valence * scalar
+        return valence
+
+
+def _rebuild(cls: type[Scorer], id_lexicon: dict[str, float]) -> Scorer:
+    return cls(id_lexicon=id_lexicon)
+
+
+def _special_idioms(valence: float, words: list[str], i: int) -> float:
+    """VADER's ``_special_idioms_check`` without re-lowering the whole comment for every word."""
+    w0, w1, w2, w3 = words[i], words[i - 1], words[i - 2], words[i - 3]
+    for seq in (f"{w1} {w0}", f"{w2} {w1} {w0}", f"{w2} {w1}", f"{w3} {w2} {w1}", f"{w3} {w2}"):
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+            break
+    n = len(words)
+    if n - 1 > i:
+        seq = f"{w0} {words[i + 1]}"
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+    if n - 1 > i + 1:
+        seq = f"{w0} {words[i + 1]} {words[i + 2]}"
+        if seq in SPECIAL_CASES:
+            valence = SPECIAL_CASES[seq]
+    for seq in (f"{w3} {w2} {w1}", f"{w3} {w2}", f"{w2} {w1}"):
+        if seq in BOOSTER_DICT:
+            valence = valence + BOOSTER_DICT[seq]
+    return valence
+
+
+def _merge_phrases(
+    norm: list[str],
+    shown: list[str],
+    raws: list[str],
+    phrases: Mapping[str, float],
+    over_phrases: set[str],
+    heads: frozenset[str],
+) -> tuple[list[str], list[str], list[str]]:
+    """Join known 2- and 3-word phrases ("skill issue", "gak jelas", server phrases) into one token."""
+    out_n: list[str] = []
+    out_s: list[str] = []
+    out_r: list[str] = []
+    i = 0
+    n = len(norm)
+    while i < n:
+        if norm[i] in heads:
+            for size in (3, 2):
+                if i + size <= n:
+                    cand = " ".join(norm[i : i + size])
+                    if cand in over_phrases or cand in phrases:
+                        out_n.append(cand)
+                        out_s.append(" ".join(shown[i : i + size]))
+                        out_r.append(" ".join(raws[i : i + size]))
+                        i += size
+                        break
+            else:
+                out_n.append(norm[i])
+                out_s.append(shown[i])
+                out_r.append(raws[i])
+                i += 1
+            continue
+        out_n.append(norm[i])
+        out_s.append(shown[i])
+        out_r.append(raws[i])
+        i += 1
+    return out_n, out_s, out_r
+
+
+def compound_to_sum(compound: float, alpha: float = 15.0) -> float:
+    """Inverse of VADER's ``normalize``: the raw valence sum that yields ``compound``."""
+    compound = max(min(compound, 0.9999), -0.9999)
+    return compound * math.sqrt(alpha / (1.0 - compound * compound))

@@ -1,0 +1,195 @@
+"""Spam and scam detection for single messages: rules plus a small logistic model shipped as JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from bot.spam import normalize as _n
+from bot.spam import rules
+from bot.spam.features import Analysis, analyse
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "spam_model.json"
+_ZEROS = repeat(0.0)
+_OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
+_STYLED_WORD_RE = re.compile(r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*")
+_WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class SpamVerdict:
+    is_spam: bool
+    confidence: float  # 0..1: how sure we are that the message is spam
+    reason: str | None  # short, human readable, for moderators
+    high_confidence: bool  # safe for the optional automatic delete
+
+
+NOT_SPAM = SpamVerdict(False, 0.0, None, False)
+
+
+class SpamModel:
+    """Logistic regression over :func:`bot.spam.features.analyse` features, loaded from JSON."""
+
+    __slots__ = ("bias", "high_threshold", "pairs", "threshold", "weights")
+
+    def __init__(self, bias: float, weights: dict[str, float], threshold: float, high_threshold: float) -> None:
+        self.bias = bias
+        self.threshold = threshold  # probability at or above which a message is spam
+        self.high_threshold = high_threshold  # probability for a high-confidence gambling verdict
+        self.weights: dict[str, float] = {}  # words and #markers
+        self.pairs: dict[tuple[str, str], float] = {}  # adjacent word pairs
+        for name, weight in weights.items():
+            first, sep, second = name.partition(" ")
+            if sep:
+                self.pairs[(first, second)] = weight
+            else:
+                self.weights[name] = weight
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SpamModel:
+        return cls(
+            bias=float(data["bias"]),
+            weights={str(k): float(v) for k, v in data["weights"].items()},
+            threshold=float(data["threshold"]),
+            high_threshold=float(data["high_threshold"]),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SpamModel:
+        if path is None:
+            text = resources.files("bot.spam").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+        return cls.from_json(json.loads(text))
+
+    def logit(self, a: Analysis) -> float:
+        get = self.weights.get
+        toks = a.tokens
+        return (
+            self.bias
+            + sum(map(get, toks, _ZEROS))
+            + sum(map(self.pairs.get, zip(toks, toks[1:], strict=False), _ZEROS))
+            + sum(map(get, a.markers, _ZEROS))
+        )
+
+    def weight_of(self, feature: str) -> float:
+        first, sep, second = feature.partition(" ")
+        if sep:
+            return self.pairs.get((first, second), 0.0)
+        return self.weights.get(feature, 0.0)
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-min(x, 60.0)))
+    z = math.exp(max(x, -60.0))
+    return z / (1.0 + z)
+
+
+class SpamDetector:
+    """Judges one message's text. Cheap to call; build once and share."""
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        self.model = SpamModel.load(model_path)
+        log.debug("spam model loaded: %d weights", len(self.model.weights))
+
+    def check_text(self, content: str) -> SpamVerdict:
+        """Judge RAW message content (URLs and mentions intact)."""
+        if not content or content.isspace():
+            return NOT_SPAM
+        a = analyse(content)
+        prob = _sigmoid(self.model.logit(a))
+
+        # Scams the comment data sets do not cover: hand rules with fixed confidence, each behind a cheap gate.
+        rule_hits: list[rules.Signal] = [s for s in a.link_signals if s.confidence > 0]
+        text = a.norm.text
+        gift: list[str] = []
+        if a.link_count:
+            gift = rules.GIFT_BAIT_RE.findall(text)
+            if gift:
+                rule_hits.append(_gift_signal(gift))
+        if "@" in content and ("<@" in content or "@everyone" in content or "@here" in content):
+            rule_hits.extend(_mention_signals(content, a, bool(gift)))
+        if not rules.MONEY_TRIGGERS.isdisjoint(a.tokens) or "$" in text:
+            money = rules.MONEY_RE.findall(text)
+            contact = rules.CONTACT_RE.findall(text) if money else []
+            if contact:
+                strong = bool(a.link_count) or any(c.startswith("+") for c in contact)
+                detail = f"money-making bait ({rules.quote_terms(money + contact)})"
+                rule_hits.append(rules.Signal("money", detail, 0.93, strong=strong))
+
+        rule_conf = max((s.confidence for s in rule_hits), default=0.0)
+        confidence = max(prob, rule_conf)
+        if rule_conf < 0.5 and prob < self.model.threshold:
+            return SpamVerdict(False, round(confidence, 4), None, False)
+        reason, high = self._explain(a, prob, rule_hits)
+        return SpamVerdict(True, round(confidence, 4), reason, high)
+
+    # --- explanation (only for spam, so it may be slower) -------------------------------------------------
+    def _explain(self, a: Analysis, prob: float, rule_hits: list[rules.Signal]) -> tuple[str, bool]:
+        extra = [s.detail for s in a.link_signals if s.confidence == 0]
+        if rule_hits:
+            best = max(rule_hits, key=lambda s: (s.strong, s.confidence))
+            others = [s.detail for s in rule_hits if s is not best] + extra
+            reason = best.detail + (f"; {'; '.join(others[:2])}" if others else "")
+            return reason, any(s.strong for s in rule_hits)
+        text = a.norm.text
+        gambling = rules.GAMBLING_STRONG_RE.findall(text)
+        weak = rules.GAMBLING_WEAK_RE.findall(text)
+        promo = rules.SELF_PROMO_RE.findall(text)
+        obfuscated = bool(a.norm.flags & _OBFUSCATED)
+        suffix = f"; {'; '.join(extra[:2])}" if extra else ""
+        if gambling or a.sites or (obfuscated and not promo):
+            evidence = rules.quote_terms(gambling or weak)
+            sites = _display_sites(a)
+            if sites:
+                evidence = ", ".join(x for x in (evidence, "site " + rules.quote_terms(sites, 2)) if x)
+            if obfuscated and not evidence:
+                evidence = "styled lettering"
+            high = prob >= self.model.high_threshold and bool(gambling or a.sites or weak or obfuscated)
+            return f"online-gambling promotion ({evidence})" + suffix, high
+        if promo:
+            return f"self-promotion ({rules.quote_terms(promo)})" + suffix, False
+        words = self._top_words(a)
+        if weak:
+            return f"likely gambling promotion ({rules.quote_terms(weak + words)})" + suffix, False
+        detail = rules.quote_terms(words) or "wording and layout"
+        return f"looks like promotional spam ({detail})" + suffix, False
+
+    def _top_words(self, a: Analysis) -> list[str]:
+        scored = {(self.model.weight_of(f), f) for f in a.feature_names() if not f.startswith("#")}
+        return [f for w, f in sorted(scored, reverse=True)[:3] if w > 0]
+
+
+def _gift_signal(terms: list[str]) -> rules.Signal:
+    return rules.Signal("gift", f"free-gift bait with a link ({rules.quote_terms(terms)})", 0.97, strong=True)
+
+
+def _mention_signals(content: str, a: Analysis, gift: bool) -> list[rules.Signal]:
+    out: list[rules.Signal] = []
+    users = set(rules.USER_MENTION_RE.findall(content))
+    if len(users) >= 5:
+        out.append(rules.Signal("mentions", f"mass mentions ({len(users)} users)", 0.9, strong=False))
+    if rules.EVERYONE_RE.search(content) and (a.link_count or gift):
+        what = "@everyone" if "@everyone" in content else "@here"
+        out.append(rules.Signal("mentions", f"{what} with a link", 0.95, strong=bool(a.link_signals) or gift))
+    return out
+
+
+def _display_sites(a: Analysis) -> list[str]:
+    sites = [s.upper() for s in a.sites]
+    if a.norm.flags & (_n.STYLED | _n.MARKS):
+        for word in _STYLED_WORD_RE.findall(a.raw):
+            plain = _WORD_EDGE_RE.sub("", _n.normalize(word).text.split(" ")[0])
+            if len(plain) >= 3 and plain.upper() not in sites:
+                sites.append(plain.upper())
+    return sites

@@ -1,0 +1,608 @@
+"""The write path: a batch of WriteOps applied in one transaction (runs on the writer connection's thread).
+
+The batch is simulated in order in Python over the rows it touches (loaded with one query), and the
+resulting changes are written with a handful of executemany calls:
+
+- roll-up deltas are summed per bucket, so each (channel, hour) / (channel, day) / (server, hour) /
+  (server, day) bucket is upserted once per batch;
+- presence rows (author activity) are handled by ``_presence.write_presence``;
+- only messages the batch created are inserted (a stored id is skipped: exactly once), and only rows that
+  changed are updated or deleted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage._presence import Key, write_presence
+from bot.storage.models import (
+    Flag,
+    FlagChange,
+    FlagKind,
+    FlagRequest,
+    FlagStatus,
+    MessageCreated,
+    MessageDeleted,
+    MessageEdited,
+    MessagesBulkDeleted,
+    ReactionChanged,
+    WriteOp,
+)
+
+HOUR = 3600
+DAY = 86400
+_ID_CHUNK = 5000
+
+# A moderator looked at it: an edit does not raise the same kind of flag on that message again.
+REVIEWED = frozenset(
+    {
+        FlagStatus.ACKNOWLEDGED,
+        FlagStatus.NOT_NEGATIVE,
+        FlagStatus.NOT_SPAM,
+        FlagStatus.DELETED,
+        FlagStatus.DELETED_TIMED_OUT,
+        FlagStatus.AUTO_DELETED,
+    }
+)
+AUTOMATIC = frozenset({FlagKind.NEGATIVE, FlagKind.SPAM})
+
+MESSAGE_COLUMNS = (
+    "message_id, guild_id, channel_id, author_id, created_at, reply_to_id, parent_channel_id, scored, compound,"
+    " pos, neu, neg, language, is_spam, reactions, replies"
+)
+FLAG_COLUMNS = (
+    "id, guild_id, channel_id, message_id, author_id, kind, status, text, compound, reason, created_at,"
+    " resolved_at, resolved_by, review_channel_id, review_message_id"
+)
+
+
+class _Msg:
+    __slots__ = (
+        "author_id",
+        "channel_id",
+        "compound",
+        "created_at",
+        "guild_id",
+        "is_spam",
+        "language",
+        "message_id",
+        "neg",
+        "neu",
+        "parent_channel_id",
+        "pos",
+        "reactions",
+        "replies",
+        "reply_to_id",
+        "scored",
+    )
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            self.message_id,
+            self.guild_id,
+            self.channel_id,
+            self.author_id,
+            self.created_at,
+            self.reply_to_id,
+            self.parent_channel_id,
+            scored,
+            self.compound,
+            self.pos,
+            self.neu,
+            self.neg,
+            self.language,
+            is_spam,
+            self.reactions,
+            self.replies,
+        ) = row
+        self.scored = bool(scored)
+        self.is_spam = bool(is_spam)
+
+    def row(self) -> tuple[Any, ...]:
+        return (
+            self.message_id,
+            self.guild_id,
+            self.channel_id,
+            self.author_id,
+            self.created_at,
+            self.reply_to_id,
+            self.parent_channel_id,
+            int(self.scored),
+            self.compound,
+            self.pos,
+            self.neu,
+            self.neg,
+            self.language,
+            int(self.is_spam),
+            self.reactions,
+            self.replies,
+        )
+
+    def vector(self) -> list[int]:
+        """This message's contribution to every roll-up (VECTOR_COLUMNS order)."""
+        v = [1, 0 if self.reply_to_id is None else 1, self.reactions, 0, 0, 0, 0, 0]
+        if self.is_spam:
+            v[6] = 1
+        elif self.scored:
+            c = self.compound
+            v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] = 1
+            v[7] = round(c * 10000)
+        return v
+
+
+def _add(acc: dict[Any, list[int]], key: Any, vec: list[int], sign: int) -> None:
+    cur = acc.get(key)
+    if cur is None:
+        acc[key] = vec[:] if sign > 0 else [-x for x in vec]
+    else:
+        for i, x in enumerate(vec):
+            if x:
+                cur[i] += sign * x
+
+
+def _chunks(items: Sequence[Any], size: int = _ID_CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def flag_from_row(row: Sequence[Any]) -> Flag:
+    return Flag(
+        id=row[0],
+        guild_id=row[1],
+        channel_id=row[2],
+        message_id=row[3],
+        author_id=row[4],
+        kind=FlagKind(row[5]),
+        status=FlagStatus(row[6]),
+        text=row[7],
+        compound=row[8],
+        reason=row[9],
+        created_at=row[10],
+        resolved_at=row[11],
+        resolved_by=row[12],
+        review_channel_id=row[13],
+        review_message_id=row[14],
+    )
+
+
+@dataclass(slots=True)
+class _FlagState:
+    id: int | None
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    kind: FlagKind
+    status: FlagStatus
+    text: str | None
+    compound: float | None
+    reason: str | None
+    created_at: int
+    resolved_at: int | None = None
+    resolved_by: int | None = None
+    review_channel_id: int | None = None
+    review_message_id: int | None = None
+    dirty: bool = False
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> _FlagState:
+        f = flag_from_row(row)
+        return cls(
+            f.id,
+            f.guild_id,
+            f.channel_id,
+            f.message_id,
+            f.author_id,
+            f.kind,
+            f.status,
+            f.text,
+            f.compound,
+            f.reason,
+            f.created_at,
+            f.resolved_at,
+            f.resolved_by,
+            f.review_channel_id,
+            f.review_message_id,
+        )
+
+    def freeze(self) -> Flag:
+        assert self.id is not None
+        return Flag(
+            id=self.id,
+            guild_id=self.guild_id,
+            channel_id=self.channel_id,
+            message_id=self.message_id,
+            author_id=self.author_id,
+            kind=self.kind,
+            status=self.status,
+            text=self.text,
+            compound=self.compound,
+            reason=self.reason,
+            created_at=self.created_at,
+            resolved_at=self.resolved_at,
+            resolved_by=self.resolved_by,
+            review_channel_id=self.review_channel_id,
+            review_message_id=self.review_message_id,
+        )
+
+
+def _load_messages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Msg]:
+    out: dict[int, _Msg] = {}
+    id_list = list(ids)
+    for chunk in _chunks(id_list):
+        sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE message_id IN ({','.join('?' * len(chunk))})"
+        for row in conn.execute(sql, chunk):
+            out[row[0]] = _Msg(row)
+    return out
+
+
+def _load_flags(conn: sqlite3.Connection, keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[_FlagState]]:
+    by_guild: dict[int, list[int]] = {}
+    for g, mid in keys:
+        by_guild.setdefault(g, []).append(mid)
+    out: dict[tuple[int, int], list[_FlagState]] = {}
+    for g, mids in by_guild.items():
+        for chunk in _chunks(mids):
+            sql = (
+                f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id IN"
+                f" ({','.join('?' * len(chunk))}) ORDER BY id"
+            )
+            for row in conn.execute(sql, [g, *chunk]):
+                out.setdefault((g, row[3]), []).append(_FlagState.from_row(row))
+    return out
+
+
+_VEC = "messages, replies, reactions, positive, neutral, negative, spam, compound_e4"
+_VEC_SET = ", ".join(f"{c} = {c} + excluded.{c}" for c in _VEC.split(", "))
+
+
+def _upsert_bucket(
+    conn: sqlite3.Connection, table: str, key_cols: tuple[str, ...], deltas: dict[Any, list[int]]
+) -> None:
+    rows = [(*k, *v) for k, v in deltas.items() if any(v)]
+    if not rows:
+        return
+    keys = ", ".join(key_cols)
+    marks = ",".join("?" * (len(key_cols) + 8))
+    conn.executemany(
+        f"INSERT INTO {table} ({keys}, {_VEC}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET}",
+        rows,
+    )
+    emptied = [k for k, v in deltas.items() if v[0] < 0]
+    if emptied:
+        where = " AND ".join(f"{c} = ?" for c in key_cols)
+        conn.executemany(f"DELETE FROM {table} WHERE {where} AND messages <= 0", emptied)
+
+
+class _Batch:
+    def __init__(self, conn: sqlite3.Connection, now: int) -> None:
+        self.conn = conn
+        self.now = now
+        self.state: dict[int, _Msg | None] = {}
+        self.orig: dict[int, _Msg] = {}
+        self.dirty: set[int] = set()
+        self.channel_hour: dict[tuple[int, int, int], list[int]] = {}
+        self.author_hour: dict[Key, list[int]] = {}
+        self.channel_author_hour: dict[Key, int] = {}
+        self.cursors: dict[tuple[int, int], int] = {}
+        self.flags: dict[tuple[int, int], list[_FlagState]] = {}
+        self.new_flags: list[_FlagState] = []
+        self.reported: list[_FlagState] = []
+
+    # -- loading ----------------------------------------------------------------------------------------------
+    def load(self, ops: Sequence[WriteOp]) -> None:
+        ids: set[int] = set()
+        flag_keys: set[tuple[int, int]] = set()
+        deleting: set[int] = set()
+        for op in ops:
+            if isinstance(op, MessageCreated):
+                ids.add(op.record.message_id)
+                if op.record.reply_to_id is not None:
+                    ids.add(op.record.reply_to_id)
+            elif isinstance(op, MessagesBulkDeleted):
+                ids.update(op.message_ids)
+                deleting.update(op.message_ids)
+                flag_keys.update((op.guild_id, mid) for mid in op.message_ids)
+            else:
+                ids.add(op.message_id)
+                if isinstance(op, MessageDeleted):
+                    deleting.add(op.message_id)
+                if isinstance(op, MessageEdited | MessageDeleted):
+                    flag_keys.add((op.guild_id, op.message_id))
+        self.orig = _load_messages(self.conn, ids)
+        # parents of stored messages that this batch deletes (their reply counter goes down)
+        parents = {m.reply_to_id for mid, m in self.orig.items() if mid in deleting and m.reply_to_id is not None}
+        parents -= ids
+        if parents:
+            self.orig.update(_load_messages(self.conn, parents))
+        self.state = dict(self.orig)
+        if flag_keys:
+            self.flags = _load_flags(self.conn, flag_keys)
+
+    # -- simulation -------------------------------------------------------------------------------------------
+    def run(self, ops: Sequence[WriteOp]) -> None:
+        for op in ops:
+            if isinstance(op, MessageCreated):
+                self._create(op)
+            elif isinstance(op, ReactionChanged):
+                self._react(op)
+            elif isinstance(op, MessageEdited):
+                self._edit(op)
+            elif isinstance(op, MessageDeleted):
+                self._delete(op.guild_id, op.message_id)
+            else:
+                for mid in op.message_ids:
+                    self._delete(op.guild_id, mid)
+
+    def _get(self, guild_id: int, message_id: int) -> _Msg | None:
+        m = self.state.get(message_id)
+        return m if m is not None and m.guild_id == guild_id else None
+
+    def _touch(self, m: _Msg) -> None:
+        if self.orig.get(m.message_id) is m:
+            self.dirty.add(m.message_id)
+
+    def _contribute(self, m: _Msg, vec: list[int], sign: int, count_channel: bool) -> None:
+        hour = m.created_at - m.created_at % HOUR
+        _add(self.channel_hour, (m.guild_id, m.channel_id, hour), vec, sign)
+        _add(self.author_hour, (m.guild_id, m.author_id, 0, hour), vec, sign)
+        if count_channel:
+            key = (m.guild_id, m.author_id, m.channel_id, hour)
+            self.channel_author_hour[key] = self.channel_author_hour.get(key, 0) + sign
+
+    def _create(self, op: MessageCreated) -> None:
+        r = op.record
+        if self.state.get(r.message_id) is not None:
+            return  # already stored: exactly once
+        m = _Msg(
+            (
+                r.message_id,
+                r.guild_id,
+                r.channel_id,
+                r.author_id,
+                int(r.created_at),
+                r.reply_to_id,
+                r.parent_channel_id,
+                r.scored,
+                float(r.compound),
+                float(r.pos),
+                float(r.neu),
+                float(r.neg),
+                r.language,
+                r.is_spam,
+                0,
+                0,
+            )
+        )
+        self.state[r.message_id] = m
+        if r.reply_to_id is not None:
+            parent = self._get(r.guild_id, r.reply_to_id)
+            if parent is not None:
+                parent.replies += 1
+                self._touch(parent)
+        self._contribute(m, m.vector(), 1, True)
+        ckey = (r.guild_id, r.channel_id)
+        if r.message_id > self.cursors.get(ckey, 0):
+            self.cursors[ckey] = r.message_id
+        if op.flag is not None:
+            self._new_flag(m, op.flag, r.compound if r.scored else None, m.created_at)
+
+    def _react(self, op: ReactionChanged) -> None:
+        m = self._get(op.guild_id, op.message_id)
+        if m is None:
+            return
+        new = max(0, m.reactions + op.delta)
+        d = new - m.reactions
+        if not d:
+            return
+        m.reactions = new
+        self._touch(m)
+        self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0], 1, False)
+
+    def _edit(self, op: MessageEdited) -> None:
+        m = self._get(op.guild_id, op.message_id)
+        if m is not None:
+            before = m.vector()
+            m.scored = op.scored
+            m.compound = float(op.compound)
+            m.pos, m.neu, m.neg = float(op.pos), float(op.neu), float(op.neg)
+            m.language = op.language
+            m.is_spam = op.is_spam
+            self._touch(m)
+            after = m.vector()
+            self._contribute(m, [a - b for a, b in zip(after, before, strict=True)], 1, False)
+        flags = self.flags.get((op.guild_id, op.message_id), [])
+        open_flag = next((f for f in flags if f.status is FlagStatus.OPEN), None)
+        compound = op.compound if op.scored else None
+        if open_flag is not None:
+            if open_flag.kind not in AUTOMATIC:
+                return  # a moderator's own flag stays as it is
+            if op.flag is None:
+                open_flag.status = FlagStatus.AUTO_RESOLVED
+                open_flag.resolved_at = self.now
+                self._report(open_flag)
+            elif (open_flag.kind, open_flag.text, open_flag.compound, open_flag.reason) != (
+                op.flag.kind,
+                op.flag.text,
+                compound,
+                op.flag.reason,
+            ):
+                open_flag.kind = op.flag.kind
+                open_flag.text = op.flag.text
+                open_flag.compound = compound
+                open_flag.reason = op.flag.reason
+                self._report(open_flag)
+        elif op.flag is not None and m is not None:
+            kind = op.flag.kind
+            if not any(f.kind is kind and f.status in REVIEWED for f in flags):
+                self._new_flag(m, op.flag, compound, self.now)
+
+    def _delete(self, guild_id: int, message_id: int) -> None:
+        m = self._get(guild_id, message_id)
+        if m is not None:
+            self._contribute(m, m.vector(), -1, True)
+            if m.reply_to_id is not None:
+                parent = self._get(guild_id, m.reply_to_id)
+                if parent is not None and parent.replies > 0:
+                    parent.replies -= 1
+                    self._touch(parent)
+            self.state[message_id] = None
+        for f in self.flags.get((guild_id, message_id), []):
+            if f.text is not None:
+                f.text = None
+                f.dirty = True
+            if f.status is FlagStatus.OPEN:
+                f.status = FlagStatus.MESSAGE_DELETED
+                f.resolved_at = self.now
+                self._report(f)
+
+    def _new_flag(self, m: _Msg, req: FlagRequest, compound: float | None, at: int) -> None:
+        f = _FlagState(
+            id=None,
+            guild_id=m.guild_id,
+            channel_id=m.channel_id,
+            message_id=m.message_id,
+            author_id=m.author_id,
+            kind=req.kind,
+            status=FlagStatus.OPEN,
+            text=req.text,
+            compound=compound,
+            reason=req.reason,
+            created_at=at,
+        )
+        self.flags.setdefault((m.guild_id, m.message_id), []).append(f)
+        self.new_flags.append(f)
+
+    def _report(self, f: _FlagState) -> None:
+        f.dirty = True
+        if f.id is not None and not any(x is f for x in self.reported):
+            self.reported.append(f)
+
+    # -- writing ----------------------------------------------------------------------------------------------
+    def write(self) -> list[FlagChange]:
+        conn = self.conn
+        deletes: list[tuple[int]] = []
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        for mid, m in self.state.items():
+            old = self.orig.get(mid)
+            if m is None:
+                if old is not None:
+                    deletes.append((mid,))
+            elif old is None:
+                inserts.append(m.row())
+            elif m is not old:  # deleted and created again in this batch
+                deletes.append((mid,))
+                inserts.append(m.row())
+            elif mid in self.dirty:
+                updates.append(
+                    (
+                        int(m.scored),
+                        m.compound,
+                        m.pos,
+                        m.neu,
+                        m.neg,
+                        m.language,
+                        int(m.is_spam),
+                        m.reactions,
+                        m.replies,
+                        mid,
+                    )
+                )
+        if deletes:
+            conn.executemany("DELETE FROM messages WHERE message_id = ?", deletes)
+        if inserts:
+            conn.executemany(
+                f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ({','.join('?' * 16)})",
+                inserts,
+            )
+        if updates:
+            conn.executemany(
+                "UPDATE messages SET scored = ?, compound = ?, pos = ?, neu = ?, neg = ?, language = ?,"
+                " is_spam = ?, reactions = ?, replies = ? WHERE message_id = ?",
+                updates,
+            )
+
+        # buckets: (channel, hour) sums drive the other three
+        channel_day: dict[tuple[int, int, int], list[int]] = {}
+        guild_hour: dict[tuple[int, int], list[int]] = {}
+        guild_day: dict[tuple[int, int], list[int]] = {}
+        for (g, ch, hour), vec in self.channel_hour.items():
+            day = hour - hour % DAY
+            _add(channel_day, (g, ch, day), vec, 1)
+            _add(guild_hour, (g, hour), vec, 1)
+            _add(guild_day, (g, day), vec, 1)
+        _upsert_bucket(conn, "channel_hour", ("guild_id", "channel_id", "hour"), self.channel_hour)
+        _upsert_bucket(conn, "channel_day", ("guild_id", "channel_id", "day"), channel_day)
+        _upsert_bucket(conn, "guild_hour", ("guild_id", "hour"), guild_hour)
+        _upsert_bucket(conn, "guild_day", ("guild_id", "day"), guild_day)
+
+        presence = self.author_hour
+        for key, n in self.channel_author_hour.items():
+            if n:
+                presence[key] = [n, 0, 0, 0, 0, 0, 0, 0]
+        write_presence(conn, presence)
+
+        if self.cursors:
+            conn.executemany(
+                "INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, channel_id) DO UPDATE SET last_message_id ="
+                " CASE WHEN excluded.last_message_id > last_message_id"
+                " THEN excluded.last_message_id ELSE last_message_id END",
+                [(g, ch, mid) for (g, ch), mid in self.cursors.items()],
+            )
+        return self._write_flags()
+
+    def _write_flags(self) -> list[FlagChange]:
+        conn = self.conn
+        changed = [f for fl in self.flags.values() for f in fl if f.id is not None and f.dirty]
+        if changed:
+            conn.executemany(
+                "UPDATE flags SET kind = ?, status = ?, text = ?, compound = ?, reason = ?, resolved_at = ?"
+                " WHERE id = ?",
+                [(f.kind.value, f.status.value, f.text, f.compound, f.reason, f.resolved_at, f.id) for f in changed],
+            )
+        out = [FlagChange(flag=f.freeze(), created=False) for f in self.reported]
+        for f in self.new_flags:
+            cur = conn.execute(
+                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text, compound,"
+                " reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    f.guild_id,
+                    f.channel_id,
+                    f.message_id,
+                    f.author_id,
+                    f.kind.value,
+                    f.status.value,
+                    f.text,
+                    f.compound,
+                    f.reason,
+                    f.created_at,
+                    f.resolved_at,
+                ),
+            )
+            f.id = cur.lastrowid
+            # a flag opened and closed within one batch has nothing to post
+            if f.status is FlagStatus.OPEN:
+                out.append(FlagChange(flag=f.freeze(), created=True))
+        return out
+
+
+def apply_batch(conn: sqlite3.Connection, ops: Sequence[WriteOp], now: int) -> list[FlagChange]:
+    """Apply ``ops`` in one transaction on ``conn`` (autocommit mode); returns what happened to flags."""
+    if not ops:
+        return []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        batch = _Batch(conn, now)
+        batch.load(ops)
+        batch.run(ops)
+        changes = batch.write()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return changes

@@ -1,0 +1,194 @@
+"""Author presence rows: who was active in which hour, per server (scope 0) and per channel (scope = channel id).
+
+Exact distinct-author counts over any hour-aligned range without scanning the range:
+
+    active(s, e) = number of rows with s <= hour < e whose prev_hour < s (or is NULL)
+
+because every author active in [s, e) has exactly one such row (their first active hour in the range). A row
+with prev_hour < s <= hour spans the point s with a gap of length L = hour - prev_hour, and a gap of class
+k = floor(log2(L / 1h)) that spans s starts in [s - (2^(k+1) - 1) h, s). So per class the index
+``(guild_id, scope_id, gap_class, prev_hour, hour)`` is read only over that window; gaps of one author do not
+overlap, so each author has at most two rows of a class in it. First rows (prev_hour NULL) are found by a
+seek on ``gap_class = -1 AND prev_hour IS NULL AND hour in [s, e)``.
+
+Keeping prev_hour right: a batch adds rows (an author's first message in an hour) and removes rows (the last
+one deleted). Before writing, one query fetches, for every key whose message count changes, its current count
+and its nearest existing neighbours (previous and next hour of the same author and scope). From those the new
+prev_hour of each added row and of each existing row right after a change follows without more reads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_left
+
+HOUR = 3600
+MAX_GAP_CLASS = 20  # 2^21 hours ~ 239 years
+VECTOR_COLUMNS = ("messages", "replies", "reactions", "positive", "neutral", "negative", "spam", "compound_e4")
+
+# (guild_id, author_id, scope_id, hour)
+Key = tuple[int, int, int, int]
+Group = tuple[int, int, int]  # (guild_id, author_id, scope_id)
+
+_FETCH_CHUNK = 2000  # keys per neighbour query (4 parameters each)
+
+
+def gap_class(hour: int, prev_hour: int | None) -> int:
+    if prev_hour is None:
+        return -1
+    return ((hour - prev_hour) // HOUR).bit_length() - 1
+
+
+def _fetch_neighbours(
+    conn: sqlite3.Connection, keys: list[Key]
+) -> dict[Key, tuple[int | None, int | None, int | None]]:
+    """key -> (current message count or None, previous existing hour, next existing hour)."""
+    out: dict[Key, tuple[int | None, int | None, int | None]] = {}
+    for i in range(0, len(keys), _FETCH_CHUNK):
+        chunk = keys[i : i + _FETCH_CHUNK]
+        values = ",".join(["(?,?,?,?)"] * len(chunk))
+        params = [x for key in chunk for x in key]
+        sql = f"""
+            WITH k(g, a, s, h) AS (VALUES {values})
+            SELECT k.g, k.a, k.s, k.h,
+                (SELECT p.messages FROM presence p
+                  WHERE p.guild_id = k.g AND p.author_id = k.a AND p.scope_id = k.s AND p.hour = k.h),
+                (SELECT p.hour FROM presence p
+                  WHERE p.guild_id = k.g AND p.author_id = k.a AND p.scope_id = k.s AND p.hour < k.h
+                  ORDER BY p.hour DESC LIMIT 1),
+                (SELECT p.hour FROM presence p
+                  WHERE p.guild_id = k.g AND p.author_id = k.a AND p.scope_id = k.s AND p.hour > k.h
+                  ORDER BY p.hour LIMIT 1)
+            FROM k"""
+        for g, a, s, h, count, prev, nxt in conn.execute(sql, params):
+            out[(g, a, s, h)] = (count, prev, nxt)
+    return out
+
+
+def write_presence(conn: sqlite3.Connection, deltas: dict[Key, list[int]]) -> None:
+    """Apply per-key vector deltas (VECTOR_COLUMNS order) to the presence table, keeping prev_hour exact."""
+    changing = [key for key, vec in deltas.items() if vec[0] != 0]
+    info = _fetch_neighbours(conn, changing) if changing else {}
+
+    inserts: list[Key] = []
+    removes: list[Key] = []
+    updates: list[tuple[int, ...]] = []
+    # per group: added hours, removed hours, and the existing neighbours of each changed hour
+    added: dict[Group, list[int]] = {}
+    removed: dict[Group, set[int]] = {}
+    pred_e: dict[Group, dict[int, int | None]] = {}
+    succ_e: dict[Group, dict[int, int | None]] = {}
+
+    for key, vec in deltas.items():
+        if vec[0] == 0:
+            if any(vec):
+                updates.append((*vec, *key))
+            continue
+        count, prev, nxt = info[key]
+        group = (key[0], key[1], key[2])
+        hour = key[3]
+        if count is None:
+            if vec[0] < 0:  # pragma: no cover - would mean the roll-ups were already inconsistent
+                raise RuntimeError(f"presence row {key} missing while removing messages")
+            inserts.append(key)
+            added.setdefault(group, []).append(hour)
+        elif count + vec[0] <= 0:
+            removes.append(key)
+            removed.setdefault(group, set()).add(hour)
+        else:
+            updates.append((*vec, *key))
+            continue
+        pred_e.setdefault(group, {})[hour] = prev
+        succ_e.setdefault(group, {})[hour] = nxt
+
+    new_prev: dict[Key, int | None] = {}
+    prev_fixes: list[tuple[int | None, int, int, int, int, int]] = []
+    for group in pred_e.keys():
+        adds = sorted(added.get(group, ()))
+        rems = removed.get(group, set())
+        preds = pred_e[group]
+        succs = succ_e[group]
+
+        def resolve(x: int, existing_pred: int | None, adds: list[int] = adds, rems: set[int] = rems,
+                    preds: dict[int, int | None] = preds) -> int | None:
+            y = existing_pred
+            while y is not None and y in rems:
+                y = preds[y]
+            i = bisect_left(adds, x)
+            from_adds = adds[i - 1] if i else None
+            if y is None:
+                return from_adds
+            if from_adds is None:
+                return y
+            return max(y, from_adds)
+
+        for x in adds:
+            new_prev[(*group, x)] = resolve(x, preds[x])
+        for c, x in succs.items():
+            if x is None or x in rems:  # nothing after c, or that row goes too
+                continue
+            old = c if c in rems else preds[c]
+            p = resolve(x, old)
+            if p != old:
+                prev_fixes.append((p, gap_class(x, p), group[0], group[1], group[2], x))
+
+    if removes:
+        conn.executemany(
+            "DELETE FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?", removes
+        )
+    if inserts:
+        rows = []
+        for key in inserts:
+            p = new_prev[key]
+            rows.append((*key, *deltas[key], p, gap_class(key[3], p)))
+        conn.executemany(
+            "INSERT INTO presence (guild_id, author_id, scope_id, hour, messages, replies, reactions, positive,"
+            " neutral, negative, spam, compound_e4, prev_hour, gap_class)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    if updates:
+        sets = ", ".join(f"{c} = {c} + ?" for c in VECTOR_COLUMNS)
+        conn.executemany(
+            f"UPDATE presence SET {sets} WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
+            updates,
+        )
+    if prev_fixes:
+        # deduplicate: several changes can point at the same successor (same result each time)
+        conn.executemany(
+            "UPDATE presence SET prev_hour = ?, gap_class = ?"
+            " WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
+            list(dict.fromkeys(prev_fixes)),
+        )
+
+
+def _active_sql() -> str:
+    parts = [
+        "SELECT count(*) FROM presence WHERE guild_id = :g AND scope_id = :s AND gap_class = -1"
+        " AND prev_hour IS NULL AND hour >= :start AND hour < :end"
+    ]
+    for k in range(MAX_GAP_CLASS + 1):
+        window = ((1 << (k + 1)) - 1) * HOUR
+        parts.append(
+            f"SELECT count(*) FROM presence WHERE guild_id = :g AND scope_id = :s AND gap_class = {k}"
+            f" AND prev_hour >= :start - {window} AND prev_hour < :start AND hour >= :start AND hour < :end"
+        )
+    return "SELECT " + " + ".join(f"({p})" for p in parts)
+
+
+_ACTIVE_SQL = _active_sql()
+_ACTIVE_ALL_SQL = (
+    "SELECT count(*) FROM presence WHERE guild_id = :g AND scope_id = :s AND gap_class = -1"
+    " AND prev_hour IS NULL AND hour < :end"
+)
+
+
+def count_active(conn: sqlite3.Connection, guild_id: int, scope_id: int, start: int | None, end: int) -> int:
+    """Distinct authors with a message in the hour-aligned range [start, end) (start None: since the beginning)."""
+    if start is not None and start >= end:
+        return 0
+    if start is None:
+        row = conn.execute(_ACTIVE_ALL_SQL, {"g": guild_id, "s": scope_id, "end": end}).fetchone()
+    else:
+        row = conn.execute(_ACTIVE_SQL, {"g": guild_id, "s": scope_id, "start": start, "end": end}).fetchone()
+    return int(row[0])

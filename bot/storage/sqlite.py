@@ -1,0 +1,613 @@
+"""SQLite implementation of the Storage protocol (aiosqlite, WAL).
+
+Two connections: a writer (every write, one batch = one unit of work on its thread) and a reader (statistics,
+flags and settings reads), so /stats never waits behind an ingest batch and never sees half of one.
+
+Statistics ranges are hour-granular: a bucket counts when its hour starts in [start, end), i.e. both ends are
+rounded up to the next whole hour. StatsService passes hour-aligned ranges, so its figures are exact.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from bot.errors import StartupError
+from bot.storage._batch import FLAG_COLUMNS, apply_batch, flag_from_row
+from bot.storage._presence import count_active
+from bot.storage.models import (
+    ChannelCount,
+    Flag,
+    FlagChange,
+    FlagKind,
+    FlagStatus,
+    FlagSummary,
+    GuildConfig,
+    Totals,
+    WriteOp,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+HOUR = 3600
+DAY = 86400
+_MIN_TIME = -(2**62)
+FALLBACK_FLAG_THRESHOLD = -0.35
+SPAM_ACTIONS = ("review", "delete")
+
+_SUMS = (
+    "coalesce(sum(messages), 0), coalesce(sum(replies), 0), coalesce(sum(reactions), 0),"
+    " coalesce(sum(positive), 0), coalesce(sum(neutral), 0), coalesce(sum(negative), 0),"
+    " coalesce(sum(spam), 0), coalesce(sum(compound_e4), 0)"
+)
+
+
+def default_threshold() -> float:
+    """The scoring package's DEFAULT_FLAG_THRESHOLD (imported lazily: storage does not need scoring loaded)."""
+    try:
+        from bot.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
+    except ImportError:  # the scoring package is not there (yet): the documented default
+        return FALLBACK_FLAG_THRESHOLD
+    return float(DEFAULT_FLAG_THRESHOLD)
+
+
+def _ceil(t: int, unit: int) -> int:
+    return -(-int(t) // unit) * unit
+
+
+def _floor(t: int, unit: int) -> int:
+    return int(t) - int(t) % unit
+
+
+def _hour_range(start: int | None, end: int) -> tuple[int | None, int]:
+    return (None if start is None else _ceil(start, HOUR)), _ceil(end, HOUR)
+
+
+def _split(start: int | None, end: int) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """Hour-aligned [start, end) -> (whole-day range or None, hour ranges at the edges)."""
+    if start is None:
+        d2 = _floor(end, DAY)
+        return (_MIN_TIME, d2), [(d2, end)] if d2 < end else []
+    d1, d2 = _ceil(start, DAY), _floor(end, DAY)
+    if d1 >= d2:
+        return None, [(start, end)]
+    return (d1, d2), [(a, b) for a, b in ((start, d1), (d2, end)) if a < b]
+
+
+def _totals_from(row: Sequence[Any]) -> Totals:
+    return Totals(
+        messages=int(row[0]),
+        replies=int(row[1]),
+        reactions=int(row[2]),
+        positive=int(row[3]),
+        neutral=int(row[4]),
+        negative=int(row[5]),
+        spam=int(row[6]),
+        compound_sum=int(row[7]) / 10000,
+    )
+
+
+def _connect_pragmas(conn: sqlite3.Connection, *, reader: bool) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":  # pragma: no cover - e.g. a file system without shared memory
+        log.warning("SQLite journal mode is %s, not WAL", mode)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    conn.execute("PRAGMA mmap_size = 268435456")
+    if reader:
+        conn.execute("PRAGMA query_only = ON")
+
+
+def migration_scripts() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every bundled migration, in order."""
+    folder = resources.files("bot.storage").joinpath("migrations")
+    out = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            out.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    out.sort()
+    versions = [v for v, _, _ in out]
+    if versions != list(range(1, len(out) + 1)):  # pragma: no cover - a packaging mistake
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps: {versions}")
+    return out
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; returns the schema version."""
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    scripts = migration_scripts()
+    latest = scripts[-1][0] if scripts else 0
+    if current > latest:
+        raise StartupError(f"The database schema (version {current}) is newer than this Sentimeter ({latest})")
+    for version, name, sql in scripts:
+        if version <= current:
+            continue
+        log.info("Applying database migration %s", name)
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\n;PRAGMA user_version = {version};\nCOMMIT;")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        current = version
+    # prove that we can write (an up-to-date but read-only file passes the steps above)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(f"PRAGMA user_version = {current}")
+    conn.execute("COMMIT")
+    return current
+
+
+class SQLiteStorage:
+    def __init__(
+        self,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._writer = writer
+        self._reader = reader
+        self._clock = clock
+
+    # -- life cycle -------------------------------------------------------------------------------------------
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, path: str | Path, *, clock: Callable[[], float] = time.time) -> AsyncIterator[SQLiteStorage]:
+        storage = await cls.connect(path, clock=clock)
+        try:
+            yield storage
+        finally:
+            await storage.close()
+
+    @classmethod
+    async def connect(cls, path: str | Path, *, clock: Callable[[], float] = time.time) -> SQLiteStorage:
+        """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it."""
+        path = Path(path)
+        writer: aiosqlite.Connection | None = None
+        reader: aiosqlite.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
+            await _run(writer, lambda c: _connect_pragmas(c, reader=False))
+            version = await _run(writer, migrate)
+            reader = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
+            await _run(reader, lambda c: _connect_pragmas(c, reader=True))
+        except (OSError, sqlite3.Error) as exc:
+            for conn in (reader, writer):
+                if conn is not None:
+                    await conn.close()
+            raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
+        except BaseException:
+            for conn in (reader, writer):
+                if conn is not None:
+                    await conn.close()
+            raise
+        log.info("Database %s ready (schema version %d)", path, version)
+        return cls(writer, reader, clock=clock)
+
+    async def close(self) -> None:
+        await self._reader.close()
+        try:
+            await _run(self._writer, lambda c: c.execute("PRAGMA optimize"))
+        finally:
+            await self._writer.close()
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await _run(self._reader, fn)
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await _run(self._writer, fn)
+
+    # -- the write path ---------------------------------------------------------------------------------------
+    async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
+        if not ops:
+            return []
+        now = self._now()
+        return await self._write(lambda c: apply_batch(c, ops, now))
+
+    # -- statistics -------------------------------------------------------------------------------------------
+    async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals:
+        s, e = _hour_range(start, end)
+        if s is not None and s >= e:
+            return Totals()
+        days, hours = _split(s, e)
+        if channel_id is None:
+            day_sql = f"SELECT {_SUMS} FROM guild_day WHERE guild_id = ? AND day >= ? AND day < ?"
+            hour_sql = f"SELECT {_SUMS} FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
+            key: tuple[int, ...] = (guild_id,)
+        else:
+            day_sql = f"SELECT {_SUMS} FROM channel_day WHERE guild_id = ? AND channel_id = ? AND day >= ? AND day < ?"
+            hour_sql = (
+                f"SELECT {_SUMS} FROM channel_hour WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
+            )
+            key = (guild_id, channel_id)
+
+        def run(conn: sqlite3.Connection) -> Totals:
+            acc = [0] * 8
+            parts = [(hour_sql, r) for r in hours]
+            if days is not None:
+                parts.append((day_sql, days))
+            for sql, (lo, hi) in parts:
+                row = conn.execute(sql, (*key, lo, hi)).fetchone()
+                for i in range(8):
+                    acc[i] += row[i]
+            return _totals_from(acc)
+
+        return await self._read(run)
+
+    async def active_authors(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> int:
+        s, e = _hour_range(start, end)
+        scope = 0 if channel_id is None else channel_id
+        return await self._read(lambda c: count_active(c, guild_id, scope, s, e))
+
+    async def busiest_hour(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> int | None:
+        s, e = _hour_range(start, end)
+        lo = _MIN_TIME if s is None else s
+        if channel_id is None:
+            sql = "FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
+            params: tuple[int, ...] = (guild_id, lo, e)
+        else:
+            sql = "FROM channel_hour WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
+            params = (guild_id, channel_id, lo, e)
+        query = f"SELECT (hour % 86400) / 3600 AS h, sum(messages) AS n {sql} GROUP BY h ORDER BY n DESC, h LIMIT 1"
+
+        def run(conn: sqlite3.Connection) -> int | None:
+            row = conn.execute(query, params).fetchone()
+            return int(row[0]) if row is not None and row[1] > 0 else None
+
+        return await self._read(run)
+
+    async def top_channels(self, guild_id: int, start: int | None, end: int, limit: int) -> list[ChannelCount]:
+        s, e = _hour_range(start, end)
+        if s is not None and s >= e:
+            return []
+        days, hours = _split(s, e)
+        parts: list[str] = []
+        params: list[int] = []
+        if days is not None:
+            parts.append("SELECT channel_id, messages FROM channel_day WHERE guild_id = ? AND day >= ? AND day < ?")
+            params += [guild_id, *days]
+        for lo, hi in hours:
+            parts.append("SELECT channel_id, messages FROM channel_hour WHERE guild_id = ? AND hour >= ? AND hour < ?")
+            params += [guild_id, lo, hi]
+        sql = (
+            f"SELECT channel_id, sum(messages) AS n FROM ({' UNION ALL '.join(parts)})"
+            " GROUP BY channel_id HAVING n > 0 ORDER BY n DESC, channel_id LIMIT ?"
+        )
+        params.append(limit)
+        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        return [ChannelCount(int(ch), int(n)) for ch, n in rows]
+
+    async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals:
+        s, e = _hour_range(start, end)
+        sql = (
+            f"SELECT {_SUMS} FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = 0"
+            " AND hour >= ? AND hour < ?"
+        )
+        params = (guild_id, author_id, _MIN_TIME if s is None else s, e)
+        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        return _totals_from(row)
+
+    async def member_active_days(self, guild_id: int, author_id: int, start: int | None, end: int) -> int:
+        s, e = _hour_range(start, end)
+        sql = (
+            "SELECT count(DISTINCT hour - hour % 86400) FROM presence WHERE guild_id = ? AND author_id = ?"
+            " AND scope_id = 0 AND hour >= ? AND hour < ?"
+        )
+        params = (guild_id, author_id, _MIN_TIME if s is None else s, e)
+        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        return int(row[0])
+
+    async def member_top_channels(
+        self, guild_id: int, author_id: int, start: int | None, end: int, limit: int
+    ) -> list[ChannelCount]:
+        s, e = _hour_range(start, end)
+        # scope_id > 0: the per-channel rows (channel ids are positive snowflakes; 0 is the whole server)
+        sql = (
+            "SELECT scope_id, sum(messages) AS n FROM presence WHERE guild_id = ? AND author_id = ?"
+            " AND scope_id > 0 AND hour >= ? AND hour < ? GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ?"
+        )
+        params = (guild_id, author_id, _MIN_TIME if s is None else s, e, limit)
+        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        return [ChannelCount(int(ch), int(n)) for ch, n in rows]
+
+    async def first_message_at(self, guild_id: int) -> int | None:
+        """Start of the earliest hour that still holds a counted message (hour precision)."""
+        sql = "SELECT hour FROM guild_hour WHERE guild_id = ? ORDER BY hour LIMIT 1"
+        row = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchone())
+        return None if row is None else int(row[0])
+
+    # -- catch-up ---------------------------------------------------------------------------------------------
+    async def channel_cursors(self, guild_id: int) -> dict[int, int]:
+        sql = "SELECT channel_id, last_message_id FROM channel_cursors WHERE guild_id = ?"
+        rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
+        return {int(ch): int(mid) for ch, mid in rows}
+
+    # -- flags ------------------------------------------------------------------------------------------------
+    async def get_flag(self, guild_id: int, flag_id: int) -> Flag | None:
+        return await self._read(lambda c: _get_flag(c, guild_id, flag_id))
+
+    async def open_flag_for_message(self, guild_id: int, message_id: int) -> Flag | None:
+        return await self._read(lambda c: _open_flag(c, guild_id, message_id))
+
+    async def create_flag(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        author_id: int,
+        kind: FlagKind,
+        text: str | None,
+        compound: float | None,
+        reason: str | None,
+        created_at: int,
+    ) -> Flag:
+        def run(conn: sqlite3.Connection) -> Flag:
+            existing = _open_flag(conn, guild_id, message_id)
+            if existing is not None:
+                return existing
+            cur = conn.execute(
+                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text, compound,"
+                " reason, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    guild_id,
+                    channel_id,
+                    message_id,
+                    author_id,
+                    FlagKind(kind).value,
+                    FlagStatus.OPEN.value,
+                    text,
+                    compound,
+                    reason,
+                    int(created_at),
+                ),
+            )
+            flag = _get_flag(conn, guild_id, int(cur.lastrowid or 0))
+            assert flag is not None
+            return flag
+
+        return await self._write(run)
+
+    async def resolve_flag(
+        self, guild_id: int, flag_id: int, status: FlagStatus, resolved_by: int | None, at: int
+    ) -> Flag | None:
+        status = FlagStatus(status)
+        if status is FlagStatus.OPEN:
+            raise ValueError("resolve_flag needs a closing status")
+
+        def run(conn: sqlite3.Connection) -> Flag | None:
+            cur = conn.execute(
+                "UPDATE flags SET status = ?, resolved_by = ?, resolved_at = ?"
+                " WHERE guild_id = ? AND id = ? AND status = 'open'",
+                (status.value, resolved_by, int(at), guild_id, flag_id),
+            )
+            if cur.rowcount != 1:
+                return None
+            return _get_flag(conn, guild_id, flag_id)
+
+        return await self._write(run)
+
+    async def set_review_message(self, guild_id: int, flag_id: int, channel_id: int, message_id: int) -> None:
+        sql = "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE guild_id = ? AND id = ?"
+        await self._write(lambda c: c.execute(sql, (channel_id, message_id, guild_id, flag_id)))
+
+    async def list_flags(self, guild_id: int, status: FlagStatus | None, offset: int, limit: int) -> list[Flag]:
+        if status is None:
+            sql = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"
+            params: tuple[Any, ...] = (guild_id, limit, offset)
+        else:
+            sql = (
+                f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND status = ?"
+                " ORDER BY id DESC LIMIT ? OFFSET ?"
+            )
+            params = (guild_id, FlagStatus(status).value, limit, offset)
+        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        return [flag_from_row(r) for r in rows]
+
+    async def count_flags(self, guild_id: int, status: FlagStatus | None) -> int:
+        if status is None:
+            sql, params = "SELECT count(*) FROM flags WHERE guild_id = ?", (guild_id,)
+        else:
+            sql = "SELECT count(*) FROM flags WHERE guild_id = ? AND status = ?"
+            params = (guild_id, FlagStatus(status).value)  # type: ignore[assignment]
+        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        return int(row[0])
+
+    async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary:
+        where = "guild_id = ? AND created_at >= ? AND created_at < ?"
+        params = (guild_id, _MIN_TIME if start is None else int(start), int(end))
+
+        def run(conn: sqlite3.Connection) -> FlagSummary:
+            by_status = {
+                FlagStatus(s): int(n)
+                for s, n in conn.execute(f"SELECT status, count(*) FROM flags WHERE {where} GROUP BY status", params)
+            }
+            by_kind = {
+                FlagKind(k): int(n)
+                for k, n in conn.execute(f"SELECT kind, count(*) FROM flags WHERE {where} GROUP BY kind", params)
+            }
+            by_channel = [
+                ChannelCount(int(ch), int(n))
+                for ch, n in conn.execute(
+                    f"SELECT channel_id, count(*) AS n FROM flags WHERE {where}"
+                    " GROUP BY channel_id ORDER BY n DESC, channel_id",
+                    params,
+                )
+            ]
+            return FlagSummary(by_status=by_status, by_channel=by_channel, by_kind=by_kind)
+
+        return await self._read(run)
+
+    async def false_positive_texts(self, guild_id: int, start: int | None, end: int, limit: int) -> list[str]:
+        sql = (
+            "SELECT text FROM flags WHERE guild_id = ? AND status = ? AND text IS NOT NULL"
+            " AND created_at >= ? AND created_at < ? ORDER BY id DESC LIMIT ?"
+        )
+        params = (
+            guild_id,
+            FlagStatus.NOT_NEGATIVE.value,
+            _MIN_TIME if start is None else int(start),
+            int(end),
+            limit,
+        )
+        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        return [str(r[0]) for r in rows]
+
+    # -- per-server configuration -----------------------------------------------------------------------------
+    async def get_config(self, guild_id: int) -> GuildConfig:
+        return await self._read(lambda c: _get_config(c, guild_id))
+
+    async def _update_config(self, guild_id: int, sql: str | None, params: Sequence[Any]) -> GuildConfig:
+        def run(conn: sqlite3.Connection) -> GuildConfig:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("INSERT INTO guild_config (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,))
+                if sql is not None:
+                    conn.execute(sql, params)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return _get_config(conn, guild_id)
+
+        return await self._write(run)
+
+    async def set_threshold(self, guild_id: int, threshold: float) -> GuildConfig:
+        threshold = float(threshold)
+        if not -1.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within -1..1, got {threshold}")
+        sql = "UPDATE guild_config SET threshold = ? WHERE guild_id = ?"
+        return await self._update_config(guild_id, sql, (threshold, guild_id))
+
+    async def set_review_channel(self, guild_id: int, channel_id: int | None) -> GuildConfig:
+        sql = "UPDATE guild_config SET review_channel_id = ? WHERE guild_id = ?"
+        return await self._update_config(guild_id, sql, (channel_id, guild_id))
+
+    async def set_language(self, guild_id: int, language: str | None) -> GuildConfig:
+        sql = "UPDATE guild_config SET language = ? WHERE guild_id = ?"
+        return await self._update_config(guild_id, sql, (language, guild_id))
+
+    async def set_spam_action(self, guild_id: int, action: str, timeout_minutes: int | None) -> GuildConfig:
+        if action not in SPAM_ACTIONS:
+            raise ValueError(f"spam action must be one of {SPAM_ACTIONS}, got {action!r}")
+        if timeout_minutes is None:
+            sql = "UPDATE guild_config SET spam_action = ? WHERE guild_id = ?"
+            params: tuple[Any, ...] = (action, guild_id)
+        else:
+            if timeout_minutes <= 0:
+                raise ValueError("timeout_minutes must be positive")
+            sql = "UPDATE guild_config SET spam_action = ?, spam_timeout_minutes = ? WHERE guild_id = ?"
+            params = (action, int(timeout_minutes), guild_id)
+        return await self._update_config(guild_id, sql, params)
+
+    async def add_exempt_channel(self, guild_id: int, channel_id: int) -> GuildConfig:
+        sql = "INSERT INTO exempt_channels (guild_id, channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+        return await self._update_config(guild_id, sql, (guild_id, channel_id))
+
+    async def remove_exempt_channel(self, guild_id: int, channel_id: int) -> GuildConfig:
+        sql = "DELETE FROM exempt_channels WHERE guild_id = ? AND channel_id = ?"
+        return await self._update_config(guild_id, sql, (guild_id, channel_id))
+
+    async def add_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig:
+        sql = "INSERT INTO exempt_roles (guild_id, role_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+        return await self._update_config(guild_id, sql, (guild_id, role_id))
+
+    async def remove_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig:
+        sql = "DELETE FROM exempt_roles WHERE guild_id = ? AND role_id = ?"
+        return await self._update_config(guild_id, sql, (guild_id, role_id))
+
+    # -- per-server lexicon -----------------------------------------------------------------------------------
+    async def get_lexicon(self, guild_id: int) -> dict[str, float]:
+        sql = "SELECT word, valence FROM lexicon WHERE guild_id = ? ORDER BY word"
+        rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
+        return {str(w): float(v) for w, v in rows}
+
+    async def set_lexicon_word(self, guild_id: int, word: str, valence: float) -> None:
+        word = normalize_word(word)
+        if not word:
+            raise ValueError("empty lexicon word")
+        sql = (
+            "INSERT INTO lexicon (guild_id, word, valence) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, word) DO UPDATE SET valence = excluded.valence"
+        )
+        await self._write(lambda c: c.execute(sql, (guild_id, word, float(valence))))
+
+    async def remove_lexicon_word(self, guild_id: int, word: str) -> bool:
+        sql = "DELETE FROM lexicon WHERE guild_id = ? AND word = ?"
+        key = normalize_word(word)
+        return await self._write(lambda c: c.execute(sql, (guild_id, key)).rowcount > 0)
+
+
+def normalize_word(word: str) -> str:
+    """Lexicon words are stored lower-cased and trimmed (scoring looks words up lower-cased)."""
+    return word.strip().lower()
+
+
+async def _run(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``fn(sqlite3_connection)`` on the aiosqlite connection's own thread, as one unit of work.
+
+    aiosqlite queues every call onto that thread; ``_execute`` is the queueing primitive behind its public
+    methods. Running a whole batch through it costs one thread hop instead of one per statement, and nothing
+    else on the connection can interleave with the batch's transaction.
+    """
+    return await conn._execute(lambda: fn(conn._conn))  # type: ignore[no-any-return]
+
+
+def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:
+    row = conn.execute(f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?", (guild_id, flag_id)).fetchone()
+    return None if row is None else flag_from_row(row)
+
+
+def _open_flag(conn: sqlite3.Connection, guild_id: int, message_id: int) -> Flag | None:
+    row = conn.execute(
+        f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id = ? AND status = 'open'",
+        (guild_id, message_id),
+    ).fetchone()
+    return None if row is None else flag_from_row(row)
+
+
+def _get_config(conn: sqlite3.Connection, guild_id: int) -> GuildConfig:
+    row = conn.execute(
+        "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes"
+        " FROM guild_config WHERE guild_id = ?",
+        (guild_id,),
+    ).fetchone()
+    channels = frozenset(
+        int(r[0]) for r in conn.execute("SELECT channel_id FROM exempt_channels WHERE guild_id = ?", (guild_id,))
+    )
+    roles = frozenset(
+        int(r[0]) for r in conn.execute("SELECT role_id FROM exempt_roles WHERE guild_id = ?", (guild_id,))
+    )
+    if row is None:
+        return GuildConfig(
+            guild_id=guild_id, threshold=default_threshold(), exempt_channels=channels, exempt_roles=roles
+        )
+    threshold, review_channel_id, language, spam_action, timeout = row
+    return GuildConfig(
+        guild_id=guild_id,
+        threshold=default_threshold() if threshold is None else float(threshold),
+        review_channel_id=review_channel_id,
+        exempt_channels=channels,
+        exempt_roles=roles,
+        language=language,
+        spam_action=spam_action,
+        spam_timeout_minutes=int(timeout),
+    )

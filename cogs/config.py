@@ -1,0 +1,266 @@
+"""/config: the server's flag threshold, review channel, exemptions, interface language and spam action."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import embeds
+from bot.errors import UserFacingError
+from bot.i18n import available_locales, locale_for, t
+from bot.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.storage.models import GuildConfig
+
+if TYPE_CHECKING:
+    from bot.client import Sentimeter
+
+log = logging.getLogger(__name__)
+
+MAX_TIMEOUT_MINUTES = 40_320  # Discord's longest timeout: 28 days
+
+ExemptChannel = (
+    discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.ForumChannel | discord.Thread
+)
+LANGUAGE_CHOICES = [
+    # A language is listed in its own language, whatever the reader's.
+    app_commands.Choice(name=_(t("language.name", code), translate=False), value=code)
+    for code in available_locales()
+]
+SPAM_ACTION_CHOICES = [
+    app_commands.Choice(name=_("Post for review"), value="review"),
+    app_commands.Choice(name=_("Delete sure spam automatically"), value="delete"),
+]
+REVIEW_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Config(
+    commands.GroupCog, group_name=_("config"), group_description=_("Server settings for Sentimeter")
+):
+    exempt_channel = app_commands.Group(
+        name=_("exempt-channel"), description=_("Channels whose comments are never scored or flagged")
+    )
+    exempt_role = app_commands.Group(
+        name=_("exempt-role"), description=_("Roles whose comments are never scored or flagged")
+    )
+
+    def __init__(self, bot: Sentimeter) -> None:
+        self.bot = bot
+        super().__init__()
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    async def _start(
+        self, interaction: discord.Interaction[Sentimeter]
+    ) -> tuple[discord.Guild, GuildConfig, str]:
+        """The guild, its configuration and the reply language; refuses people without Manage Server."""
+        guild = interaction.guild
+        if guild is None:
+            raise UserFacingError(t("errors.guild_only", interaction.locale))
+        config = await self.bot.configs.get(guild.id)
+        locale = locale_for(interaction, config)
+        if not interaction.permissions.manage_guild:
+            raise UserFacingError(t("errors.needs_manage_guild", locale))
+        return guild, config, locale
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        config: GuildConfig,
+        message: str,
+        *,
+        changed: bool = True,
+    ) -> None:
+        if changed:
+            self.bot.configs.invalidate(config.guild_id)
+        locale = locale_for(interaction, config)
+        lexicon = await self.bot.configs.lexicon(config.guild_id)
+        embed = embeds.config_embed(config, locale, lexicon_size=len(lexicon))
+        embed.description = message
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @staticmethod
+    def _same_guild(
+        channel: discord.abc.GuildChannel | discord.Thread, guild: discord.Guild, locale: str
+    ) -> None:
+        if channel.guild.id != guild.id:
+            raise UserFacingError(t("errors.other_guild_channel", locale))
+
+    # -- commands --------------------------------------------------------------------------------------------
+
+    @app_commands.command(name=_("show"), description=_("Show this server's settings"))
+    async def show(self, interaction: discord.Interaction[Sentimeter]) -> None:
+        _guild, config, locale = await self._start(interaction)
+        await self._reply(interaction, config, t("config.show.description", locale), changed=False)
+
+    @app_commands.command(
+        name=_("threshold"), description=_("Flag comments whose score is at or below this value")
+    )
+    @app_commands.describe(value=_("Between -1 and 0, e.g. -0.5 (lower flags fewer comments)"))
+    async def threshold(
+        self, interaction: discord.Interaction[Sentimeter], value: app_commands.Range[float, -1.0, 0.0]
+    ) -> None:
+        guild, _config, locale = await self._start(interaction)
+        if not math.isfinite(value) or not -1.0 < value < 0.0:
+            raise UserFacingError(
+                t(
+                    "config.error.threshold_range",
+                    locale,
+                    value=embeds.fmt_decimal(value, locale, 2, signed=True)
+                    if math.isfinite(value)
+                    else str(value),
+                    default=embeds.fmt_decimal(DEFAULT_FLAG_THRESHOLD, locale, 2, signed=True),
+                )
+            )
+        config = await self.bot.storage.set_threshold(guild.id, round(value, 3))
+        await self._reply(
+            interaction,
+            config,
+            t(
+                "config.threshold.done",
+                locale,
+                threshold=embeds.fmt_decimal(config.threshold, locale, 2, signed=True),
+            ),
+        )
+
+    @app_commands.command(
+        name=_("review-channel"), description=_("Where flagged comments are posted for moderators")
+    )
+    @app_commands.describe(channel=_("The channel (leave empty to stop posting flags)"))
+    async def review_channel(
+        self, interaction: discord.Interaction[Sentimeter], channel: discord.TextChannel | None = None
+    ) -> None:
+        guild, _config, locale = await self._start(interaction)
+        if channel is None:
+            config = await self.bot.storage.set_review_channel(guild.id, None)
+            await self._reply(interaction, config, t("config.review_channel.cleared", locale))
+            return
+        self._same_guild(channel, guild, locale)
+        allowed = channel.permissions_for(guild.me)
+        missing = [name for name in REVIEW_CHANNEL_PERMISSIONS if not getattr(allowed, name)]
+        if missing:
+            raise UserFacingError(
+                t(
+                    "config.error.review_channel_permissions",
+                    locale,
+                    channel=channel.mention,
+                    permissions=", ".join(t(f"permission.{name}", locale) for name in missing),
+                )
+            )
+        config = await self.bot.storage.set_review_channel(guild.id, channel.id)
+        await self._reply(
+            interaction, config, t("config.review_channel.done", locale, channel=channel.mention)
+        )
+
+    @exempt_channel.command(name=_("add"), description=_("Stop scoring and flagging comments in a channel"))
+    @app_commands.describe(channel=_("The channel (its threads are exempt too)"))
+    async def exempt_channel_add(
+        self, interaction: discord.Interaction[Sentimeter], channel: ExemptChannel
+    ) -> None:
+        guild, config, locale = await self._start(interaction)
+        self._same_guild(channel, guild, locale)
+        if channel.id in config.exempt_channels:
+            await self._reply(
+                interaction,
+                config,
+                t("config.exempt_channel.already", locale, channel=channel.mention),
+                changed=False,
+            )
+            return
+        config = await self.bot.storage.add_exempt_channel(guild.id, channel.id)
+        await self._reply(
+            interaction, config, t("config.exempt_channel.added", locale, channel=channel.mention)
+        )
+
+    @exempt_channel.command(name=_("remove"), description=_("Score and flag comments in a channel again"))
+    @app_commands.describe(channel=_("The channel"))
+    async def exempt_channel_remove(
+        self, interaction: discord.Interaction[Sentimeter], channel: ExemptChannel
+    ) -> None:
+        guild, config, locale = await self._start(interaction)
+        self._same_guild(channel, guild, locale)
+        if channel.id not in config.exempt_channels:
+            raise UserFacingError(t("config.exempt_channel.not_exempt", locale, channel=channel.mention))
+        config = await self.bot.storage.remove_exempt_channel(guild.id, channel.id)
+        await self._reply(
+            interaction, config, t("config.exempt_channel.removed", locale, channel=channel.mention)
+        )
+
+    @exempt_role.command(name=_("add"), description=_("Stop scoring and flagging comments by a role"))
+    @app_commands.describe(role=_("The role"))
+    async def exempt_role_add(self, interaction: discord.Interaction[Sentimeter], role: discord.Role) -> None:
+        guild, config, locale = await self._start(interaction)
+        if role.guild.id != guild.id:
+            raise UserFacingError(t("errors.other_guild_role", locale))
+        if role.id in config.exempt_roles:
+            await self._reply(
+                interaction, config, t("config.exempt_role.already", locale, role=role.mention), changed=False
+            )
+            return
+        config = await self.bot.storage.add_exempt_role(guild.id, role.id)
+        await self._reply(interaction, config, t("config.exempt_role.added", locale, role=role.mention))
+
+    @exempt_role.command(name=_("remove"), description=_("Score and flag comments by a role again"))
+    @app_commands.describe(role=_("The role"))
+    async def exempt_role_remove(
+        self, interaction: discord.Interaction[Sentimeter], role: discord.Role
+    ) -> None:
+        guild, config, locale = await self._start(interaction)
+        if role.id not in config.exempt_roles:
+            raise UserFacingError(t("config.exempt_role.not_exempt", locale, role=role.mention))
+        config = await self.bot.storage.remove_exempt_role(guild.id, role.id)
+        await self._reply(interaction, config, t("config.exempt_role.removed", locale, role=role.mention))
+
+    @app_commands.command(name=_("language"), description=_("The bot's language for this server"))
+    @app_commands.describe(language=_("Used for review posts and for people whose Discord language we lack"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(self, interaction: discord.Interaction[Sentimeter], language: str) -> None:
+        guild, _config, locale = await self._start(interaction)
+        if language not in available_locales():
+            raise UserFacingError(t("config.error.unknown_language", locale))
+        config = await self.bot.storage.set_language(guild.id, language)
+        await self._reply(
+            interaction, config, t("config.language.done", locale, language=t("language.name", language))
+        )
+
+    @app_commands.command(
+        name=_("spam-action"), description=_("What happens to spam: a review post or deletion")
+    )
+    @app_commands.describe(
+        action=_("Post spam for review, or delete sure spam automatically"),
+        timeout_minutes=_("Timeout length for 'Delete and time out author' (minutes)"),
+    )
+    @app_commands.rename(timeout_minutes=_("timeout-minutes"))
+    @app_commands.choices(action=SPAM_ACTION_CHOICES)
+    async def spam_action(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        action: str,
+        timeout_minutes: app_commands.Range[int, 1, MAX_TIMEOUT_MINUTES] | None = None,
+    ) -> None:
+        guild, _config, locale = await self._start(interaction)
+        if action not in ("review", "delete"):
+            raise UserFacingError(t("config.error.unknown_spam_action", locale))
+        if timeout_minutes is not None and not 1 <= timeout_minutes <= MAX_TIMEOUT_MINUTES:
+            raise UserFacingError(
+                t("config.error.timeout_range", locale, max=embeds.fmt_int(MAX_TIMEOUT_MINUTES, locale))
+            )
+        config = await self.bot.storage.set_spam_action(guild.id, action, timeout_minutes)
+        message = t(f"config.spam_action.done.{action}", locale)
+        me = guild.me
+        if action == "delete" and not me.guild_permissions.manage_messages:
+            message += "\n" + t("config.warning.needs_manage_messages", locale)
+        if not me.guild_permissions.moderate_members:
+            message += "\n" + t("config.warning.needs_moderate_members", locale)
+        await self._reply(interaction, config, message)
+
+
+async def setup(bot: Sentimeter) -> None:
+    await bot.add_cog(Config(bot))

@@ -1,0 +1,299 @@
+"""The review queue: posts flags to the server's review channel, keeps the posts up to date, deletes
+high-confidence spam when the server asked for it, and offers /flags list, /flags summary and the
+"Flag for review" message menu."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import period_label
+from bot.errors import UserFacingError
+from bot.i18n import locale_for, t
+from bot.review import false_positive_candidates, jump_url
+from bot.stats import Period
+from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
+from bot.text.clean import clean_for_scoring
+from cogs.flags._posts import flag_summary_embed, review_embed, spam_log_embed
+from cogs.flags._views import (
+    NO_PINGS,
+    FlagButton,
+    FlagPager,
+    delete_flagged_message,
+    review_view,
+    server_locale,
+    undo_view,
+)
+
+if TYPE_CHECKING:
+    from bot.client import Sentimeter
+    from bot.scoring import Explanation
+
+log = logging.getLogger(__name__)
+
+SUMMARY_TEXTS = 500  # false-positive texts looked at for word candidates
+SUMMARY_WORDS = 10
+
+STATUS_CHOICES = [
+    app_commands.Choice(name="Open", value=FlagStatus.OPEN.value),
+    app_commands.Choice(name="Acknowledged", value=FlagStatus.ACKNOWLEDGED.value),
+    app_commands.Choice(name="Not negative", value=FlagStatus.NOT_NEGATIVE.value),
+    app_commands.Choice(name="Not spam", value=FlagStatus.NOT_SPAM.value),
+    app_commands.Choice(name="Deleted", value=FlagStatus.DELETED.value),
+    app_commands.Choice(name="Deleted, author timed out", value=FlagStatus.DELETED_TIMED_OUT.value),
+    app_commands.Choice(name="Spam deleted automatically", value=FlagStatus.AUTO_DELETED.value),
+    app_commands.Choice(name="Message deleted", value=FlagStatus.MESSAGE_DELETED.value),
+    app_commands.Choice(name="Resolved by an edit", value=FlagStatus.AUTO_RESOLVED.value),
+]
+PERIOD_CHOICES = [
+    app_commands.Choice(name="Last 24 hours", value=Period.DAY.value),
+    app_commands.Choice(name="Last 7 days", value=Period.WEEK.value),
+    app_commands.Choice(name="Last 30 days", value=Period.MONTH.value),
+    app_commands.Choice(name="Last 90 days", value=Period.QUARTER.value),
+    app_commands.Choice(name="All time", value=Period.ALL.value),
+]
+
+ReviewChannel = discord.TextChannel | discord.VoiceChannel | discord.Thread
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Flags(commands.GroupCog, group_name="flags", group_description="The review queue of flagged comments"):
+    def __init__(self, bot: Sentimeter) -> None:
+        self.bot = bot
+        self.flag_menu = app_commands.ContextMenu(name="Flag for review", callback=self.flag_for_review)
+        app_commands.guild_only()(self.flag_menu)
+        app_commands.default_permissions(manage_messages=True)(self.flag_menu)
+        app_commands.checks.has_permissions(manage_messages=True)(self.flag_menu)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(FlagButton)
+        self.bot.tree.add_command(self.flag_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.flag_menu.name, type=self.flag_menu.type)
+        self.bot.remove_dynamic_items(FlagButton)
+
+    # -- review posts ----------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_flag_change(self, change: FlagChange) -> None:
+        flag = change.flag
+        guild = self.bot.get_guild(flag.guild_id)
+        if guild is None:
+            return
+        config = await self.bot.configs.get(flag.guild_id)
+        try:
+            if not change.created:
+                await self.update_post(config, flag)
+            elif not (self._wants_auto_delete(config, flag) and await self.auto_delete(guild, config, flag)):
+                await self.post_flag(guild, config, flag)
+        except discord.HTTPException as exc:
+            log.warning("review post for flag %s in guild %s failed: %s", flag.id, flag.guild_id, exc)
+
+    def _wants_auto_delete(self, config: GuildConfig, flag: Flag) -> bool:
+        if (
+            flag.kind is not FlagKind.SPAM
+            or config.spam_action != "delete"
+            or not flag.is_open
+            or not flag.text
+        ):
+            return False
+        # Only the text verdict can be high-confidence (behaviour signals never auto-delete).
+        return self.bot.spam.check_text(flag.text).high_confidence
+
+    def review_channel(self, guild: discord.Guild, config: GuildConfig) -> ReviewChannel | None:
+        """The configured review channel if the bot can post embeds there."""
+        if config.review_channel_id is None:
+            return None
+        channel = guild.get_channel_or_thread(config.review_channel_id)
+        if not isinstance(channel, ReviewChannel):
+            log.info("guild %s: review channel %s is gone", guild.id, config.review_channel_id)
+            return None
+        perms = channel.permissions_for(guild.me)
+        can_send = (
+            perms.send_messages_in_threads if isinstance(channel, discord.Thread) else perms.send_messages
+        )
+        if not (perms.view_channel and can_send and perms.embed_links):
+            log.info("guild %s: cannot post embeds in review channel %s", guild.id, channel.id)
+            return None
+        return channel
+
+    async def post_flag(
+        self, guild: discord.Guild, config: GuildConfig, flag: Flag
+    ) -> discord.Message | None:
+        channel = self.review_channel(guild, config)
+        if channel is None:
+            return None
+        locale = server_locale(config)
+        message = await channel.send(
+            embed=review_embed(flag, locale), view=review_view(flag, locale), allowed_mentions=NO_PINGS
+        )
+        await self.bot.storage.set_review_message(guild.id, flag.id, channel.id, message.id)
+        # The flag may have changed while we posted (the message deleted or edited at once).
+        fresh = await self.bot.storage.get_flag(guild.id, flag.id)
+        if fresh is not None and not fresh.is_open:
+            await self._edit_post(channel.id, message.id, fresh, locale)
+        return message
+
+    async def update_post(self, config: GuildConfig, flag: Flag) -> None:
+        if flag.review_message_id is None or flag.review_channel_id is None:
+            fresh = await self.bot.storage.get_flag(flag.guild_id, flag.id)
+            if fresh is None or fresh.review_message_id is None or fresh.review_channel_id is None:
+                return
+            flag = fresh
+        if flag.review_channel_id is not None and flag.review_message_id is not None:
+            await self._edit_post(flag.review_channel_id, flag.review_message_id, flag, server_locale(config))
+
+    async def _edit_post(self, channel_id: int, message_id: int, flag: Flag, locale: str) -> None:
+        post = self.bot.get_partial_messageable(channel_id, guild_id=flag.guild_id).get_partial_message(
+            message_id
+        )
+        try:
+            await post.edit(embed=review_embed(flag, locale), view=None, allowed_mentions=NO_PINGS)
+        except discord.NotFound:
+            log.debug("review post %s for flag %s is gone", message_id, flag.id)
+
+    async def auto_delete(self, guild: discord.Guild, config: GuildConfig, flag: Flag) -> bool:
+        """Delete high-confidence spam. False (post for review instead) when the bot may not delete there."""
+        channel = guild.get_channel_or_thread(flag.channel_id)
+        if channel is None or not channel.permissions_for(guild.me).manage_messages:
+            return False
+        resolved = await self.bot.storage.resolve_flag(
+            guild.id, flag.id, FlagStatus.AUTO_DELETED, None, int(time.time())
+        )
+        if resolved is None:
+            return True  # somebody already dealt with it
+        locale = server_locale(config)
+        notes = await delete_flagged_message(self.bot, resolved, locale)
+        log.info(
+            "guild %s: spam message %s deleted automatically (flag %s)", guild.id, flag.message_id, flag.id
+        )
+        review = self.review_channel(guild, config)
+        if review is not None:
+            entry = await review.send(
+                embed=spam_log_embed(resolved, locale, note="\n".join(notes) or None),
+                view=undo_view(resolved, locale),
+                allowed_mentions=NO_PINGS,
+            )
+            await self.bot.storage.set_review_message(guild.id, flag.id, review.id, entry.id)
+        return True
+
+    # -- "Flag for review" -----------------------------------------------------------------------------------
+
+    async def flag_for_review(
+        self, interaction: discord.Interaction[Sentimeter], message: discord.Message
+    ) -> None:
+        guild = interaction.guild
+        if guild is None or interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        config = await self.bot.configs.get(guild.id)
+        locale = locale_for(interaction, config)
+        if message.author.bot or message.webhook_id is not None or message.is_system():
+            raise UserFacingError(t("flags.menu.not_a_comment", locale))
+        flag = await self.bot.storage.open_flag_for_message(guild.id, message.id)
+        if flag is not None and flag.review_message_id is not None and flag.review_channel_id is not None:
+            link = jump_url(guild.id, flag.review_channel_id, flag.review_message_id)
+            await interaction.response.send_message(
+                t("flags.menu.already_open", locale, id=flag.id, url=link),
+                ephemeral=True,
+                allowed_mentions=NO_PINGS,
+            )
+            return
+        if flag is None:
+            flag = await self.bot.storage.create_flag(
+                guild_id=guild.id,
+                channel_id=message.channel.id,
+                message_id=message.id,
+                author_id=message.author.id,
+                kind=FlagKind.MANUAL,
+                text=message.content,
+                compound=await self._compound(guild.id, message.content),
+                reason=None,
+                created_at=int(time.time()),
+            )
+        try:
+            posted = await self.post_flag(guild, config, flag)
+        except discord.HTTPException as exc:
+            log.warning("could not post flag %s in guild %s: %s", flag.id, guild.id, exc)
+            posted = None
+        if posted is not None:
+            reply = t("flags.menu.posted", locale, id=flag.id, url=posted.jump_url)
+        elif config.review_channel_id is None:
+            reply = t("flags.menu.no_review_channel", locale, id=flag.id)
+        else:
+            reply = t("flags.menu.post_failed", locale, id=flag.id, channel=f"<#{config.review_channel_id}>")
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    async def _compound(self, guild_id: int, content: str) -> float | None:
+        cleaned = clean_for_scoring(content) if content else ""
+        if not cleaned.strip():
+            return None
+        lexicon = await self.bot.configs.lexicon(guild_id)
+        return self.bot.scorer.score(cleaned, overrides=lexicon or None).compound
+
+    # -- /flags list, /flags summary -------------------------------------------------------------------------
+
+    @app_commands.command(name="list", description="Flagged comments, newest first")
+    @app_commands.describe(status="Only flags with this status")
+    @app_commands.choices(status=STATUS_CHOICES)
+    @app_commands.checks.has_permissions(manage_messages=True)
+    async def list_flags(
+        self, interaction: discord.Interaction[Sentimeter], status: app_commands.Choice[str] | None = None
+    ) -> None:
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        config = await self.bot.configs.get(guild_id)
+        locale = locale_for(interaction, config)
+        wanted = FlagStatus(status.value) if status is not None else None
+        total = await self.bot.storage.count_flags(guild_id, wanted)
+        pager = FlagPager(
+            self.bot,
+            guild_id=guild_id,
+            invoker_id=interaction.user.id,
+            status=wanted,
+            total=total,
+            locale=locale,
+        )
+        pager.origin = interaction
+        embed = await pager.render()
+        await interaction.response.send_message(
+            embed=embed, view=pager, ephemeral=True, allowed_mentions=NO_PINGS
+        )
+
+    @app_commands.command(
+        name="summary", description="Flags by status, channel and kind, and false positives"
+    )
+    @app_commands.describe(period="How far back to look")
+    @app_commands.choices(period=PERIOD_CHOICES)
+    @app_commands.checks.has_permissions(manage_messages=True)
+    async def summary(
+        self, interaction: discord.Interaction[Sentimeter], period: app_commands.Choice[str] | None = None
+    ) -> None:
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        config = await self.bot.configs.get(guild_id)
+        locale = locale_for(interaction, config)
+        chosen = Period(period.value) if period is not None else Period.MONTH
+        now = int(time.time())
+        start = now - chosen.seconds if chosen.seconds is not None else None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        summary = await self.bot.storage.flag_summary(guild_id, start, now + 1)
+        texts = await self.bot.storage.false_positive_texts(guild_id, start, now + 1, SUMMARY_TEXTS)
+        lexicon = await self.bot.configs.lexicon(guild_id)
+        scorer = self.bot.scorer
+
+        def explain(text: str) -> Explanation:
+            return scorer.explain(clean_for_scoring(text), overrides=lexicon or None)
+
+        candidates = false_positive_candidates(texts, explain, limit=SUMMARY_WORDS)
+        embed = flag_summary_embed(summary, candidates, locale, period_label=period_label(chosen, locale))
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)

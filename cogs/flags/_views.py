@@ -1,0 +1,370 @@
+"""Buttons: the review-post actions (persistent across restarts through a DynamicItem template) and the
+/flags list pager."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import discord
+
+from bot.i18n import locale_for, t
+from bot.review import (
+    ACTIONS_FOR_KIND,
+    DELETING_ACTIONS,
+    STATUS_FOR_ACTION,
+    ReviewAction,
+    action_allowed,
+)
+from bot.storage.models import Flag, FlagStatus, GuildConfig
+from cogs.flags._posts import flag_list_embed, restored_embed, review_embed, spam_log_embed, status_line
+
+if TYPE_CHECKING:
+    from bot.client import Sentimeter
+
+log = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+CUSTOM_ID_PREFIX = "sentimeter:flag"
+TEMPLATE = CUSTOM_ID_PREFIX + r":(?P<action>ack|fp|del|spamdel|spamto|notspam|undo):(?P<flag_id>[0-9]{1,20})"
+PAGE_SIZE = 8
+
+BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
+    ReviewAction.ACK: discord.ButtonStyle.secondary,
+    ReviewAction.NOT_NEGATIVE: discord.ButtonStyle.success,
+    ReviewAction.DELETE: discord.ButtonStyle.danger,
+    ReviewAction.SPAM_DELETE: discord.ButtonStyle.danger,
+    ReviewAction.SPAM_TIMEOUT: discord.ButtonStyle.danger,
+    ReviewAction.NOT_SPAM: discord.ButtonStyle.success,
+    ReviewAction.UNDO: discord.ButtonStyle.secondary,
+}
+
+
+def custom_id(action: str, flag_id: int) -> str:
+    return f"{CUSTOM_ID_PREFIX}:{action}:{flag_id}"
+
+
+def server_locale(config: GuildConfig) -> str:
+    """Review posts are read by every moderator: they use the server's language, not one person's."""
+    return locale_for(None, config)
+
+
+@runtime_checkable
+class SupportsRelabel(Protocol):
+    """Optional storage capability for Undo: change a RESOLVED flag's status (AUTO_DELETED -> NOT_SPAM).
+    ``Storage.resolve_flag`` only resolves open flags; until storage offers this, Undo re-posts the text and
+    says so in the log entry, but the flag keeps the AUTO_DELETED status."""
+
+    async def relabel_flag(
+        self,
+        guild_id: int,
+        flag_id: int,
+        expected: FlagStatus,
+        status: FlagStatus,
+        resolved_by: int | None,
+        at: int,
+    ) -> Flag | None: ...
+
+
+class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+    """One action on one flag. Everything the click needs is in the custom id, so buttons keep working after
+    a restart; the click is re-checked from scratch (permissions, guild, flag status)."""
+
+    def __init__(self, action: str, flag_id: int, *, label: str | None = None, locale: str = "en") -> None:
+        self.action = action
+        self.flag_id = flag_id
+        super().__init__(
+            discord.ui.Button(
+                label=label or t(f"review.button.{action}", locale),
+                style=BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
+                custom_id=custom_id(action, flag_id),
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FlagButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["action"], int(match["flag_id"]), label=label)
+
+    async def callback(self, interaction: discord.Interaction[Sentimeter]) -> None:  # type: ignore[override]
+        await handle_click(interaction, self.action, self.flag_id)
+
+
+def review_view(flag: Flag, locale: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for action in ACTIONS_FOR_KIND.get(flag.kind, ()):
+        view.add_item(FlagButton(action, flag.id, locale=locale))
+    return view
+
+
+def undo_view(flag: Flag, locale: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(FlagButton(ReviewAction.UNDO, flag.id, locale=locale))
+    return view
+
+
+# -- clicks --------------------------------------------------------------------------------------------------
+
+
+async def _refuse(interaction: discord.Interaction[Any], message: str) -> None:
+    await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def _refusal(
+    interaction: discord.Interaction[Sentimeter], action: str, flag: Flag, locale: str
+) -> str | None:
+    """Why this person (or the bot) may not do this, or None. Checked at click time, every time."""
+    perms = interaction.permissions
+    if not perms.manage_messages:
+        return t("review.click.need_manage_messages", locale)
+    if action == ReviewAction.SPAM_TIMEOUT and not perms.moderate_members:
+        return t("review.click.need_moderate_members", locale)
+    guild = interaction.guild
+    channel = guild.get_channel_or_thread(flag.channel_id) if guild is not None else None
+    user = interaction.user
+    if (
+        channel is not None
+        and isinstance(user, discord.Member)
+        and not channel.permissions_for(user).manage_messages
+    ):
+        return t("review.click.need_manage_messages_there", locale, channel=f"<#{flag.channel_id}>")
+    me = guild.me if guild is not None else None
+    if me is not None:
+        if (
+            action in DELETING_ACTIONS
+            and channel is not None
+            and not channel.permissions_for(me).manage_messages
+        ):
+            return t("review.click.bot_cannot_delete", locale, channel=f"<#{flag.channel_id}>")
+        if action == ReviewAction.SPAM_TIMEOUT and not me.guild_permissions.moderate_members:
+            return t("review.click.bot_cannot_timeout", locale)
+        if action == ReviewAction.UNDO and channel is not None:
+            mine = channel.permissions_for(me)
+            if not (mine.send_messages and mine.embed_links):
+                return t("review.click.bot_cannot_post", locale, channel=f"<#{flag.channel_id}>")
+    return None
+
+
+async def handle_click(interaction: discord.Interaction[Sentimeter], action: str, flag_id: int) -> None:
+    bot = interaction.client
+    guild_id = interaction.guild_id
+    if guild_id is None or interaction.guild is None:
+        await _refuse(interaction, t("review.click.guild_only", locale_for(interaction)))
+        return
+    config = await bot.configs.get(guild_id)
+    locale = locale_for(interaction, config)
+    if not interaction.permissions.manage_messages:  # before telling anything about the flag
+        await _refuse(interaction, t("review.click.need_manage_messages", locale))
+        return
+    flag = await bot.storage.get_flag(guild_id, flag_id)  # scoped: another server's flag is "unknown"
+    if flag is None:
+        await _refuse(interaction, t("review.click.unknown_flag", locale))
+        return
+    if action != ReviewAction.UNDO and not flag.is_open:
+        await _refuse(interaction, already_resolved(flag, locale))
+        return
+    if not action_allowed(action, flag.kind, flag.status):
+        await _refuse(interaction, t("review.click.not_allowed", locale))
+        return
+    refusal = _refusal(interaction, action, flag, locale)
+    if refusal is not None:
+        await _refuse(interaction, refusal)
+        return
+    if action == ReviewAction.UNDO:
+        await _undo(interaction, flag, config, locale)
+        return
+
+    now = int(time.time())
+    resolved = await bot.storage.resolve_flag(
+        guild_id, flag.id, STATUS_FOR_ACTION[action], interaction.user.id, now
+    )
+    if resolved is None:
+        current = await bot.storage.get_flag(guild_id, flag.id)
+        await _refuse(interaction, already_resolved(current or flag, locale))
+        return
+    post_locale = server_locale(config)
+    notes: list[str] = []
+    if action in DELETING_ACTIONS:
+        notes.extend(await delete_flagged_message(bot, resolved, post_locale))
+    if action == ReviewAction.SPAM_TIMEOUT:
+        notes.extend(await timeout_author(bot, interaction.guild, resolved, config, post_locale))
+    embed = review_embed(
+        resolved,
+        post_locale,
+        show_text=action not in DELETING_ACTIONS,
+        note="\n".join(notes) or None,
+    )
+    await interaction.response.edit_message(embed=embed, view=None, allowed_mentions=NO_PINGS)
+
+
+def already_resolved(flag: Flag, locale: str) -> str:
+    return t("review.click.already_resolved", locale, status=status_line(flag, locale))
+
+
+async def delete_flagged_message(bot: Sentimeter, flag: Flag, locale: str) -> list[str]:
+    """Delete the flagged message; notes for the post when it could not be done as asked."""
+    partial = bot.get_partial_messageable(flag.channel_id, guild_id=flag.guild_id).get_partial_message(
+        flag.message_id
+    )
+    try:
+        await partial.delete()
+    except discord.NotFound:
+        return [t("review.note.already_deleted", locale)]
+    except discord.Forbidden:
+        return [t("review.note.delete_forbidden", locale)]
+    except discord.HTTPException as exc:
+        log.warning("could not delete message %s for flag %s: %s", flag.message_id, flag.id, exc)
+        return [t("review.note.delete_failed", locale)]
+    return []
+
+
+async def timeout_author(
+    bot: Sentimeter, guild: discord.Guild, flag: Flag, config: GuildConfig, locale: str
+) -> list[str]:
+    minutes = config.spam_timeout_minutes
+    try:
+        member = guild.get_member(flag.author_id) or await guild.fetch_member(flag.author_id)
+    except discord.NotFound:
+        return [t("review.note.author_left", locale)]
+    except discord.HTTPException as exc:
+        log.warning("could not fetch member %s: %s", flag.author_id, exc)
+        return [t("review.note.timeout_failed", locale)]
+    try:
+        await member.timeout(dt.timedelta(minutes=minutes), reason=f"Sentimeter: spam (flag #{flag.id})")
+    except discord.Forbidden:
+        return [t("review.note.timeout_forbidden", locale)]
+    except discord.HTTPException as exc:
+        log.warning("could not time out member %s: %s", flag.author_id, exc)
+        return [t("review.note.timeout_failed", locale)]
+    return [t("review.note.timed_out", locale, user=f"<@{flag.author_id}>", minutes=minutes)]
+
+
+_undone: set[int] = set()  # flags undone by this process, when storage cannot record it (see SupportsRelabel)
+
+
+async def _undo(
+    interaction: discord.Interaction[Sentimeter], flag: Flag, config: GuildConfig, locale: str
+) -> None:
+    """Discord cannot restore a deleted message: re-post its text quoted by the bot, mark it Not spam."""
+    bot = interaction.client
+    post_locale = server_locale(config)
+    now = int(time.time())
+    storage: object = bot.storage
+    if isinstance(storage, SupportsRelabel):
+        relabelled = await storage.relabel_flag(
+            flag.guild_id, flag.id, FlagStatus.AUTO_DELETED, FlagStatus.NOT_SPAM, interaction.user.id, now
+        )
+        if relabelled is None:
+            await _refuse(interaction, already_resolved(flag, locale))
+            return
+        shown = relabelled
+        notes = [t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>")]
+    else:
+        if flag.id in _undone:
+            await _refuse(interaction, t("spam.undo.already", locale))
+            return
+        _undone.add(flag.id)
+        shown = flag
+        notes = [
+            t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>"),
+            t("spam.undo.not_recorded", post_locale),
+        ]
+    source = interaction.message
+    quoted = ""
+    if source is not None and source.embeds:
+        quoted = source.embeds[0].description or ""  # already escaped when the log entry was built
+    channel = bot.get_partial_messageable(flag.channel_id, guild_id=flag.guild_id)
+    try:
+        await channel.send(embed=restored_embed(flag, post_locale, quoted), allowed_mentions=NO_PINGS)
+    except discord.HTTPException as exc:
+        log.warning("could not re-post flag %s: %s", flag.id, exc)
+        notes = [t("spam.undo.repost_failed", post_locale)]
+    embed = spam_log_embed(shown, post_locale, note="\n".join(notes))
+    await interaction.response.edit_message(embed=embed, view=None, allowed_mentions=NO_PINGS)
+
+
+# -- /flags list pager ---------------------------------------------------------------------------------------
+
+
+class FlagPager(discord.ui.View):
+    """Previous/Next over the flag list. Only the person who ran the command may page."""
+
+    def __init__(
+        self,
+        bot: Sentimeter,
+        *,
+        guild_id: int,
+        invoker_id: int,
+        status: FlagStatus | None,
+        total: int,
+        locale: str,
+        timeout: float = 300.0,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.bot = bot
+        self.guild_id = guild_id
+        self.invoker_id = invoker_id
+        self.status = status
+        self.total = total
+        self.locale = locale
+        self.page = 1
+        self.origin: discord.Interaction[Any] | None = (
+            None  # the /flags list interaction, to tidy up on timeout
+        )
+        self.previous.label = t("flags.list.previous", locale)
+        self.next.label = t("flags.list.next", locale)
+        self._sync_buttons()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+
+    async def render(self) -> discord.Embed:
+        flags = await self.bot.storage.list_flags(
+            self.guild_id, self.status, (self.page - 1) * PAGE_SIZE, PAGE_SIZE
+        )
+        self._sync_buttons()
+        return flag_list_embed(
+            flags, self.locale, page=self.page, pages=self.pages, total=self.total, status=self.status
+        )
+
+    async def on_timeout(self) -> None:
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(view=None, allowed_mentions=NO_PINGS)
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.user.id != self.invoker_id:
+            await _refuse(interaction, t("flags.list.not_yours", locale_for(interaction)))
+            return False
+        return True
+
+    async def _turn(self, interaction: discord.Interaction[Any], step: int) -> None:
+        self.total = await self.bot.storage.count_flags(self.guild_id, self.status)
+        self.page = min(max(1, self.page + step), self.pages)
+        embed = await self.render()
+        await interaction.response.edit_message(embed=embed, view=self, allowed_mentions=NO_PINGS)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[FlagPager]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], button: discord.ui.Button[FlagPager]) -> None:
+        await self._turn(interaction, +1)

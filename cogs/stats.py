@@ -1,0 +1,167 @@
+"""/stats channel | server | member: engagement and sentiment statistics from the roll-ups."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot import embeds
+from bot.errors import UserFacingError
+from bot.i18n import locale_for, t
+from bot.stats import Period
+
+if TYPE_CHECKING:
+    from bot.client import Sentimeter
+
+log = logging.getLogger(__name__)
+
+PERIOD_CHOICES = [
+    app_commands.Choice(name=_("Last 24 hours"), value=Period.DAY.value),
+    app_commands.Choice(name=_("Last 7 days"), value=Period.WEEK.value),
+    app_commands.Choice(name=_("Last 30 days"), value=Period.MONTH.value),
+    app_commands.Choice(name=_("Last 90 days"), value=Period.QUARTER.value),
+    app_commands.Choice(name=_("All time"), value=Period.ALL.value),
+]
+
+StatsChannel = (
+    discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.Thread | discord.ForumChannel
+)
+STATS_CHANNEL_TYPES = (
+    discord.TextChannel,
+    discord.VoiceChannel,
+    discord.StageChannel,
+    discord.Thread,
+    discord.ForumChannel,
+)
+
+
+def _period(value: str) -> Period:
+    try:
+        return Period(value)
+    except ValueError:
+        return Period.WEEK
+
+
+@app_commands.guild_only()
+class Stats(
+    commands.GroupCog, group_name=_("stats"), group_description=_("Engagement and sentiment statistics")
+):
+    def __init__(self, bot: Sentimeter, *, clock: Callable[[], float] = time.time) -> None:
+        self.bot = bot
+        self.clock = clock
+        super().__init__()
+
+    def _now(self) -> int:
+        return int(self.clock())
+
+    @staticmethod
+    def _channel_describer(
+        guild: discord.Guild, viewer: discord.Member | discord.User, locale: str
+    ) -> Callable[[int], str | None]:
+        """Mentions for channels the viewer can see; channels they cannot see are left out of lists."""
+
+        def describe(channel_id: int) -> str | None:
+            channel = guild.get_channel_or_thread(channel_id)
+            if channel is None:
+                return t("stats.unknown_channel", locale)
+            if isinstance(viewer, discord.Member) and not channel.permissions_for(viewer).read_messages:
+                return None
+            return channel.mention
+
+        return describe
+
+    @app_commands.command(name=_("channel"), description=_("Activity and sentiment in one channel"))
+    @app_commands.describe(
+        channel=_("The channel, thread or forum (default: this channel)"),
+        period=_("The time period (default: last 7 days)"),
+    )
+    @app_commands.choices(period=PERIOD_CHOICES)
+    async def channel(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        channel: StatsChannel | None = None,
+        period: str = Period.WEEK.value,
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            raise UserFacingError(t("errors.guild_only", interaction.locale))
+        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+        target = channel if channel is not None else interaction.channel
+        if not isinstance(target, STATS_CHANNEL_TYPES):
+            raise UserFacingError(t("stats.error.channel_type", locale))
+        if target.guild.id != guild.id:
+            raise UserFacingError(t("stats.error.other_guild", locale))
+        if (
+            isinstance(interaction.user, discord.Member)
+            and not target.permissions_for(interaction.user).read_messages
+        ):
+            raise UserFacingError(t("stats.error.cannot_view", locale))
+
+        await interaction.response.defer(ephemeral=False, thinking=True)
+        stats = await self.bot.stats.channel(guild.id, target.id, _period(period), self._now())
+        embed = embeds.channel_stats_embed(
+            stats, locale, channel_name=f"#{target.name}", channel_mention=target.mention
+        )
+        await interaction.followup.send(embed=embed, ephemeral=False)
+
+    @app_commands.command(
+        name=_("server"), description=_("Activity, sentiment and engagement for the whole server")
+    )
+    @app_commands.describe(period=_("The time period (default: last 7 days)"))
+    @app_commands.choices(period=PERIOD_CHOICES)
+    async def server(
+        self, interaction: discord.Interaction[Sentimeter], period: str = Period.WEEK.value
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            raise UserFacingError(t("errors.guild_only", interaction.locale))
+        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+
+        await interaction.response.defer(ephemeral=False, thinking=True)
+        member_count = guild.member_count or guild.approximate_member_count or 0
+        stats = await self.bot.stats.server(guild.id, _period(period), self._now(), member_count)
+        embed = embeds.server_stats_embed(
+            stats,
+            locale,
+            guild_name=guild.name,
+            describe_channel=self._channel_describer(guild, interaction.user, locale),
+        )
+        await interaction.followup.send(embed=embed, ephemeral=False)
+
+    @app_commands.command(name=_("member"), description=_("One member's activity and sentiment (moderators)"))
+    @app_commands.describe(member=_("The member"), period=_("The time period (default: last 7 days)"))
+    @app_commands.choices(period=PERIOD_CHOICES)
+    async def member(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        member: discord.Member | discord.User,
+        period: str = Period.WEEK.value,
+    ) -> None:
+        guild = interaction.guild
+        if guild is None:
+            raise UserFacingError(t("errors.guild_only", interaction.locale))
+        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+        if not interaction.permissions.manage_messages:
+            raise UserFacingError(t("errors.needs_manage_messages", locale))
+
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await self.bot.stats.member(guild.id, member.id, _period(period), self._now())
+        embed = embeds.member_stats_embed(
+            stats,
+            locale,
+            member_name=member.display_name,
+            member_mention=member.mention,
+            describe_channel=self._channel_describer(guild, interaction.user, locale),
+        )
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+
+async def setup(bot: Sentimeter) -> None:
+    await bot.add_cog(Stats(bot))

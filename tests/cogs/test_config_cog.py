@@ -1,0 +1,180 @@
+"""/config against real storage: every change is stored, the cache is invalidated, the reply is private."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import discord
+import pytest
+
+from bot.client import Sentimeter
+from bot.errors import UserFacingError
+from bot.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.storage.sqlite import SQLiteStorage
+from cogs.config import Config
+from tests.cogs.conftest import (
+    GUILD_ID,
+    OTHER_CHANNEL_ID,
+    OTHER_GUILD_ID,
+    fake_channel,
+    fake_guild,
+    fake_interaction,
+    fake_role,
+    nothing_sent,
+    sent,
+)
+
+ADMIN = discord.Permissions(manage_guild=True)
+
+
+@pytest.fixture
+async def cog(bot: Sentimeter) -> Config:
+    return Config(bot)
+
+
+def admin_interaction(guild: Any = None, **kwargs: Any) -> Any:
+    guild = guild or fake_guild()
+    return fake_interaction(guild, channel=fake_channel(guild), permissions=ADMIN, **kwargs)
+
+
+async def test_everything_needs_manage_server(cog: Config, storage: SQLiteStorage) -> None:
+    guild = fake_guild()
+    member = fake_interaction(
+        guild, channel=fake_channel(guild), permissions=discord.Permissions(manage_messages=True)
+    )
+    with pytest.raises(UserFacingError, match="Manage Server"):
+        await cog.threshold.callback(cog, member, -0.3)
+    assert nothing_sent(member)
+    assert (await storage.get_config(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD
+
+    with pytest.raises(UserFacingError, match="Manage Server"):
+        await cog.show.callback(cog, fake_interaction(guild, channel=fake_channel(guild)))
+
+
+async def test_show_lists_the_settings(cog: Config, storage: SQLiteStorage) -> None:
+    await storage.add_exempt_channel(GUILD_ID, 42)
+    await storage.set_lexicon_word(GUILD_ID, "gacor", 2.5)
+    interaction = admin_interaction()
+
+    await cog.show.callback(cog, interaction)
+
+    reply = sent(interaction)
+    assert reply.ephemeral is True
+    assert reply.field("Exempt channels") == "<#42>"
+    assert reply.field("Exempt roles") == "—"
+    assert reply.field("Server lexicon").startswith("1 word")
+    assert reply.field("Review channel").startswith("Not set")
+
+
+async def test_threshold_is_stored_and_the_cache_refreshed(cog: Config, bot: Sentimeter) -> None:
+    assert (await bot.configs.get(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD  # cached now
+    interaction = admin_interaction()
+
+    await cog.threshold.callback(cog, interaction, -0.3)
+
+    assert (await bot.configs.get(GUILD_ID)).threshold == pytest.approx(-0.3)
+    reply = sent(interaction)
+    assert reply.ephemeral is True
+    assert reply.embed.description == "Flag threshold set to −0.30."
+    assert reply.field("Flag threshold").startswith("−0.30")
+
+
+@pytest.mark.parametrize("value", [-1.0, 0.0, 0.5, -1.5, math.nan])
+async def test_out_of_range_threshold_is_explained(cog: Config, storage: SQLiteStorage, value: float) -> None:
+    interaction = admin_interaction()
+    with pytest.raises(UserFacingError, match="between -1 and 0") as raised:
+        await cog.threshold.callback(cog, interaction, value)
+    assert "flag" in str(raised.value)  # says what the threshold does, not just "invalid"
+    assert nothing_sent(interaction)
+    assert (await storage.get_config(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD
+
+
+async def test_review_channel_checks_the_bots_permissions(cog: Config, bot: Sentimeter) -> None:
+    guild = fake_guild()
+    no_embeds = discord.Permissions(view_channel=True, send_messages=True)
+    blocked = fake_channel(guild, OTHER_CHANNEL_ID, name="mod-queue", bot_permissions=no_embeds)
+    interaction = admin_interaction(guild)
+    with pytest.raises(UserFacingError, match="Embed Links"):
+        await cog.review_channel.callback(cog, interaction, blocked)
+    assert nothing_sent(interaction)
+
+    usable = fake_channel(guild, OTHER_CHANNEL_ID, name="mod-queue")
+    ok = admin_interaction(guild)
+    await cog.review_channel.callback(cog, ok, usable)
+    assert (await bot.configs.get(GUILD_ID)).review_channel_id == OTHER_CHANNEL_ID
+    assert sent(ok).field("Review channel") == f"<#{OTHER_CHANNEL_ID}>"
+
+    cleared = admin_interaction(guild)
+    await cog.review_channel.callback(cog, cleared, None)
+    assert (await bot.configs.get(GUILD_ID)).review_channel_id is None
+    assert "cleared" in str(sent(cleared).embed.description)
+
+
+async def test_review_channel_of_another_server_is_refused(cog: Config, storage: SQLiteStorage) -> None:
+    elsewhere = fake_channel(fake_guild(OTHER_GUILD_ID), 55)
+    interaction = admin_interaction()
+    with pytest.raises(UserFacingError, match="another server"):
+        await cog.review_channel.callback(cog, interaction, elsewhere)
+    assert (await storage.get_config(GUILD_ID)).review_channel_id is None
+
+
+async def test_exempt_channels_and_roles(cog: Config, bot: Sentimeter) -> None:
+    guild = fake_guild()
+    channel = fake_channel(guild, OTHER_CHANNEL_ID, name="memes")
+    role = fake_role(guild)
+
+    await cog.exempt_channel_add.callback(cog, admin_interaction(guild), channel)
+    await cog.exempt_role_add.callback(cog, admin_interaction(guild), role)
+    config = await bot.configs.get(GUILD_ID)
+    assert config.exempt_channels == {OTHER_CHANNEL_ID} and config.exempt_roles == {role.id}
+
+    again = admin_interaction(guild)
+    await cog.exempt_channel_add.callback(cog, again, channel)
+    assert "already exempt" in str(sent(again).embed.description)
+
+    await cog.exempt_channel_remove.callback(cog, admin_interaction(guild), channel)
+    await cog.exempt_role_remove.callback(cog, admin_interaction(guild), role)
+    config = await bot.configs.get(GUILD_ID)
+    assert not config.exempt_channels and not config.exempt_roles
+
+    with pytest.raises(UserFacingError, match="isn't exempt"):
+        await cog.exempt_channel_remove.callback(cog, admin_interaction(guild), channel)
+    with pytest.raises(UserFacingError, match="another server"):
+        await cog.exempt_channel_add.callback(
+            cog, admin_interaction(guild), fake_channel(fake_guild(OTHER_GUILD_ID))
+        )
+
+
+async def test_language_is_the_fallback_for_unsupported_discord_languages(
+    cog: Config, bot: Sentimeter
+) -> None:
+    await cog.language.callback(cog, admin_interaction(), "id")
+    assert (await bot.configs.get(GUILD_ID)).language == "id"
+
+    french = admin_interaction(locale=discord.Locale.french)  # we have no French: the server's language wins
+    await cog.show.callback(cog, french)
+    assert sent(french).embed.title == "Pengaturan Sentimeter"
+
+    english = admin_interaction(
+        locale=discord.Locale.american_english
+    )  # the person's own language comes first
+    await cog.show.callback(cog, english)
+    assert sent(english).embed.title == "Sentimeter settings"
+
+
+async def test_spam_action_and_timeout(cog: Config, bot: Sentimeter) -> None:
+    guild = fake_guild()
+    guild.me.guild_permissions = discord.Permissions(view_channel=True, send_messages=True)
+    interaction = admin_interaction(guild)
+
+    await cog.spam_action.callback(cog, interaction, "delete", 30)
+
+    config = await bot.configs.get(GUILD_ID)
+    assert (config.spam_action, config.spam_timeout_minutes) == ("delete", 30)
+    description = str(sent(interaction).embed.description)
+    assert "Manage Messages" in description and "Timeout Members" in description  # the bot can't yet
+
+    with pytest.raises(UserFacingError, match="between 1 and 40,320"):
+        await cog.spam_action.callback(cog, admin_interaction(guild), "review", 50_000)
+    assert (await bot.configs.get(GUILD_ID)).spam_action == "delete"

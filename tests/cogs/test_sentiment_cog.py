@@ -1,0 +1,141 @@
+"""/sentiment check and the "Check sentiment" menu, with the real cleaner, Scorer and server settings."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import create_autospec
+
+import discord
+import pytest
+
+from bot.client import Sentimeter
+from bot.errors import UserFacingError
+from bot.storage.sqlite import SQLiteStorage
+from cogs.sentiment import SentimentCheck
+from tests.cogs.conftest import GUILD_ID, fake_channel, fake_guild, fake_interaction, nothing_sent, sent
+
+
+@pytest.fixture
+async def cog(bot: Sentimeter) -> SentimentCheck:
+    return SentimentCheck(bot)
+
+
+def interaction_in_guild(locale: discord.Locale = discord.Locale.british_english) -> Any:
+    guild = fake_guild()
+    return fake_interaction(guild, channel=fake_channel(guild), locale=locale)
+
+
+async def test_positive_text_is_scored_privately(cog: SentimentCheck) -> None:
+    interaction = interaction_in_guild()
+
+    await cog.check.callback(cog, interaction, "I love this video, it is amazing!")
+
+    reply = sent(interaction)
+    assert reply.ephemeral is True and not reply.deferred
+    assert reply.field("Sentiment") == "Positive"
+    assert reply.field("Compound score").startswith("+0.")
+    assert reply.field("Would it be flagged?").startswith("No")
+    assert reply.field("Language") == "English"
+    reasons = reply.field("Why")
+    assert "`love`" in reasons and "`amazing`" in reasons
+
+
+async def test_negative_text_would_be_flagged_at_the_default_threshold(cog: SentimentCheck) -> None:
+    interaction = interaction_in_guild()
+
+    await cog.check.callback(
+        cog, interaction, "This is the worst video ever, I hate it. Terrible and boring."
+    )
+
+    reply = sent(interaction)
+    assert reply.field("Sentiment") == "Negative"
+    assert reply.field("Would it be flagged?").startswith("Yes")
+    assert "`hate`" in reply.field("Why")
+
+
+async def test_the_servers_threshold_decides_flagging(cog: SentimentCheck, storage: SQLiteStorage) -> None:
+    text = "The audio was a bit bad."  # compound about -0.54
+    first = interaction_in_guild()
+    await cog.check.callback(cog, first, text)
+    assert sent(first).field("Would it be flagged?").startswith("Yes")  # the default threshold flags it
+
+    await storage.set_threshold(GUILD_ID, -0.6)
+    cog.bot.configs.invalidate(GUILD_ID)
+    second = interaction_in_guild()
+    await cog.check.callback(cog, second, text)
+    assert sent(second).field("Would it be flagged?") == "No: this server flags scores at or below −0.60."
+
+
+async def test_server_lexicon_moves_the_score(cog: SentimentCheck, storage: SQLiteStorage) -> None:
+    await storage.set_lexicon_word(GUILD_ID, "zonk", -3.0)
+    interaction = interaction_in_guild()
+
+    await cog.check.callback(cog, interaction, "that stream was zonk")
+
+    reply = sent(interaction)
+    assert reply.field("Sentiment") == "Negative"
+    assert "`zonk`" in reply.field("Why")
+
+
+async def test_indonesian_text_and_reply(cog: SentimentCheck) -> None:
+    interaction = interaction_in_guild(discord.Locale.indonesian)
+
+    await cog.check.callback(cog, interaction, "videonya jelek banget, aku kecewa")
+
+    reply = sent(interaction)
+    assert reply.embed.title == "Cek sentimen"
+    assert reply.field("Sentimen") == "Negatif"
+    assert reply.field("Bahasa") == "Indonesia"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "\u200b\u200b", "\u200d \ufeff\u2060", "\u3164"])
+async def test_empty_or_invisible_text_is_refused(cog: SentimentCheck, text: str) -> None:
+    interaction = interaction_in_guild()
+    with pytest.raises(UserFacingError, match="can't be empty"):
+        await cog.check.callback(cog, interaction, text)
+    assert nothing_sent(interaction)
+
+
+async def test_text_over_2000_characters_is_refused(cog: SentimentCheck) -> None:
+    interaction = interaction_in_guild()
+    with pytest.raises(UserFacingError, match="2,001 characters"):
+        await cog.check.callback(cog, interaction, "a" * 2001)
+    assert nothing_sent(interaction)
+
+    exactly = interaction_in_guild()
+    await cog.check.callback(cog, exactly, "good " * 400)  # 2,000 characters is fine
+    assert sent(exactly).field("Sentiment") == "Positive"
+
+
+async def test_text_with_only_links_and_mentions_has_nothing_to_score(cog: SentimentCheck) -> None:
+    interaction = interaction_in_guild()
+    with pytest.raises(UserFacingError, match="Nothing is left"):
+        await cog.check.callback(cog, interaction, "<@123> https://example.com")
+    assert nothing_sent(interaction)
+
+
+async def test_message_menu_scores_the_message(cog: SentimentCheck) -> None:
+    message = create_autospec(discord.Message, instance=True)
+    message.content = "Thanks, this tutorial was really helpful!"
+    interaction = interaction_in_guild()
+
+    await cog.check_menu.callback(interaction, message)
+
+    reply = sent(interaction)
+    assert reply.ephemeral is True
+    assert reply.field("Sentiment") == "Positive"
+
+    attachment_only = create_autospec(discord.Message, instance=True)
+    attachment_only.content = ""
+    empty = interaction_in_guild()
+    with pytest.raises(UserFacingError, match="no text"):
+        await cog.check_menu.callback(empty, attachment_only)
+
+
+async def test_menu_is_registered_guild_only_and_removed_on_unload(bot: Sentimeter) -> None:
+    await bot.add_cog(SentimentCheck(bot))
+    menu = bot.tree.get_command("Check sentiment", type=discord.AppCommandType.message)
+    assert menu is not None and menu.guild_only
+
+    await bot.remove_cog("SentimentCheck")
+    assert bot.tree.get_command("Check sentiment", type=discord.AppCommandType.message) is None

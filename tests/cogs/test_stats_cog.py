@@ -1,0 +1,203 @@
+"""/stats channel | server | member against a real SQLite file and the real StatsService."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.client import Sentimeter
+from bot.errors import UserFacingError
+from bot.storage.models import ReactionChanged
+from bot.storage.sqlite import SQLiteStorage
+from cogs.stats import Stats
+from tests.cogs.conftest import (
+    CHANNEL_ID,
+    HIDDEN_CHANNEL_ID,
+    OTHER_CHANNEL_ID,
+    OTHER_GUILD_ID,
+    fake_channel,
+    fake_guild,
+    fake_interaction,
+    fake_member,
+    nothing_sent,
+    record,
+    register_channels,
+    sent,
+    store,
+)
+
+NOW = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+DAY = 86_400
+MIDNIGHT = NOW - NOW % DAY
+YESTERDAY = MIDNIGHT - DAY
+
+
+@pytest.fixture
+async def cog(bot: Sentimeter) -> Stats:
+    return Stats(bot, clock=lambda: NOW)
+
+
+async def seed(storage: SQLiteStorage) -> None:
+    """This week in #general: 4 messages by 4 people (2 positive, 1 negative, 1 neutral), one reply and two
+    reactions, three of them between 14:00 and 15:00 UTC. The week before: 2 messages by one person."""
+    first = record(author_id=1, created_at=YESTERDAY + 14 * 3600 + 300, compound=0.8)
+    await store(
+        storage,
+        [
+            first,
+            record(
+                author_id=2,
+                created_at=YESTERDAY + 14 * 3600 + 1800,
+                compound=0.6,
+                reply_to_id=first.message_id,
+            ),
+            record(author_id=3, created_at=YESTERDAY + 9 * 3600, compound=-0.6),
+            record(author_id=4, created_at=YESTERDAY - DAY + 14 * 3600 + 600, compound=0.0),
+            record(author_id=1, created_at=NOW - 9 * DAY, compound=0.5),
+            record(author_id=1, created_at=NOW - 10 * DAY, compound=0.5),
+            record(channel_id=OTHER_CHANNEL_ID, author_id=5, created_at=YESTERDAY, compound=0.5),
+        ],
+    )
+    await storage.apply([ReactionChanged(first.guild_id, CHANNEL_ID, first.message_id, 1) for _ in range(2)])
+
+
+async def test_channel_stats_for_the_current_channel(cog: Stats, storage: SQLiteStorage) -> None:
+    await seed(storage)
+    guild = fake_guild()
+    here = fake_channel(guild)
+    interaction = fake_interaction(guild, channel=here)
+
+    await cog.channel.callback(cog, interaction, None, "7d")
+
+    reply = sent(interaction)
+    assert reply.deferred and reply.defer_ephemeral is False and reply.ephemeral is False
+    assert "#general" in str(reply.embed.title)
+    assert reply.field("Messages") == "4 (▲ 100.0%)"
+    assert reply.field("Active members") == "4 (▲ 300.0%)"
+    assert reply.field("Replies").startswith("1")
+    assert reply.field("Reactions").startswith("2")
+    assert reply.field("Sentiment mix") == "Positive 50.0% · Neutral 25.0% · Negative 25.0%"
+    assert reply.field("Average sentiment").startswith("+0.20 (Positive)")
+    assert reply.field("Busiest hour") == "14:00–15:00 UTC"
+    assert reply.field("Spam").startswith("0")
+    assert "Last 7 days" in str(reply.embed.footer.text)
+
+
+async def test_channel_option_and_spam_shown_on_its_own(cog: Stats, storage: SQLiteStorage) -> None:
+    await store(
+        storage,
+        [
+            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY, compound=0.7),
+            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY + 60, compound=-0.7),
+            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY + 120, compound=0.0, is_spam=True),
+        ],
+    )
+    guild = fake_guild()
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+    target = fake_channel(guild, OTHER_CHANNEL_ID, name="clips", cls=discord.Thread)
+
+    await cog.channel.callback(cog, interaction, target, "24h")
+
+    reply = sent(interaction)
+    assert "#clips" in str(reply.embed.title)
+    assert reply.field("Spam").startswith("1 ")
+    # the spam message is left out of the mix: one positive, one negative
+    assert reply.field("Sentiment mix") == "Positive 50.0% · Neutral 0.0% · Negative 50.0%"
+    assert "Last 24 hours" in str(reply.embed.footer.text)
+
+
+async def test_all_time_has_no_comparison(cog: Stats, storage: SQLiteStorage) -> None:
+    await seed(storage)
+    guild = fake_guild()
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    await cog.channel.callback(cog, interaction, None, "all")
+
+    reply = sent(interaction)
+    assert reply.field("Messages") == "6"
+    assert "no earlier period" in str(reply.embed.footer.text)
+
+
+async def test_channel_of_another_server_is_refused_politely(cog: Stats) -> None:
+    guild = fake_guild()
+    elsewhere = fake_channel(fake_guild(OTHER_GUILD_ID), 55, name="theirs")
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    with pytest.raises(UserFacingError, match="another server"):
+        await cog.channel.callback(cog, interaction, elsewhere, "7d")
+    assert nothing_sent(interaction)  # the tree replies ephemerally; nothing public went out
+
+
+async def test_channel_the_member_cannot_see_is_refused(cog: Stats) -> None:
+    guild = fake_guild()
+    hidden = fake_channel(guild, HIDDEN_CHANNEL_ID, name="mods", viewer_can_read=False)
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    with pytest.raises(UserFacingError, match="can't view"):
+        await cog.channel.callback(cog, interaction, hidden, "7d")
+    assert nothing_sent(interaction)
+
+
+async def test_server_stats_tier_engagement_and_visible_top_channels(
+    cog: Stats, storage: SQLiteStorage
+) -> None:
+    await seed(storage)
+    await store(
+        storage, [record(channel_id=HIDDEN_CHANNEL_ID, author_id=9, created_at=YESTERDAY) for _ in range(3)]
+    )
+    guild = fake_guild(member_count=2_000)
+    general = fake_channel(guild)
+    clips = fake_channel(guild, OTHER_CHANNEL_ID, name="clips")
+    hidden = fake_channel(guild, HIDDEN_CHANNEL_ID, name="mods", viewer_can_read=False)
+    register_channels(guild, [general, clips, hidden])
+    interaction = fake_interaction(guild, channel=general)
+
+    await cog.server.callback(cog, interaction, "7d")
+
+    reply = sent(interaction)
+    assert reply.deferred and reply.ephemeral is False
+    assert "Creator Hub" in str(reply.embed.title)
+    assert reply.field("Messages").startswith("8 ")  # 4 + 1 + 3 in all channels
+    assert reply.field("Members") == "2,000"
+    assert reply.field("Active members").startswith("6 ")  # authors 1-5 and 9
+    assert reply.field("Engagement rate") == "0.3%"  # 6 / 2,000
+    assert reply.field("Creator tier").startswith("Micro")
+    top = reply.field("Top channels")
+    assert top.splitlines() == ["1. <#10> · 4", "2. <#11> · 1"]  # #mods is hidden from this member
+
+
+async def test_member_stats_need_manage_messages(cog: Stats, storage: SQLiteStorage) -> None:
+    await seed(storage)
+    guild = fake_guild()
+    target = fake_member(1, name="Budi")
+
+    refused = fake_interaction(guild, channel=fake_channel(guild))
+    with pytest.raises(UserFacingError, match="Manage Messages"):
+        await cog.member.callback(cog, refused, target, "30d")
+    assert nothing_sent(refused)
+
+    register_channels(guild, [fake_channel(guild)])
+    allowed = fake_interaction(
+        guild, channel=fake_channel(guild), permissions=discord.Permissions(manage_messages=True)
+    )
+    await cog.member.callback(cog, allowed, target, "30d")
+
+    reply = sent(allowed)
+    assert reply.deferred and reply.defer_ephemeral is True and reply.ephemeral is True
+    assert "Budi" in str(reply.embed.title)
+    assert reply.field("Messages").startswith("3")  # one this week, two the week before
+    assert reply.field("Active days") == "3"
+    assert reply.field("Top channels") == "1. <#10> · 3"
+
+
+async def test_replies_follow_the_members_discord_language(cog: Stats, storage: SQLiteStorage) -> None:
+    await seed(storage)
+    guild = fake_guild()
+    interaction = fake_interaction(guild, channel=fake_channel(guild), locale=discord.Locale.indonesian)
+
+    await cog.channel.callback(cog, interaction, None, "7d")
+
+    reply = sent(interaction)
+    assert reply.field("Pesan") == "4 (▲ 100,0%)"
+    assert reply.field("Komposisi sentimen") == "Positif 50,0% · Netral 25,0% · Negatif 25,0%"
+    assert "7 hari terakhir" in str(reply.embed.footer.text)

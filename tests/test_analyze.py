@@ -1,0 +1,174 @@
+"""`sentimeter analyze` end to end: a real export, the real pipeline, a real SQLite file."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bot.analyze import analyze
+from bot.exporter import ExportError
+from bot.stats import Period, StatsService
+from bot.storage.models import FlagKind, FlagStatus
+from bot.storage.sqlite import SQLiteStorage
+from tests.conftest import REPO_ROOT
+from tests.test_exporter import CHANNEL, GUILD, author, export, message, write
+
+END = 2_000_000_000  # far future: "everything so far"
+REACTION = {"emoji": {"id": "", "name": "👍", "code": "thumbsup", "isAnimated": False, "imageUrl": "x"}}
+
+
+def example_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_example_export", REPO_ROOT / "scripts" / "make_example_export.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_example_export"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def small_export(tmp_path: Path) -> Path:
+    def at(minute: int) -> str:
+        return f"2024-05-01T12:{minute:02d}:00+00:00"
+
+    messages: list[dict[str, Any]] = [
+        message(
+            1,
+            "I love this stream, best community ever!",
+            timestamp=at(0),
+            reactions=[{**REACTION, "count": 4}],
+        ),
+        message(2, "what time is the next stream?", user=6, timestamp=at(1)),
+        message(
+            3,
+            "this is terrible, the audio is awful and I hate the new schedule",
+            user=7,
+            timestamp=at(2),
+            type="Reply",
+            reference={"messageId": "1", "channelId": "222", "guildId": "111"},
+            reactions=[{**REACTION, "count": 2}, {**REACTION, "count": 1}],
+        ),
+        message(4, "", user=6, timestamp=at(3), attachments=[{"id": "9", "url": "https://x/a.png"}]),
+        message(
+            5, "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777 hari ini maxwin!! deposit 10rb langsung cair", user=8, timestamp=at(4)
+        ),
+        {**message(6, "Welcome to the server!", timestamp=at(5)), "author": author(99, bot=True)},
+        message(7, "", user=9, timestamp=at(6), type="GuildMemberJoin"),
+        message(
+            8,
+            "agreed, thanks!",
+            user=5,
+            timestamp=at(7),
+            type="Reply",
+            reference={"messageId": "2", "channelId": "222", "guildId": "111"},
+        ),
+    ]
+    return write(tmp_path, export(messages))
+
+
+async def test_small_export_counts_exactly(tmp_path: Path) -> None:
+    path = small_export(tmp_path)
+    db = tmp_path / "db" / "analyze.db"
+    out = io.StringIO()
+    assert await analyze([path], db, workers=1, progress=False, out=out) == 0
+    report = out.getvalue()
+
+    async with SQLiteStorage.open(db) as storage:
+        totals = await storage.totals(111, 222, None, END)
+        assert totals.messages == 6  # the bot message and the join are not counted
+        assert totals.replies == 2
+        assert totals.reactions == 7
+        assert totals.spam == 1
+        assert totals.scored == 4  # minus the attachment-only message and the spam
+        assert await storage.active_authors(111, 222, None, END) == 5
+        flags = await storage.list_flags(111, FlagStatus.OPEN, 0, 50)
+        kinds = {f.message_id: f.kind for f in flags}
+        assert kinds == {3: FlagKind.NEGATIVE, 5: FlagKind.SPAM}
+        channel = await StatsService(storage).channel(111, 222, Period.ALL, END)
+        assert channel.busiest_hour == 12
+
+    assert "Read 8 messages from" in report
+    assert "6 counted; skipped 1 from bots and 1 system messages" in report
+    assert "#general" in report
+    assert "the audio is awful" in report  # the flagged comment, with its author
+    assert "user7" in report
+    assert "PULAU777" in report
+    assert "1 negative comment(s) and 1 spam message(s)" in report
+
+
+async def test_running_twice_counts_once(tmp_path: Path) -> None:
+    path = small_export(tmp_path)
+    db = tmp_path / "analyze.db"
+    for _ in range(2):
+        await analyze([path], db, workers=1, progress=False, out=io.StringIO())
+    async with SQLiteStorage.open(db) as storage:
+        totals = await storage.totals(111, 222, None, END)
+    assert (totals.messages, totals.reactions) == (6, 7)
+
+
+async def _snapshot(db: Path, guild_id: int, channels: list[int]) -> dict[str, Any]:
+    async with SQLiteStorage.open(db) as storage:
+        snap: dict[str, Any] = {"server": await storage.totals(guild_id, None, None, END)}
+        for channel in channels:
+            snap[f"channel {channel}"] = (
+                await storage.totals(guild_id, channel, None, END),
+                await storage.active_authors(guild_id, channel, None, END),
+                await storage.busiest_hour(guild_id, channel, None, END),
+            )
+        snap["flags"] = sorted(
+            (f.message_id, f.kind, f.compound) for f in await storage.list_flags(guild_id, None, 0, 100_000)
+        )
+    return snap
+
+
+async def test_one_and_two_workers_write_the_same(tmp_path: Path) -> None:
+    module = example_module()
+    folder = tmp_path / "server"
+    module.write_all(folder, seed=7, total=2_600)  # more than one 2,000-message chunk
+    channels = [c.id for c in module.CHANNELS]
+
+    outputs = {}
+    for workers in (1, 2):
+        out = io.StringIO()
+        await analyze([folder], tmp_path / f"w{workers}.db", workers=workers, progress=False, out=out)
+        outputs[workers] = out.getvalue()
+    one = await _snapshot(tmp_path / "w1.db", module.GUILD_ID, channels)
+    two = await _snapshot(tmp_path / "w2.db", module.GUILD_ID, channels)
+    assert one == two
+    assert one["server"].messages > 2_000
+    assert one["server"].spam > 0
+    assert any(kind is FlagKind.NEGATIVE for _, kind, _ in one["flags"])
+
+    def without_timing(report: str) -> str:
+        return report.split("\n", 1)[1]  # the first line has the duration and the worker count
+
+    assert without_timing(outputs[1]) == without_timing(outputs[2])
+    assert "#ngobrol" in outputs[1] and "Most negative" in outputs[1]
+
+
+async def test_the_shipped_example_analyzes(tmp_path: Path) -> None:
+    folder = REPO_ROOT / "examples" / "dapur-nara"
+    declared = sum(json.loads(p.read_text(encoding="utf-8"))["messageCount"] for p in folder.glob("*.json"))
+    out = io.StringIO()
+    await analyze([folder], tmp_path / "example.db", workers=1, progress=False, out=out)
+    report = out.getvalue()
+    assert f"Read {declared:,} messages from 4 export files in {folder}" in report
+    assert "Dapur Nara" in report
+    assert "PULAU777" in report  # the gambling spam is caught and listed
+    assert "Most negative" in report
+
+
+async def test_a_broken_file_fails_before_writing(tmp_path: Path) -> None:
+    good = small_export(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"guild": GUILD, "channel": CHANNEL})[:-1], encoding="utf-8")
+    with pytest.raises(ExportError, match="truncated JSON"):
+        await analyze([good, bad], tmp_path / "x.db", workers=1, progress=False, out=io.StringIO())
