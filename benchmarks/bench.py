@@ -288,7 +288,7 @@ async def build_stats_db(path: Path, n: int) -> None:
 
 def stats_db(n: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = code_key(ROOT / "bot" / "storage", Path(__file__))
+    key = code_key(ROOT / "bot" / "storage" / "migrations")  # the schema; query code may change freely
     path = CACHE / f"stats-{n}-{key}.db"
     if not path.exists():
         for old in CACHE.glob(f"stats-{n}-*.db"):
@@ -485,7 +485,7 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
     from bot.client import Sentimeter
     from bot.extensions import walk_extensions
     from bot.scoring import Scorer
-    from bot.settings import Settings
+    from bot.settings import load_settings
     from bot.spam import SpamDetector
     from bot.stats import Period
     from bot.storage.sqlite import SQLiteStorage
@@ -493,7 +493,7 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
     texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
     async with SQLiteStorage.open(db) as storage:
         bot = Sentimeter(
-            settings=Settings(database=db), storage=storage, scorer=Scorer(), spam=SpamDetector()
+            settings=load_settings(database=db), storage=storage, scorer=Scorer(), spam=SpamDetector()
         )
         bot.queue.start()
         loaded = 0

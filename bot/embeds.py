@@ -214,7 +214,8 @@ def _totals_fields(
 
 def _period_footer(embed: discord.Embed, period: Period, change: Change | None, locale: str) -> None:
     label = period_label(period, locale)
-    if change is None:
+    fields = ("messages_pct", "active_pct", "replies_pct", "reactions_pct", "avg_compound_delta")
+    if change is None or all(getattr(change, name) is None for name in fields):
         text = t("stats.footer.no_comparison", locale, period=label)
     else:
         text = t("stats.footer.compared", locale, period=label)

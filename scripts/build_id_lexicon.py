@@ -6,15 +6,16 @@ How the weights are learned
 - Each comment is tokenised and normalised exactly like the scorer does (informal spellings, reduplication);
   rare words are mapped to a known root with the same affix stripping the scorer uses.
 - Every content word becomes a feature whose value mimics VADER's rules: 1 per occurrence, times VADER's
-  negation scalar (-0.74) when an Indonesian or English negator is among the three preceding words (-0.6 for
-  "kurang"), times 0.5 / 1.5 before / after a contrastive conjunction ("tapi", "namun", "but").
-- A logistic regression (negative vs. not negative) is fitted over those features with an L2 penalty that pulls
-  each weight towards its seed value: the hand-written weight (``indonesian.HAND_LEXICON``), else VADER's English
-  weight for English words in Indonesian comments, else 0. One logit
-  is one point on VADER's -4..+4 scale, so the learned weight is directly a VADER valence; VADER's own machinery
-  then combines the weights with negators, degree words and punctuation at scoring time.
-- Words seen in fewer than ``--min-df`` comments are dropped, weights below ``--min-weight`` are pruned, and the
-  rest are clipped to [-4, 4].
+  negation scalar (-0.74) when an Indonesian or English negator is among the three preceding words (-0.6
+  for "kurang"), times 0.5 / 1.5 before / after a contrastive conjunction ("tapi", "namun", "but").
+- A logistic regression (negative vs. not negative) is fitted over those features with an L2 penalty that
+  pulls each weight towards its seed value: the hand-written weight (``indonesian.HAND_LEXICON``, also for
+  affixed forms of a hand-written root: "kekecewaan" starts from "kecewa"), else VADER's English weight
+  for English words in Indonesian comments, else 0. One logit is one point on
+  VADER's -4..+4 scale, so a learned weight is directly a VADER valence; VADER's own machinery then
+  combines the weights with negators, degree words and punctuation at scoring time.
+- Words seen in fewer than ``--min-df`` comments are dropped, weights below ``--min-weight`` are pruned,
+  and the rest are clipped to [-4, 4].
 
 Tune with ``--tune`` (SmSA valid.tsv only; test.tsv is never read here). Source: IndoNLU SmSA (Apache-2.0),
 Purwarianti & Crisdayanti 2019; Wilie et al. 2020.
@@ -59,9 +60,9 @@ MODIFIERS = (
 @dataclass(frozen=True)
 class Params:
     l2: float = 3.0
-    min_df: int = 3
+    min_df: int = 2
     epochs: int = 150
-    neg_weight: float = 1.0
+    neg_weight: float = 1.3
     min_weight: float = 0.05
     scale: float = 1.0
 
@@ -130,6 +131,18 @@ def build_keys(docs: Iterable[list[str]], min_df: int) -> dict[str, str | None]:
     return key_of
 
 
+def seed_weight(word: str, vader: dict[str, float]) -> float:
+    """The value a weight is pulled towards: hand-written (also through the word's root), else VADER's."""
+    hand = indonesian.HAND_LEXICON
+    if word in hand:
+        return hand[word]
+    if len(word) >= 5 and word.isalpha():
+        root = indonesian.find_root(word, hand)
+        if root is not None:
+            return hand[root]
+    return vader.get(word, 0.0)
+
+
 def train(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str, float]:
     key_of = build_keys(docs, params.min_df)
     vocab: dict[str, int] = {}
@@ -140,7 +153,7 @@ def train(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str
         rows.append((idx, list(feats.values())))
     names = list(vocab)
     vader = SentimentIntensityAnalyzer().lexicon
-    prior = [indonesian.HAND_LEXICON.get(k, vader.get(k, 0.0)) for k in names]
+    prior = [seed_weight(k, vader) for k in names]
     u = list(prior)
     b = 0.0
     y = [1.0 if neg else 0.0 for neg in labels]
@@ -198,9 +211,9 @@ def write_lexicon(path: Path, learned: dict[str, float], params: Params, n_docs:
     lines = [
         "# Indonesian word weights on VADER's -4..+4 scale, learned by scripts/build_id_lexicon.py",
         f"# from IndoNLU SmSA train.tsv ({n_docs} comments; Apache-2.0; Purwarianti & Crisdayanti 2019,",
-        "# Wilie et al. 2020). Do not edit by hand: change the script or indonesian.HAND_LEXICON and rebuild.",
-        f"# params: l2={params.l2} min_df={params.min_df} epochs={params.epochs} neg_weight={params.neg_weight}"
-        f" min_weight={params.min_weight} scale={params.scale}",
+        "# Wilie et al. 2020). Do not edit by hand: change the script or HAND_LEXICON and rebuild.",
+        f"# params: l2={params.l2} min_df={params.min_df} epochs={params.epochs}"
+        f" neg_weight={params.neg_weight} min_weight={params.min_weight} scale={params.scale}",
     ]
     for word in sorted(learned):
         lines.append(f"{word}\t{learned[word]:.3f}")
@@ -241,16 +254,17 @@ def main(argv: list[str] | None = None) -> int:
             learned = train(docs, labels, params)
             f1_default, f1_best, t_best = evaluate(merged(learned), valid_rows)
             print(
-                f"{params}: valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, best {f1_best:.4f} at "
-                f"{t_best:+.2f} ({len(learned)} words, {time.perf_counter() - start:.0f}s)"
+                f"{params}: valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, "
+                f"best {f1_best:.4f} at {t_best:+.2f} "
+                f"({len(learned)} words, {time.perf_counter() - start:.0f}s)"
             )
         return 0
     learned = train(docs, labels, base)
     write_lexicon(args.out, learned, base, len(docs))
     f1_default, f1_best, t_best = evaluate(merged(learned), valid_rows)
     print(
-        f"wrote {len(learned)} words to {args.out}; valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, "
-        f"best {f1_best:.4f} at {t_best:+.2f}"
+        f"wrote {len(learned)} words to {args.out}; "
+        f"valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, best {f1_best:.4f} at {t_best:+.2f}"
     )
     return 0
 

@@ -54,7 +54,8 @@ def _parse_row(row: list[str], line_no: int) -> LabelledText | None:
         text, label = row[0], row[1].strip().lower()
         if label not in _LABELS:
             raise ValueError(
-                f"line {line_no}: unknown label {row[1].strip()!r} (expected positive/neutral/negative or 1/0)"
+                f"line {line_no}: unknown label {row[1].strip()!r} "
+                "(expected positive/neutral/negative or 1/0)"
             )
         return LabelledText(text, _LABELS[label])
     if len(row) >= 3:

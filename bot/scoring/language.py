@@ -1,8 +1,8 @@
 """Cheap per-comment language guess ("en" | "id" | "mixed" | "unknown") from function-word hits.
 
 Good enough to choose the scoring rules, not a general language identifier: it counts English and Indonesian
-function words (plus Indonesian informal markers); when there are none it falls back to which lexicon knows the
-comment's words.
+function words (plus Indonesian informal markers); when there are none it falls back to which lexicon knows
+the comment's words.
 """
 
 from __future__ import annotations

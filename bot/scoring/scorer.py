@@ -2,17 +2,19 @@
 
 ``Scorer`` subclasses vaderSentiment's ``SentimentIntensityAnalyzer``. It keeps VADER's lexicon, emoji
 descriptions, constants (booster increments, negation scalar, ALL-CAPS increment), its idiom table and its
-aggregation (``score_valence``: punctuation emphasis, normalisation to ``compound``, ``pos``/``neu``/``neg``), and
-re-states VADER's per-word rule (negation and boosters in the three preceding words, "no", "never so",
+aggregation (``score_valence``: punctuation emphasis, normalisation to ``compound``, ``pos``/``neu``/``neg``),
+and re-states VADER's per-word rule (negation and boosters in the three preceding words, "no", "never so",
 "without doubt", "least", "but") over language-dependent word sets:
 
 - English: VADER's lexicon plus community slang and emoji (``slang.py``).
 - Indonesian / mixed: learned and hand-written Indonesian weights (``lexicons/id_lexicon.tsv``,
-  ``indonesian.HAND_LEXICON``), Indonesian negators, degree words before *and after* the word ("bagus banget"),
-  "tapi"/"namun" as "but", informal spellings, reduplication and affix stripping to a known root.
+  ``indonesian.HAND_LEXICON``), Indonesian negators, degree words before *and after* the word
+  ("bagus banget"), "tapi"/"namun" as "but", informal spellings, reduplication and affix stripping to a
+  known root.
 
 Two additions of our own: laughter ("lol", "wkwk", 💀, 😭) never cancels a negative comment, and server
-overrides (word -> valence) are consulted before the built-in lexicons on every call without rebuilding anything.
+overrides (word -> valence) are consulted before the built-in lexicons on every call without rebuilding
+anything.
 """
 
 from __future__ import annotations
@@ -86,11 +88,27 @@ def load_id_lexicon() -> dict[str, float]:
     return lexicon
 
 
+class _IdMarkers:
+    """Clearly Indonesian words, also recognised through their root ("kekecewaannya" -> "kecewa")."""
+
+    __slots__ = ("words",)
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.words = words
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word in self.words:
+            return True
+        return len(word) >= 5 and word.isalpha() and indonesian.find_root(word, self.words) is not None
+
+
 class Scorer(SentimentIntensityAnalyzer):
     """Score already-cleaned comments on VADER's scale. Thread-safe for reading; cheap to pickle."""
 
     def __init__(self, *, id_lexicon: Mapping[str, float] | None = None) -> None:
-        """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used when rebuilding it)."""
+        """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used to rebuild it)."""
         super().__init__()
         self._custom_id = dict(id_lexicon) if id_lexicon is not None else None
         vader: dict[str, float] = self.lexicon
@@ -101,10 +119,12 @@ class Scorer(SentimentIntensityAnalyzer):
         self._id_words: dict[str, float] = {w: v for w, v in id_all.items() if " " not in w}
         # evidence for the language guess when a comment has no function words: clearly Indonesian words only
         # (SmSA also contains English words such as "time" or "photo" with small learned weights)
-        self._id_markers: frozenset[str] = frozenset(
-            [w for w, v in self._id_words.items() if abs(v) >= 0.5 and w not in vader]
-            + list(indonesian.HAND_LEXICON)
-            + list(indonesian.SLANG)
+        self._id_markers = _IdMarkers(
+            frozenset(
+                [w for w, v in self._id_words.items() if abs(v) >= 0.5 and w not in vader]
+                + list(indonesian.HAND_LEXICON)
+                + list(indonesian.SLANG)
+            )
         )
         self._en_phrases: dict[str, float] = {w: v for w, v in EN_SLANG.items() if " " in w}
         self._id_phrases: dict[str, float] = {
@@ -214,7 +234,9 @@ class Scorer(SentimentIntensityAnalyzer):
             return SentimentScore(0.0, 0.0, 0.0, 0.0, "unknown"), []
         lower = [t.lower() for t in raw]
         language = detect_language(lower, en_lexicon=self._en_words, id_lexicon=self._id_markers)
-        is_id = language != "en"
+        # "unknown" (no function words, no clearly Indonesian word) is scored with the English rules: the
+        # Indonesian list's weak weights for English words seen in SmSA ("plan", "one") would only add noise
+        is_id = language in ("id", "mixed")
         over: dict[str, float] = {}
         if overrides:
             over = {str(k).strip().lower(): float(v) for k, v in overrides.items()}

@@ -88,8 +88,8 @@ EN_SLANG: dict[str, float] = {
     "wholesome": 2.5,
     "poggies": 2.0,
     "w stream": 2.0,
-    # "fire" is praise on Discord ("this beat is fire") but literal in news ("house fire"): the bare word keeps
-    # VADER's -1.4, the praise patterns score as phrases
+    # "fire" is praise on Discord ("this beat is fire") but literal in news ("house fire"): the bare word
+    # keeps VADER's -1.4, the praise patterns score as phrases
     "is fire": 2.0,
     "was fire": 2.0,
     "so fire": 2.0,
@@ -167,8 +167,8 @@ EN_INSULTS: frozenset[str] = frozenset(
     ]
 )
 
-# Laughter words: tone markers. They keep their (VADER) positive valence unless the comment contains an insult
-# or a strongly negative word (see Scorer), so "you're trash lol" stays negative while "crazy day lol" does not.
+# Laughter words: tone markers. They keep their (VADER) positive valence unless the comment contains an
+# insult (see Scorer), so "you're trash lol" stays negative while "crazy day lol" does not.
 EN_LAUGHTER: dict[str, float] = {
     "lol": 1.8,
     "lmao": 2.0,

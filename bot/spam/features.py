@@ -68,6 +68,11 @@ def analyse(raw: str) -> Analysis:
         sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
         if sites:
             markers.append("#site")
+    if not rules.PROMO_TRIGGERS.isdisjoint(tokens):
+        if rules.SELF_PROMO_RE.search(text):
+            markers.append("#promo")
+        if rules.ENGAGEMENT_BAIT_RE.search(text):
+            markers.append("#bait")
     link_signals: list[rules.Signal] = []
     link_count = 0
     if has_link_hint:

@@ -26,40 +26,35 @@ SPACED = 8  # letters spaced or dotted apart
 LEET = 16  # digits standing in for letters inside a word
 
 
-def _build_invisible() -> dict[int, None]:  # kept for callers wanting a str.translate table
-    points: list[int] = [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0]
-    ranges = [
-        (0x180B, 0x180F),
-        (0x200B, 0x200F),
-        (0x202A, 0x202E),
-        (0x2060, 0x206F),
-        (0xFE00, 0xFE0F),
-        (0x1D173, 0x1D17A),
-        (0xE0000, 0xE007F),
-        (0xE0100, 0xE01EF),
-    ]
-    for lo, hi in ranges:
-        points.extend(range(lo, hi + 1))
-    return dict.fromkeys(points)
-
-
-_INVISIBLE_TABLE = _build_invisible()
-# Invisible characters worth flagging: not the emoji joiner (U+200D) nor emoji variation selectors, which
+# Character classes (the inside of [...]), kept as strings so the fast pre-check can join them.
+# Invisible characters worth flagging. Not the emoji joiner (U+200D) nor the emoji variation selectors, which
 # ordinary emoji carry; those are still deleted.
-_INVISIBLE_RE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 )
-_DELETABLE_RE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+_JOINERS = "\u200d\ufe00-\ufe0f"
+_MARK_CHARS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 )
+_LOOKALIKE_CHARS = (
+    "\u00f8\u00d8\u0110\u0111\u0126\u0127\u0131\u0141\u0142\u0166\u0167\u0180\u01eb\u01ea\u0237"
+    "\u0250-\u02af\u0370-\u03ff\u0400-\u052f\u1d00-\u1d2b\ua730-\ua7ff\u2800\u2776-\u2793\u24f5-\u24ff"
+    "\U0001f150-\U0001f169\U0001f170-\U0001f189\U0001f1e6-\U0001f1ff"
+)
+_STYLED_CHARS = (
+    "\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189"
+    "\u1d00-\u1d22\ua730-\ua7ff\u2776-\u2793\u24f5-\u24ff\u0262\u026a\u0274\u0280\u028f\u0299\u029c\u029f"
+)
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_DELETABLE_RE = re.compile(f"[{_INVISIBLE}{_JOINERS}]")
+# Anything _unstyle deals with, as one character class (a single fast scan for the common case). Emoji
+# variation selectors are left out: plain emoji carry them and the fast path simply deletes them.
+_SPECIAL_RE = re.compile(f"[{_INVISIBLE}\u200d{_MARK_CHARS}{_LOOKALIKE_CHARS}{_STYLED_CHARS}]")
 
 # Combining marks (after NFKD): the common blocks used for "Zalgo" and underline/overline styling.
-_MARKS_RE = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u1ab0-\u1aff\u1dc0-\u1dff"
-    "\u20d0-\u20ff\ufe20-\ufe2f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+"
-)
+_MARKS_RE = re.compile(f"[{_MARK_CHARS}]+")
 
 # Characters NFKC leaves alone but that render as Latin letters.
 _LOOKALIKES = {
@@ -89,25 +84,24 @@ def _build_lookalikes() -> dict[int, str]:
         table[0x1F150 + i] = letter  # negative circled capitals 🅐
         table[0x1F170 + i] = letter  # negative squared capitals 🅰
         table[0x1F1E6 + i] = letter  # regional indicators 🇦
+    for i in range(10):  # dingbat digits ❶..❿, ➀..➉, ➊..➓ (1..10; 10 becomes "10")
+        digit = str((i + 1) % 10) if i < 9 else "10"
+        for start in (0x2776, 0x2780, 0x278A):
+            table[start + i] = digit
+        table[0x24F5 + i] = digit  # double circled ⓵..⓾
+    table[0x24FF] = "0"
     table[0x2800] = " "  # braille blank, used as an "invisible" space
     return table
 
 
 _LOOKALIKE_TABLE = _build_lookalikes()
 # Any character _LOOKALIKE_TABLE maps (checked first: str.translate is slow on long non-ASCII text).
-_LOOKALIKE_RE = re.compile(
-    "[\u00f8\u00d8\u0110\u0111\u0126\u0127\u0131\u0141\u0142\u0166\u0167\u0180\u01eb\u01ea\u0237"
-    "\u0250-\u02af\u0370-\u03ff\u0400-\u052f\u1d00-\u1d2b\ua730-\ua7ff\u2800"
-    "\U0001f150-\U0001f169\U0001f170-\U0001f189\U0001f1e6-\U0001f1ff]"
-)
+_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKE_CHARS}]")
 # Styled Latin: mathematical alphanumerics, full-width, circled/squared/negative letters, small capitals,
-# regional-indicator letters, and words mixing Latin with Cyrillic/Greek look-alikes ("AEЯO88").
+# dingbat digits, and words mixing Latin with Cyrillic/Greek look-alikes ("AEЯO88").
 _STYLED_RE = re.compile(
-    "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189"
-    "\u1d00-\u1d22\ua730-\ua7ff\u0262\u026a\u0274\u0280\u028f\u0299\u029c\u029f]"
-    "|[A-Za-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9]"
+    f"[{_STYLED_CHARS}]|[A-Za-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9]"
 )
-
 # An upper-case "I" between lower-case letters is a stand-in for "l" ("PuIauwin").
 _CAPITAL_I_RE = re.compile(r"(?<=[a-z])I(?=[a-z])")
 
@@ -144,21 +138,16 @@ def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching and report which obfuscations were undone."""
     flags = 0
     if not text.isascii():
-        if _DELETABLE_RE.search(text):
-            if _INVISIBLE_RE.search(text):
-                flags |= INVISIBLE
-            text = _DELETABLE_RE.sub("", text)
-        if _STYLED_RE.search(text):
-            flags |= STYLED
-        # marks in the text as typed are styling (P͓̽U͓̽); accents that NFKD splits off (é) are not
-        if _MARKS_RE.search(text):
-            flags |= MARKS
-        text = unicodedata.normalize("NFKD", text)
-        text = _MARKS_RE.sub("", text)
-        if _LOOKALIKE_RE.search(text):
-            text = text.translate(_LOOKALIKE_TABLE)
+        if _SPECIAL_RE.search(text) is None:
+            # plain non-ASCII (emoji, accented letters): just fold compatibility forms and accents
+            if "\ufe0f" in text:
+                text = text.replace("\ufe0f", "")
+            if not unicodedata.is_normalized("NFKD", text):
+                text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
+        else:
+            text, flags = _unstyle(text)
     if "I" in text:
-        text = _CAPITAL_I_RE.sub("l", text)
+        text = _fix_capital_i(text)
     text = text.lower()
     if _SPACED_RE.search(text):
         text = _SPACED_RE.sub(_collapse_spaced, text)
@@ -169,6 +158,36 @@ def normalize(text: str) -> Normalized:
     if flags:
         text = _SPACES_RE.sub(" ", text).strip()
     return Normalized(text, flags)
+
+
+def _fix_capital_i(text: str) -> str:
+    """An upper-case "I" between lower-case letters stands in for "l" ("PuIauwin")."""
+    i = text.find("I", 1)
+    end = len(text) - 1
+    while 0 < i < end:
+        if text[i - 1].islower() and text[i + 1].islower():
+            return _CAPITAL_I_RE.sub("l", text)
+        i = text.find("I", i + 1)
+    return text
+
+
+def _unstyle(text: str) -> tuple[str, int]:
+    """The slow path: invisible characters, styled letters, stacked marks, look-alikes."""
+    flags = 0
+    if _DELETABLE_RE.search(text):
+        if _INVISIBLE_RE.search(text):
+            flags |= INVISIBLE
+        text = _DELETABLE_RE.sub("", text)
+    if _STYLED_RE.search(text):
+        flags |= STYLED
+    # marks in the text as typed are styling (P͓̽U͓̽); accents that NFKD splits off (é) are not
+    if _MARKS_RE.search(text):
+        flags |= MARKS
+    text = unicodedata.normalize("NFKD", text)
+    text = _MARKS_RE.sub("", text)
+    if _LOOKALIKE_RE.search(text):
+        text = text.translate(_LOOKALIKE_TABLE)
+    return text, flags
 
 
 def normalize_for_matching(text: str) -> str:

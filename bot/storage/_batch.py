@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.storage._presence import Key, write_presence
+from bot.storage._presence import Key, LastHourCache, write_presence
 from bot.storage.models import (
     Flag,
     FlagChange,
@@ -278,9 +278,11 @@ def _upsert_bucket(
 
 
 class _Batch:
-    def __init__(self, conn: sqlite3.Connection, now: int) -> None:
+    def __init__(self, conn: sqlite3.Connection, now: int, cache: LastHourCache) -> None:
         self.conn = conn
         self.now = now
+        self.cache = cache
+        self.cache_updates: dict[tuple[int, int, int], int | None] = {}
         self.state: dict[int, _Msg | None] = {}
         self.orig: dict[int, _Msg] = {}
         self.dirty: set[int] = set()
@@ -354,41 +356,58 @@ class _Batch:
             self.channel_author_hour[key] = self.channel_author_hour.get(key, 0) + sign
 
     def _create(self, op: MessageCreated) -> None:
+        # the hot path: written out instead of going through vector()/_contribute()
         r = op.record
-        if self.state.get(r.message_id) is not None:
+        mid = r.message_id
+        if self.state.get(mid) is not None:
             return  # already stored: exactly once
-        m = _Msg(
-            (
-                r.message_id,
-                r.guild_id,
-                r.channel_id,
-                r.author_id,
-                int(r.created_at),
-                r.reply_to_id,
-                r.parent_channel_id,
-                r.scored,
-                float(r.compound),
-                float(r.pos),
-                float(r.neu),
-                float(r.neg),
-                r.language,
-                r.is_spam,
-                0,
-                0,
-            )
-        )
-        self.state[r.message_id] = m
-        if r.reply_to_id is not None:
-            parent = self._get(r.guild_id, r.reply_to_id)
+        m = _Msg.__new__(_Msg)
+        m.message_id = mid
+        g = m.guild_id = r.guild_id
+        ch = m.channel_id = r.channel_id
+        au = m.author_id = r.author_id
+        at = m.created_at = int(r.created_at)
+        reply_to = m.reply_to_id = r.reply_to_id
+        m.parent_channel_id = r.parent_channel_id
+        scored = m.scored = bool(r.scored)
+        c = m.compound = float(r.compound)
+        m.pos, m.neu, m.neg = float(r.pos), float(r.neu), float(r.neg)
+        m.language = r.language
+        spam = m.is_spam = bool(r.is_spam)
+        m.reactions = 0
+        m.replies = 0
+        self.state[mid] = m
+
+        hour = at - at % HOUR
+        for acc, key in (
+            (self.channel_hour, (g, ch, hour)),
+            (self.author_hour, (g, au, 0, hour)),
+        ):
+            v = acc.get(key)  # type: ignore[attr-defined]
+            if v is None:
+                v = acc[key] = [0, 0, 0, 0, 0, 0, 0, 0]  # type: ignore[index]
+            v[0] += 1
+            if reply_to is not None:
+                v[1] += 1
+            if spam:
+                v[6] += 1
+            elif scored:
+                v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] += 1
+                v[7] += round(c * 10000)
+        ckey = (g, au, ch, hour)
+        cah = self.channel_author_hour
+        cah[ckey] = cah.get(ckey, 0) + 1
+
+        if reply_to is not None:
+            parent = self._get(g, reply_to)
             if parent is not None:
                 parent.replies += 1
                 self._touch(parent)
-        self._contribute(m, m.vector(), 1, True)
-        ckey = (r.guild_id, r.channel_id)
-        if r.message_id > self.cursors.get(ckey, 0):
-            self.cursors[ckey] = r.message_id
+        cur = (g, ch)
+        if mid > self.cursors.get(cur, 0):
+            self.cursors[cur] = mid
         if op.flag is not None:
-            self._new_flag(m, op.flag, r.compound if r.scored else None, m.created_at)
+            self._new_flag(m, op.flag, c if scored else None, at)
 
     def _react(self, op: ReactionChanged) -> None:
         m = self._get(op.guild_id, op.message_id)
@@ -544,7 +563,7 @@ class _Batch:
         for key, n in self.channel_author_hour.items():
             if n:
                 presence[key] = [n, 0, 0, 0, 0, 0, 0, 0]
-        write_presence(conn, presence)
+        self.cache_updates = write_presence(conn, presence, self.cache)
 
         if self.cursors:
             conn.executemany(
@@ -591,13 +610,21 @@ class _Batch:
         return out
 
 
-def apply_batch(conn: sqlite3.Connection, ops: Sequence[WriteOp], now: int) -> list[FlagChange]:
-    """Apply ``ops`` in one transaction on ``conn`` (autocommit mode); returns what happened to flags."""
+def apply_batch(
+    conn: sqlite3.Connection, ops: Sequence[WriteOp], now: int, cache: LastHourCache | None = None
+) -> list[FlagChange]:
+    """Apply ``ops`` in one transaction on ``conn`` (autocommit mode); returns what happened to flags.
+
+    ``cache`` (one per writer connection) saves reads across batches; without one every batch reads the
+    neighbours it needs."""
     if not ops:
         return []
+    if cache is None:
+        cache = LastHourCache()
     conn.execute("BEGIN IMMEDIATE")
     try:
-        batch = _Batch(conn, now)
+        cache.check(conn)
+        batch = _Batch(conn, now, cache)
         batch.load(ops)
         batch.run(ops)
         changes = batch.write()
@@ -605,4 +632,5 @@ def apply_batch(conn: sqlite3.Connection, ops: Sequence[WriteOp], now: int) -> l
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+    cache.commit(batch.cache_updates)
     return changes

@@ -65,52 +65,112 @@ def _fetch_neighbours(
     return out
 
 
-def write_presence(conn: sqlite3.Connection, deltas: dict[Key, list[int]]) -> None:
-    """Apply per-key vector deltas (VECTOR_COLUMNS order) to the presence table, keeping prev_hour exact."""
-    changing = [key for key, vec in deltas.items() if vec[0] != 0]
-    info = _fetch_neighbours(conn, changing) if changing else {}
+class LastHourCache:
+    """(guild, author, scope) -> the newest hour that has a presence row, as committed.
+
+    Lets most keys skip the neighbour query: an hour after the newest is a new row whose previous hour is the
+    newest and which has no successor; the newest hour itself is an existing row. Valid only while this
+    connection is the only writer: ``check`` clears it when ``PRAGMA data_version`` shows another
+    connection's commit (e.g. ``sentimeter analyze`` writing while the bot runs)."""
+
+    MAX_ENTRIES = 1_000_000
+
+    def __init__(self) -> None:
+        self.last: dict[Group, int] = {}
+        self._data_version: int | None = None
+
+    def check(self, conn: sqlite3.Connection) -> None:
+        version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._data_version:
+            self.last.clear()
+            self._data_version = version
+
+    def commit(self, updates: dict[Group, int | None]) -> None:
+        """Called after COMMIT with the batch's outcome (None: unknown, forget the group)."""
+        last = self.last
+        if len(last) + len(updates) > self.MAX_ENTRIES:
+            last.clear()
+        for group, hour in updates.items():
+            if hour is None:
+                last.pop(group, None)
+            else:
+                last[group] = hour
+
+
+def write_presence(
+    conn: sqlite3.Connection, deltas: dict[Key, list[int]], cache: LastHourCache
+) -> dict[Group, int | None]:
+    """Apply per-key vector deltas (VECTOR_COLUMNS order) to the presence table, keeping prev_hour exact.
+
+    Returns the cache updates to make once the transaction has committed."""
+    last = cache.last
+    info: dict[Key, tuple[int | None, int | None, int | None]] = {}
+    to_fetch: list[Key] = []
+    for key, vec in deltas.items():
+        n = vec[0]
+        if n == 0:
+            continue
+        newest = last.get((key[0], key[1], key[2]))
+        if n > 0 and newest is not None:
+            if key[3] > newest:
+                info[key] = (None, newest, None)
+                continue
+            if key[3] == newest:
+                info[key] = (1, None, None)  # existing row that keeps messages: neighbours not needed
+                continue
+        to_fetch.append(key)
+    if to_fetch:
+        info.update(_fetch_neighbours(conn, to_fetch))
 
     inserts: list[Key] = []
     removes: list[Key] = []
     updates: list[tuple[int, ...]] = []
-    # per group: added hours, removed hours, and the existing neighbours of each changed hour
-    added: dict[Group, list[int]] = {}
-    removed: dict[Group, set[int]] = {}
-    pred_e: dict[Group, dict[int, int | None]] = {}
-    succ_e: dict[Group, dict[int, int | None]] = {}
-
+    # per group: the changed hours (added or removed) with their existing neighbours
+    changes: dict[Group, list[tuple[int, bool, int | None, int | None]]] = {}
     for key, vec in deltas.items():
-        if vec[0] == 0:
+        n = vec[0]
+        if n == 0:
             if any(vec):
                 updates.append((*vec, *key))
             continue
         count, prev, nxt = info[key]
-        group = (key[0], key[1], key[2])
-        hour = key[3]
         if count is None:
-            if vec[0] < 0:  # pragma: no cover - would mean the roll-ups were already inconsistent
+            if n < 0:  # pragma: no cover - would mean the roll-ups were already inconsistent
                 raise RuntimeError(f"presence row {key} missing while removing messages")
             inserts.append(key)
-            added.setdefault(group, []).append(hour)
-        elif count + vec[0] <= 0:
+            added = True
+        elif count + n <= 0:
             removes.append(key)
-            removed.setdefault(group, set()).add(hour)
+            added = False
         else:
             updates.append((*vec, *key))
             continue
-        pred_e.setdefault(group, {})[hour] = prev
-        succ_e.setdefault(group, {})[hour] = nxt
+        changes.setdefault((key[0], key[1], key[2]), []).append((key[3], added, prev, nxt))
 
     new_prev: dict[Key, int | None] = {}
-    prev_fixes: list[tuple[int | None, int, int, int, int, int]] = []
-    for group in pred_e.keys():
-        adds = sorted(added.get(group, ()))
-        rems = removed.get(group, set())
-        preds = pred_e[group]
-        succs = succ_e[group]
+    prev_fixes: dict[Key, int | None] = {}
+    cache_updates: dict[Group, int | None] = {}
+    for group, items in changes.items():
+        g, a, sc = group
+        if len(items) == 1 and items[0][1]:
+            # the common case: one new hour in this group
+            h, _, prev, nxt = items[0]
+            new_prev[(g, a, sc, h)] = prev
+            if nxt is not None:
+                prev_fixes[(g, a, sc, nxt)] = h
+            cache_updates[group] = h if nxt is None else last.get(group)
+            continue
+        adds = sorted(h for h, is_add, _, _ in items if is_add)
+        rems = {h for h, is_add, _, _ in items if not is_add}
+        preds = {h: p for h, _, p, _ in items}
 
-        def resolve(x: int, existing_pred: int | None, adds: list[int] = adds, rems: set[int] = rems,
-                    preds: dict[int, int | None] = preds) -> int | None:
+        def resolve(
+            x: int,
+            existing_pred: int | None,
+            adds: list[int] = adds,
+            rems: set[int] = rems,
+            preds: dict[int, int | None] = preds,
+        ) -> int | None:
             y = existing_pred
             while y is not None and y in rems:
                 y = preds[y]
@@ -123,14 +183,21 @@ def write_presence(conn: sqlite3.Connection, deltas: dict[Key, list[int]]) -> No
             return max(y, from_adds)
 
         for x in adds:
-            new_prev[(*group, x)] = resolve(x, preds[x])
-        for c, x in succs.items():
+            new_prev[(g, a, sc, x)] = resolve(x, preds[x])
+        for c, is_add, p, x in items:
             if x is None or x in rems:  # nothing after c, or that row goes too
                 continue
-            old = c if c in rems else preds[c]
-            p = resolve(x, old)
-            if p != old:
-                prev_fixes.append((p, gap_class(x, p), group[0], group[1], group[2], x))
+            old = p if is_add else c
+            fixed = resolve(x, old)
+            if fixed != old:
+                prev_fixes[(g, a, sc, x)] = fixed
+        # newest hour after the batch, when known without another read (None: forget the group)
+        if rems:
+            cache_updates[group] = None
+        elif any(x is None for _, _, _, x in items):
+            cache_updates[group] = adds[-1]
+        else:
+            cache_updates[group] = last.get(group)
 
     if removes:
         conn.executemany(
@@ -154,12 +221,12 @@ def write_presence(conn: sqlite3.Connection, deltas: dict[Key, list[int]]) -> No
             updates,
         )
     if prev_fixes:
-        # deduplicate: several changes can point at the same successor (same result each time)
         conn.executemany(
             "UPDATE presence SET prev_hour = ?, gap_class = ?"
             " WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
-            list(dict.fromkeys(prev_fixes)),
+            [(p, gap_class(key[3], p), *key) for key, p in prev_fixes.items()],
         )
+    return cache_updates
 
 
 def _active_sql() -> str:

@@ -22,7 +22,7 @@ import aiosqlite
 
 from bot.errors import StartupError
 from bot.storage._batch import FLAG_COLUMNS, apply_batch, flag_from_row
-from bot.storage._presence import count_active
+from bot.storage._presence import LastHourCache, count_active
 from bot.storage.models import (
     ChannelCount,
     Flag,
@@ -162,6 +162,7 @@ class SQLiteStorage:
         self._writer = writer
         self._reader = reader
         self._clock = clock
+        self._presence_cache = LastHourCache()
 
     # -- life cycle -------------------------------------------------------------------------------------------
     @classmethod
@@ -220,7 +221,7 @@ class SQLiteStorage:
         if not ops:
             return []
         now = self._now()
-        return await self._write(lambda c: apply_batch(c, ops, now))
+        return await self._write(lambda c: apply_batch(c, ops, now, self._presence_cache))
 
     # -- statistics -------------------------------------------------------------------------------------------
     async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals:

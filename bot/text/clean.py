@@ -7,8 +7,8 @@ import re
 
 log = logging.getLogger(__name__)
 
-# Order matters: code first (its content is not prose), then quotes and spoilers (someone else's / hidden words),
-# then links (masked links keep their text), then Discord tokens, then line markers and emphasis.
+# Order matters: code first (its content is not prose), then quotes and spoilers (someone else's or hidden
+# words), then links (masked links keep their text), then Discord tokens, then line markers and emphasis.
 _FENCED_CODE = re.compile(r"```.*?```", re.DOTALL)
 _INLINE_CODE = re.compile(r"``(?:[^`]|`(?!`))+?``|`[^`\n]+`")
 _BLOCK_QUOTE = re.compile(r"(?:^|\n)[ \t]*>>>(?:[ \t].*|$)", re.DOTALL)

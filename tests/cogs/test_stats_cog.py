@@ -39,7 +39,8 @@ async def cog(bot: Sentimeter) -> Stats:
 
 async def seed(storage: SQLiteStorage) -> None:
     """This week in #general: 4 messages by 4 people (2 positive, 1 negative, 1 neutral), one reply and two
-    reactions, three of them between 14:00 and 15:00 UTC. The week before: 2 messages by one person."""
+    reactions, three of them between 14:00 and 15:00 UTC. The week before: 2 messages by one person.
+    Elsewhere: one message yesterday, one 20 days ago."""
     first = record(author_id=1, created_at=YESTERDAY + 14 * 3600 + 300, compound=0.8)
     await store(
         storage,
@@ -56,6 +57,8 @@ async def seed(storage: SQLiteStorage) -> None:
             record(author_id=1, created_at=NOW - 9 * DAY, compound=0.5),
             record(author_id=1, created_at=NOW - 10 * DAY, compound=0.5),
             record(channel_id=OTHER_CHANNEL_ID, author_id=5, created_at=YESTERDAY, compound=0.5),
+            # history older than the previous week, so the two weeks can be compared
+            record(channel_id=OTHER_CHANNEL_ID, author_id=6, created_at=NOW - 20 * DAY, compound=0.5),
         ],
     )
     await storage.apply([ReactionChanged(first.guild_id, CHANNEL_ID, first.message_id, 1) for _ in range(2)])
@@ -87,9 +90,9 @@ async def test_channel_option_and_spam_shown_on_its_own(cog: Stats, storage: SQL
     await store(
         storage,
         [
-            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY, compound=0.7),
-            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY + 60, compound=-0.7),
-            record(channel_id=OTHER_CHANNEL_ID, created_at=YESTERDAY + 120, compound=0.0, is_spam=True),
+            record(channel_id=OTHER_CHANNEL_ID, created_at=NOW - 1800, compound=0.7),
+            record(channel_id=OTHER_CHANNEL_ID, created_at=NOW - 1200, compound=-0.7),
+            record(channel_id=OTHER_CHANNEL_ID, created_at=NOW - 600, compound=0.0, is_spam=True),
         ],
     )
     guild = fake_guild()
@@ -162,7 +165,7 @@ async def test_server_stats_tier_engagement_and_visible_top_channels(
     assert reply.field("Active members").startswith("6 ")  # authors 1-5 and 9
     assert reply.field("Engagement rate") == "0.3%"  # 6 / 2,000
     assert reply.field("Creator tier").startswith("Micro")
-    top = reply.field("Top channels")
+    top = reply.field("Top channels (messages)")
     assert top.splitlines() == ["1. <#10> · 4", "2. <#11> · 1"]  # #mods is hidden from this member
 
 
@@ -187,7 +190,7 @@ async def test_member_stats_need_manage_messages(cog: Stats, storage: SQLiteStor
     assert "Budi" in str(reply.embed.title)
     assert reply.field("Messages").startswith("3")  # one this week, two the week before
     assert reply.field("Active days") == "3"
-    assert reply.field("Top channels") == "1. <#10> · 3"
+    assert reply.field("Top channels (messages)") == "1. <#10> · 3"
 
 
 async def test_replies_follow_the_members_discord_language(cog: Stats, storage: SQLiteStorage) -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
 
 from bot.endpoints import configure_endpoints, reset_endpoints
 
-from .standin import BotProcess, Channel, FakeDiscord, Guild, Member, Role
+from .standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
 from .standin import payloads as p
 
 
@@ -140,3 +143,136 @@ async def bot_process(
     yield proc
     if proc.running:
         await proc.terminate()
+
+
+# --- helpers for the scenarios (tests/e2e/test_scenarios_*.py) -------------------------------------------
+
+
+@dataclass
+class Reply:
+    """What the person who ran a command (or clicked a button) saw: the final content and embeds."""
+
+    content: str
+    embeds: list[dict[str, Any]]
+    ephemeral: bool
+    callback_type: int | None
+
+    @property
+    def embed(self) -> dict[str, Any]:
+        assert self.embeds, f"expected an embed, got content {self.content!r}"
+        return self.embeds[0]
+
+    def fields(self, index: int = 0) -> dict[str, str]:
+        return {f["name"]: f["value"] for f in self.embeds[index].get("fields", [])}
+
+    def text(self) -> str:
+        """Content plus every embed's title/description/fields, for "does it mention X" checks."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts += [embed.get("title", ""), embed.get("description", "")]
+            parts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
+        return "\n".join(parts)
+
+
+async def command_reply(fake: FakeDiscord, interaction: Interaction, *, timeout: float = 30.0) -> Reply:  # noqa: ASYNC109
+    """Wait for the bot's answer to an interaction; follows a deferral to the message that replaced it."""
+    await fake.wait_for_response(interaction, timeout=timeout)
+    if interaction.callback_type == 5:  # deferred ("thinking"): the answer edits the deferred message
+
+        def answered() -> Message | None:
+            original = fake.original_response(interaction)
+            if original is not None and (original.content or original.embeds):
+                return original
+            followups = fake.followups(interaction)
+            return followups[0] if followups else None
+
+        msg = await fake.wait_for(answered, timeout=timeout, description="the deferred answer")
+        return Reply(msg.content, list(msg.embeds), msg.ephemeral, interaction.callback_type)
+    data = interaction.response_data or {}
+    return Reply(
+        data.get("content") or "",
+        list(data.get("embeds") or []),
+        bool(int(data.get("flags") or 0) & p.FLAG_EPHEMERAL),
+        interaction.callback_type,
+    )
+
+
+async def slash(
+    fake: FakeDiscord,
+    channel: Any,
+    member: Any,
+    name: str,
+    options: dict[str, Any] | None = None,
+    *,
+    subcommand: str | None = None,
+    group: str | None = None,
+    timeout: float = 30.0,  # noqa: ASYNC109
+) -> Reply:
+    interaction = await fake.invoke_slash_command(
+        channel, member, name, options or {}, subcommand=subcommand, group=group
+    )
+    return await command_reply(fake, interaction, timeout=timeout)
+
+
+def db_query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read the bot's SQLite file (read-only; safe while the bot runs in WAL mode)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def db_try(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]] | None:
+    """db_query, or None while the file/schema does not exist yet or is briefly busy."""
+    if not path.exists():
+        return None
+    try:
+        return db_query(path, sql, params)
+    except sqlite3.OperationalError:
+        return None
+
+
+def stored_message_ids(path: Path) -> set[int]:
+    return {row[0] for row in db_query(path, "SELECT message_id FROM messages")}
+
+
+async def wait_for_stored(
+    fake: FakeDiscord,
+    proc: BotProcess,
+    count: int,
+    *,
+    where: str = "1",
+    timeout: float = 60.0,  # noqa: ASYNC109
+) -> int:
+    """Until the messages table holds exactly `count` rows matching `where` (fails early if the bot died)."""
+    sql = f"SELECT COUNT(*) FROM messages WHERE {where}"
+    seen: list[int] = []
+
+    def reached() -> bool:
+        proc._check_alive()
+        rows = db_try(proc.database, sql)
+        if rows is None:
+            return False
+        seen.append(rows[0][0])
+        return rows[0][0] == count
+
+    try:
+        await fake.wait_for(reached, timeout=timeout, description=f"{count} stored messages")
+    except TimeoutError as exc:
+        raise AssertionError(f"{exc}; last count {seen[-1:]}\n{proc.logs()[-3000:]}") from None
+    return count
+
+
+def leading_int(value: str) -> int:
+    """The number at the start of an embed field value: "1,234 (▲ 5.0%)" -> 1234."""
+    match = re.match(r"\s*([\d,.\u00a0\u202f ]+)", value)
+    assert match, f"no number at the start of {value!r}"
+    return int(re.sub(r"[^\d]", "", match.group(1)))
+
+
+UNHANDLED_MARKERS = ("Traceback", "Ignoring exception", "Unhandled")
+
+
+def unhandled_errors(log_text: str) -> list[str]:
+    return [line for line in log_text.splitlines() if any(m in line for m in UNHANDLED_MARKERS)]

@@ -40,8 +40,9 @@ def test_detect_language_without_lexicons() -> None:
 
 @pytest.mark.parametrize(
     ("word", "canonical"),
-    [("bgt", "banget"), ("gk", "gak"), ("tdk", "tidak"), ("yg", "yang"), ("bgs", "bagus"), ("mantul", "mantap"),
-     ("bagus2", "bagus"), ("kata-kata", "kata"), ("kata-katanya", "kata"), ("bangeeeet", "banget"),
+    [("bgt", "banget"), ("gk", "gak"), ("tdk", "tidak"), ("yg", "yang"), ("bgs", "bagus"),
+     ("mantul", "mantap"), ("bagus2", "bagus"), ("kata-kata", "kata"), ("kata-katanya", "kata"),
+     ("bangeeeet", "banget"),
      ("gajelas", "gak jelas"), ("rumah", "rumah")],
 )  # fmt: skip
 def test_normalize_word(word: str, canonical: str) -> None:
@@ -69,8 +70,10 @@ def test_find_root_unknown() -> None:
     assert find_root("xyzabc", {"kecewa"}) is None
 
 
-@pytest.mark.parametrize(("word", "laugh"), [("wkwk", True), ("wkwkwkwk", True), ("hahaha", True),
-                                              ("awokawok", True), ("hehe", True), ("wow", False), ("haha", True),
-                                              ("halo", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("word", "laugh"),
+    [("wkwk", True), ("wkwkwkwk", True), ("hahaha", True), ("awokawok", True), ("hehe", True),
+     ("wow", False), ("haha", True), ("halo", False)],
+)  # fmt: skip
 def test_is_laughter(word: str, laugh: bool) -> None:
     assert is_laughter(word) is laugh

@@ -148,6 +148,7 @@ class Gateway:
         self.identify_count = 0
         self.resume_count = 0
         self.heartbeat_count = 0
+        self.heartbeat_seqs: list[int | None] = []  # the `d` of every heartbeat: the client's last seq
         self.presence_updates: list[dict[str, Any]] = []
         self.gateway_url = ""
         self.resume_url = ""
@@ -277,6 +278,8 @@ class Gateway:
     async def _on_frame(self, conn: Connection, op: int, d: Any) -> None:
         if op == p.OP_HEARTBEAT:
             self.heartbeat_count += 1
+            self.heartbeat_seqs.append(d if isinstance(d, int) else None)
+            self._on_change()
             if self.ack_heartbeats:
                 await conn.send({"op": p.OP_HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             return

@@ -1,0 +1,1 @@
+"""Shipped word lists (package data)."""

@@ -1,0 +1,206 @@
+"""Property: whatever sequence of writes arrives, in whatever batches, every statistic equals a brute-force
+recomputation from a plain Python model of the surviving messages."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.stats import Period, period_range
+from bot.storage.models import (
+    ChannelCount,
+    MessageCreated,
+    MessageDeleted,
+    MessageEdited,
+    MessagesBulkDeleted,
+    ReactionChanged,
+    WriteOp,
+)
+from bot.storage.sqlite import SQLiteStorage
+from tests.storage.conftest import T0, rec
+
+H = 3600
+D = 86400
+GUILDS = (1, 2)
+CHANNELS = (10, 11, 12)
+AUTHORS = (100, 101, 102, 103)
+IDS = st.integers(1, 16)
+NOW = T0 + 70 * D + 5 * H + 17
+
+
+@dataclass
+class M:
+    guild_id: int
+    channel_id: int
+    author_id: int
+    created_at: int
+    reply: bool
+    scored: bool
+    compound: float
+    spam: bool
+    reactions: int = 0
+
+
+# hours cluster so that gaps of every size (1 hour .. weeks) occur
+hours = st.one_of(st.integers(0, 30), st.integers(0, 70 * 24), st.sampled_from([0, 1, 2, 23, 24, 25, 167, 168, 720]))
+compounds = st.sampled_from([-0.9, -0.05, -0.0499, 0.0, 0.0499, 0.05, 0.3333, 1.0])
+
+create_op = st.builds(
+    lambda mid, g, ch, au, h, sec, c, scored, spam, reply: MessageCreated(
+        rec(mid, guild_id=g, channel_id=ch, author_id=au, at=T0 + h * H + sec, compound=c, scored=scored,
+            spam=spam, reply_to=reply)
+    ),
+    IDS, st.sampled_from(GUILDS), st.sampled_from(CHANNELS), st.sampled_from(AUTHORS), hours, st.integers(0, H - 1),
+    compounds, st.booleans(), st.booleans(), st.one_of(st.none(), IDS),
+)
+edit_op = st.builds(
+    lambda mid, g, c, scored, spam: MessageEdited(g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), "en", spam),
+    IDS, st.sampled_from(GUILDS), compounds, st.booleans(), st.booleans(),
+)
+delete_op = st.builds(lambda mid, g: MessageDeleted(g, 10, mid), IDS, st.sampled_from(GUILDS))
+bulk_op = st.builds(lambda ids, g: MessagesBulkDeleted(g, 10, tuple(ids)), st.lists(IDS, max_size=5),
+                    st.sampled_from(GUILDS))
+react_op = st.builds(lambda mid, g, d: ReactionChanged(g, 10, mid, d), IDS, st.sampled_from(GUILDS),
+                     st.sampled_from([1, 1, -1]))
+ops_strategy = st.lists(
+    st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op), min_size=5, max_size=80
+)
+
+
+def model_apply(model: dict[int, M], op: WriteOp) -> None:
+    if isinstance(op, MessageCreated):
+        r = op.record
+        if r.message_id not in model:
+            model[r.message_id] = M(r.guild_id, r.channel_id, r.author_id, r.created_at, r.reply_to_id is not None,
+                                    r.scored, r.compound, r.is_spam)
+        return
+    if isinstance(op, MessagesBulkDeleted):
+        for mid in op.message_ids:
+            model_apply(model, MessageDeleted(op.guild_id, op.channel_id, mid))
+        return
+    m = model.get(op.message_id)
+    if m is None or m.guild_id != op.guild_id:
+        return
+    if isinstance(op, MessageDeleted):
+        del model[op.message_id]
+    elif isinstance(op, MessageEdited):
+        model[op.message_id] = replace(m, scored=op.scored, compound=op.compound, spam=op.is_spam)
+    else:
+        m.reactions = max(0, m.reactions + op.delta)
+
+
+def ceil_hour(t: int) -> int:
+    return -(-t // H) * H
+
+
+def brute(model: dict[int, M], guild: int, channel: int | None, author: int | None, start: int | None,
+          end: int) -> list[M]:
+    s = None if start is None else ceil_hour(start)
+    e = ceil_hour(end)
+    out = []
+    for m in model.values():
+        hour = m.created_at - m.created_at % H
+        if m.guild_id != guild or (channel is not None and m.channel_id != channel):
+            continue
+        if author is not None and m.author_id != author:
+            continue
+        if (s is None or hour >= s) and hour < e:
+            out.append(m)
+    return out
+
+
+def totals_tuple(ms: list[M]) -> tuple[int, ...]:
+    pos = neu = neg = spam = 0
+    ce = 0
+    for m in ms:
+        if m.spam:
+            spam += 1
+        elif m.scored:
+            if m.compound >= 0.05:
+                pos += 1
+            elif m.compound <= -0.05:
+                neg += 1
+            else:
+                neu += 1
+            ce += round(m.compound * 10000)
+    return (len(ms), sum(m.reply for m in ms), sum(m.reactions for m in ms), pos, neu, neg, spam, ce)
+
+
+def ranges(extra: list[tuple[int, int]]) -> list[tuple[int | None, int]]:
+    out: list[tuple[int | None, int]] = []
+    for p in Period:
+        start, end = period_range(p, NOW)
+        out.append((start, end))
+        if start is not None:
+            out.append((start - (end - start), start))
+    for a, b in extra:
+        lo, hi = sorted((a, b))
+        out.append((T0 + lo * H, T0 + hi * H + 1))
+    return out
+
+
+async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[int, int]]) -> None:
+    for guild in GUILDS:
+        for start, end in ranges(extra):
+            for channel in (None, *CHANNELS):
+                ms = brute(model, guild, channel, None, start, end)
+                t = await storage.totals(guild, channel, start, end)
+                got = (t.messages, t.replies, t.reactions, t.positive, t.neutral, t.negative, t.spam,
+                       round(t.compound_sum * 10000))
+                assert got == totals_tuple(ms), (guild, channel, start, end)
+                assert await storage.active_authors(guild, channel, start, end) == len({m.author_id for m in ms})
+                by_hour: dict[int, int] = {}
+                for m in ms:
+                    h = (m.created_at % D) // H
+                    by_hour[h] = by_hour.get(h, 0) + 1
+                best = min(by_hour, key=lambda h: (-by_hour[h], h)) if by_hour else None
+                assert await storage.busiest_hour(guild, channel, start, end) == best
+            ms = brute(model, guild, None, None, start, end)
+            per_channel: dict[int, int] = {}
+            for m in ms:
+                per_channel[m.channel_id] = per_channel.get(m.channel_id, 0) + 1
+            expected = sorted((ChannelCount(c, n) for c, n in per_channel.items()), key=lambda x: (-x.messages,
+                                                                                                   x.channel_id))
+            assert await storage.top_channels(guild, start, end, 2) == expected[:2]
+            for author in AUTHORS:
+                ms = brute(model, guild, None, author, start, end)
+                t = await storage.member_totals(guild, author, start, end)
+                got = (t.messages, t.replies, t.reactions, t.positive, t.neutral, t.negative, t.spam,
+                       round(t.compound_sum * 10000))
+                assert got == totals_tuple(ms), (guild, author, start, end)
+                days = {m.created_at // D for m in ms}
+                assert await storage.member_active_days(guild, author, start, end) == len(days)
+                per_ch: dict[int, int] = {}
+                for m in ms:
+                    per_ch[m.channel_id] = per_ch.get(m.channel_id, 0) + 1
+                exp = sorted((ChannelCount(c, n) for c, n in per_ch.items()), key=lambda x: (-x.messages,
+                                                                                             x.channel_id))
+                assert await storage.member_top_channels(guild, author, start, end, 5) == exp
+        hours_left = [m.created_at - m.created_at % H for m in model.values() if m.guild_id == guild]
+        assert await storage.first_message_at(guild) == (min(hours_left) if hours_left else None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ops=ops_strategy,
+    cuts=st.lists(st.integers(0, 60), max_size=6),
+    extra=st.lists(st.tuples(st.integers(0, 70 * 24), st.integers(0, 70 * 24)), max_size=3),
+)
+def test_rollups_match_brute_force(ops: list[WriteOp], cuts: list[int], extra: list[tuple[int, int]]) -> None:
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with SQLiteStorage.open(Path(tmp) / "p.db") as storage:
+                model: dict[int, M] = {}
+                bounds = sorted({0, len(ops), *(c for c in cuts if c < len(ops))})
+                for a, b in zip(bounds, bounds[1:], strict=False):
+                    await storage.apply(ops[a:b])
+                    for op in ops[a:b]:
+                        model_apply(model, op)
+                await check(storage, model, extra)
+
+    asyncio.run(run())
