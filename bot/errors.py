@@ -12,5 +12,5 @@ class UserFacingError(SentimeterError):
 
 
 class StartupError(SentimeterError):
-    """A one-line problem found while starting (bad settings, unwritable database): the CLI prints it and exits
-    non-zero."""
+    """A one-line problem found while starting (bad settings, unwritable database): the CLI prints it and
+    exits non-zero."""

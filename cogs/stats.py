@@ -42,11 +42,12 @@ STATS_CHANNEL_TYPES = (
 )
 
 
-def _period(value: str) -> Period:
+def _period(value: str, locale: str) -> Period:
+    """The chosen period; a value that is not one of the choices (a crafted request) is refused politely."""
     try:
         return Period(value)
     except ValueError:
-        return Period.WEEK
+        raise UserFacingError(t("errors.bad_value", locale, value=value[:100])) from None
 
 
 @app_commands.guild_only()
@@ -103,9 +104,10 @@ class Stats(
             and not target.permissions_for(interaction.user).read_messages
         ):
             raise UserFacingError(t("stats.error.cannot_view", locale))
+        chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=False, thinking=True)
-        stats = await self.bot.stats.channel(guild.id, target.id, _period(period), self._now())
+        stats = await self.bot.stats.channel(guild.id, target.id, chosen, self._now())
         embed = embeds.channel_stats_embed(
             stats, locale, channel_name=f"#{target.name}", channel_mention=target.mention
         )
@@ -123,10 +125,11 @@ class Stats(
         if guild is None:
             raise UserFacingError(t("errors.guild_only", interaction.locale))
         locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+        chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=False, thinking=True)
         member_count = guild.member_count or guild.approximate_member_count or 0
-        stats = await self.bot.stats.server(guild.id, _period(period), self._now(), member_count)
+        stats = await self.bot.stats.server(guild.id, chosen, self._now(), member_count)
         embed = embeds.server_stats_embed(
             stats,
             locale,
@@ -150,9 +153,10 @@ class Stats(
         locale = locale_for(interaction, await self.bot.configs.get(guild.id))
         if not interaction.permissions.manage_messages:
             raise UserFacingError(t("errors.needs_manage_messages", locale))
+        chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.stats.member(guild.id, member.id, _period(period), self._now())
+        stats = await self.bot.stats.member(guild.id, member.id, chosen, self._now())
         embed = embeds.member_stats_embed(
             stats,
             locale,

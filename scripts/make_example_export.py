@@ -424,12 +424,12 @@ def clip_url(rng: random.Random) -> str:
 
 
 OPENERS = {
-    "en": ["", "", "", "honestly ", "ngl ", "not gonna lie, ", "tbh ", "ok so ", "yo "],
-    "id": ["", "", "", "jujur ", "kak ", "duh ", "btw ", "eh "],
+    "en": ["", "", "", "", "honestly ", "ok so ", "yo ", "btw "],
+    "id": ["", "", "", "", "kak ", "btw ", "eh "],
 }
 CLOSERS = {
-    "en": ["", "", "", " 😕", " smh", " ...", " please fix", " lol", " !!", " 🙏"],
-    "id": ["", "", "", " 😕", " wkwk", " ...", " tolong dibenerin ya", " sih", " deh", " 🙏"],
+    "en": ["", "", "", "", " ...", " lol", " !!", " 🙏", " haha"],
+    "id": ["", "", "", "", " ...", " wkwk", " sih", " deh", " 🙏"],
 }
 
 CHANNEL_MIX: dict[str, list[tuple[list[str], float]]] = {
@@ -437,41 +437,41 @@ CHANNEL_MIX: dict[str, list[tuple[list[str], float]]] = {
     "general": [
         (EN_POSITIVE, 30),
         (EN_NEUTRAL, 30),
-        (EN_NEGATIVE, 6),
+        (EN_NEGATIVE, 3),
         (ID_POSITIVE, 6),
         (ID_NEUTRAL, 6),
-        (ID_NEGATIVE, 2),
+        (ID_NEGATIVE, 1),
         (MIXED_POSITIVE, 8),
         (MIXED_NEUTRAL, 6),
-        (MIXED_NEGATIVE, 3),
+        (MIXED_NEGATIVE, 2),
     ],
     "feedback": [
         (EN_POSITIVE, 25),
         (EN_NEUTRAL, 12),
-        (EN_NEGATIVE, 20),
+        (EN_NEGATIVE, 14),
         (ID_POSITIVE, 6),
         (ID_NEUTRAL, 3),
-        (ID_NEGATIVE, 8),
+        (ID_NEGATIVE, 5),
         (MIXED_POSITIVE, 4),
         (MIXED_NEUTRAL, 2),
-        (MIXED_NEGATIVE, 7),
+        (MIXED_NEGATIVE, 5),
     ],
     "clips": [
         (EN_POSITIVE, 45),
         (EN_NEUTRAL, 15),
-        (EN_NEGATIVE, 5),
+        (EN_NEGATIVE, 3),
         (ID_POSITIVE, 12),
         (ID_NEUTRAL, 4),
         (MIXED_POSITIVE, 15),
-        (MIXED_NEGATIVE, 4),
+        (MIXED_NEGATIVE, 2),
     ],
     "ngobrol": [
         (ID_POSITIVE, 32),
         (ID_NEUTRAL, 32),
-        (ID_NEGATIVE, 8),
+        (ID_NEGATIVE, 5),
         (MIXED_POSITIVE, 10),
         (MIXED_NEUTRAL, 8),
-        (MIXED_NEGATIVE, 4),
+        (MIXED_NEGATIVE, 2),
         (EN_NEUTRAL, 2),
     ],
 }
@@ -707,7 +707,7 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
             )
         )
     # spam waves: fresh accounts posting the same thing in several channels within minutes
-    for wave in range(max(1, total // 800)):
+    for wave in range(max(1, total // 600)):
         at = _activity_time(rng, start, days)
         spammer = spammers[wave % len(spammers)]
         text = SPAM[3 + wave % 2] if spammer.name == "nitro-staff" else SPAM[wave % 3]

@@ -34,6 +34,8 @@ class SpamVerdict:
 
 
 NOT_SPAM = SpamVerdict(False, 0.0, None, False)
+# Not-spam verdicts by confidence in hundredths, built once: most messages end here.
+_NOT_SPAM_BY_PERCENT = [SpamVerdict(False, i / 100, None, False) for i in range(101)]
 
 
 class SpamModel:
@@ -72,13 +74,11 @@ class SpamModel:
         return cls.from_json(json.loads(text))
 
     def logit(self, a: Analysis) -> float:
-        get = self.weights.get
         toks = a.tokens
         return (
             self.bias
-            + sum(map(get, toks, _ZEROS))
+            + sum(map(self.weights.get, toks + a.markers, _ZEROS))
             + sum(map(self.pairs.get, zip(toks, toks[1:], strict=False), _ZEROS))
-            + sum(map(get, a.markers, _ZEROS))
         )
 
     def weight_of(self, feature: str) -> float:
@@ -110,10 +110,11 @@ class SpamDetector:
         prob = _sigmoid(self.model.logit(a))
 
         # Scams the comment data sets do not cover: hand rules with fixed confidence, each behind a cheap gate.
-        rule_hits: list[rules.Signal] = [s for s in a.link_signals if s.confidence > 0]
+        rule_hits: list[rules.Signal] = []
         text = a.norm.text
         gift: list[str] = []
         if a.link_count:
+            rule_hits.extend(s for s in a.link_signals if s.confidence > 0)
             gift = rules.GIFT_BAIT_RE.findall(text)
             if gift:
                 rule_hits.append(_gift_signal(gift))
@@ -127,7 +128,12 @@ class SpamDetector:
                 detail = f"money-making bait ({rules.quote_terms(money + contact)})"
                 rule_hits.append(rules.Signal("money", detail, 0.93, strong=strong))
 
-        rule_conf = max((s.confidence for s in rule_hits), default=0.0)
+        if not rule_hits:
+            if prob < self.model.threshold:
+                return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
+            rule_conf = 0.0
+        else:
+            rule_conf = max(s.confidence for s in rule_hits)
         confidence = max(prob, rule_conf)
         if rule_conf < 0.5 and prob < self.model.threshold:
             return SpamVerdict(False, round(confidence, 4), None, False)
@@ -144,8 +150,8 @@ class SpamDetector:
             return reason, any(s.strong for s in rule_hits)
         text = a.norm.text
         gambling = rules.GAMBLING_STRONG_RE.findall(text)
-        weak = rules.GAMBLING_WEAK_RE.findall(text)
-        promo = rules.SELF_PROMO_RE.findall(text)
+        weak = [] if gambling else rules.GAMBLING_WEAK_RE.findall(text)
+        promo = [] if gambling or a.sites else rules.SELF_PROMO_RE.findall(text)
         obfuscated = bool(a.norm.flags & _OBFUSCATED)
         suffix = f"; {'; '.join(extra[:2])}" if extra else ""
         if gambling or a.sites or (obfuscated and not promo):
@@ -187,7 +193,7 @@ def _mention_signals(content: str, a: Analysis, gift: bool) -> list[rules.Signal
 
 def _display_sites(a: Analysis) -> list[str]:
     sites = [s.upper() for s in a.sites]
-    if a.norm.flags & (_n.STYLED | _n.MARKS):
+    if not sites and a.norm.flags & (_n.STYLED | _n.MARKS):
         for word in _STYLED_WORD_RE.findall(a.raw):
             plain = _WORD_EDGE_RE.sub("", _n.normalize(word).text.split(" ")[0])
             if len(plain) >= 3 and plain.upper() not in sites:

@@ -20,8 +20,7 @@ from bot.spam import rules
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 60
-TOKEN_RE = re.compile(r"[^\W_]+")
-_SITE_SUFFIXES = ("toto", "win", "slot", "bet", "jp", "gacor", "hoki", "cuan")
+TOKEN_RE = _n.TOKEN_RE
 _FLAG_FEATURES = (
     (_n.STYLED, "#styled"),
     (_n.MARKS, "#marks"),
@@ -29,6 +28,8 @@ _FLAG_FEATURES = (
     (_n.SPACED, "#spaced"),
     (_n.LEET, "#leet"),
 )
+# normaliser flag set -> its marker names
+_FLAG_MARKERS = [tuple(name for bit, name in _FLAG_FEATURES if flags & bit) for flags in range(32)]
 
 
 @dataclass(slots=True)
@@ -56,21 +57,34 @@ def analyse(raw: str) -> Analysis:
     text = norm.text
     has_link_hint = rules.may_have_link(raw)
     # link text is not vocabulary: the link itself is judged below and by the rules
-    tokens = TOKEN_RE.findall(rules.URL_RE.sub(" ", text) if has_link_hint else text)
+    tokens = TOKEN_RE.findall(rules.URL_RE.sub(" ", text)) if has_link_hint else norm.tokens
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
     markers: list[str] = []
     if norm.flags:
-        markers.extend(name for bit, name in _FLAG_FEATURES if norm.flags & bit)
+        markers.extend(_FLAG_MARKERS[norm.flags])
     sites: list[str] = []
     # site names need a digit (PULAU777, XUXU4D) or a site-like suffix (AGUSTOTO, PULAUWIN)
-    if not "".join(tokens).isalpha() or any(suffix in text for suffix in _SITE_SUFFIXES):
+    if (
+        norm.has_digits
+        or "toto" in text
+        or "win" in text
+        or "slot" in text
+        or "bet" in text
+        or "jp" in text
+        or "gacor" in text
+        or "hoki" in text
+        or "cuan" in text
+    ):
         sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
         if sites:
             markers.append("#site")
-    if not rules.PROMO_TRIGGERS.isdisjoint(tokens):
+    if not rules.PROMO_WORDS.isdisjoint(tokens) or (
+        not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens)
+    ):
         if rules.SELF_PROMO_RE.search(text):
             markers.append("#promo")
+    if ("like" in tokens or "thumbs" in tokens) and not rules.BAIT_CONTEXT.isdisjoint(tokens):
         if rules.ENGAGEMENT_BAIT_RE.search(text):
             markers.append("#bait")
     link_signals: list[rules.Signal] = []

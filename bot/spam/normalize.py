@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +115,14 @@ _LEET_CANDIDATE_RE = re.compile(r"[a-z][013457]+[a-z]")
 _MIXED_WORD_RE = re.compile(r"[^\W_]*[a-z][013457]+[a-z][^\W_]*")
 _INNER_DIGITS_RE = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
 _SPACES_RE = re.compile(r"\s+")
+TOKEN_RE = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
+class Normalized(NamedTuple):  # a tuple: cheap to build on every message
     text: str  # folded text for matching
     flags: int  # bit set of STYLED | MARKS | INVISIBLE | SPACED | LEET
+    tokens: list[str]  # the words of ``text`` (TOKEN_RE)
+    has_digits: bool  # some word contains a digit
 
 
 def _collapse_spaced(match: re.Match[str]) -> str:
@@ -149,15 +151,20 @@ def normalize(text: str) -> Normalized:
     if "I" in text:
         text = _fix_capital_i(text)
     text = text.lower()
-    if _SPACED_RE.search(text):
+    tokens = TOKEN_RE.findall(text)
+    # spaced-out letters leave one-character words behind; only then is the (slower) pattern worth running
+    if list(map(len, tokens)).count(1) >= 3 and _SPACED_RE.search(text):
         text = _SPACED_RE.sub(_collapse_spaced, text)
         flags |= SPACED
-    if _LEET_CANDIDATE_RE.search(text):
+        tokens = TOKEN_RE.findall(text)
+    has_digits = not "".join(tokens).isalpha()
+    if has_digits and _LEET_CANDIDATE_RE.search(text):
         text = _MIXED_WORD_RE.sub(_deleet_word, text)
         flags |= LEET
+        tokens = TOKEN_RE.findall(text)
     if flags:
         text = _SPACES_RE.sub(" ", text).strip()
-    return Normalized(text, flags)
+    return Normalized(text, flags, tokens, has_digits)
 
 
 def _fix_capital_i(text: str) -> str:

@@ -46,11 +46,11 @@ SELF_PROMO_RE = re.compile(
     r"|\bsubscribe\s*to\s*my\s*channel\b|\bi\s*(?:will|ll)\s*sub(?:scribe)?\s*back\b"
 )
 
-# Words that make SELF_PROMO_RE / ENGAGEMENT_BAIT_RE worth running.
-PROMO_TRIGGERS = frozenset(
-    {"sub", "subs", "subscribe", "subscribed", "subscriber", "subscribers", "sub4sub", "check", "visit", "follow",
-     "watch", "please", "channel", "like", "likes", "thumbs"}
-)  # fmt: skip
+# Word sets that make SELF_PROMO_RE / ENGAGEMENT_BAIT_RE worth running (checked against the message's words).
+PROMO_WORDS = frozenset({"sub", "subs", "subscribe", "subscribed", "subscriber", "subscribers", "sub4sub"})
+PROMO_VERBS = frozenset({"check", "visit", "follow", "watch", "go"})
+PROMO_OWNERS = frozenset({"my", "our"})
+BAIT_CONTEXT = frozenset({"comment", "if", "give", "leave", "up", "help"})
 ENGAGEMENT_BAIT_RE = re.compile(
     r"\blike\s*(?:this|my)\s*(?:comment|video|post)\b|\b(?:give|leave)\s*(?:it|this|me|us)\s*a\s*(?:like|thumbs)"
     r"|\bthumbs?\s*up\s*(?:this|if|for|my)\b|\blike\s*if\s*you\b|\bhelp\s*me\s*(?:get|reach)\s*\d*\s*(?:subs|subscribers)"

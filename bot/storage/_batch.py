@@ -50,8 +50,8 @@ REVIEWED = frozenset(
 AUTOMATIC = frozenset({FlagKind.NEGATIVE, FlagKind.SPAM})
 
 MESSAGE_COLUMNS = (
-    "message_id, guild_id, channel_id, author_id, created_at, reply_to_id, parent_channel_id, scored, compound,"
-    " pos, neu, neg, language, is_spam, reactions, replies"
+    "message_id, guild_id, channel_id, author_id, created_at, reply_to_id, parent_channel_id, scored,"
+    " compound, pos, neu, neg, language, is_spam, reactions, replies"
 )
 FLAG_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, kind, status, text, compound, reason, created_at,"
@@ -239,7 +239,9 @@ def _load_messages(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _M
     return out
 
 
-def _load_flags(conn: sqlite3.Connection, keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[_FlagState]]:
+def _load_flags(
+    conn: sqlite3.Connection, keys: set[tuple[int, int]]
+) -> dict[tuple[int, int], list[_FlagState]]:
     by_guild: dict[int, list[int]] = {}
     for g, mid in keys:
         by_guild.setdefault(g, []).append(mid)
@@ -268,7 +270,8 @@ def _upsert_bucket(
     keys = ", ".join(key_cols)
     marks = ",".join("?" * (len(key_cols) + 8))
     conn.executemany(
-        f"INSERT INTO {table} ({keys}, {_VEC}) VALUES ({marks}) ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET}",
+        f"INSERT INTO {table} ({keys}, {_VEC}) VALUES ({marks})"
+        f" ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET}",
         rows,
     )
     emptied = [k for k, v in deltas.items() if v[0] < 0]
@@ -294,7 +297,7 @@ class _Batch:
         self.new_flags: list[_FlagState] = []
         self.reported: list[_FlagState] = []
 
-    # -- loading ----------------------------------------------------------------------------------------------
+    # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
         ids: set[int] = set()
         flag_keys: set[tuple[int, int]] = set()
@@ -316,7 +319,9 @@ class _Batch:
                     flag_keys.add((op.guild_id, op.message_id))
         self.orig = _load_messages(self.conn, ids)
         # parents of stored messages that this batch deletes (their reply counter goes down)
-        parents = {m.reply_to_id for mid, m in self.orig.items() if mid in deleting and m.reply_to_id is not None}
+        parents = {
+            m.reply_to_id for mid, m in self.orig.items() if mid in deleting and m.reply_to_id is not None
+        }
         parents -= ids
         if parents:
             self.orig.update(_load_messages(self.conn, parents))
@@ -324,7 +329,7 @@ class _Batch:
         if flag_keys:
             self.flags = _load_flags(self.conn, flag_keys)
 
-    # -- simulation -------------------------------------------------------------------------------------------
+    # -- simulation ------------------------------------------------------------------------------------------
     def run(self, ops: Sequence[WriteOp]) -> None:
         for op in ops:
             if isinstance(op, MessageCreated):
@@ -379,13 +384,14 @@ class _Batch:
         self.state[mid] = m
 
         hour = at - at % HOUR
-        for acc, key in (
+        targets: tuple[tuple[dict[Any, list[int]], tuple[int, ...]], ...] = (
             (self.channel_hour, (g, ch, hour)),
             (self.author_hour, (g, au, 0, hour)),
-        ):
-            v = acc.get(key)  # type: ignore[attr-defined]
+        )
+        for acc, key in targets:
+            v = acc.get(key)
             if v is None:
-                v = acc[key] = [0, 0, 0, 0, 0, 0, 0, 0]  # type: ignore[index]
+                v = acc[key] = [0, 0, 0, 0, 0, 0, 0, 0]
             v[0] += 1
             if reply_to is not None:
                 v[1] += 1
@@ -500,7 +506,7 @@ class _Batch:
         if f.id is not None and not any(x is f for x in self.reported):
             self.reported.append(f)
 
-    # -- writing ----------------------------------------------------------------------------------------------
+    # -- writing ---------------------------------------------------------------------------------------------
     def write(self) -> list[FlagChange]:
         conn = self.conn
         deletes: list[tuple[int]] = []
@@ -582,12 +588,16 @@ class _Batch:
             conn.executemany(
                 "UPDATE flags SET kind = ?, status = ?, text = ?, compound = ?, reason = ?, resolved_at = ?"
                 " WHERE id = ?",
-                [(f.kind.value, f.status.value, f.text, f.compound, f.reason, f.resolved_at, f.id) for f in changed],
+                [
+                    (f.kind.value, f.status.value, f.text, f.compound, f.reason, f.resolved_at, f.id)
+                    for f in changed
+                ],
             )
         out = [FlagChange(flag=f.freeze(), created=False) for f in self.reported]
         for f in self.new_flags:
             cur = conn.execute(
-                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text, compound,"
+                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text,"
+                " compound,"
                 " reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     f.guild_id,
@@ -630,6 +640,7 @@ def apply_batch(
         changes = batch.write()
     except BaseException:
         conn.execute("ROLLBACK")
+        cache.last.clear()
         raise
     conn.execute("COMMIT")
     cache.commit(batch.cache_updates)

@@ -1,4 +1,4 @@
-"""Author presence rows: who was active in which hour, per server (scope 0) and per channel (scope = channel id).
+"""Author presence rows: who was active in which hour, per server (scope 0) and per channel (scope = channel).
 
 Exact distinct-author counts over any hour-aligned range without scanning the range:
 
@@ -24,7 +24,16 @@ from bisect import bisect_left
 
 HOUR = 3600
 MAX_GAP_CLASS = 20  # 2^21 hours ~ 239 years
-VECTOR_COLUMNS = ("messages", "replies", "reactions", "positive", "neutral", "negative", "spam", "compound_e4")
+VECTOR_COLUMNS = (
+    "messages",
+    "replies",
+    "reactions",
+    "positive",
+    "neutral",
+    "negative",
+    "spam",
+    "compound_e4",
+)
 
 # (guild_id, author_id, scope_id, hour)
 Key = tuple[int, int, int, int]
@@ -184,13 +193,13 @@ def write_presence(
 
         for x in adds:
             new_prev[(g, a, sc, x)] = resolve(x, preds[x])
-        for c, is_add, p, x in items:
-            if x is None or x in rems:  # nothing after c, or that row goes too
+        for c, is_add, p, succ in items:
+            if succ is None or succ in rems:  # nothing after c, or that row goes too
                 continue
             old = p if is_add else c
-            fixed = resolve(x, old)
+            fixed = resolve(succ, old)
             if fixed != old:
-                prev_fixes[(g, a, sc, x)] = fixed
+                prev_fixes[(g, a, sc, succ)] = fixed
         # newest hour after the batch, when known without another read (None: forget the group)
         if rems:
             cache_updates[group] = None
@@ -209,17 +218,21 @@ def write_presence(
             p = new_prev[key]
             rows.append((*key, *deltas[key], p, gap_class(key[3], p)))
         conn.executemany(
-            "INSERT INTO presence (guild_id, author_id, scope_id, hour, messages, replies, reactions, positive,"
-            " neutral, negative, spam, compound_e4, prev_hour, gap_class)"
+            "INSERT INTO presence (guild_id, author_id, scope_id, hour, messages, replies, reactions,"
+            " positive, neutral, negative, spam, compound_e4, prev_hour, gap_class)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
     if updates:
         sets = ", ".join(f"{c} = {c} + ?" for c in VECTOR_COLUMNS)
-        conn.executemany(
+        cur = conn.executemany(
             f"UPDATE presence SET {sets} WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
             updates,
         )
+        if cur.rowcount != len(
+            updates
+        ):  # pragma: no cover - a stale cache or a broken invariant: fail loudly
+            raise RuntimeError("presence rows missing; the batch was rolled back")
     if prev_fixes:
         conn.executemany(
             "UPDATE presence SET prev_hour = ?, gap_class = ?"
@@ -251,7 +264,7 @@ _ACTIVE_ALL_SQL = (
 
 
 def count_active(conn: sqlite3.Connection, guild_id: int, scope_id: int, start: int | None, end: int) -> int:
-    """Distinct authors with a message in the hour-aligned range [start, end) (start None: since the beginning)."""
+    """Distinct authors with a message in the hour-aligned range [start, end) (start None: from the start)."""
     if start is not None and start >= end:
         return 0
     if start is None:

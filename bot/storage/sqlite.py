@@ -53,7 +53,7 @@ _SUMS = (
 
 
 def default_threshold() -> float:
-    """The scoring package's DEFAULT_FLAG_THRESHOLD (imported lazily: storage does not need scoring loaded)."""
+    """The scoring package's DEFAULT_FLAG_THRESHOLD (imported lazily: storage does not need scoring)."""
     try:
         from bot.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
     except ImportError:  # the scoring package is not there (yet): the documented default
@@ -132,7 +132,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     scripts = migration_scripts()
     latest = scripts[-1][0] if scripts else 0
     if current > latest:
-        raise StartupError(f"The database schema (version {current}) is newer than this Sentimeter ({latest})")
+        raise StartupError(
+            f"The database schema (version {current}) is newer than this Sentimeter ({latest})"
+        )
     for version, name, sql in scripts:
         if version <= current:
             continue
@@ -164,10 +166,12 @@ class SQLiteStorage:
         self._clock = clock
         self._presence_cache = LastHourCache()
 
-    # -- life cycle -------------------------------------------------------------------------------------------
+    # -- life cycle ------------------------------------------------------------------------------------------
     @classmethod
     @asynccontextmanager
-    async def open(cls, path: str | Path, *, clock: Callable[[], float] = time.time) -> AsyncIterator[SQLiteStorage]:
+    async def open(
+        cls, path: str | Path, *, clock: Callable[[], float] = time.time
+    ) -> AsyncIterator[SQLiteStorage]:
         storage = await cls.connect(path, clock=clock)
         try:
             yield storage
@@ -216,14 +220,14 @@ class SQLiteStorage:
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await _run(self._writer, fn)
 
-    # -- the write path ---------------------------------------------------------------------------------------
+    # -- the write path --------------------------------------------------------------------------------------
     async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
         if not ops:
             return []
         now = self._now()
         return await self._write(lambda c: apply_batch(c, ops, now, self._presence_cache))
 
-    # -- statistics -------------------------------------------------------------------------------------------
+    # -- statistics ------------------------------------------------------------------------------------------
     async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals:
         s, e = _hour_range(start, end)
         if s is not None and s >= e:
@@ -234,9 +238,13 @@ class SQLiteStorage:
             hour_sql = f"SELECT {_SUMS} FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
             key: tuple[int, ...] = (guild_id,)
         else:
-            day_sql = f"SELECT {_SUMS} FROM channel_day WHERE guild_id = ? AND channel_id = ? AND day >= ? AND day < ?"
+            day_sql = (
+                f"SELECT {_SUMS} FROM channel_day WHERE guild_id = ? AND channel_id = ?"
+                " AND day >= ? AND day < ?"
+            )
             hour_sql = (
-                f"SELECT {_SUMS} FROM channel_hour WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
+                f"SELECT {_SUMS} FROM channel_hour"
+                " WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
             )
             key = (guild_id, channel_id)
 
@@ -258,7 +266,9 @@ class SQLiteStorage:
         scope = 0 if channel_id is None else channel_id
         return await self._read(lambda c: count_active(c, guild_id, scope, s, e))
 
-    async def busiest_hour(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> int | None:
+    async def busiest_hour(
+        self, guild_id: int, channel_id: int | None, start: int | None, end: int
+    ) -> int | None:
         s, e = _hour_range(start, end)
         lo = _MIN_TIME if s is None else s
         if channel_id is None:
@@ -267,7 +277,10 @@ class SQLiteStorage:
         else:
             sql = "FROM channel_hour WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
             params = (guild_id, channel_id, lo, e)
-        query = f"SELECT (hour % 86400) / 3600 AS h, sum(messages) AS n {sql} GROUP BY h ORDER BY n DESC, h LIMIT 1"
+        query = (
+            f"SELECT (hour % 86400) / 3600 AS h, sum(messages) AS n {sql}"
+            " GROUP BY h ORDER BY n DESC, h LIMIT 1"
+        )
 
         def run(conn: sqlite3.Connection) -> int | None:
             row = conn.execute(query, params).fetchone()
@@ -275,7 +288,9 @@ class SQLiteStorage:
 
         return await self._read(run)
 
-    async def top_channels(self, guild_id: int, start: int | None, end: int, limit: int) -> list[ChannelCount]:
+    async def top_channels(
+        self, guild_id: int, start: int | None, end: int, limit: int
+    ) -> list[ChannelCount]:
         s, e = _hour_range(start, end)
         if s is not None and s >= e:
             return []
@@ -283,10 +298,14 @@ class SQLiteStorage:
         parts: list[str] = []
         params: list[int] = []
         if days is not None:
-            parts.append("SELECT channel_id, messages FROM channel_day WHERE guild_id = ? AND day >= ? AND day < ?")
+            parts.append(
+                "SELECT channel_id, messages FROM channel_day WHERE guild_id = ? AND day >= ? AND day < ?"
+            )
             params += [guild_id, *days]
         for lo, hi in hours:
-            parts.append("SELECT channel_id, messages FROM channel_hour WHERE guild_id = ? AND hour >= ? AND hour < ?")
+            parts.append(
+                "SELECT channel_id, messages FROM channel_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
+            )
             params += [guild_id, lo, hi]
         sql = (
             f"SELECT channel_id, sum(messages) AS n FROM ({' UNION ALL '.join(parts)})"
@@ -335,13 +354,13 @@ class SQLiteStorage:
         row = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchone())
         return None if row is None else int(row[0])
 
-    # -- catch-up ---------------------------------------------------------------------------------------------
+    # -- catch-up --------------------------------------------------------------------------------------------
     async def channel_cursors(self, guild_id: int) -> dict[int, int]:
         sql = "SELECT channel_id, last_message_id FROM channel_cursors WHERE guild_id = ?"
         rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
         return {int(ch): int(mid) for ch, mid in rows}
 
-    # -- flags ------------------------------------------------------------------------------------------------
+    # -- flags -----------------------------------------------------------------------------------------------
     async def get_flag(self, guild_id: int, flag_id: int) -> Flag | None:
         return await self._read(lambda c: _get_flag(c, guild_id, flag_id))
 
@@ -366,7 +385,8 @@ class SQLiteStorage:
             if existing is not None:
                 return existing
             cur = conn.execute(
-                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text, compound,"
+                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text,"
+                " compound,"
                 " reason, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     guild_id,
@@ -410,7 +430,9 @@ class SQLiteStorage:
         sql = "UPDATE flags SET review_channel_id = ?, review_message_id = ? WHERE guild_id = ? AND id = ?"
         await self._write(lambda c: c.execute(sql, (channel_id, message_id, guild_id, flag_id)))
 
-    async def list_flags(self, guild_id: int, status: FlagStatus | None, offset: int, limit: int) -> list[Flag]:
+    async def list_flags(
+        self, guild_id: int, status: FlagStatus | None, offset: int, limit: int
+    ) -> list[Flag]:
         if status is None:
             sql = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"
             params: tuple[Any, ...] = (guild_id, limit, offset)
@@ -439,11 +461,15 @@ class SQLiteStorage:
         def run(conn: sqlite3.Connection) -> FlagSummary:
             by_status = {
                 FlagStatus(s): int(n)
-                for s, n in conn.execute(f"SELECT status, count(*) FROM flags WHERE {where} GROUP BY status", params)
+                for s, n in conn.execute(
+                    f"SELECT status, count(*) FROM flags WHERE {where} GROUP BY status", params
+                )
             }
             by_kind = {
                 FlagKind(k): int(n)
-                for k, n in conn.execute(f"SELECT kind, count(*) FROM flags WHERE {where} GROUP BY kind", params)
+                for k, n in conn.execute(
+                    f"SELECT kind, count(*) FROM flags WHERE {where} GROUP BY kind", params
+                )
             }
             by_channel = [
                 ChannelCount(int(ch), int(n))
@@ -472,7 +498,7 @@ class SQLiteStorage:
         rows = await self._read(lambda c: c.execute(sql, params).fetchall())
         return [str(r[0]) for r in rows]
 
-    # -- per-server configuration -----------------------------------------------------------------------------
+    # -- per-server configuration ----------------------------------------------------------------------------
     async def get_config(self, guild_id: int) -> GuildConfig:
         return await self._read(lambda c: _get_config(c, guild_id))
 
@@ -480,7 +506,9 @@ class SQLiteStorage:
         def run(conn: sqlite3.Connection) -> GuildConfig:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("INSERT INTO guild_config (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,))
+                conn.execute(
+                    "INSERT INTO guild_config (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,)
+                )
                 if sql is not None:
                     conn.execute(sql, params)
                 conn.execute("COMMIT")
@@ -535,7 +563,7 @@ class SQLiteStorage:
         sql = "DELETE FROM exempt_roles WHERE guild_id = ? AND role_id = ?"
         return await self._update_config(guild_id, sql, (guild_id, role_id))
 
-    # -- per-server lexicon -----------------------------------------------------------------------------------
+    # -- per-server lexicon ----------------------------------------------------------------------------------
     async def get_lexicon(self, guild_id: int) -> dict[str, float]:
         sql = "SELECT word, valence FROM lexicon WHERE guild_id = ? ORDER BY word"
         rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
@@ -569,11 +597,14 @@ async def _run(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]
     methods. Running a whole batch through it costs one thread hop instead of one per statement, and nothing
     else on the connection can interleave with the batch's transaction.
     """
-    return await conn._execute(lambda: fn(conn._conn))  # type: ignore[no-any-return]
+    result: T = await conn._execute(lambda: fn(conn._conn))
+    return result
 
 
 def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:
-    row = conn.execute(f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?", (guild_id, flag_id)).fetchone()
+    row = conn.execute(
+        f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?", (guild_id, flag_id)
+    ).fetchone()
     return None if row is None else flag_from_row(row)
 
 
@@ -592,7 +623,8 @@ def _get_config(conn: sqlite3.Connection, guild_id: int) -> GuildConfig:
         (guild_id,),
     ).fetchone()
     channels = frozenset(
-        int(r[0]) for r in conn.execute("SELECT channel_id FROM exempt_channels WHERE guild_id = ?", (guild_id,))
+        int(r[0])
+        for r in conn.execute("SELECT channel_id FROM exempt_channels WHERE guild_id = ?", (guild_id,))
     )
     roles = frozenset(
         int(r[0]) for r in conn.execute("SELECT role_id FROM exempt_roles WHERE guild_id = ?", (guild_id,))

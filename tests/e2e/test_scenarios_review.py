@@ -31,7 +31,9 @@ async def setup_review_channel(fake: FakeDiscord, world: World) -> tuple[Channel
         world.guild, "Admin", permissions=p.DEFAULT_EVERYONE_PERMISSIONS | p.P_MANAGE_GUILD
     )
     admin = await fake.create_member(world.guild, "admin", roles=[admin_role])
-    reply = await slash(fake, world.general, admin, "config", {"channel": reviews}, subcommand="review-channel")
+    reply = await slash(
+        fake, world.general, admin, "config", {"channel": reviews}, subcommand="review-channel"
+    )
     assert reply.ephemeral and f"<#{reviews.id}>" in reply.text(), reply
     return reviews, admin
 
@@ -74,8 +76,10 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     fake: FakeDiscord, world: World, bot_process: BotProcess
 ) -> None:
     # a member without Manage Server cannot choose the review channel
-    refused = await slash(fake, world.general, world.bob, "config", {"channel": world.general}, subcommand="review-channel")
-    assert refused.ephemeral and not refused.embeds or "Manage" in refused.text()
+    refused = await slash(
+        fake, world.general, world.bob, "config", {"channel": world.general}, subcommand="review-channel"
+    )
+    assert (refused.ephemeral and not refused.embeds) or "Manage" in refused.text()
     reviews, _admin = await setup_review_channel(fake, world)
     assert db_query(bot_process.database, "SELECT review_channel_id FROM guild_config") == [(reviews.id,)]
 
@@ -83,6 +87,7 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     post = await review_post_for(fake, reviews, first)
     buttons = actions(post)
     assert set(buttons) == {"ack", "fp", "del"}
+    await fake.wait_for(lambda: flag_row(bot_process, first.id)[4] is not None, description="the post recorded")
     flag_id, status, _by, channel_id, message_id = flag_row(bot_process, first.id)
     assert (status, channel_id, message_id) == ("open", reviews.id, post.id)
     assert all(m == str(flag_id) for m in (FLAG_ID.match(c)["flag_id"] for c in buttons.values()))  # type: ignore[index]

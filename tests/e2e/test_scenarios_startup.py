@@ -1,5 +1,5 @@
-"""Scenario 1: start-up of the real bot process against the stand-in (identify, command sync, ready, invite URL)
-and the two start-up failures a creator is most likely to hit (a bad token, the Message Content intent off)."""
+"""Scenario 1: start-up of the real bot process against the stand-in (identify, command sync, ready, the
+invite URL) and the two start-up failures a creator is most likely to hit (bad token, Message Content off)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ async def test_start_identifies_syncs_to_the_dev_guild_and_logs_the_invite_url(
     assert [guild for guild, _ in fake.command_syncs] == [world.guild.id]
     assert fake.synced_commands() == []
     slash = {c["name"] for c in fake.synced_commands(world.guild) if c["type"] == 1}
-    assert EXPECTED_COMMANDS <= slash
+    assert slash >= EXPECTED_COMMANDS
     menus = {c["name"] for c in fake.synced_commands(world.guild) if c["type"] == 3}
     assert {"Flag for review", "Check sentiment"} <= menus
 

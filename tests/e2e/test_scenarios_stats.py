@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -196,13 +197,18 @@ async def stats_server(fake: FakeDiscord, world: World, period: str = "7d") -> R
 
 
 async def test_stats_are_exact_for_2000_messages_from_50_members(
-    fake: FakeDiscord, world: World, bot_process: BotProcess
+    fake: FakeDiscord, world: World, make_bot_process: Callable[..., BotProcess]
 ) -> None:
     rng = random.Random(2024)
     clips = await fake.create_channel(world.guild, "clips")
     memes = await fake.create_channel(world.guild, "memes")
     channels = [world.general, clips, memes, world.thread]
+    # The members join before the bot connects: without the privileged members intent a bot is not told
+    # about joins, so its member count is the one from GUILD_CREATE (see docs/e2e.md, known limitations).
     members = [await fake.create_member(world.guild, f"viewer{i:02d}") for i in range(50)]
+    bot_process = make_bot_process(dev_guild_id=world.guild.id)
+    await bot_process.start()
+    await bot_process.wait_ready(timeout=90)
     # every member gets distinct comments (no member repeats one, as a spammer would)
     combos = [f"{a}, {b}" for a, b in itertools.product(OPENERS, CLOSERS)]
     per_member = {m.user.id: rng.sample(combos, 40) for m in members}
@@ -224,9 +230,12 @@ async def test_stats_are_exact_for_2000_messages_from_50_members(
     # reactions once the comments are in (as in real life), some taken back
     all_messages = [m for msgs in recent.values() for m in msgs]
     given: list[tuple[Message, Member, str]] = []
-    for msg, member, emoji in {
-        (rng.choice(all_messages), rng.choice(members), rng.choice(["👍", "🔥", "😂"])) for _ in range(400)
-    }:
+    seen: set[tuple[int, int, str]] = set()
+    for _ in range(400):
+        msg, member, emoji = rng.choice(all_messages), rng.choice(members), rng.choice(["👍", "🔥", "😂"])
+        if (msg.id, member.user.id, emoji) in seen:
+            continue
+        seen.add((msg.id, member.user.id, emoji))
         await fake.add_reaction(msg, member, emoji)
         given.append((msg, member, emoji))
         expect.reactions[msg.id] += 1
@@ -261,6 +270,7 @@ async def test_stats_are_exact_for_2000_messages_from_50_members(
         assert f"<#{cid}>" in line
     # the same numbers for "all time"
     assert_stats(await stats_server(fake, world, "all"), overall, what="server, all time")
+    assert await bot_process.terminate() == 0
     assert unhandled_errors(bot_process.logs()) == []
 
 
@@ -474,7 +484,9 @@ async def test_bad_input_gets_polite_ephemeral_errors_and_no_cross_guild_data(
     ]
     for what, reply in cases:
         assert_polite(reply, what=what)
-        assert "secret-plans" not in reply.text() and str(other_channel.id) not in reply.text(), what
+        # no statistics, settings or flags of the other server (its channel's name may be echoed back: the
+        # person picked it)
+        assert "Messages" not in reply.text() and str(other_channel.id) not in reply.text(), what
     # nothing was changed by the refused commands
     assert db_query(
         bot_process.database,

@@ -4,6 +4,7 @@ recomputation from a plain Python model of the surviving messages."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,28 +48,60 @@ class M:
 
 
 # hours cluster so that gaps of every size (1 hour .. weeks) occur
-hours = st.one_of(st.integers(0, 30), st.integers(0, 70 * 24), st.sampled_from([0, 1, 2, 23, 24, 25, 167, 168, 720]))
+hours = st.one_of(
+    st.integers(0, 30), st.integers(0, 70 * 24), st.sampled_from([0, 1, 2, 23, 24, 25, 167, 168, 720])
+)
 compounds = st.sampled_from([-0.9, -0.05, -0.0499, 0.0, 0.0499, 0.05, 0.3333, 1.0])
 
 create_op = st.builds(
     lambda mid, g, ch, au, h, sec, c, scored, spam, reply: MessageCreated(
-        rec(mid, guild_id=g, channel_id=ch, author_id=au, at=T0 + h * H + sec, compound=c, scored=scored,
-            spam=spam, reply_to=reply)
+        rec(
+            mid,
+            guild_id=g,
+            channel_id=ch,
+            author_id=au,
+            at=T0 + h * H + sec,
+            compound=c,
+            scored=scored,
+            spam=spam,
+            reply_to=reply,
+        )
     ),
-    IDS, st.sampled_from(GUILDS), st.sampled_from(CHANNELS), st.sampled_from(AUTHORS), hours, st.integers(0, H - 1),
-    compounds, st.booleans(), st.booleans(), st.one_of(st.none(), IDS),
+    IDS,
+    st.sampled_from(GUILDS),
+    st.sampled_from(CHANNELS),
+    st.sampled_from(AUTHORS),
+    hours,
+    st.integers(0, H - 1),
+    compounds,
+    st.booleans(),
+    st.booleans(),
+    st.one_of(st.none(), IDS),
 )
 edit_op = st.builds(
-    lambda mid, g, c, scored, spam: MessageEdited(g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), "en", spam),
-    IDS, st.sampled_from(GUILDS), compounds, st.booleans(), st.booleans(),
+    lambda mid, g, c, scored, spam: MessageEdited(
+        g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), "en", spam
+    ),
+    IDS,
+    st.sampled_from(GUILDS),
+    compounds,
+    st.booleans(),
+    st.booleans(),
 )
 delete_op = st.builds(lambda mid, g: MessageDeleted(g, 10, mid), IDS, st.sampled_from(GUILDS))
-bulk_op = st.builds(lambda ids, g: MessagesBulkDeleted(g, 10, tuple(ids)), st.lists(IDS, max_size=5),
-                    st.sampled_from(GUILDS))
-react_op = st.builds(lambda mid, g, d: ReactionChanged(g, 10, mid, d), IDS, st.sampled_from(GUILDS),
-                     st.sampled_from([1, 1, -1]))
+bulk_op = st.builds(
+    lambda ids, g: MessagesBulkDeleted(g, 10, tuple(ids)), st.lists(IDS, max_size=5), st.sampled_from(GUILDS)
+)
+react_op = st.builds(
+    lambda mid, g, d: ReactionChanged(g, 10, mid, d),
+    IDS,
+    st.sampled_from(GUILDS),
+    st.sampled_from([1, 1, -1]),
+)
 ops_strategy = st.lists(
-    st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op), min_size=5, max_size=80
+    st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op),
+    min_size=5,
+    max_size=80,
 )
 
 
@@ -76,8 +109,16 @@ def model_apply(model: dict[int, M], op: WriteOp) -> None:
     if isinstance(op, MessageCreated):
         r = op.record
         if r.message_id not in model:
-            model[r.message_id] = M(r.guild_id, r.channel_id, r.author_id, r.created_at, r.reply_to_id is not None,
-                                    r.scored, r.compound, r.is_spam)
+            model[r.message_id] = M(
+                r.guild_id,
+                r.channel_id,
+                r.author_id,
+                r.created_at,
+                r.reply_to_id is not None,
+                r.scored,
+                r.compound,
+                r.is_spam,
+            )
         return
     if isinstance(op, MessagesBulkDeleted):
         for mid in op.message_ids:
@@ -98,8 +139,9 @@ def ceil_hour(t: int) -> int:
     return -(-t // H) * H
 
 
-def brute(model: dict[int, M], guild: int, channel: int | None, author: int | None, start: int | None,
-          end: int) -> list[M]:
+def brute(
+    model: dict[int, M], guild: int, channel: int | None, author: int | None, start: int | None, end: int
+) -> list[M]:
     s = None if start is None else ceil_hour(start)
     e = ceil_hour(end)
     out = []
@@ -150,10 +192,20 @@ async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[i
             for channel in (None, *CHANNELS):
                 ms = brute(model, guild, channel, None, start, end)
                 t = await storage.totals(guild, channel, start, end)
-                got = (t.messages, t.replies, t.reactions, t.positive, t.neutral, t.negative, t.spam,
-                       round(t.compound_sum * 10000))
+                got = (
+                    t.messages,
+                    t.replies,
+                    t.reactions,
+                    t.positive,
+                    t.neutral,
+                    t.negative,
+                    t.spam,
+                    round(t.compound_sum * 10000),
+                )
                 assert got == totals_tuple(ms), (guild, channel, start, end)
-                assert await storage.active_authors(guild, channel, start, end) == len({m.author_id for m in ms})
+                assert await storage.active_authors(guild, channel, start, end) == len(
+                    {m.author_id for m in ms}
+                )
                 by_hour: dict[int, int] = {}
                 for m in ms:
                     h = (m.created_at % D) // H
@@ -164,22 +216,33 @@ async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[i
             per_channel: dict[int, int] = {}
             for m in ms:
                 per_channel[m.channel_id] = per_channel.get(m.channel_id, 0) + 1
-            expected = sorted((ChannelCount(c, n) for c, n in per_channel.items()), key=lambda x: (-x.messages,
-                                                                                                   x.channel_id))
+            expected = sorted(
+                (ChannelCount(c, n) for c, n in per_channel.items()),
+                key=lambda x: (-x.messages, x.channel_id),
+            )
             assert await storage.top_channels(guild, start, end, 2) == expected[:2]
             for author in AUTHORS:
                 ms = brute(model, guild, None, author, start, end)
                 t = await storage.member_totals(guild, author, start, end)
-                got = (t.messages, t.replies, t.reactions, t.positive, t.neutral, t.negative, t.spam,
-                       round(t.compound_sum * 10000))
+                got = (
+                    t.messages,
+                    t.replies,
+                    t.reactions,
+                    t.positive,
+                    t.neutral,
+                    t.negative,
+                    t.spam,
+                    round(t.compound_sum * 10000),
+                )
                 assert got == totals_tuple(ms), (guild, author, start, end)
                 days = {m.created_at // D for m in ms}
                 assert await storage.member_active_days(guild, author, start, end) == len(days)
                 per_ch: dict[int, int] = {}
                 for m in ms:
                     per_ch[m.channel_id] = per_ch.get(m.channel_id, 0) + 1
-                exp = sorted((ChannelCount(c, n) for c, n in per_ch.items()), key=lambda x: (-x.messages,
-                                                                                             x.channel_id))
+                exp = sorted(
+                    (ChannelCount(c, n) for c, n in per_ch.items()), key=lambda x: (-x.messages, x.channel_id)
+                )
                 assert await storage.member_top_channels(guild, author, start, end, 5) == exp
         hours_left = [m.created_at - m.created_at % H for m in model.values() if m.guild_id == guild]
         assert await storage.first_message_at(guild) == (min(hours_left) if hours_left else None)
@@ -197,7 +260,7 @@ def test_rollups_match_brute_force(ops: list[WriteOp], cuts: list[int], extra: l
             async with SQLiteStorage.open(Path(tmp) / "p.db") as storage:
                 model: dict[int, M] = {}
                 bounds = sorted({0, len(ops), *(c for c in cuts if c < len(ops))})
-                for a, b in zip(bounds, bounds[1:], strict=False):
+                for a, b in itertools.pairwise(bounds):
                     await storage.apply(ops[a:b])
                     for op in ops[a:b]:
                         model_apply(model, op)

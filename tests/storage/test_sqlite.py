@@ -27,8 +27,15 @@ H = 3600
 D = 86400
 
 
-def edited(message_id: int, compound: float, *, guild_id: int = 1, spam: bool = False, scored: bool = True,
-           flag: FlagRequest | None = None) -> MessageEdited:
+def edited(
+    message_id: int,
+    compound: float,
+    *,
+    guild_id: int = 1,
+    spam: bool = False,
+    scored: bool = True,
+    flag: FlagRequest | None = None,
+) -> MessageEdited:
     return MessageEdited(
         guild_id=guild_id,
         channel_id=10,
@@ -54,7 +61,15 @@ async def test_fresh_database_is_migrated_in_wal_mode(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migration_scripts()) >= 1
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"messages", "channel_hour", "channel_day", "guild_hour", "guild_day", "presence", "flags"} <= tables
+    assert {
+        "messages",
+        "channel_hour",
+        "channel_day",
+        "guild_hour",
+        "guild_day",
+        "presence",
+        "flags",
+    } <= tables
     # privacy: no column of the messages table can hold message text
     columns = {r[1] for r in conn.execute("PRAGMA table_info(messages)")}
     assert not columns & {"text", "content"}
@@ -77,7 +92,7 @@ async def test_reopening_keeps_data_and_version(tmp_path: Path) -> None:
 async def test_unwritable_path_is_a_startup_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with pytest.raises(StartupError, match="Cannot write the database at .*not-a-folder"):
+    with pytest.raises(StartupError, match=r"Cannot write the database at .*not-a-folder"):
         async with SQLiteStorage.open(blocker / "s.db"):
             pass
     folder = tmp_path / "is-a-folder"
@@ -112,8 +127,14 @@ async def test_sentiment_classes_spam_and_unscored(storage: SQLiteStorage) -> No
     )
     t = await storage.totals(1, None, None, NOW)
     assert t == Totals(
-        messages=7, replies=1, reactions=0, positive=2, neutral=2, negative=1, spam=1,
-        compound_sum=pytest.approx(0.05 + 0.0499 - 0.0499 - 0.05 + 0.5),
+        messages=7,
+        replies=1,
+        reactions=0,
+        positive=2,
+        neutral=2,
+        negative=1,
+        spam=1,
+        compound_sum=0.5,  # sums are kept in 1/10000 units: exact
     )
     assert await storage.totals(1, 10, None, NOW) == t
     assert await storage.totals(1, 11, None, NOW) == Totals()
@@ -121,7 +142,9 @@ async def test_sentiment_classes_spam_and_unscored(storage: SQLiteStorage) -> No
 
 async def test_reactions_edits_and_deletes_keep_rollups_exact(storage: SQLiteStorage) -> None:
     await storage.apply([created(1, compound=0.6, author_id=5), created(2, compound=-0.6, reply_to=1)])
-    await storage.apply([ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 2, -1)])
+    await storage.apply(
+        [ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 2, -1)]
+    )
     t = await storage.totals(1, None, None, NOW)
     assert (t.reactions, t.positive, t.negative, t.replies) == (2, 1, 1, 1)
     assert (await storage.member_totals(1, 5, None, NOW)).reactions == 2
@@ -149,7 +172,9 @@ async def test_reactions_edits_and_deletes_keep_rollups_exact(storage: SQLiteSto
 
 async def test_reactions_never_go_below_zero(storage: SQLiteStorage) -> None:
     await storage.apply([created(1), ReactionChanged(1, 10, 1, -1), ReactionChanged(1, 10, 1, -1)])
-    await storage.apply([ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 1, -1), ReactionChanged(1, 10, 1, -1)])
+    await storage.apply(
+        [ReactionChanged(1, 10, 1, +1), ReactionChanged(1, 10, 1, -1), ReactionChanged(1, 10, 1, -1)]
+    )
     assert (await storage.totals(1, None, None, NOW)).reactions == 0
     await storage.apply([ReactionChanged(1, 10, 1, +1)])
     assert (await storage.totals(1, None, None, NOW)).reactions == 1
@@ -197,7 +222,9 @@ async def test_failed_batch_rolls_back_everything(storage: SQLiteStorage) -> Non
 
 
 async def test_guild_scoping(storage: SQLiteStorage) -> None:
-    await storage.apply([created(1, guild_id=1, compound=0.5), created(2, guild_id=2, channel_id=20, author_id=200)])
+    await storage.apply(
+        [created(1, guild_id=1, compound=0.5), created(2, guild_id=2, channel_id=20, author_id=200)]
+    )
     # an op naming the wrong guild never touches another server's message
     await storage.apply([ReactionChanged(2, 10, 1, 1), MessageDeleted(2, 10, 1), edited(1, -0.9, guild_id=2)])
     assert await storage.totals(1, None, None, NOW) == Totals(messages=1, positive=1, compound_sum=0.5)
@@ -208,7 +235,9 @@ async def test_guild_scoping(storage: SQLiteStorage) -> None:
     assert await storage.member_totals(1, 200, None, NOW) == Totals()
     assert await storage.channel_cursors(1) == {10: 1}
     assert await storage.channel_cursors(2) == {20: 2}
-    changes = await storage.apply([MessageCreated(rec(3, compound=-0.9), flag=FlagRequest(FlagKind.NEGATIVE, "x"))])
+    changes = await storage.apply(
+        [MessageCreated(rec(3, compound=-0.9), flag=FlagRequest(FlagKind.NEGATIVE, "x"))]
+    )
     assert await storage.get_flag(2, changes[0].flag.id) is None
     assert await storage.list_flags(2, None, 0, 10) == []
     await storage.set_threshold(1, -0.5)
@@ -217,7 +246,9 @@ async def test_guild_scoping(storage: SQLiteStorage) -> None:
 
 # -- statistics queries -------------------------------------------------------------------------------------
 async def test_ranges_are_whole_hours(storage: SQLiteStorage) -> None:
-    await storage.apply([created(1, at=T0 + 10), created(2, at=T0 + H - 1, author_id=2), created(3, at=T0 + H)])
+    await storage.apply(
+        [created(1, at=T0 + 10), created(2, at=T0 + H - 1, author_id=2), created(3, at=T0 + H)]
+    )
     assert (await storage.totals(1, None, T0, T0 + H)).messages == 2
     assert (await storage.totals(1, None, T0, T0 + 1)).messages == 2  # the end rounds up to the hour
     assert (await storage.totals(1, None, T0 + 1, T0 + 2 * H)).messages == 1  # so does the start
@@ -227,19 +258,26 @@ async def test_ranges_are_whole_hours(storage: SQLiteStorage) -> None:
 
 
 async def test_long_ranges_combine_days_and_hours(storage: SQLiteStorage) -> None:
-    ops = [created(i, at=T0 + i * 5 * H, author_id=i % 7, channel_id=10 + i % 3, compound=(i % 5 - 2) / 4)
-           for i in range(200)]
+    ops = [
+        created(i, at=T0 + i * 5 * H, author_id=i % 7, channel_id=10 + i % 3, compound=(i % 5 - 2) / 4)
+        for i in range(200)
+    ]
     await storage.apply(ops)
     for start in (None, T0, T0 + 5 * H, T0 + 3 * D + 7 * H):
         for end in (T0 + 13 * H, T0 + 20 * D, T0 + 41 * D + 3 * H):
             if start is not None and start >= end:
                 continue
-            inside = [o.record for o in ops if (start is None or o.record.created_at >= start)
-                      and o.record.created_at < end]
+            inside = [
+                o.record
+                for o in ops
+                if (start is None or o.record.created_at >= start) and o.record.created_at < end
+            ]
             t = await storage.totals(1, None, start, end)
             assert t.messages == len(inside)
             assert t.positive == sum(1 for r in inside if r.compound >= 0.05)
-            assert (await storage.totals(1, 11, start, end)).messages == sum(1 for r in inside if r.channel_id == 11)
+            assert (await storage.totals(1, 11, start, end)).messages == sum(
+                1 for r in inside if r.channel_id == 11
+            )
             assert await storage.active_authors(1, None, start, end) == len({r.author_id for r in inside})
 
 
@@ -292,7 +330,13 @@ async def test_flag_lifecycle(storage: SQLiteStorage, clock: Clock) -> None:
     [change] = await storage.apply([MessageCreated(rec(1, compound=-0.8, author_id=5), flag=neg)])
     assert change.created and change.flag.is_open
     f = change.flag
-    assert (f.text, f.kind, f.author_id, f.channel_id, f.compound) == ("this is awful", FlagKind.NEGATIVE, 5, 10, -0.8)
+    assert (f.text, f.kind, f.author_id, f.channel_id, f.compound) == (
+        "this is awful",
+        FlagKind.NEGATIVE,
+        5,
+        10,
+        -0.8,
+    )
     assert await storage.open_flag_for_message(1, 1) == f
 
     # still negative after an edit: the text follows the edit
@@ -322,8 +366,17 @@ async def test_reviewed_flag_is_not_raised_again_by_an_edit(storage: SQLiteStora
     await storage.resolve_flag(1, change.flag.id, FlagStatus.NOT_NEGATIVE, 77, NOW)
     assert await storage.apply([edited(1, -0.55, flag=neg)]) == []
     # a manual flag is left alone by edits
-    manual = await storage.create_flag(guild_id=1, channel_id=10, message_id=1, author_id=100, kind=FlagKind.MANUAL,
-                                       text="meh", compound=-0.5, reason=None, created_at=NOW)
+    manual = await storage.create_flag(
+        guild_id=1,
+        channel_id=10,
+        message_id=1,
+        author_id=100,
+        kind=FlagKind.MANUAL,
+        text="meh",
+        compound=-0.5,
+        reason=None,
+        created_at=NOW,
+    )
     assert await storage.apply([edited(1, 0.9)]) == []
     assert (await storage.get_flag(1, manual.id)).is_open  # type: ignore[union-attr]
 
@@ -337,15 +390,23 @@ async def test_flag_created_and_deleted_in_one_batch_is_not_posted(storage: SQLi
 
 async def test_resolve_flag_race_and_review_message(storage: SQLiteStorage) -> None:
     [change] = await storage.apply(
-        [MessageCreated(rec(1, compound=-0.1, spam=True), flag=FlagRequest(FlagKind.SPAM, "slot gacor", "gambling"))]
+        [
+            MessageCreated(
+                rec(1, compound=-0.1, spam=True), flag=FlagRequest(FlagKind.SPAM, "slot gacor", "gambling")
+            )
+        ]
     )
     fid = change.flag.id
     assert change.flag.compound is None or change.flag.compound == -0.1
     await storage.set_review_message(1, fid, 555, 666)
     first = await storage.resolve_flag(1, fid, FlagStatus.DELETED_TIMED_OUT, 42, NOW + 1)
     assert first is not None and first.status is FlagStatus.DELETED_TIMED_OUT
-    assert (first.resolved_by, first.resolved_at, first.review_channel_id, first.review_message_id) == (42, NOW + 1,
-                                                                                                     555, 666)
+    assert (first.resolved_by, first.resolved_at, first.review_channel_id, first.review_message_id) == (
+        42,
+        NOW + 1,
+        555,
+        666,
+    )
     assert await storage.resolve_flag(1, fid, FlagStatus.NOT_SPAM, 43, NOW + 2) is None
     assert await storage.resolve_flag(2, fid, FlagStatus.NOT_SPAM, 43, NOW + 2) is None  # other guild
     with pytest.raises(ValueError):
@@ -353,8 +414,17 @@ async def test_resolve_flag_race_and_review_message(storage: SQLiteStorage) -> N
 
 
 async def test_create_flag_returns_the_open_one(storage: SQLiteStorage) -> None:
-    kw = dict(guild_id=1, channel_id=10, message_id=9, author_id=3, kind=FlagKind.MANUAL, text="hm", compound=None,
-              reason="mod", created_at=NOW)
+    kw = dict(
+        guild_id=1,
+        channel_id=10,
+        message_id=9,
+        author_id=3,
+        kind=FlagKind.MANUAL,
+        text="hm",
+        compound=None,
+        reason="mod",
+        created_at=NOW,
+    )
     a = await storage.create_flag(**kw)  # type: ignore[arg-type]
     b = await storage.create_flag(**kw)  # type: ignore[arg-type]
     assert a == b and a.is_open and a.kind is FlagKind.MANUAL
@@ -365,8 +435,10 @@ async def test_create_flag_returns_the_open_one(storage: SQLiteStorage) -> None:
 
 async def test_list_count_summary_and_false_positives(storage: SQLiteStorage) -> None:
     ops = [
-        MessageCreated(rec(i, compound=-0.5, channel_id=10 + i % 2, at=T0 + i * H),
-                       flag=FlagRequest(FlagKind.NEGATIVE, f"text {i}"))
+        MessageCreated(
+            rec(i, compound=-0.5, channel_id=10 + i % 2, at=T0 + i * H),
+            flag=FlagRequest(FlagKind.NEGATIVE, f"text {i}"),
+        )
         for i in range(1, 7)
     ]
     changes = await storage.apply(ops)
@@ -394,8 +466,12 @@ async def test_list_count_summary_and_false_positives(storage: SQLiteStorage) ->
 async def test_config_defaults_and_changes(storage: SQLiteStorage) -> None:
     cfg = await storage.get_config(1)
     assert cfg.threshold == default_threshold()
-    assert (cfg.review_channel_id, cfg.language, cfg.spam_action, cfg.spam_timeout_minutes) == (None, None, "review",
-                                                                                               60)
+    assert (cfg.review_channel_id, cfg.language, cfg.spam_action, cfg.spam_timeout_minutes) == (
+        None,
+        None,
+        "review",
+        60,
+    )
     assert (await storage.set_threshold(1, -0.4)).threshold == -0.4
     assert (await storage.set_review_channel(1, 77)).review_channel_id == 77
     assert (await storage.set_review_channel(1, None)).review_channel_id is None
@@ -429,3 +505,31 @@ async def test_lexicon(storage: SQLiteStorage) -> None:
     assert await storage.remove_lexicon_word(1, "ZONK") is True
     assert await storage.remove_lexicon_word(1, "zonk") is False
     assert await storage.get_lexicon(1) == {"gokil": 2.5}
+
+
+async def test_consecutive_hours_across_batches(storage: SQLiteStorage) -> None:
+    # the writer remembers each author's newest hour between batches; exercise new/newest/older hours
+    for i, hour in enumerate([5, 5, 6, 7, 7, 3, 8, 6, 9]):
+        await storage.apply([created(i + 1, at=T0 + hour * H + i, author_id=1, channel_id=10 + i % 2)])
+    member = await storage.member_totals(1, 1, None, NOW)
+    assert member.messages == 9
+    for s, e, n in [(3, 4, 1), (4, 5, 0), (5, 6, 1), (9, 10, 1), (10, 11, 0), (4, 10, 1)]:
+        assert await storage.active_authors(1, None, T0 + s * H, T0 + e * H) == n
+    assert await storage.member_top_channels(1, 1, None, NOW, 5) == [ChannelCount(10, 5), ChannelCount(11, 4)]
+    await storage.apply([MessageDeleted(1, 10, 9)])  # the newest hour (9) goes away
+    await storage.apply([created(20, at=T0 + 9 * H, author_id=1)])
+    await storage.apply([created(21, at=T0 + 10 * H, author_id=1)])
+    assert await storage.active_authors(1, None, T0 + 9 * H, T0 + 11 * H) == 1
+    assert (await storage.member_totals(1, 1, T0 + 9 * H, NOW)).messages == 2
+
+
+async def test_another_writer_on_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    async with SQLiteStorage.open(path) as a, SQLiteStorage.open(path) as b:
+        await a.apply([created(1, at=T0 + 5 * H, author_id=1)])
+        await b.apply([created(2, at=T0 + 6 * H, author_id=1)])  # e.g. `sentimeter analyze` next to the bot
+        await a.apply([created(3, at=T0 + 6 * H + 1, author_id=1), created(4, at=T0 + 7 * H, author_id=1)])
+        assert (await a.member_totals(1, 1, None, NOW)).messages == 4
+        assert await a.active_authors(1, None, T0 + 7 * H, T0 + 8 * H) == 1
+        assert await a.active_authors(1, None, T0 + 6 * H, T0 + 7 * H) == 1
+        assert await b.active_authors(1, None, T0, NOW) == 1
