@@ -139,6 +139,7 @@ class _Seen:
     first: float | None = None
     last: float | None = None
     counted: int = 0
+    already_stored: int = 0  # at or before the channel's newest stored message when the run began
 
 
 class _Reader:
@@ -146,11 +147,13 @@ class _Reader:
         self,
         messages: Iterator[ExportedMessage],
         settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
+        cursors: Mapping[tuple[int, int], int],
         *,
         track_behaviour: bool,
     ) -> None:
         self._messages = messages
         self._settings = settings
+        self._cursors = cursors
         self._tracker = BehaviourTracker() if track_behaviour else None
         self.seen = _Seen()
 
@@ -158,9 +161,16 @@ class _Reader:
         messages: list[IncomingMessage] = []
         reactions: list[int] = []
         verdicts: dict[int, SpamVerdict] = {}
-        seen, tracker, settings = self.seen, self._tracker, self._settings
+        seen, tracker, settings, cursors = self.seen, self._tracker, self._settings, self._cursors
         for exported in self._messages:
             msg = exported.to_incoming()
+            reaction_count = exported.reactions
+            cursor = cursors.get((msg.guild_id, msg.channel_id)) if cursors else None
+            if cursor is not None and msg.message_id <= cursor:
+                # probably stored already (an earlier run, or the live bot, which counted its reactions
+                # itself): the insert is skipped by storage, and the reactions must not be added twice
+                seen.already_stored += 1
+                reaction_count = 0
             seen.authors.setdefault(msg.author_id, exported.author_name)
             if seen.first is None or msg.created_at < seen.first:
                 seen.first = msg.created_at
@@ -180,7 +190,7 @@ class _Reader:
                     if verdict is not None:
                         verdicts[msg.message_id] = verdict
             messages.append(msg)
-            reactions.append(exported.reactions)
+            reactions.append(reaction_count)
             if len(messages) >= size:
                 break
         seen.counted += len(messages)
@@ -244,6 +254,10 @@ async def ingest_exports(
                 await storage.get_config(header.guild_id),
                 await storage.get_lexicon(header.guild_id),
             )
+    cursors: dict[tuple[int, int], int] = {}
+    for guild_id in settings:
+        for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
+            cursors[(guild_id, channel_id)] = newest
     workers = workers or default_workers()
     total_bytes = sum(r.size for r in readers)
     bar = tqdm(
@@ -259,7 +273,7 @@ async def ingest_exports(
     )
     for r in readers:
         r._on_bytes = bar.update
-    reader = _Reader(merged_messages(readers), settings, track_behaviour=True)
+    reader = _Reader(merged_messages(readers), settings, cursors, track_behaviour=True)
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     executor: Executor | None = None
@@ -294,17 +308,31 @@ async def ingest_exports(
             await pending.put(None)
 
     async def consume() -> None:
-        while True:
-            item = await pending.get()
-            if item is None:
-                return
-            chunk, future = item
-            if future is not None:
-                created = await future
-            else:
-                assert inline is not None
-                created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
-            await storage.apply(_ops(chunk, created))
+        # One write in flight: chunk N is committed (on the writer thread) while chunk N+1 is scored.
+        writing: asyncio.Task[Any] | None = None
+        try:
+            while True:
+                item = await pending.get()
+                if item is None:
+                    break
+                chunk, future = item
+                if future is not None:
+                    created = await future
+                else:
+                    assert inline is not None
+                    created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
+                ops = _ops(chunk, created)
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(storage.apply(ops))
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writing
 
     try:
         producer = asyncio.create_task(produce())
@@ -398,6 +426,11 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
         f"Read {result.read:,} messages from {_where(result.headers)}: {seen.counted:,} counted; "
         f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages.\n"
     )
+    if seen.already_stored:
+        out.write(
+            f"{seen.already_stored:,} of them were already in {result.database or 'the database'} "
+            "and are counted once.\n"
+        )
     guilds: dict[int, list[ExportHeader]] = {}
     for header in result.headers:
         guilds.setdefault(header.guild_id, []).append(header)

@@ -7,6 +7,7 @@ numbers formatted with the separators of the reply's language.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,7 @@ def average_compound(totals: Totals, locale: str) -> str:
     if avg is None:
         return t("common.none", locale)
     label = t(f"sentiment.label.{sentiment_label_of(avg)}", locale)
-    return f"{fmt_decimal(avg, locale, signed=True)} ({label})"
+    return f"{fmt_decimal(avg, locale, signed=True)} · {label}"
 
 
 def sentiment_label_of(compound: float) -> str:
@@ -308,6 +309,37 @@ def member_stats_embed(
 # -- sentiment check -----------------------------------------------------------------------------------------
 
 
+# The scorer explains a word's valence in English (WordContribution.note, parts joined by "; "); the parts we
+# know are shown in the reader's language, anything else as it is.
+_NOTE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^server lexicon$", "sentiment.note.server_lexicon"),
+        (r"^ALL CAPS$", "sentiment.note.all_caps"),
+        (r"^laughter ignored next to an insult$", "sentiment.note.laughter_ignored"),
+        (r"^weakened and negated by '(?P<word>.+)'$", "sentiment.note.weakened_and_negated_by"),
+        (r"^negated by '(?P<word>.+)'$", "sentiment.note.negated_by"),
+        (r"^boosted by '(?P<word>.+)'$", "sentiment.note.boosted_by"),
+        (r"^dampened by '(?P<word>.+)'$", "sentiment.note.dampened_by"),
+        (r"^weakened before '(?P<word>.+)'$", "sentiment.note.weakened_before"),
+        (r"^strengthened after '(?P<word>.+)'$", "sentiment.note.strengthened_after"),
+    )
+)
+
+
+def localise_note(note: str, locale: str) -> str:
+    parts: list[str] = []
+    for part in note.split("; "):
+        for pattern, key in _NOTE_PATTERNS:
+            match = pattern.match(part)
+            if match is not None:
+                parts.append(t(key, locale, **match.groupdict()))
+                break
+        else:
+            parts.append(part)
+    return "; ".join(parts)
+
+
 def contribution_lines(explanation: Explanation, locale: str, limit: int = 8) -> str:
     lines: list[str] = []
     for item in explanation.contributions[:limit]:
@@ -318,7 +350,7 @@ def contribution_lines(explanation: Explanation, locale: str, limit: int = 8) ->
             valence=fmt_decimal(item.valence, locale, signed=True),
         )
         if item.note:
-            line += t("sentiment.contribution_note", locale, note=item.note)
+            line += t("sentiment.contribution_note", locale, note=localise_note(item.note, locale))
         lines.append(line)
     more = len(explanation.contributions) - limit
     if more > 0:

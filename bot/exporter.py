@@ -39,6 +39,7 @@ COUNTED_TYPES = frozenset({"Default", "Reply"})
 THREAD_TYPES = frozenset({"GuildPublicThread", "GuildPrivateThread", "GuildNewsThread"})
 
 _BUF_SIZE = 64 * 1024
+DISCORD_EPOCH_MS = 1_420_070_400_000
 _YAJL_CARET = re.compile(r"\(right here\) -*\^")
 
 ByteCallback = Callable[[int], None]
@@ -94,7 +95,15 @@ class ExportedMessage:
             parent_channel_id=self.parent_channel_id,
             has_attachments=self.attachments > 0,
             author_role_ids=self.author_role_ids,
+            author_created_at=account_created_at(self.author_id),
         )
+
+
+def account_created_at(user_id: int) -> float | None:
+    """When a Discord account was made, from its snowflake id (as discord.py's ``User.created_at``)."""
+    if user_id < 1 << 22:
+        return None
+    return ((user_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
 class _CountingReader:

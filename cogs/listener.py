@@ -154,6 +154,10 @@ class Listener(commands.Cog):
         self.bot = bot
         self.edits = RecentEdits()
         self._catch_up_task: asyncio.Task[None] | None = None
+        # Per guild, the stored cursors as they were when this gateway session started. Live messages move
+        # the stored cursors, so catch-up must not read them afresh: the gap before the first live message
+        # would be skipped. The first live message of a guild waits for this snapshot before it is queued.
+        self._session_cursors: dict[int, asyncio.Task[dict[int, int]]] = {}
 
     async def cog_load(self) -> None:
         # Never wait for ready inside setup_hook: the task waits on its own.
@@ -166,9 +170,25 @@ class Listener(commands.Cog):
     # -- live events ---------------------------------------------------------------------------------------
 
     @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        # READY of a new session (not a resume): take fresh snapshots for the catch-up that follows it.
+        self._session_cursors.clear()
+
+    async def cursors_at_session_start(self, guild_id: int) -> dict[int, int]:
+        task = self._session_cursors.get(guild_id)
+        if task is None:
+            task = asyncio.create_task(self.bot.storage.channel_cursors(guild_id))
+            self._session_cursors[guild_id] = task
+        return await asyncio.shield(task)
+
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         incoming = incoming_from_message(message)
         if incoming is not None:
+            try:
+                await self.cursors_at_session_start(incoming.guild_id)
+            except Exception:
+                log.exception("could not read the catch-up cursors of guild %s", incoming.guild_id)
             await self.bot.ingest.message(incoming)
 
     @commands.Cog.listener()
@@ -236,7 +256,7 @@ class Listener(commands.Cog):
 
     async def catch_up_guild(self, guild: discord.Guild) -> int:
         """Feed every message missed since the stored cursors through the live path; returns how many."""
-        cursors = await self.bot.storage.channel_cursors(guild.id)
+        cursors = await self.cursors_at_session_start(guild.id)
         states = channel_states(guild)
         plan = plan_catch_up(cursors, [state for state, _ in states])
         if plan.empty:

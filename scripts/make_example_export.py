@@ -623,10 +623,7 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
     start = datetime(2024, 9, 2, tzinfo=JAKARTA).astimezone(UTC)
     members, weights = make_members(rng, members_count)
     bot = Member(id=GUILD_ID + 500, name="Sajen", nickname="Sajen", roles=(), is_bot=True, avatar="5")
-    spammers = [
-        Member(id=1_290_000_000_000_000_000 + i * 104_729, name=n, nickname=None, roles=(), avatar=str(i))
-        for i, n in enumerate(["pulau777_official", "gacor.maxwin", "nitro-staff"])
-    ]
+    spam_names = ["pulau777_official", "gacor.maxwin", "nitro-staff", "slot.gacor88", "hadiah_nitro"]
     per_channel: dict[str, list[Message]] = {c.name: [] for c in CHANNELS}
     sequence = 0
     # people
@@ -709,8 +706,16 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
     # spam waves: fresh accounts posting the same thing in several channels within minutes
     for wave in range(max(1, total // 600)):
         at = _activity_time(rng, start, days)
-        spammer = spammers[wave % len(spammers)]
-        text = SPAM[3 + wave % 2] if spammer.name == "nitro-staff" else SPAM[wave % 3]
+        # a throwaway account made shortly before the wave (Discord ids carry their creation time)
+        made = at - timedelta(minutes=rng.randrange(20, 300))
+        spammer = Member(
+            id=snowflake(made, wave),
+            name=spam_names[wave % len(spam_names)],
+            nickname=None,
+            roles=(),
+            avatar="0",
+        )
+        text = SPAM[3 + wave % 2] if "nitro" in spammer.name else SPAM[wave % 3]
         for offset, channel in enumerate(rng.sample(CHANNELS, k=3)):
             when = at + timedelta(seconds=40 * offset + rng.randrange(20))
             sequence += 1

@@ -88,7 +88,7 @@ async def test_small_export_counts_exactly(tmp_path: Path) -> None:
         assert totals.reactions == 7
         assert totals.spam == 1
         assert totals.scored == 4  # minus the attachment-only message and the spam
-        assert await storage.active_authors(111, 222, None, END) == 5
+        assert await storage.active_authors(111, 222, None, END) == 4  # users 5, 6, 7 and 8
         flags = await storage.list_flags(111, FlagStatus.OPEN, 0, 50)
         kinds = {f.message_id: f.kind for f in flags}
         assert kinds == {3: FlagKind.NEGATIVE, 5: FlagKind.SPAM}

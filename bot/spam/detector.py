@@ -41,11 +41,19 @@ _NOT_SPAM_BY_PERCENT = [SpamVerdict(False, i / 100, None, False) for i in range(
 class SpamModel:
     """Logistic regression over :func:`bot.spam.features.analyse` features, loaded from JSON."""
 
-    __slots__ = ("bias", "high_threshold", "pairs", "threshold", "weights")
+    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "threshold", "weights")
 
-    def __init__(self, bias: float, weights: dict[str, float], threshold: float, high_threshold: float) -> None:
+    def __init__(
+        self,
+        bias: float,
+        weights: dict[str, float],
+        threshold: float,
+        high_threshold: float,
+        plain_threshold: float = 0.75,
+    ) -> None:
         self.bias = bias
         self.threshold = threshold  # probability at or above which a message is spam
+        self.plain_threshold = max(threshold, plain_threshold)  # the same, when only wording is suspicious
         self.high_threshold = high_threshold  # probability for a high-confidence gambling verdict
         self.weights: dict[str, float] = {}  # words and #markers
         self.pairs: dict[tuple[str, str], float] = {}  # adjacent word pairs
@@ -63,6 +71,7 @@ class SpamModel:
             weights={str(k): float(v) for k, v in data["weights"].items()},
             threshold=float(data["threshold"]),
             high_threshold=float(data["high_threshold"]),
+            plain_threshold=float(data.get("plain_threshold", 0.75)),
         )
 
     @classmethod
@@ -107,6 +116,8 @@ class SpamDetector:
         if not content or content.isspace():
             return NOT_SPAM
         a = analyse(content)
+        if not a.tokens and not a.link_count and "@" not in content:
+            return NOT_SPAM  # nothing but emoji, punctuation or invisible characters
         prob = _sigmoid(self.model.logit(a))
 
         # Scams the comment data sets do not cover: hand rules with fixed confidence, each behind a cheap gate.
@@ -129,7 +140,7 @@ class SpamDetector:
                 rule_hits.append(rules.Signal("money", detail, 0.93, strong=strong))
 
         if not rule_hits:
-            if prob < self.model.threshold:
+            if prob < self.model.threshold or (prob < self.model.plain_threshold and _no_evidence(a)):
                 return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
             rule_conf = 0.0
         else:
@@ -174,6 +185,25 @@ class SpamDetector:
     def _top_words(self, a: Analysis) -> list[str]:
         scored = {(self.model.weight_of(f), f) for f in a.feature_names() if not f.startswith("#")}
         return [f for w, f in sorted(scored, reverse=True)[:3] if w > 0]
+
+
+# Markers that back a model verdict with something beyond word choice.
+_EVIDENCE = frozenset(
+    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#url", "#promo", "#bait", "#shortener",
+     "#punycode"}
+)  # fmt: skip
+
+
+def _no_evidence(a: Analysis) -> bool:
+    """True when only the wording looks spammy: no link, styling, site name, gambling term or self-promotion.
+
+    Such messages need a higher model score ("check out the pinned post" is not spam in a Discord server,
+    however often YouTube spammers write "check out").
+    """
+    if not _EVIDENCE.isdisjoint(a.markers):
+        return False
+    text = a.norm.text
+    return rules.GAMBLING_STRONG_RE.search(text) is None and rules.GAMBLING_WEAK_RE.search(text) is None
 
 
 def _gift_signal(terms: list[str]) -> rules.Signal:

@@ -74,7 +74,7 @@ async def test_server_lexicon_moves_the_score(cog: SentimentCheck, storage: SQLi
 
     reply = sent(interaction)
     assert reply.field("Sentiment") == "Negative"
-    assert "`zonk`" in reply.field("Why")
+    assert "`zonk` −3.00 (server lexicon)" in reply.field("Why")
 
 
 async def test_indonesian_text_and_reply(cog: SentimentCheck) -> None:
@@ -86,6 +86,10 @@ async def test_indonesian_text_and_reply(cog: SentimentCheck) -> None:
     assert reply.embed.title == "Cek sentimen"
     assert reply.field("Sentimen") == "Negatif"
     assert reply.field("Bahasa") == "Indonesia"
+    assert "`jelek`" in reply.field("Alasannya")
+    assert "(diperkuat oleh 'banget')" in reply.field(
+        "Alasannya"
+    )  # the scorer's note, in the reader's language
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", "\u200b\u200b", "\u200d \ufeff\u2060", "\u3164"])

@@ -80,7 +80,7 @@ async def test_channel_stats_for_the_current_channel(cog: Stats, storage: SQLite
     assert reply.field("Replies").startswith("1")
     assert reply.field("Reactions").startswith("2")
     assert reply.field("Sentiment mix") == "Positive 50.0% · Neutral 25.0% · Negative 25.0%"
-    assert reply.field("Average sentiment").startswith("+0.20 (Positive)")
+    assert reply.field("Average sentiment").startswith("+0.20 · Positive")
     assert reply.field("Busiest hour") == "14:00–15:00 UTC"
     assert reply.field("Spam").startswith("0")
     assert "Last 7 days" in str(reply.embed.footer.text)

@@ -1,0 +1,117 @@
+"""SpamDetector.check_text on realistic spam and on tricky ordinary messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.spam import SpamDetector
+
+
+@pytest.fixture(scope="module")
+def detector() -> SpamDetector:
+    return SpamDetector()
+
+
+SPAM = [
+    # Indonesian online-gambling promotion, styled to dodge keyword filters
+    ("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777, maxwin terus bosku!", "gambling"),
+    ("Main di P U L A U 7 7 7 auto jepe, depo 10k langsung wd", "gambling"),
+    ("yang bikin nyaman hanya di 𝓧𝓤𝓧𝓤4𝓓", "gambling"),
+    ("Kalo hidup mulai bosen, gue keP͟͟U͟͟L͟͟A͟͟U͟͟W͟͟I͟͟N͟͟?", "gambling"),
+    ("ＳＩＴＵＳ ｓｌｏｔ terpercaya, link alternatif ada di bio", "gambling"),
+    ("Sehat selalu semuanya salam dari 𝗪𝗘𝗧𝗢𝗡𝟴𝟴 gampang jepe", "gambling"),
+    # Discord / Steam scams
+    ("Free Discord Nitro for 3 months! Claim here: https://discorcl.gift/abc123", "look-alike"),
+    ("@everyone steam is giving away free skins https://steamcommunlty.com/tradeoffer/new", "look-alike"),
+    ("get your nitro gift https://discord-gift.xyz/claim", "look-alike"),
+    ("I made $5000 in one week with crypto investment, DM me to learn how", "money"),
+    ("Earn passive income with forex trading, whatsapp me +1 555 123 4567", "money"),
+    # self-promotion
+    ("sub for sub anyone? check out my channel", "self-promotion"),
+    ("Hey guys check out my new channel and please subscribe!!!", "self-promotion"),
+]
+
+NOT_SPAM = [
+    "this slot machine level in the game is so annoying lol",
+    "I got the last inventory slot for the legendary sword",
+    "great video, here's the original: https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "I'm new here, check out the pinned post for the rules",
+    "gg everyone, that raid was amazing",
+    "Bang videonya keren banget, lanjutkan kontennya!",
+    "kemarin gue datang ke tempat makan baru, enak banget",
+    "I love this song so much, been listening all week",
+    "Can someone explain how the new patch changes the drop rates?",
+    "my friend joined the server, say hi",
+    "García Bernal is such a good actor",
+    "the discord app keeps crashing on my phone",
+    "I invested a lot of time into this build, what do you think?",
+    "@everyone stream starts in 10 minutes!",
+    "wkwk mantap bang, semangat terus",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), SPAM)
+def test_flags_spam_with_a_readable_reason(detector: SpamDetector, text: str, kind: str) -> None:
+    verdict = detector.check_text(text)
+    assert verdict.is_spam, verdict
+    assert verdict.reason is not None
+    assert kind in verdict.reason
+    assert len(verdict.reason) <= 160
+    assert 0.0 <= verdict.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", NOT_SPAM)
+def test_leaves_ordinary_messages_alone(detector: SpamDetector, text: str) -> None:
+    verdict = detector.check_text(text)
+    assert not verdict.is_spam, verdict
+    assert verdict.reason is None
+    assert not verdict.high_confidence
+
+
+def test_gambling_reason_names_the_terms_and_site(detector: SpamDetector) -> None:
+    verdict = detector.check_text("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777, maxwin terus bosku!")
+    assert verdict.reason is not None
+    assert verdict.reason.startswith("online-gambling promotion")
+    assert "PULAU777" in verdict.reason
+    assert "'slot gacor'" in verdict.reason
+
+
+def test_lookalike_domain_is_safe_to_delete(detector: SpamDetector) -> None:
+    verdict = detector.check_text("Free nitro https://dlscord.com/gift/xyz")
+    assert verdict.is_spam and verdict.high_confidence
+    assert verdict.reason is not None and "dlscord.com" in verdict.reason
+
+
+def test_official_discord_gift_link_is_not_a_lookalike(detector: SpamDetector) -> None:
+    verdict = detector.check_text("here's a nitro gift for the giveaway winner https://discord.gift/AbCdEf123")
+    assert verdict.reason is None or "look-alike" not in verdict.reason
+
+
+def test_self_promotion_is_never_auto_deleted(detector: SpamDetector) -> None:
+    verdict = detector.check_text("sub for sub anyone? check out my channel")
+    assert verdict.is_spam and not verdict.high_confidence
+
+
+def test_heavily_styled_gambling_spam_is_high_confidence(detector: SpamDetector) -> None:
+    verdict = detector.check_text("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777, maxwin terus bosku! depo 10k wd 2jt")
+    assert verdict.high_confidence
+
+
+def test_mass_mentions(detector: SpamDetector) -> None:
+    mentions = " ".join(f"<@{1000 + i}>" for i in range(8))
+    verdict = detector.check_text(f"{mentions} look at this")
+    assert verdict.is_spam
+    assert verdict.reason == "mass mentions (8 users)"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b"])
+def test_empty_messages(detector: SpamDetector, text: str) -> None:
+    verdict = detector.check_text(text)
+    assert not verdict.is_spam
+    assert verdict.reason is None
+
+
+def test_punycode_domain(detector: SpamDetector) -> None:
+    verdict = detector.check_text("claim your reward https://xn--dscord-9ta.com/login")
+    assert verdict.is_spam
+    assert verdict.reason is not None and "punycode domain xn--dscord-9ta.com" in verdict.reason
