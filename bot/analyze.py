@@ -427,10 +427,7 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
         f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages.\n"
     )
     if seen.already_stored:
-        out.write(
-            f"{seen.already_stored:,} of them were already in {result.database or 'the database'} "
-            "and are counted once.\n"
-        )
+        out.write(f"{seen.already_stored:,} of them were already in the database and are counted once.\n")
     guilds: dict[int, list[ExportHeader]] = {}
     for header in result.headers:
         guilds.setdefault(header.guild_id, []).append(header)

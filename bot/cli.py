@@ -108,7 +108,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise SentimeterError(str(exc)) from None
 
     settings = load_settings()
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
+    level = settings.log_level
+    if args.command == "analyze" and "log_level" not in settings.model_fields_set:
+        level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
+    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
     if args.command == "run":
         from bot.runner import run_bot
 
@@ -119,6 +122,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if args.workers is not None and args.workers < 1:
             raise SentimeterError("--workers must be at least 1")
+        for path in args.exports:
+            if not path.exists():
+                raise SentimeterError(f"{path}: no such file or folder")
         return asyncio.run(
             analyze(
                 args.exports,

@@ -4,6 +4,7 @@ service, and on start-up the history missed while the bot was away is read throu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -171,25 +172,31 @@ class Listener(commands.Cog):
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
-        # READY of a new session (not a resume): take fresh snapshots for the catch-up that follows it.
-        self._session_cursors.clear()
+        # READY of a new session (not a resume), dispatched before any event of the session: snapshot the
+        # cursors of every guild in it now, before a live message can move them.
+        self._session_cursors = {
+            guild.id: asyncio.create_task(self.bot.storage.channel_cursors(guild.id))
+            for guild in self.bot.guilds
+        }
 
     async def cursors_at_session_start(self, guild_id: int) -> dict[int, int]:
+        """The catch-up cursors of a guild as they were when this session started (read now without one)."""
         task = self._session_cursors.get(guild_id)
         if task is None:
-            task = asyncio.create_task(self.bot.storage.channel_cursors(guild_id))
-            self._session_cursors[guild_id] = task
+            return await self.bot.storage.channel_cursors(guild_id)
         return await asyncio.shield(task)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         incoming = incoming_from_message(message)
-        if incoming is not None:
-            try:
-                await self.cursors_at_session_start(incoming.guild_id)
-            except Exception:
-                log.exception("could not read the catch-up cursors of guild %s", incoming.guild_id)
-            await self.bot.ingest.message(incoming)
+        if incoming is None:
+            return
+        snapshot = self._session_cursors.get(incoming.guild_id)
+        if snapshot is not None and not snapshot.done():
+            # the session's first messages wait until the guild's cursors are read, so they cannot move them
+            with contextlib.suppress(Exception):
+                await asyncio.shield(snapshot)
+        await self.bot.ingest.message(incoming)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:

@@ -107,11 +107,17 @@ async def test_small_export_counts_exactly(tmp_path: Path) -> None:
 async def test_running_twice_counts_once(tmp_path: Path) -> None:
     path = small_export(tmp_path)
     db = tmp_path / "analyze.db"
+    outputs = []
     for _ in range(2):
-        await analyze([path], db, workers=1, progress=False, out=io.StringIO())
+        out = io.StringIO()
+        await analyze([path], db, workers=1, progress=False, out=out)
+        outputs.append(out.getvalue())
     async with SQLiteStorage.open(db) as storage:
         totals = await storage.totals(111, 222, None, END)
-    assert (totals.messages, totals.reactions) == (6, 7)
+        flags = await storage.count_flags(111, None)
+    assert (totals.messages, totals.replies, totals.reactions, totals.spam, flags) == (6, 2, 7, 1, 2)
+    assert "already in the database" not in outputs[0]
+    assert "6 of them were already in the database" in outputs[1]
 
 
 async def _snapshot(db: Path, guild_id: int, channels: list[int]) -> dict[str, Any]:

@@ -99,7 +99,9 @@ class BehaviourTracker:
             horizon = created_at - self.window
             while posts and posts[0].at < horizon:
                 posts.popleft()
-        new_account = account_created_at is not None and created_at - account_created_at < self.new_account_age
+        new_account = (
+            account_created_at is not None and created_at - account_created_at < self.new_account_age
+        )
         posts.append(_Post(created_at, channel_id, author_id, new_account))
         return self._judge(posts, author_id, content)
 
@@ -118,7 +120,9 @@ class BehaviourTracker:
             reason = f"same message from {len(new_authors)} new accounts within {minutes} min"
             return SpamVerdict(True, 0.9 if high else 0.8, reason, high)
         if len(mine) >= self.min_repeats:
-            return SpamVerdict(True, 0.7, f"same message repeated {len(mine)} times within {minutes} min", False)
+            return SpamVerdict(
+                True, 0.7, f"same message repeated {len(mine)} times within {minutes} min", False
+            )
         return None
 
     def _evict(self, now: float) -> None:

@@ -8,7 +8,7 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "spam_model.json"
 _ZEROS = repeat(0.0)
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
-_STYLED_WORD_RE = re.compile(r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*")
+_STYLED_WORD_RE = re.compile(
+    r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
+)
 _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -87,7 +89,7 @@ class SpamModel:
         return (
             self.bias
             + sum(map(self.weights.get, toks + a.markers, _ZEROS))
-            + sum(map(self.pairs.get, zip(toks, toks[1:], strict=False), _ZEROS))
+            + sum(map(self.pairs.get, pairwise(toks), _ZEROS))
         )
 
     def weight_of(self, feature: str) -> float:
@@ -120,7 +122,7 @@ class SpamDetector:
             return NOT_SPAM  # nothing but emoji, punctuation or invisible characters
         prob = _sigmoid(self.model.logit(a))
 
-        # Scams the comment data sets do not cover: hand rules with fixed confidence, each behind a cheap gate.
+        # Scams the comment data sets do not cover: fixed-confidence rules, each behind a cheap gate.
         rule_hits: list[rules.Signal] = []
         text = a.norm.text
         gift: list[str] = []

@@ -10,8 +10,8 @@ does it for spam.
 from __future__ import annotations
 
 import html
+import itertools
 import logging
-import re
 from dataclasses import dataclass
 
 from bot.spam import normalize as _n
@@ -47,7 +47,7 @@ class Analysis:
     def feature_names(self) -> list[str]:
         """Feature names as stored in the model file (word pairs joined by a space)."""
         toks = self.tokens
-        return [*toks, *map(" ".join, zip(toks, toks[1:], strict=False)), *self.markers]
+        return [*toks, *map(" ".join, itertools.pairwise(toks)), *self.markers]
 
 
 def analyse(raw: str) -> Analysis:
@@ -79,14 +79,17 @@ def analyse(raw: str) -> Analysis:
         sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
         if sites:
             markers.append("#site")
-    if not rules.PROMO_WORDS.isdisjoint(tokens) or (
-        not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens)
+    if (
+        not rules.PROMO_WORDS.isdisjoint(tokens)
+        or (not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens))
+    ) and rules.SELF_PROMO_RE.search(text):
+        markers.append("#promo")
+    if (
+        ("like" in tokens or "thumbs" in tokens)
+        and not rules.BAIT_CONTEXT.isdisjoint(tokens)
+        and rules.ENGAGEMENT_BAIT_RE.search(text)
     ):
-        if rules.SELF_PROMO_RE.search(text):
-            markers.append("#promo")
-    if ("like" in tokens or "thumbs" in tokens) and not rules.BAIT_CONTEXT.isdisjoint(tokens):
-        if rules.ENGAGEMENT_BAIT_RE.search(text):
-            markers.append("#bait")
+        markers.append("#bait")
     link_signals: list[rules.Signal] = []
     link_count = 0
     if has_link_hint:

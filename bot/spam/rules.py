@@ -34,7 +34,9 @@ SITE_RE = re.compile(
     r"|(?:toto|slot|hoki|cuan)[a-z]{2,}\d*)(?![^\W_])"
 )
 # Common non-site words matching SITE_RE shapes that must not count ("covid19", "2024" is digits only).
-NOT_SITES = frozenset({"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"})
+NOT_SITES = frozenset(
+    {"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"}
+)
 
 # --- self promotion ---------------------------------------------------------------------------------------
 SELF_PROMO_RE = re.compile(
@@ -114,10 +116,10 @@ MONEY_RE = re.compile(
 # Words that make MONEY_RE worth running (checked as a set against the message's words).
 MONEY_TRIGGERS = frozenset(
     {
-        "crypto", "cryptocurrency", "bitcoin", "btc", "usdt", "eth", "ethereum", "forex", "invest", "investment",
-        "investments", "investing", "investor", "investors", "trading", "trader", "profit", "profits", "passive",
-        "income", "earn", "earned", "earning", "nft", "binary", "mining", "cashapp", "paypal", "dollar", "dollars",
-        "usd", "rich", "financial", "hustle",
+        "crypto", "cryptocurrency", "bitcoin", "btc", "usdt", "eth", "ethereum", "forex", "invest",
+        "investment", "investments", "investing", "investor", "investors", "trading", "trader", "profit",
+        "profits", "passive", "income", "earn", "earned", "earning", "nft", "binary", "mining", "cashapp",
+        "paypal", "dollar", "dollars", "usd", "rich", "financial", "hustle",
     }
 )  # fmt: skip
 CONTACT_RE = re.compile(
@@ -131,7 +133,7 @@ EVERYONE_RE = re.compile(r"@everyone|@here")
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    kind: str  # "gambling" | "self-promotion" | "lookalike" | "shortener" | "punycode" | "gift" | "money" | "mentions"
+    kind: str  # "lookalike" | "shortener" | "punycode" | "gift" | "money" | "mentions"
     detail: str  # human-readable evidence for the reason
     confidence: float  # stand-alone confidence when it decides the verdict (0 = only a model feature)
     strong: bool = False  # safe for an automatic delete

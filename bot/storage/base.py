@@ -87,6 +87,19 @@ class Storage(Protocol):
         """Resolve an OPEN flag; returns the updated flag, or None if it is not open (someone was first)."""
         ...
 
+    async def relabel_flag(
+        self,
+        guild_id: int,
+        flag_id: int,
+        expected: FlagStatus,
+        status: FlagStatus,
+        resolved_by: int | None,
+        at: int,
+    ) -> Flag | None:
+        """Change a flag's status only if it is still ``expected`` (e.g. Undo of an automatic delete:
+        AUTO_DELETED -> NOT_SPAM); None when it is not (someone was first)."""
+        ...
+
     async def set_review_message(self, guild_id: int, flag_id: int, channel_id: int, message_id: int) -> None: ...
     async def list_flags(
         self, guild_id: int, status: FlagStatus | None, offset: int, limit: int

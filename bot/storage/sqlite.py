@@ -414,11 +414,25 @@ class SQLiteStorage:
         if status is FlagStatus.OPEN:
             raise ValueError("resolve_flag needs a closing status")
 
+        return await self.relabel_flag(guild_id, flag_id, FlagStatus.OPEN, status, resolved_by, at)
+
+    async def relabel_flag(
+        self,
+        guild_id: int,
+        flag_id: int,
+        expected: FlagStatus,
+        status: FlagStatus,
+        resolved_by: int | None,
+        at: int,
+    ) -> Flag | None:
+        status = FlagStatus(status)
+        expected = FlagStatus(expected)
+
         def run(conn: sqlite3.Connection) -> Flag | None:
             cur = conn.execute(
                 "UPDATE flags SET status = ?, resolved_by = ?, resolved_at = ?"
-                " WHERE guild_id = ? AND id = ? AND status = 'open'",
-                (status.value, resolved_by, int(at), guild_id, flag_id),
+                " WHERE guild_id = ? AND id = ? AND status = ?",
+                (status.value, resolved_by, int(at), guild_id, flag_id, expected.value),
             )
             if cur.rowcount != 1:
                 return None

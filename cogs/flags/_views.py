@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -51,23 +51,6 @@ def custom_id(action: str, flag_id: int) -> str:
 def server_locale(config: GuildConfig) -> str:
     """Review posts are read by every moderator: they use the server's language, not one person's."""
     return locale_for(None, config)
-
-
-@runtime_checkable
-class SupportsRelabel(Protocol):
-    """Optional storage capability for Undo: change a RESOLVED flag's status (AUTO_DELETED -> NOT_SPAM).
-    ``Storage.resolve_flag`` only resolves open flags; until storage offers this, Undo re-posts the text and
-    says so in the log entry, but the flag keeps the AUTO_DELETED status."""
-
-    async def relabel_flag(
-        self,
-        guild_id: int,
-        flag_id: int,
-        expected: FlagStatus,
-        status: FlagStatus,
-        resolved_by: int | None,
-        at: int,
-    ) -> Flag | None: ...
 
 
 class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -249,9 +232,6 @@ async def timeout_author(
     return [t("review.note.timed_out", locale, user=f"<@{flag.author_id}>", minutes=minutes)]
 
 
-_undone: set[int] = set()  # flags undone by this process, when storage cannot record it (see SupportsRelabel)
-
-
 async def _undo(
     interaction: discord.Interaction[Sentimeter], flag: Flag, config: GuildConfig, locale: str
 ) -> None:
@@ -259,26 +239,14 @@ async def _undo(
     bot = interaction.client
     post_locale = server_locale(config)
     now = int(time.time())
-    storage: object = bot.storage
-    if isinstance(storage, SupportsRelabel):
-        relabelled = await storage.relabel_flag(
-            flag.guild_id, flag.id, FlagStatus.AUTO_DELETED, FlagStatus.NOT_SPAM, interaction.user.id, now
-        )
-        if relabelled is None:
-            await _refuse(interaction, already_resolved(flag, locale))
-            return
-        shown = relabelled
-        notes = [t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>")]
-    else:
-        if flag.id in _undone:
-            await _refuse(interaction, t("spam.undo.already", locale))
-            return
-        _undone.add(flag.id)
-        shown = flag
-        notes = [
-            t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>"),
-            t("spam.undo.not_recorded", post_locale),
-        ]
+    relabelled = await bot.storage.relabel_flag(
+        flag.guild_id, flag.id, FlagStatus.AUTO_DELETED, FlagStatus.NOT_SPAM, interaction.user.id, now
+    )
+    if relabelled is None:
+        await _refuse(interaction, already_resolved(flag, locale))
+        return
+    shown = relabelled
+    notes = [t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>")]
     source = interaction.message
     quoted = ""
     if source is not None and source.embeds:

@@ -412,6 +412,16 @@ async def test_high_confidence_spam_is_deleted_and_logged_with_undo(env: Any) ->
     kwargs = edited_with(interaction)
     assert kwargs["view"] is None
     assert "Restored by" in field(kwargs["embed"], "Note")
+    undone = await env.storage.get_flag(GUILD_ID, change.flag.id)
+    assert undone.status is FlagStatus.NOT_SPAM and undone.resolved_by == MOD_ID
+
+    # a second Undo (another moderator, same old post) is told it was already done and re-posts nothing
+    sent_before = len(env.discord.sent)
+    again = interaction_for(env, perms=discord.Permissions(manage_messages=True))
+    again.message = interaction.message
+    await click(env, ReviewAction.UNDO, change.flag.id, again)
+    refused_with(again)
+    assert len(env.discord.sent) == sent_before
 
 
 async def test_review_mode_never_auto_deletes(env: Any) -> None:

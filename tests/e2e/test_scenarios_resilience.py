@@ -157,7 +157,7 @@ async def test_sigterm_during_a_burst_commits_every_message_received(
 
 def hostile_payloads(rng: random.Random, n: int) -> list[tuple[str, list[tuple[str, bytes]]]]:
     def random_unicode(size: int) -> str:
-        out = []
+        out: list[str] = []
         while len(out) < size:
             cp = rng.choice(
                 [

@@ -59,7 +59,8 @@ def actions(post: Message) -> dict[str, str]:
 def flag_row(proc: BotProcess, message_id: int) -> tuple[Any, ...]:
     (row,) = db_query(
         proc.database,
-        "SELECT id, status, resolved_by, review_channel_id, review_message_id FROM flags WHERE message_id = ?",
+        "SELECT id, status, resolved_by, review_channel_id, review_message_id FROM flags"
+        " WHERE message_id = ?",
         (message_id,),
     )
     return row
@@ -87,7 +88,7 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     post = await review_post_for(fake, reviews, first)
     buttons = actions(post)
     assert set(buttons) == {"ack", "fp", "del"}
-    await fake.wait_for(lambda: flag_row(bot_process, first.id)[4] is not None, description="the post recorded")
+    await fake.wait_for(lambda: flag_row(bot_process, first.id)[4] is not None, description="post recorded")
     flag_id, status, _by, channel_id, message_id = flag_row(bot_process, first.id)
     assert (status, channel_id, message_id) == ("open", reviews.id, post.id)
     assert all(m == str(flag_id) for m in (FLAG_ID.match(c)["flag_id"] for c in buttons.values()))  # type: ignore[index]

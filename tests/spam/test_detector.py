@@ -83,7 +83,9 @@ def test_lookalike_domain_is_safe_to_delete(detector: SpamDetector) -> None:
 
 
 def test_official_discord_gift_link_is_not_a_lookalike(detector: SpamDetector) -> None:
-    verdict = detector.check_text("here's a nitro gift for the giveaway winner https://discord.gift/AbCdEf123")
+    verdict = detector.check_text(
+        "here's a nitro gift for the giveaway winner https://discord.gift/AbCdEf123"
+    )
     assert verdict.reason is None or "look-alike" not in verdict.reason
 
 
