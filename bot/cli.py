@@ -21,7 +21,7 @@ log = logging.getLogger("bot")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sentimeter",
-        description="Sentiment, review queue, spam catching and engagement statistics for Discord communities.",
+        description="Sentiment, review queue, spam catching and engagement statistics for Discord servers.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

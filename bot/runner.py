@@ -21,7 +21,8 @@ INTENT_HELP = (
     "and save, then start Sentimeter again."
 )
 TOKEN_HELP = (
-    "Discord rejected the token in DISCORD_TOKEN: copy a fresh one from Developer Portal → your application → "
+    "Discord rejected the token in DISCORD_TOKEN: copy a fresh one from Developer Portal → "
+    "your application → "
     "Bot → Reset Token, put it in .env, and start again."
 )
 
@@ -38,15 +39,18 @@ async def run_bot(settings: Settings, *, sync_global: bool = False) -> None:
     spam = SpamDetector()
     async with SQLiteStorage.open(settings.database) as storage:
         log.info("Database: %s", settings.database)
-        bot = Sentimeter(settings=settings, storage=storage, scorer=scorer, spam=spam, sync_global=sync_global)
+        bot = Sentimeter(
+            settings=settings, storage=storage, scorer=scorer, spam=spam, sync_global=sync_global
+        )
         loop = asyncio.get_running_loop()
         stop_requested = asyncio.Event()
+        stopping: list[asyncio.Task[None]] = []  # keep a reference so the task is not collected
 
         def request_stop(signame: str) -> None:
             if not stop_requested.is_set():
                 log.info("%s received: finishing pending writes, then stopping", signame)
                 stop_requested.set()
-                loop.create_task(bot.close())
+                stopping.append(loop.create_task(bot.close()))
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):

@@ -11,7 +11,9 @@ from bot.errors import StartupError
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     database: Path = Field(default=Path("data/sentimeter.db"), alias="SENTIMETER_DATABASE")

@@ -28,7 +28,12 @@ def run_cli(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd:
 
 
 def test_score_outputs_one_json_object_per_line() -> None:
-    texts = ["I love this stream!", "this is trash, worst video ever", "", "kecewa banget, isinya iklan doang"]
+    texts = [
+        "I love this stream!",
+        "this is trash, worst video ever",
+        "",
+        "kecewa banget, isinya iklan doang",
+    ]
     stdin = "".join(json.dumps(t) + "\n" for t in texts if t) + "\n"
     result = run_cli("score", stdin=stdin)
     assert result.returncode == 0, result.stderr

@@ -33,7 +33,9 @@ def test_token_is_secret_in_every_representation(monkeypatch: pytest.MonkeyPatch
 
 
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("SENTIMETER_DEV_GUILD_ID=123\nSENTIMETER_LOG_LEVEL=debug\nDISCORD_TOKEN=\n")
+    (tmp_path / ".env").write_text(
+        "SENTIMETER_DEV_GUILD_ID=123\nSENTIMETER_LOG_LEVEL=debug\nDISCORD_TOKEN=\n"
+    )
     settings = Settings()
     assert settings.dev_guild_id == 123
     assert settings.log_level == "DEBUG"
@@ -42,9 +44,15 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("SENTIMETER_DEV_GUILD_ID", "not-a-number"), ("SENTIMETER_LOG_LEVEL", "LOUD"), ("SENTIMETER_QUEUE_SIZE", "0")],
+    [
+        ("SENTIMETER_DEV_GUILD_ID", "not-a-number"),
+        ("SENTIMETER_LOG_LEVEL", "LOUD"),
+        ("SENTIMETER_QUEUE_SIZE", "0"),
+    ],
 )
-def test_bad_values_are_one_line_startup_errors(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_bad_values_are_one_line_startup_errors(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(StartupError) as info:
         load_settings()

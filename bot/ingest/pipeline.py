@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from bot.ingest.models import IncomingEdit, IncomingMessage
 from bot.scoring import Scorer, SentimentScore
 from bot.spam import BehaviourTracker, SpamDetector, SpamVerdict
-from bot.storage.models import FlagKind, FlagRequest, GuildConfig, MessageCreated, MessageEdited, MessageRecord
+from bot.storage.models import (
+    FlagKind,
+    FlagRequest,
+    GuildConfig,
+    MessageCreated,
+    MessageEdited,
+    MessageRecord,
+)
 from bot.text.clean import clean_for_scoring
 
 _NOT_SPAM = SpamVerdict(is_spam=False, confidence=0.0, reason=None, high_confidence=False)
@@ -25,9 +32,7 @@ class Assessment:
 
 
 class Pipeline:
-    def __init__(
-        self, scorer: Scorer, spam: SpamDetector, behaviour: BehaviourTracker | None = None
-    ) -> None:
+    def __init__(self, scorer: Scorer, spam: SpamDetector, behaviour: BehaviourTracker | None = None) -> None:
         self.scorer = scorer
         self.spam = spam
         self.behaviour = behaviour

@@ -6,6 +6,7 @@ before returning, so the database can be closed afterwards without losing a mess
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -75,10 +76,8 @@ class WriteQueue:
         if not self._task.done():
             await self._queue.join()
             self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
         log.info("Write queue closed: %d writes in %d batches", self.ops_written, self.batches_written)
 
     async def _run(self) -> None:

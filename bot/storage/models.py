@@ -146,7 +146,9 @@ class GuildConfig:
     exempt_channels: frozenset[int] = field(default_factory=frozenset)
     exempt_roles: frozenset[int] = field(default_factory=frozenset)
     language: str | None = None  # interface language fallback: "en" | "id"; None = English
-    spam_action: str = "review"  # "review" (post for moderators) | "delete" (auto-delete high-confidence spam)
+    spam_action: str = (
+        "review"  # "review" (post for moderators) | "delete" (auto-delete high-confidence spam)
+    )
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
 
 
@@ -199,5 +201,7 @@ class FlagSummary:
     def false_positive_rate(self) -> float | None:
         """Share of reviewed negative flags that moderators marked Not negative."""
         fp = self.by_status.get(FlagStatus.NOT_NEGATIVE, 0)
-        reviewed = fp + self.by_status.get(FlagStatus.ACKNOWLEDGED, 0) + self.by_status.get(FlagStatus.DELETED, 0)
+        reviewed = (
+            fp + self.by_status.get(FlagStatus.ACKNOWLEDGED, 0) + self.by_status.get(FlagStatus.DELETED, 0)
+        )
         return fp / reviewed if reviewed else None
