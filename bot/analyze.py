@@ -17,6 +17,7 @@ import heapq
 import logging
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -122,10 +123,46 @@ def _init_worker(settings: dict[int, tuple[GuildConfig, dict[str, float]]]) -> N
     _worker_settings = settings
 
 
-def _score_chunk(chunk: _Chunk) -> list[MessageCreated]:
+def _score_chunk(chunk: _Chunk) -> bytes:
+    """Score one chunk in a worker; returns the write operations already pickled, so the main process
+    only passes the bytes on to the writer (it never unpickles them)."""
     pipeline, replay = _worker_pipeline, _worker_replay
     assert pipeline is not None and replay is not None, "worker not initialised"
-    return _score(pipeline, replay, chunk, _worker_settings)
+    return pickle.dumps(_ops(chunk, _score(pipeline, replay, chunk, _worker_settings)), pickle.HIGHEST_PROTOCOL)
+
+
+# -- the writer process (with --workers > 1) -------------------------------------------------------
+# storage.apply does real Python work per message (the roll-up simulation); in the main process it would
+# compete for the GIL with the reader. A one-process pool keeps its own SQLiteStorage and event loop.
+
+_writer_state: tuple[asyncio.AbstractEventLoop, Any] | None = None
+
+
+def _init_writer(db_path: str) -> None:
+    global _writer_state
+    from bot.storage.sqlite import SQLiteStorage
+
+    loop = asyncio.new_event_loop()
+    _writer_state = (loop, loop.run_until_complete(SQLiteStorage.connect(db_path)))
+
+
+def _write_blob(blob: bytes) -> int:
+    assert _writer_state is not None, "writer not initialised"
+    loop, storage = _writer_state
+    ops = pickle.loads(blob)
+    loop.run_until_complete(storage.apply(ops))
+    return len(ops)
+
+
+def _close_writer() -> None:
+    global _writer_state
+    if _writer_state is not None:
+        loop, storage = _writer_state
+        _writer_state = None
+        try:
+            loop.run_until_complete(storage.close())
+        finally:
+            loop.close()
 
 
 # -- the reading side ------------------------------------------------------------------------------
@@ -240,8 +277,13 @@ async def ingest_exports(
     progress: bool = False,
     chunk_size: int = CHUNK_SIZE,
     in_flight: int | None = None,
+    db_path: Path | None = None,
 ) -> RunResult:
-    """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read."""
+    """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read.
+
+    With ``workers`` > 1 the scoring runs in that many processes; if ``db_path`` (the file behind
+    ``storage``) is given, the writes are applied by one more process with its own connection, and
+    ``storage`` is only used for the configuration reads before the run."""
     files = export_files(paths)
     if not files:
         raise ExportError("no export files given")
@@ -277,6 +319,7 @@ async def ingest_exports(
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     executor: Executor | None = None
+    writer: Executor | None = None
     inline: Pipeline | None = None
     replay = _Replay()
     if workers > 1:
@@ -286,15 +329,15 @@ async def ingest_exports(
         executor = ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
         )
+        if db_path is not None:
+            writer = ProcessPoolExecutor(1, mp_context=context, initializer=_init_writer, initargs=(str(db_path),))
     else:
         from bot.scoring import Scorer
 
         # in-process: the real tracker ran in the reader already, so its verdicts are replayed here too
         inline = Pipeline(Scorer(), SpamDetector(), replay)  # type: ignore[arg-type]
     limit = in_flight or (workers + 2)
-    pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[list[MessageCreated]] | None] | None] = asyncio.Queue(
-        limit
-    )
+    pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
 
     async def produce() -> None:
         try:
@@ -307,24 +350,39 @@ async def ingest_exports(
         finally:
             await pending.put(None)
 
+    async def write(chunk: _Chunk, future: asyncio.Future[bytes] | None) -> None:
+        if future is None:
+            assert inline is not None
+            created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
+            await storage.apply(_ops(chunk, created))
+            return
+        blob = await future
+        if writer is not None:
+            await loop.run_in_executor(writer, _write_blob, blob)
+        else:
+            await storage.apply(pickle.loads(blob))
+
     async def consume() -> None:
-        # One write in flight: chunk N is committed (on the writer thread) while chunk N+1 is scored.
-        writing: asyncio.Task[Any] | None = None
+        # One write in flight: chunk N is committed while chunk N+1 is scored (and, in-process, the
+        # scoring of N+1 waits for the commit of N only at the next write).
+        writing: asyncio.Task[None] | None = None
         try:
             while True:
                 item = await pending.get()
                 if item is None:
                     break
                 chunk, future = item
-                if future is not None:
-                    created = await future
-                else:
+                if future is None:
                     assert inline is not None
                     created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
-                ops = _ops(chunk, created)
-                if writing is not None:
-                    await writing
-                writing = asyncio.create_task(storage.apply(ops))
+                    ops = _ops(chunk, created)
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.create_task(storage.apply(ops))
+                else:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.create_task(write(chunk, future))
             if writing is not None:
                 await writing
                 writing = None
@@ -347,6 +405,11 @@ async def ingest_exports(
         bar.close()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        if writer is not None:
+            try:
+                await loop.run_in_executor(writer, _close_writer)
+            finally:
+                writer.shutdown(wait=True, cancel_futures=True)
     return RunResult(
         headers=headers,
         seen=reader.seen,

@@ -191,13 +191,14 @@ class SpamDetector:
 
 # Markers that back a model verdict with something beyond word choice.
 _EVIDENCE = frozenset(
-    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#url", "#promo", "#bait", "#shortener",
+    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#shortener",
      "#punycode"}
 )  # fmt: skip
 
 
 def _no_evidence(a: Analysis) -> bool:
-    """True when only the wording looks spammy: no link, styling, site name, gambling term or self-promotion.
+    """True when only the wording (and maybe an ordinary link) looks spammy: no styling, site name, gambling
+    term, self-promotion or link shortener.
 
     Such messages need a higher model score ("check out the pinned post" is not spam in a Discord server,
     however often YouTube spammers write "check out").

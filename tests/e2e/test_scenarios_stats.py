@@ -306,7 +306,9 @@ async def test_edits_and_deletes_keep_stats_and_flags_exact_also_uncached(
     ]
     for i in range(60):
         member = [world.alice, world.bob][i % 2]
-        msg = await fake.post_message(general, member, f"{texts[i % len(texts)]} #{i}")
+        # a made-up word makes each comment distinct (a repeated text would rightly look like spam)
+        tag = f"{chr(97 + i // 26)}{chr(97 + i % 26)}q"
+        msg = await fake.post_message(general, member, f"{texts[i % len(texts)]} ({tag})")
         expect.add(msg, is_reply=False)
         posted.append(msg)
     parent = posted[0]

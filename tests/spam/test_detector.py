@@ -47,6 +47,8 @@ NOT_SPAM = [
     "I invested a lot of time into this build, what do you think?",
     "@everyone stream starts in 10 minutes!",
     "wkwk mantap bang, semangat terus",
+    "https://www.bbc.co.uk/news/technology-123",
+    "my art commission sheet is here https://ko-fi.com/someone",
 ]
 
 
