@@ -348,6 +348,8 @@ def big_export(n: int, seed: int = 4242) -> Path:
     path = CACHE / f"export-{n}-{seed}-{key}.json"
     if path.exists():
         return path
+    for stale in CACHE.glob(f"export-{n}-{seed}-*.json"):
+        stale.unlink()
     progress(f"writing a {n:,}-message export to {path}")
     ex = _load_example_writer()
     rng = random.Random(seed)
@@ -395,41 +397,89 @@ def big_export(n: int, seed: int = 4242) -> Path:
     return path
 
 
-def _tree_memory(root: int) -> tuple[int, int, int]:
-    """(sum of RSS, sum of PSS, RSS of root) in bytes over root and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+class TreeWatch:
+    """Polls /proc for a process and all its descendants: peak memory of the tree and CPU time used.
+
+    RSS counts file-backed pages too (SQLite maps the database file), so the anonymous part (heap, SQLite page
+    cache, Python objects) is reported as well; PSS (every few samples: it is costly to read) shares the
+    forkserver's pages fairly between workers. Sampling is kept light so it does not slow what it measures."""
+
+    def __init__(self, root: int, interval: float = 0.25, pss_every: int = 8) -> None:
+        self.root = root
+        self.interval = interval
+        self.pss_every = pss_every
+        self.peak = {"rss": 0, "pss": 0, "anon": 0, "main_rss": 0, "main_anon": 0}
+        self.cpu: dict[int, float] = {}
+        self._tree: set[int] = {root}
+        self._samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> TreeWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
+
+    def mb(self, key: str) -> float:
+        return round(self.peak[key] / 2**20, 1)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def _children(self, pid: int) -> list[int]:
+        found: list[int] = []
         try:
-            with open(f"/proc/{entry}/stat", "rb") as fp:
-                stat = fp.read()
-            parents[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    tree = {root}
-    changed = True
-    while changed:
-        changed = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                changed = True
-    rss = pss = root_rss = 0
-    for pid in tree:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as fp:
-                for line in fp:
-                    if line.startswith("Rss:"):
-                        value = int(line.split()[1]) * 1024
-                        rss += value
-                        if pid == root:
-                            root_rss = value
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as fp:
+                    found.extend(int(c) for c in fp.read().split())
         except OSError:
-            continue
-    return rss, pss, root_rss
+            pass
+        return found
+
+    def sample(self) -> None:
+        tree: list[int] = []
+        todo = [self.root]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(self._children(pid))
+        self._samples += 1
+        with_pss = self._samples % self.pss_every == 1
+        totals = dict.fromkeys(self.peak, 0)
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fp:
+                    raw = fp.read()
+                fields = raw[raw.rindex(b")") + 2 :].split()
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / self._tick)
+                with open(f"/proc/{pid}/status") as fp:
+                    for line in fp:
+                        if line.startswith(("VmRSS:", "RssAnon:")):
+                            key = "rss" if line.startswith("VmRSS") else "anon"
+                            value = int(line.split()[1]) * 1024
+                            totals[key] += value
+                            if pid == self.root:
+                                totals[f"main_{key}"] = value
+                if with_pss:
+                    with open(f"/proc/{pid}/smaps_rollup") as fp:
+                        for line in fp:
+                            if line.startswith("Pss:"):
+                                totals["pss"] += int(line.split()[1]) * 1024
+                                break
+            except (OSError, ValueError, IndexError):
+                continue
+        for key, value in totals.items():
+            self.peak[key] = max(self.peak[key], value)
 
 
 def run_analyze(export: Path, workdir: Path, workers: int | None) -> dict[str, float]:
@@ -442,21 +492,9 @@ def run_analyze(export: Path, workdir: Path, workers: int | None) -> dict[str, f
     env = {**os.environ, "SENTIMETER_LOG_LEVEL": "WARNING"}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0, 0, 0]
-    stop = threading.Event()
-
-    def poll() -> None:
-        while not stop.is_set():
-            rss, pss, main = _tree_memory(proc.pid)
-            peak[0], peak[1], peak[2] = max(peak[0], rss), max(peak[1], pss), max(peak[2], main)
-            stop.wait(0.1)
-
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    out, err = proc.communicate()
-    elapsed = time.perf_counter() - started
-    stop.set()
-    poller.join()
+    with TreeWatch(proc.pid) as watch:
+        out, err = proc.communicate()
+        elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"analyze failed ({proc.returncode}): {err.strip()[-2000:]}")
     counted = _counted(out)
@@ -464,9 +502,12 @@ def run_analyze(export: Path, workdir: Path, workers: int | None) -> dict[str, f
         "msgs_per_s": counted / elapsed,
         "seconds": elapsed,
         "counted": counted,
-        "peak_rss_mb": peak[0] / 2**20,
-        "peak_pss_mb": peak[1] / 2**20,
-        "peak_main_rss_mb": peak[2] / 2**20,
+        "cores_used": watch.cpu_seconds / elapsed,
+        "peak_rss_mb": watch.mb("rss"),
+        "peak_pss_mb": watch.mb("pss"),
+        "peak_anon_mb": watch.mb("anon"),
+        "peak_main_rss_mb": watch.mb("main_rss"),
+        "peak_main_anon_mb": watch.mb("main_anon"),
     }
 
 
@@ -510,18 +551,21 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
         done = asyncio.Event()
 
         async def feed() -> None:
+            # Like discord.py's dispatch: every gateway event runs as its own task on the loop.
             tick = 0.01
-            per_tick = rate * tick
             started = time.perf_counter()
             sent = 0
+            tasks: set[asyncio.Task[None]] = set()
             while sent < len(messages) and time.perf_counter() - started < seconds:
-                due = min(
-                    len(messages), int((time.perf_counter() - started) / tick * per_tick) + int(per_tick)
-                )
+                due = min(len(messages), int((time.perf_counter() - started + tick) * rate))
                 while sent < due:
-                    await bot.ingest.message(messages[sent])
+                    task = asyncio.create_task(bot.ingest.message(messages[sent]))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
                     sent += 1
                 await asyncio.sleep(tick)
+            if tasks:
+                await asyncio.gather(*tasks)
             feed_rate[0] = sent / (time.perf_counter() - started)
             done.set()
 
@@ -560,10 +604,13 @@ def run_botlike(stats_path: Path, workdir: Path, seconds: float, rate: int) -> d
         str(rate),
     ]
     env = {**os.environ, "SENTIMETER_LOG_LEVEL": "WARNING"}
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeWatch(proc.pid) as watch:
+        out, err = proc.communicate()
     if proc.returncode != 0:
-        raise RuntimeError(f"bot-like process failed: {proc.stderr.strip()[-2000:]}")
-    result: dict[str, float] = json.loads(proc.stdout)
+        raise RuntimeError(f"bot-like process failed: {err.strip()[-2000:]}")
+    result: dict[str, float] = json.loads(out)
+    result["peak_anon_mb"] = watch.mb("anon")
     return result
 
 
@@ -590,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-messages",
         type=int,
-        default=100_000,
+        default=50_000,
         help="export size for the --workers 1 vs default comparison",
     )
     parser.add_argument("--latency-seconds", type=float, default=8.0)
@@ -606,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"loadavg_1m_before": round(os.getloadavg()[0], 2)}
     begun = time.perf_counter()
     texts = _corpus.corpus(args.corpus)
     with tempfile.TemporaryDirectory(prefix="sentimeter-bench-") as tmp:
@@ -635,9 +682,12 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: run_analyze(export, workdir, None),
             )
             results["analyze_msgs_per_s"] = round(big["msgs_per_s"])
-            results["analyze_peak_rss_mb"] = round(big["peak_rss_mb"], 1)
-            results["analyze_peak_pss_mb"] = round(big["peak_pss_mb"], 1)
-            results["analyze_peak_main_rss_mb"] = round(big["peak_main_rss_mb"], 1)
+            results["analyze_peak_rss_mb"] = big["peak_rss_mb"]  # whole process tree, RSS summed
+            results["analyze_peak_pss_mb"] = big["peak_pss_mb"]
+            results["analyze_peak_anon_mb"] = big["peak_anon_mb"]
+            results["analyze_peak_main_rss_mb"] = big["peak_main_rss_mb"]  # the `sentimeter` process alone
+            results["analyze_peak_main_anon_mb"] = big["peak_main_anon_mb"]
+            results["analyze_cores_used"] = round(big["cores_used"], 2)
             small = timed("compare export", lambda: big_export(args.compare_messages))
             multi = timed(
                 f"analyze {args.compare_messages:,} (default workers)",
@@ -647,7 +697,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"analyze {args.compare_messages:,} (--workers 1)", lambda: run_analyze(small, workdir, 1)
             )
             results["analyze_msgs_per_s_single"] = round(single["msgs_per_s"])
+            results["analyze_msgs_per_s_compare"] = round(multi["msgs_per_s"])
             results["analyze_speedup"] = round(multi["msgs_per_s"] / single["msgs_per_s"], 2)
+            cpu_multi = multi["cores_used"] * multi["seconds"]
+            cpu_single = single["cores_used"] * single["seconds"]
+            # CPU spent with workers vs in-process (the cost of the process pipeline), and the speedup that
+            # layout gives when every core is free (the measured one drops when others share the machine)
+            results["analyze_cpu_ratio"] = round(cpu_multi / cpu_single, 2)
+            results["analyze_speedup_cpu_bound"] = round(cpu_single / (cpu_multi / (os.cpu_count() or 1)), 2)
             results["analyze_compare_messages"] = args.compare_messages
         if "bot" not in skip:
             assert stats_path is not None
@@ -656,9 +713,11 @@ def main(argv: list[str] | None = None) -> int:
                 "bot-like process", lambda: run_botlike(path, workdir, args.latency_seconds, args.rate)
             )
             results["peak_rss_mb"] = round(bot["peak_rss_mb"], 1)
+            results["peak_anon_mb"] = bot["peak_anon_mb"]
             results["command_latency_p99_ms"] = round(bot["command_latency_p99_ms"], 2)
             results["command_latency_p50_ms"] = round(bot["command_latency_p50_ms"], 2)
             results["latency_fed_msgs_per_s"] = round(bot["fed_msgs_per_s"])
+    results["loadavg_1m_after"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the rates
     results["cpu_count"] = os.cpu_count()
     results["bench_seconds"] = round(time.perf_counter() - begun, 1)
     print(json.dumps(results))

@@ -1,9 +1,10 @@
 """`sentimeter analyze`: run DiscordChatExporter exports through the bot's own pipeline, without Discord.
 
 The export is streamed (never loaded whole), cut into chunks of about 2,000 messages and scored in worker
-processes; the results are written in order with `storage.apply`, one transaction per chunk. At most a few
-chunks are in flight, so memory stays flat whatever the export size. Then the channel statistics and the
-comments a moderator would be asked to review are printed.
+processes; the results are written in order with `storage.apply`, one transaction per chunk, by one more
+process (so the roll-up work does not compete with the reader for the GIL). At most a few chunks are in
+flight, so memory stays flat whatever the export size. `--workers 1` does everything in this process.
+Then the channel statistics and the comments a moderator would be asked to review are printed.
 
 Determinism: the spam behaviour tracker (same text across channels, waves of new accounts) needs the messages
 in order, so it runs in the reading thread and its verdicts travel with the chunk; the workers replay them.
@@ -128,7 +129,9 @@ def _score_chunk(chunk: _Chunk) -> bytes:
     only passes the bytes on to the writer (it never unpickles them)."""
     pipeline, replay = _worker_pipeline, _worker_replay
     assert pipeline is not None and replay is not None, "worker not initialised"
-    return pickle.dumps(_ops(chunk, _score(pipeline, replay, chunk, _worker_settings)), pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(
+        _ops(chunk, _score(pipeline, replay, chunk, _worker_settings)), pickle.HIGHEST_PROTOCOL
+    )
 
 
 # -- the writer process (with --workers > 1) -------------------------------------------------------
@@ -170,7 +173,7 @@ def _close_writer() -> None:
 
 @dataclass(slots=True)
 class _Seen:
-    """What the reader learned on the way: names for the report, the time range, per-guild channels."""
+    """What the reader learned on the way: author names for the report, the time range, counts."""
 
     authors: dict[int, str] = field(default_factory=dict)
     first: float | None = None
@@ -314,7 +317,7 @@ async def ingest_exports(
         mininterval=0.5,
     )
     for r in readers:
-        r._on_bytes = bar.update
+        r.on_bytes = bar.update
     reader = _Reader(merged_messages(readers), settings, cursors, track_behaviour=True)
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
@@ -330,7 +333,9 @@ async def ingest_exports(
             workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
         )
         if db_path is not None:
-            writer = ProcessPoolExecutor(1, mp_context=context, initializer=_init_writer, initargs=(str(db_path),))
+            writer = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path),)
+            )
     else:
         from bot.scoring import Scorer
 
@@ -350,12 +355,7 @@ async def ingest_exports(
         finally:
             await pending.put(None)
 
-    async def write(chunk: _Chunk, future: asyncio.Future[bytes] | None) -> None:
-        if future is None:
-            assert inline is not None
-            created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
-            await storage.apply(_ops(chunk, created))
-            return
+    async def write(future: asyncio.Future[bytes]) -> None:
         blob = await future
         if writer is not None:
             await loop.run_in_executor(writer, _write_blob, blob)
@@ -363,8 +363,7 @@ async def ingest_exports(
             await storage.apply(pickle.loads(blob))
 
     async def consume() -> None:
-        # One write in flight: chunk N is committed while chunk N+1 is scored (and, in-process, the
-        # scoring of N+1 waits for the commit of N only at the next write).
+        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is being scored.
         writing: asyncio.Task[None] | None = None
         try:
             while True:
@@ -382,7 +381,7 @@ async def ingest_exports(
                 else:
                     if writing is not None:
                         await writing
-                    writing = asyncio.create_task(write(chunk, future))
+                    writing = asyncio.create_task(write(future))
             if writing is not None:
                 await writing
                 writing = None
@@ -465,14 +464,39 @@ def _where(headers: list[ExportHeader]) -> str:
     return f"{len(headers)} export files"
 
 
-async def _open_flags(storage: Any, guild_id: int, channels: set[int]) -> list[Flag]:
-    flags: list[Flag] = []
+@dataclass(slots=True)
+class _FlagDigest:
+    negative: int = 0
+    spam: int = 0
+    worst: list[tuple[float, int, Flag]] = field(default_factory=list)  # max-heap on (-compound, -id)
+    first_spam: list[tuple[int, Flag]] = field(default_factory=list)  # max-heap on -message id
+
+
+async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int) -> _FlagDigest:
+    """Counts and the top few open flags of these channels, one page at a time (memory stays flat)."""
+    digest = _FlagDigest()
     offset = 0
     while True:
         page = await storage.list_flags(guild_id, FlagStatus.OPEN, offset, _FLAG_PAGE)
-        flags.extend(f for f in page if f.channel_id in channels)
+        for f in page:
+            if f.channel_id not in channels:
+                continue
+            if f.kind is FlagKind.NEGATIVE:
+                digest.negative += 1
+                item = (-(f.compound or 0.0), -f.message_id, f)
+                if len(digest.worst) < top:
+                    heapq.heappush(digest.worst, item)
+                elif item[:2] > digest.worst[0][:2]:
+                    heapq.heapreplace(digest.worst, item)
+            elif f.kind is FlagKind.SPAM:
+                digest.spam += 1
+                entry = (-f.message_id, f)
+                if len(digest.first_spam) < top:
+                    heapq.heappush(digest.first_spam, entry)
+                elif entry[0] > digest.first_spam[0][0]:
+                    heapq.heapreplace(digest.first_spam, entry)
         if len(page) < _FLAG_PAGE:
-            return flags
+            return digest
         offset += _FLAG_PAGE
 
 
@@ -520,25 +544,22 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
                 f"{_pct(c.share(Sentiment.NEUTRAL)):>7} "
                 f"{_pct(c.share(Sentiment.NEGATIVE)):>8} {_avg(c):>5}   {_hour(ch.busiest_hour)}\n"
             )
-        flags = await _open_flags(storage, guild_id, set(names))
-        negative = [f for f in flags if f.kind is FlagKind.NEGATIVE]
-        spam = [f for f in flags if f.kind is FlagKind.SPAM]
+        digest = await _flag_digest(storage, guild_id, set(names), top)
         out.write(
-            f"\n  Flagged for review: {len(negative):,} negative comment(s) "
-            f"and {len(spam):,} spam message(s)\n"
+            f"\n  Flagged for review: {digest.negative:,} negative comment(s) "
+            f"and {digest.spam:,} spam message(s)\n"
         )
-        if negative:
-            out.write(f"\n  Most negative (top {min(top, len(negative))}):\n")
-            worst = heapq.nsmallest(top, negative, key=lambda f: (f.compound or 0.0, f.message_id))
-            for f in worst:
+        if digest.worst:
+            out.write(f"\n  Most negative (top {len(digest.worst)}):\n")
+            for f in [item[2] for item in sorted(digest.worst, reverse=True)]:
                 out.write(
                     f"  {f.compound or 0.0:+.2f}  #{names.get(f.channel_id, f.channel_id)}  "
                     f"{_when(f.created_at)}  "
                     f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
                 )
-        if spam:
-            out.write(f"\n  Spam (first {min(top, len(spam))}):\n")
-            for f in sorted(spam, key=lambda f: f.message_id)[:top]:
+        if digest.first_spam:
+            out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
+            for f in [entry[1] for entry in sorted(digest.first_spam, key=lambda e: e[0], reverse=True)]:
                 out.write(
                     f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
                     f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text, 70)}"
@@ -562,7 +583,8 @@ async def analyze(
 
     paths = [path] if isinstance(path, Path) else list(path)
     async with SQLiteStorage.open(db_path) as storage:
-        result = await ingest_exports(paths, storage, workers=workers, progress=progress)
-        log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
+    log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+    async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top)
     return 0

@@ -111,7 +111,7 @@ class _CountingReader:
 
     def __init__(self, raw: IO[bytes], on_bytes: ByteCallback | None) -> None:
         self._raw = raw
-        self._on_bytes = on_bytes
+        self.on_bytes = on_bytes
         self.position = 0
         self.prev_chunk = b""
         self.chunk = b""
@@ -124,8 +124,8 @@ class _CountingReader:
             self.chunk = data
             self.chunk_start = self.position
             self.position += len(data)
-            if self._on_bytes is not None:
-                self._on_bytes(len(data))
+            if self.on_bytes is not None:
+                self.on_bytes(len(data))
         return data
 
     def error_offset(self, yajl_message: str) -> int | None:
@@ -187,7 +187,7 @@ class ExportReader:
 
     def __init__(self, path: Path | str, *, on_bytes: ByteCallback | None = None) -> None:
         self.path = Path(path)
-        self._on_bytes = on_bytes
+        self.on_bytes = on_bytes
         self.seen = 0
         self.skipped_bots = 0
         self.skipped_system = 0
@@ -268,7 +268,7 @@ class ExportReader:
         header = self.header
         guild_id, channel_id, parent = header.guild_id, header.channel_id, header.parent_channel_id
         self.seen = 0
-        with self._open(self._on_bytes) as (reader, _raw):
+        with self._open(self.on_bytes) as (reader, _raw):
             try:
                 for item in ijson.items(reader, "messages.item", use_float=True, buf_size=_BUF_SIZE):
                     self.seen += 1
@@ -347,7 +347,7 @@ class ExportReader:
 class _Opened:
     def __init__(self, path: Path, on_bytes: ByteCallback | None) -> None:
         self._path = path
-        self._on_bytes = on_bytes
+        self.on_bytes = on_bytes
         self._raw: IO[bytes] | None = None
 
     def __enter__(self) -> tuple[_CountingReader, IO[bytes]]:
@@ -355,7 +355,7 @@ class _Opened:
             self._raw = self._path.open("rb")
         except OSError as exc:
             raise ExportError(f"{self._path}: cannot read: {exc.strerror or exc}") from None
-        return _CountingReader(self._raw, self._on_bytes), self._raw
+        return _CountingReader(self._raw, self.on_bytes), self._raw
 
     def __exit__(self, *exc: object) -> None:
         if self._raw is not None:

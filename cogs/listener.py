@@ -191,27 +191,35 @@ class Listener(commands.Cog):
         incoming = incoming_from_message(message)
         if incoming is None:
             return
-        snapshot = self._session_cursors.get(incoming.guild_id)
+        await self._after_snapshot(incoming.guild_id)
+        await self.bot.ingest.message(incoming)
+
+    async def _after_snapshot(self, guild_id: int) -> None:
+        """The session's first events wait until the guild's cursors are read, so no live message can move
+        them first. Every event waits here (in dispatch order), so an edit, delete or reaction never
+        overtakes the message it is about."""
+        snapshot = self._session_cursors.get(guild_id)
         if snapshot is not None and not snapshot.done():
-            # the session's first messages wait until the guild's cursors are read, so they cannot move them
             with contextlib.suppress(Exception):
                 await asyncio.shield(snapshot)
-        await self.bot.ingest.message(incoming)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         incoming = incoming_from_edit(payload)
         if incoming is not None and self.edits.is_new(incoming.message_id, incoming.edited_at):
+            await self._after_snapshot(incoming.guild_id)
             await self.bot.ingest.edit(incoming)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
+            await self._after_snapshot(payload.guild_id)
             await self.bot.ingest.delete(payload.guild_id, payload.channel_id, payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None and payload.message_ids:
+            await self._after_snapshot(payload.guild_id)
             await self.bot.ingest.bulk_delete(
                 payload.guild_id, payload.channel_id, sorted(payload.message_ids)
             )
@@ -229,6 +237,7 @@ class Listener(commands.Cog):
             return
         if self.bot.user is not None and payload.user_id == self.bot.user.id:
             return
+        await self._after_snapshot(payload.guild_id)
         await self.bot.ingest.reaction(payload.guild_id, payload.channel_id, payload.message_id, delta)
 
     # -- catch-up after downtime -----------------------------------------------------------------------------

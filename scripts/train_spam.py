@@ -122,6 +122,7 @@ class Params:
     l2: float
     lr: float
     min_count: int
+    marker_l2: float = 1.0  # L2 for #markers, relative to words (hand-written evidence may keep more weight)
 
 
 def train(examples: Sequence[Example], params: Params, seed: int = 13) -> tuple[float, dict[str, float]]:
@@ -134,6 +135,7 @@ def train(examples: Sequence[Example], params: Params, seed: int = 13) -> tuple[
     rows = [([f for f in ex.features if f in vocab], ex.label, ex.weight) for ex in examples]
     w: dict[str, float] = dict.fromkeys(vocab, 0.0)
     g2: dict[str, float] = dict.fromkeys(vocab, 1e-8)
+    l2f = {f: l2 * (params.marker_l2 if f.startswith("#") else 1.0) for f in vocab}
     bias, gb = 0.0, 1e-8
     rng = random.Random(seed)
     order = list(range(len(rows)))
@@ -147,7 +149,7 @@ def train(examples: Sequence[Example], params: Params, seed: int = 13) -> tuple[
             gb += g * g
             bias -= lr * g / math.sqrt(gb)
             for f in feats:
-                gf = g + l2 * w[f]
+                gf = g + l2f[f] * w[f]
                 g2[f] += gf * gf
                 nw = w[f] - lr * gf / math.sqrt(g2[f])
                 cap = CAPS.get(f)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.analyze import analyze
+from bot.analyze import analyze, ingest_exports
 from bot.exporter import ExportError
 from bot.stats import Period, StatsService
 from bot.storage.models import FlagKind, FlagStatus
@@ -178,3 +178,19 @@ async def test_a_broken_file_fails_before_writing(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"guild": GUILD, "channel": CHANNEL})[:-1], encoding="utf-8")
     with pytest.raises(ExportError, match="truncated JSON"):
         await analyze([good, bad], tmp_path / "x.db", workers=1, progress=False, out=io.StringIO())
+
+
+async def test_workers_without_a_writer_process_and_small_chunks(tmp_path: Path) -> None:
+    """`ingest_exports` on any Storage object (no file path: the main process applies the writes)."""
+    module = example_module()
+    folder = tmp_path / "server"
+    module.write_all(folder, seed=11, total=600)
+    channels = [c.id for c in module.CHANNELS]
+    for workers in (1, 2):
+        async with SQLiteStorage.open(tmp_path / f"c{workers}.db") as storage:
+            result = await ingest_exports([folder], storage, workers=workers, chunk_size=64, in_flight=3)
+        assert result.seen.counted == result.read - result.skipped_bots - result.skipped_system
+    one = await _snapshot(tmp_path / "c1.db", module.GUILD_ID, channels)
+    two = await _snapshot(tmp_path / "c2.db", module.GUILD_ID, channels)
+    assert one == two
+    assert one["server"].messages == result.seen.counted

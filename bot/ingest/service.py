@@ -21,15 +21,19 @@ class IngestService:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # Events reach the queue in the order they came in: a message whose configuration is being read
+        # (the first one of a server after a start) must not be overtaken by a reaction, edit or delete of it,
+        # which storage would ignore as being about an unknown message. asyncio.Lock wakes waiters in order.
+        self._order = asyncio.Lock()
 
     async def message(self, msg: IncomingMessage) -> None:
-        async with self._tracked():
+        async with self._tracked(), self._order:
             config = await self.configs.get(msg.guild_id)
             lexicon = await self.configs.lexicon(msg.guild_id)
             await self.queue.put(self.pipeline.on_message(msg, config, lexicon))
 
     async def edit(self, edit: IncomingEdit) -> None:
-        async with self._tracked():
+        async with self._tracked(), self._order:
             config = await self.configs.get(edit.guild_id)
             lexicon = await self.configs.lexicon(edit.guild_id)
             await self.queue.put(self.pipeline.on_edit(edit, config, lexicon))
@@ -52,7 +56,7 @@ class IngestService:
         await self._idle.wait()
 
     async def _put(self, op: WriteOp) -> None:
-        async with self._tracked():
+        async with self._tracked(), self._order:
             await self.queue.put(op)
 
     def _tracked(self) -> _InFlight:

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "spam_model.json"
 _ZEROS = repeat(0.0)
+PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my channel", "i'm a rapper")
+OFFER_CONFIDENCE = 0.85  # "free gift cards" / "make money online" with a link or a request to click/subscribe
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
 _STYLED_WORD_RE = re.compile(
     r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
@@ -43,7 +45,7 @@ _NOT_SPAM_BY_PERCENT = [SpamVerdict(False, i / 100, None, False) for i in range(
 class SpamModel:
     """Logistic regression over :func:`bot.spam.features.analyse` features, loaded from JSON."""
 
-    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "threshold", "weights")
+    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "promo_floor", "threshold", "weights")
 
     def __init__(
         self,
@@ -52,7 +54,9 @@ class SpamModel:
         threshold: float,
         high_threshold: float,
         plain_threshold: float = 0.75,
+        promo_floor: float = 0.0,
     ) -> None:
+        self.promo_floor = promo_floor  # model probability a self-promotion pattern needs to count
         self.bias = bias
         self.threshold = threshold  # probability at or above which a message is spam
         self.plain_threshold = max(threshold, plain_threshold)  # the same, when only wording is suspicious
@@ -74,6 +78,7 @@ class SpamModel:
             threshold=float(data["threshold"]),
             high_threshold=float(data["high_threshold"]),
             plain_threshold=float(data.get("plain_threshold", 0.75)),
+            promo_floor=float(data.get("promo_floor", 0.0)),
         )
 
     @classmethod
@@ -141,6 +146,11 @@ class SpamDetector:
                 detail = f"money-making bait ({rules.quote_terms(money + contact)})"
                 rule_hits.append(rules.Signal("money", detail, 0.93, strong=strong))
 
+        markers = a.markers
+        if "#promo" in markers and prob >= self.model.promo_floor:
+            rule_hits.append(rules.Signal("promo", "", PROMO_CONFIDENCE))
+        if "#offer" in markers and (a.link_count or "#promo" in markers or "#bait" in markers):
+            rule_hits.append(rules.Signal("offer", "", OFFER_CONFIDENCE))
         if not rule_hits:
             if prob < self.model.threshold or (prob < self.model.plain_threshold and _no_evidence(a)):
                 return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
@@ -191,7 +201,8 @@ class SpamDetector:
 
 # Markers that back a model verdict with something beyond word choice.
 _EVIDENCE = frozenset(
-    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#shortener",
+    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer", "#url_promo",
+     "#shortener",
      "#punycode"}
 )  # fmt: skip
 

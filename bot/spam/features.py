@@ -80,16 +80,16 @@ def analyse(raw: str) -> Analysis:
         if sites:
             markers.append("#site")
     if (
-        not rules.PROMO_WORDS.isdisjoint(tokens)
+        "sub" in text
+        or "cri" in text
+        or not rules.PROMO_WORDS.isdisjoint(tokens)
         or (not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens))
     ) and rules.SELF_PROMO_RE.search(text):
         markers.append("#promo")
-    if (
-        ("like" in tokens or "thumbs" in tokens)
-        and not rules.BAIT_CONTEXT.isdisjoint(tokens)
-        and rules.ENGAGEMENT_BAIT_RE.search(text)
-    ):
+    if not rules.BAIT_CONTEXT.isdisjoint(tokens) and rules.ENGAGEMENT_BAIT_RE.search(text):
         markers.append("#bait")
+    if (not rules.OFFER_CONTEXT.isdisjoint(tokens) or "$" in text) and rules.OFFER_RE.search(text):
+        markers.append("#offer")
     link_signals: list[rules.Signal] = []
     link_count = 0
     if has_link_hint:
@@ -99,6 +99,8 @@ def analyse(raw: str) -> Analysis:
         if link_count > common:
             markers.append("#url")
         markers.extend("#" + sig.kind for sig in link_signals)
+        if rules.PROMO_LINK_RE.search(raw):
+            markers.append("#url_promo")
     if "!!!" in text:
         markers.append("#exclaim")
     if not tokens:

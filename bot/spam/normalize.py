@@ -47,6 +47,7 @@ _STYLED_CHARS = (
     "\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9\U0001f130-\U0001f189"
     "\u1d00-\u1d22\ua730-\ua7ff\u2776-\u2793\u24f5-\u24ff\u0262\u026a\u0274\u0280\u028f\u0299\u029c\u029f"
 )
+_EDGE_CHARS = " \t\r\n\ufeff\u200b\u2060"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _DELETABLE_RE = re.compile(f"[{_INVISIBLE}{_JOINERS}]")
 # Anything _unstyle deals with, as one character class (a single fast scan for the common case). Emoji
@@ -140,6 +141,13 @@ def normalize(text: str) -> Normalized:
     """Fold ``text`` for matching and report which obfuscations were undone."""
     flags = 0
     if not text.isascii():
+        if text[-1] in _EDGE_CHARS or text[0] in _EDGE_CHARS:
+            # a byte-order mark or zero-width space at either end hides nothing (YouTube exports end every
+            # comment with U+FEFF): only invisible characters inside the text count as obfuscation
+            text = text.strip(_EDGE_CHARS)
+    if text.isascii():
+        pass
+    else:
         if _SPECIAL_RE.search(text) is None:
             # plain non-ASCII (emoji, accented letters): just fold compatibility forms and accents
             if "\ufe0f" in text:

@@ -38,24 +38,70 @@ NOT_SITES = frozenset(
     {"covid19", "mp3", "mp4", "h264", "ps4", "ps5", "win", "darwin", "erwin", "edwin", "kevin"}
 )
 
-# --- self promotion ---------------------------------------------------------------------------------------
-SELF_PROMO_RE = re.compile(
-    r"\bsub\s*(?:4|for|2|to)\s*sub\b|\bsub4sub\b|\bsubscribe\s*(?:to\s*)?(?:me|my|us|our)\b"
-    r"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*)?(?:channel|videos?|vids?|music|page|profile|playlist|stream"
-    r"|covers?|songs?|art|shop|store|youtube|twitch|tiktok|insta\w*)\b"
-    r"|\b(?:visit|go\s*to|follow|watch)\s*(?:my|our)\s*(?:channel|page|profile|videos?|stream|twitch|tiktok)\b"
-    r"|\bplease\s*(?:subscribe|sub)\b|\bsubscribe\s*(?:back|and\s*like|pls|please)\b"
-    r"|\bsubscribe\s*to\s*my\s*channel\b|\bi\s*(?:will|ll)\s*sub(?:scribe)?\s*back\b"
+# --- self promotion and engagement bait (YouTube-style comment spam) ----------------------------------------
+# Promoting one's own channel, music or pages: "check out my channel", "subscribe to me", "i'm a rapper",
+# "follow me on instagram", "my new video", "if i get 100 subscribers". A fan recommending the artist
+# ("subscribe to her channel, she's amazing") or a pointer to something ("check out the pinned post") is not.
+_SUB = r"(?:sub|subs|su\w{0,3}cri\w*)"  # sub, subscribe(rs), and the usual misspellings ("suscribe", "subcribe")
+_MEDIA = (
+    r"(?:channel|chanel|canal|vids?|videos?|vidios?|music|page|profile|playlist|stream|covers?|songs?|tracks?"
+    r"|mixtape|album|single|beats?|raps?|blog|website|site|youtube|twitch|tiktok|insta\w*|twitter|facebook|fb"
+    r"|soundcloud|remix\w*|music\s*video)"
 )
-
-# Word sets that make SELF_PROMO_RE / ENGAGEMENT_BAIT_RE worth running (checked against the message's words).
-PROMO_WORDS = frozenset({"sub", "subs", "subscribe", "subscribed", "subscriber", "subscribers", "sub4sub"})
-PROMO_VERBS = frozenset({"check", "visit", "follow", "watch", "go"})
-PROMO_OWNERS = frozenset({"my", "our"})
-BAIT_CONTEXT = frozenset({"comment", "if", "give", "leave", "up", "help"})
+_ARTIST = r"(?:rapper|singer|producer|musician|youtuber|songwriter|dj|vlogger|mc)"
+SELF_PROMO_RE = re.compile(
+    rf"\b(?:sub|follow|like)\s*(?:4|for|2)\s*(?:sub|follow|like)\b|\bsub4sub\b|\b{_SUB}\s*(?:to\s*)?(?:me|us|my|our)\b"
+    rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|now|if\s*you)\b"
+    rf"|\b(?:please|pls|plz|come|go)\s*{_SUB}\b|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
+    r"|\bcheck\s*(?:out\s*)?(?:my|our|me\s*out)\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?"
+    rf"(?:channel|chanel|canal)\b|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b"
+    r"|\b(?:visit|follow|add|support)\s*(?:me|us|my|our)\b|\bfollow\s*me\s*on\b"
+    rf"|\b(?:listen\s*to|watch)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
+    r"|\bi(?:\s*'\s*m|m|\s+am)\s+(?:a\s+|an\s+)?(?:\d+\s*(?:years?|yrs?|y/?o)?\s*(?:old\s*)?)?(?:\w+\s+)?"
+    rf"{_ARTIST}\b|\b(?:new|small|upcoming|aspiring)\s*(?:youtuber|rapper|channel)\b"
+    rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
+    rf"|\b(?:get|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
+    r"|\bgive\s*(?:me|us|my\s*\w+|our\s*\w+)\s*a\s*(?:chance|try|listen|look|shot)\b"
+)
+# Words that make SELF_PROMO_RE worth running (checked against the message's words) besides "sub"/"cri".
+PROMO_WORDS = frozenset(
+    {"rapper", "singer", "producer", "musician", "youtuber", "songwriter", "dj", "vlogger", "mc", "channel",
+     "chanel", "canal", "follow"}
+)  # fmt: skip
+PROMO_VERBS = frozenset({"check", "visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest"})
+PROMO_OWNERS = frozenset({"my", "our", "me", "us"})
+# Requests to like, share, vote or click: "like this comment if", "thumbs up if", "please share", "click here",
+# and YouTube's share text "Check out this video on YouTube:".
 ENGAGEMENT_BAIT_RE = re.compile(
-    r"\blike\s*(?:this|my)\s*(?:comment|video|post)\b|\b(?:give|leave)\s*(?:it|this|me|us)\s*a\s*(?:like|thumbs)"
-    r"|\bthumbs?\s*up\s*(?:this|if|for|my)\b|\blike\s*if\s*you\b|\bhelp\s*me\s*(?:get|reach)\s*\d*\s*(?:subs|subscribers)"
+    r"\blike\s*(?:this|my)\s*(?:comment|video|post|pic\w*|photo|page)\b"
+    r"|\b(?:give|leave)\s*(?:it|this|me|us)\s*a\s*(?:like|thumbs)"
+    r"|\bthumbs?\s*up\s*(?:this|if|for|my)\b|\b(?:like|share|comment)\s*if\s*(?:you|u|ur)\b"
+    r"|\bhelp\s*me\s*(?:get|reach|win)\b|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote|watch|support"
+    r"|add|view)\b|\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b"
+    r"|\bclick\s*(?:on\s*)?(?:here|(?:this|the|my)\s*link)\b|\bvote\s*for\s*(?:me|my|us)\b"
+    r"|\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtub"
+    r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blook\s*(?:me|us|it)\s*up\b"
+)
+BAIT_CONTEXT = frozenset(
+    {"like", "thumbs", "help", "please", "pls", "plz", "share", "click", "vote", "youtube", "youtub", "read",
+     "give", "leave", "look"}
+)  # fmt: skip
+# Something-for-nothing offers and money making: "free gift cards", "earn money online", "get paid".
+OFFER_RE = re.compile(
+    r"\bfree\s*(?:\$\s*\d+\s*)?(?:itunes\s*|amazon\s*|psn\s*|xbox\s*|google\s*play\s*)?(?:gift\s*cards?"
+    r"|giftcards?|iphones?|ipads?|money|cash|stuff|coins|gems|robux|followers|subscribers|likes|views|codes?)"
+    r"|\b(?:make|earn|making|earning)\s*(?:real\s*|extra\s*|some\s*|easy\s*|more\s*)?(?:money|cash|\$)"
+    r"|\bneed\s*money\b|\bwork\s*from\s*home\b|\bmoney\s*online\b|\bpay\s*pal\s*money\b"
+)
+OFFER_CONTEXT = frozenset({"free", "money", "cash", "home", "earn", "make", "making", "earning"})
+# Links to a page to promote rather than to content: referral and share codes, bare profiles on social and
+# streaming sites, app-store pages, crowdfunding, surveys and paid-to-click sites.
+PROMO_LINK_RE = re.compile(
+    r"[?&/](?:ref|refer|referral|r|aff|affiliate|invite|fref)(?:=|/)|/refer/|/share/"
+    r"|(?:facebook|fb|instagram|twitter|soundcloud|tsu|plus\.google|ask|reverbnation|bandcamp|twitch)"
+    r"\.(?:com|co|fm|tv)/(?:pages/|profile\.php|[\w.+-]+/?(?:[?#\s]|$))|play\.google\.com/store/apps"
+    r"|(?:gofundme|indiegogo|kickstarter|surveymonkey|swagbucks|prizerebel|teespring|sunfrogshirts)\.com",
+    re.IGNORECASE,
 )
 
 # --- Discord / Steam scams ----------------------------------------------------------------------------------

@@ -4,7 +4,16 @@ The batch is simulated in order in Python over the rows it touches (loaded with 
 resulting changes are written with a handful of executemany calls:
 
 - roll-up deltas are summed per bucket, so each (channel, hour) / (channel, day) / (server, hour) /
-  (server, day) bucket is upserted once per batch;
+  (server, day) / (parent's threads, hour) / (parent's threads, day) bucket is upserted once per batch;
+- the bucket vector is VECTOR_COLUMNS followed by the language counts (BUCKET_COLUMNS): a scored, non-spam
+  message counts once in lang_en / lang_id / lang_mixed / lang_other, as it counts once in the sentiment
+  mix;
+- threads: a message that carries ``parent_channel_id`` records its channel's parent in channel_parents (the
+  first one seen; one level only). Every change to a mapped channel's buckets is added to its parent's
+  thread_hour/thread_day rows, and every change to its presence rows to the parent's presence scope, so the
+  parent's scope counts "the parent including its threads". When a mapping is learned, the channel's
+  already stored rows are copied over in the same batch, so the parent's figures never depend on the order in
+  which messages arrived;
 - presence rows (author activity) are handled by ``_presence.write_presence``;
 - only messages the batch created are inserted (a stored id is skipped: exactly once), and only rows that
   changed are updated or deleted.
@@ -17,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.storage._presence import Key, LastHourCache, write_presence
+from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, write_presence
 from bot.storage.models import (
     Flag,
     FlagChange,
@@ -35,6 +44,14 @@ from bot.storage.models import (
 HOUR = 3600
 DAY = 86400
 _ID_CHUNK = 5000
+
+# channel/guild/thread bucket vector: the presence vector, then the language counts
+LANGUAGE_COLUMNS = ("lang_en", "lang_id", "lang_mixed", "lang_other")
+BUCKET_COLUMNS = (*VECTOR_COLUMNS, *LANGUAGE_COLUMNS)
+N_VEC = len(VECTOR_COLUMNS)  # 8
+N_BUCKET = len(BUCKET_COLUMNS)  # 12
+_LANG_SLOT = {"en": N_VEC, "id": N_VEC + 1, "mixed": N_VEC + 2}  # anything else: N_VEC + 3 ("other")
+_OTHER_SLOT = N_VEC + 3
 
 # A moderator looked at it: an edit does not raise the same kind of flag on that message again.
 REVIEWED = frozenset(
@@ -122,14 +139,16 @@ class _Msg:
         )
 
     def vector(self) -> list[int]:
-        """This message's contribution to every roll-up (VECTOR_COLUMNS order)."""
-        v = [1, 0 if self.reply_to_id is None else 1, self.reactions, 0, 0, 0, 0, 0]
+        """This message's contribution to the bucket roll-ups (BUCKET_COLUMNS order; presence takes the
+        first N_VEC)."""
+        v = [1, 0 if self.reply_to_id is None else 1, self.reactions, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         if self.is_spam:
             v[6] = 1
         elif self.scored:
             c = self.compound
             v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] = 1
             v[7] = round(c * 10000)
+            v[_LANG_SLOT.get(self.language, _OTHER_SLOT)] = 1
         return v
 
 
@@ -257,8 +276,8 @@ def _load_flags(
     return out
 
 
-_VEC = "messages, replies, reactions, positive, neutral, negative, spam, compound_e4"
-_VEC_SET = ", ".join(f"{c} = {c} + excluded.{c}" for c in _VEC.split(", "))
+_VEC = ", ".join(BUCKET_COLUMNS)
+_VEC_SET = ", ".join(f"{c} = {c} + excluded.{c}" for c in BUCKET_COLUMNS)
 
 
 def _upsert_bucket(
@@ -268,7 +287,7 @@ def _upsert_bucket(
     if not rows:
         return
     keys = ", ".join(key_cols)
-    marks = ",".join("?" * (len(key_cols) + 8))
+    marks = ",".join("?" * (len(key_cols) + N_BUCKET))
     conn.executemany(
         f"INSERT INTO {table} ({keys}, {_VEC}) VALUES ({marks})"
         f" ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET}",
@@ -293,6 +312,7 @@ class _Batch:
         self.author_hour: dict[Key, list[int]] = {}
         self.channel_author_hour: dict[Key, int] = {}
         self.cursors: dict[tuple[int, int], int] = {}
+        self.parents_seen: dict[tuple[int, int], int] = {}  # (guild, channel) -> parent, first seen
         self.flags: dict[tuple[int, int], list[_FlagState]] = {}
         self.new_flags: list[_FlagState] = []
         self.reported: list[_FlagState] = []
@@ -355,7 +375,7 @@ class _Batch:
     def _contribute(self, m: _Msg, vec: list[int], sign: int, count_channel: bool) -> None:
         hour = m.created_at - m.created_at % HOUR
         _add(self.channel_hour, (m.guild_id, m.channel_id, hour), vec, sign)
-        _add(self.author_hour, (m.guild_id, m.author_id, 0, hour), vec, sign)
+        _add(self.author_hour, (m.guild_id, m.author_id, 0, hour), vec[:N_VEC], sign)
         if count_channel:
             key = (m.guild_id, m.author_id, m.channel_id, hour)
             self.channel_author_hour[key] = self.channel_author_hour.get(key, 0) + sign
@@ -382,24 +402,35 @@ class _Batch:
         m.reactions = 0
         m.replies = 0
         self.state[mid] = m
+        parent_ch = r.parent_channel_id
+        if parent_ch is not None and parent_ch > 0 and parent_ch != ch and (g, ch) not in self.parents_seen:
+            self.parents_seen[(g, ch)] = parent_ch
 
         hour = at - at % HOUR
-        targets: tuple[tuple[dict[Any, list[int]], tuple[int, ...]], ...] = (
-            (self.channel_hour, (g, ch, hour)),
-            (self.author_hour, (g, au, 0, hour)),
-        )
-        for acc, key in targets:
-            v = acc.get(key)
-            if v is None:
-                v = acc[key] = [0, 0, 0, 0, 0, 0, 0, 0]
-            v[0] += 1
-            if reply_to is not None:
-                v[1] += 1
-            if spam:
-                v[6] += 1
-            elif scored:
-                v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] += 1
-                v[7] += round(c * 10000)
+        bkey = (g, ch, hour)
+        v = self.channel_hour.get(bkey)
+        if v is None:
+            v = self.channel_hour[bkey] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        akey = (g, au, 0, hour)
+        a = self.author_hour.get(akey)
+        if a is None:
+            a = self.author_hour[akey] = [0, 0, 0, 0, 0, 0, 0, 0]
+        v[0] += 1
+        a[0] += 1
+        if reply_to is not None:
+            v[1] += 1
+            a[1] += 1
+        if spam:
+            v[6] += 1
+            a[6] += 1
+        elif scored:
+            i = 3 if c >= 0.05 else 5 if c <= -0.05 else 4
+            e4 = round(c * 10000)
+            v[i] += 1
+            a[i] += 1
+            v[7] += e4
+            a[7] += e4
+            v[_LANG_SLOT.get(m.language, _OTHER_SLOT)] += 1
         ckey = (g, au, ch, hour)
         cah = self.channel_author_hour
         cah[ckey] = cah.get(ckey, 0) + 1
@@ -425,7 +456,7 @@ class _Batch:
             return
         m.reactions = new
         self._touch(m)
-        self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0], 1, False)
+        self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1, False)
 
     def _edit(self, op: MessageEdited) -> None:
         m = self._get(op.guild_id, op.message_id)
@@ -551,7 +582,33 @@ class _Batch:
                 updates,
             )
 
-        # buckets: (channel, hour) sums drive the other three
+        # threads: what changes in a mapped channel also changes in its parent's thread rows / presence scope
+        # (read before the bucket writes below: a newly learned mapping copies the committed rows)
+        parents, learned = self._parents()
+        thread_hour: dict[tuple[int, int, int], list[int]] = {}
+        scoped: dict[Key, int] = dict(self.channel_author_hour)
+        for g, ch, p in learned:
+            for hour, *vec in conn.execute(
+                f"SELECT hour, {_VEC} FROM channel_hour WHERE guild_id = ? AND channel_id = ?", (g, ch)
+            ):
+                pass
+            for au, hour, n in conn.execute(
+                "SELECT author_id, hour, messages FROM presence WHERE guild_id = ? AND scope_id = ?", (g, ch)
+            ):
+                pkey = (g, au, p, hour)
+                scoped[pkey] = scoped.get(pkey, 0) + n
+        if parents:
+            for (g, ch, hour), vec in self.channel_hour.items():
+                par = parents.get((g, ch))
+                if par is not None:
+                    _add(thread_hour, (g, par, hour), vec, 1)
+            for (g, au, ch, hour), n in self.channel_author_hour.items():
+                par = parents.get((g, ch))
+                if par is not None and n:
+                    pkey = (g, au, par, hour)
+                    scoped[pkey] = scoped.get(pkey, 0) + n
+
+        # buckets: (channel, hour) sums drive the server's; (parent's threads, hour) sums drive their days
         channel_day: dict[tuple[int, int, int], list[int]] = {}
         guild_hour: dict[tuple[int, int], list[int]] = {}
         guild_day: dict[tuple[int, int], list[int]] = {}
@@ -560,13 +617,18 @@ class _Batch:
             _add(channel_day, (g, ch, day), vec, 1)
             _add(guild_hour, (g, hour), vec, 1)
             _add(guild_day, (g, day), vec, 1)
+        thread_day: dict[tuple[int, int, int], list[int]] = {}
+        for (g, p, hour), vec in thread_hour.items():
+            _add(thread_day, (g, p, hour - hour % DAY), vec, 1)
         _upsert_bucket(conn, "channel_hour", ("guild_id", "channel_id", "hour"), self.channel_hour)
         _upsert_bucket(conn, "channel_day", ("guild_id", "channel_id", "day"), channel_day)
         _upsert_bucket(conn, "guild_hour", ("guild_id", "hour"), guild_hour)
         _upsert_bucket(conn, "guild_day", ("guild_id", "day"), guild_day)
+        _upsert_bucket(conn, "thread_hour", ("guild_id", "parent_id", "hour"), thread_hour)
+        _upsert_bucket(conn, "thread_day", ("guild_id", "parent_id", "day"), thread_day)
 
         presence = self.author_hour
-        for key, n in self.channel_author_hour.items():
+        for key, n in scoped.items():
             if n:
                 presence[key] = [n, 0, 0, 0, 0, 0, 0, 0]
         self.cache_updates = write_presence(conn, presence, self.cache)
@@ -580,6 +642,53 @@ class _Batch:
                 [(g, ch, mid) for (g, ch), mid in self.cursors.items()],
             )
         return self._write_flags()
+
+    def _parents(self) -> tuple[dict[tuple[int, int], int], list[tuple[int, int, int]]]:
+        """(guild, channel) -> parent for the channels this batch touches, and the mappings learned now
+        (already inserted into channel_parents) as (guild, channel, parent)."""
+        conn = self.conn
+        by_guild: dict[int, set[int]] = {}
+        for g, ch, _ in self.channel_hour:
+            by_guild.setdefault(g, set()).add(ch)
+        for g, _, ch, _ in self.channel_author_hour:
+            by_guild.setdefault(g, set()).add(ch)
+        for g, ch in self.parents_seen:
+            by_guild.setdefault(g, set()).add(ch)
+        known: dict[tuple[int, int], int] = {}
+        for g, channels in by_guild.items():
+            for chunk in _chunks(sorted(channels)):
+                sql = (
+                    "SELECT channel_id, parent_id FROM channel_parents WHERE guild_id = ?"
+                    f" AND channel_id IN ({','.join('?' * len(chunk))})"
+                )
+                for ch, p in conn.execute(sql, [g, *chunk]):
+                    known[(g, ch)] = p
+        learned: list[tuple[int, int, int]] = []
+        for (g, ch), p in self.parents_seen.items():
+            if (g, ch) in known:
+                continue
+            # one level only: a parent is never a child, a child never a parent
+            is_parent = any(lg == g and lp == ch for lg, _, lp in learned) or (
+                conn.execute(
+                    "SELECT 1 FROM channel_parents WHERE guild_id = ? AND parent_id = ? LIMIT 1", (g, ch)
+                ).fetchone()
+                is not None
+            )
+            is_child = any(lg == g and lc == p for lg, lc, _ in learned) or (
+                conn.execute(
+                    "SELECT 1 FROM channel_parents WHERE guild_id = ? AND channel_id = ?", (g, p)
+                ).fetchone()
+                is not None
+            )
+            if is_parent or is_child:
+                continue
+            known[(g, ch)] = p
+            learned.append((g, ch, p))
+        if learned:
+            conn.executemany(
+                "INSERT INTO channel_parents (guild_id, channel_id, parent_id) VALUES (?, ?, ?)", learned
+            )
+        return known, learned
 
     def _write_flags(self) -> list[FlagChange]:
         conn = self.conn

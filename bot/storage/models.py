@@ -152,9 +152,24 @@ class GuildConfig:
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
 
 
+# The language split of the roll-ups: a message's detected language is counted as one of these.
+LANGUAGE_BUCKETS = ("en", "id", "mixed", "other")
+
+
+def language_bucket(language: str | None) -> str:
+    """ "en" | "id" | "mixed" as detected; anything else ("unknown", no language recorded) is "other"."""
+    if language is not None and language in ("en", "id", "mixed"):
+        return language
+    return "other"
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
-    """Sums over roll-up buckets for a time range."""
+    """Sums over roll-up buckets for a time range.
+
+    The language counts cover the same messages as the sentiment mix (scored and not spam), so for channel and
+    server totals ``lang_en + lang_id + lang_mixed + lang_other == scored``. Member totals do not carry the
+    language split (all four stay 0)."""
 
     messages: int = 0
     replies: int = 0
@@ -164,6 +179,10 @@ class Totals:
     negative: int = 0
     spam: int = 0
     compound_sum: float = 0.0
+    lang_en: int = 0
+    lang_id: int = 0
+    lang_mixed: int = 0
+    lang_other: int = 0
 
     @property
     def scored(self) -> int:
@@ -183,6 +202,32 @@ class Totals:
             Sentiment.NEGATIVE: self.negative,
         }[sentiment]
         return 100.0 * count / self.scored
+
+    @property
+    def languages_counted(self) -> int:
+        return self.lang_en + self.lang_id + self.lang_mixed + self.lang_other
+
+    def language_count(self, bucket: str) -> int:
+        """Scored, non-spam messages in a language bucket ("en" | "id" | "mixed" | "other")."""
+        counts = {"en": self.lang_en, "id": self.lang_id, "mixed": self.lang_mixed, "other": self.lang_other}
+        try:
+            return counts[bucket]
+        except KeyError:
+            raise ValueError(f"unknown language bucket {bucket!r}; one of {LANGUAGE_BUCKETS}") from None
+
+    def language_share(self, bucket: str) -> float | None:
+        """Percentage (0..100) of the scored, non-spam messages in this language bucket; None when none."""
+        total = self.languages_counted
+        if not total:
+            return None
+        return 100.0 * self.language_count(bucket) / total
+
+    def language_split(self) -> dict[str, float] | None:
+        """Every bucket's percentage, in LANGUAGE_BUCKETS order (they add up to 100); None when none."""
+        total = self.languages_counted
+        if not total:
+            return None
+        return {b: 100.0 * self.language_count(b) / total for b in LANGUAGE_BUCKETS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,11 @@ flags and settings reads), so /stats never waits behind an ingest batch and neve
 
 Statistics ranges are hour-granular: a bucket counts when its hour starts in [start, end), i.e. both ends are
 rounded up to the next whole hour. StatsService passes hour-aligned ranges, so its figures are exact.
+
+A channel's statistics include its threads (forum posts included): its own channel_* rows plus its thread_*
+rows (the sum over its threads, kept by the write path), and its presence scope, which counts its threads'
+authors too. A thread's statistics are the thread's alone. Lists of channels (top channels, a member's top
+channels) count thread messages under the parent channel. See migrations/0002_language_counts.sql.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.errors import StartupError
-from bot.storage._batch import FLAG_COLUMNS, apply_batch, flag_from_row
-from bot.storage._presence import LastHourCache, count_active
+from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
+from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, count_active
 from bot.storage.models import (
     ChannelCount,
     Flag,
@@ -45,11 +50,11 @@ _MIN_TIME = -(2**62)
 FALLBACK_FLAG_THRESHOLD = -0.35
 SPAM_ACTIONS = ("review", "delete")
 
-_SUMS = (
-    "coalesce(sum(messages), 0), coalesce(sum(replies), 0), coalesce(sum(reactions), 0),"
-    " coalesce(sum(positive), 0), coalesce(sum(neutral), 0), coalesce(sum(negative), 0),"
-    " coalesce(sum(spam), 0), coalesce(sum(compound_e4), 0)"
-)
+_VEC = ", ".join(BUCKET_COLUMNS)
+# bucket tables (channel_*, guild_*, thread_*): the full vector with the language counts
+_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in BUCKET_COLUMNS)
+# presence rows: no language counts
+_MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
 
 
 def default_threshold() -> float:
@@ -85,6 +90,8 @@ def _split(start: int | None, end: int) -> tuple[tuple[int, int] | None, list[tu
 
 
 def _totals_from(row: Sequence[Any]) -> Totals:
+    """From a row in BUCKET_COLUMNS order (12 sums) or VECTOR_COLUMNS order (8: no language counts)."""
+    langs = [int(x) for x in row[8:12]] if len(row) >= N_BUCKET else [0, 0, 0, 0]
     return Totals(
         messages=int(row[0]),
         replies=int(row[1]),
@@ -94,6 +101,10 @@ def _totals_from(row: Sequence[Any]) -> Totals:
         negative=int(row[5]),
         spam=int(row[6]),
         compound_sum=int(row[7]) / 10000,
+        lang_en=langs[0],
+        lang_id=langs[1],
+        lang_mixed=langs[2],
+        lang_other=langs[3],
     )
 
 
@@ -234,28 +245,30 @@ class SQLiteStorage:
             return Totals()
         days, hours = _split(s, e)
         if channel_id is None:
-            day_sql = f"SELECT {_SUMS} FROM guild_day WHERE guild_id = ? AND day >= ? AND day < ?"
-            hour_sql = f"SELECT {_SUMS} FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
-            key: tuple[int, ...] = (guild_id,)
+            day_sql = f"SELECT {_SUMS} FROM guild_day WHERE guild_id = :g AND day >= :lo AND day < :hi"
+            hour_sql = f"SELECT {_SUMS} FROM guild_hour WHERE guild_id = :g AND hour >= :lo AND hour < :hi"
         else:
+            # the channel's own buckets and the sum over its threads (a thread has no thread_* rows)
             day_sql = (
-                f"SELECT {_SUMS} FROM channel_day WHERE guild_id = ? AND channel_id = ?"
-                " AND day >= ? AND day < ?"
+                f"SELECT {_SUMS} FROM (SELECT {_VEC} FROM channel_day WHERE guild_id = :g AND channel_id = :c"
+                f" AND day >= :lo AND day < :hi UNION ALL SELECT {_VEC} FROM thread_day"
+                " WHERE guild_id = :g AND parent_id = :c AND day >= :lo AND day < :hi)"
             )
             hour_sql = (
-                f"SELECT {_SUMS} FROM channel_hour"
-                " WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
+                f"SELECT {_SUMS} FROM (SELECT {_VEC} FROM channel_hour"
+                " WHERE guild_id = :g AND channel_id = :c AND hour >= :lo AND hour < :hi"
+                f" UNION ALL SELECT {_VEC} FROM thread_hour"
+                " WHERE guild_id = :g AND parent_id = :c AND hour >= :lo AND hour < :hi)"
             )
-            key = (guild_id, channel_id)
 
         def run(conn: sqlite3.Connection) -> Totals:
-            acc = [0] * 8
+            acc = [0] * N_BUCKET
             parts = [(hour_sql, r) for r in hours]
             if days is not None:
                 parts.append((day_sql, days))
             for sql, (lo, hi) in parts:
-                row = conn.execute(sql, (*key, lo, hi)).fetchone()
-                for i in range(8):
+                row = conn.execute(sql, {"g": guild_id, "c": channel_id, "lo": lo, "hi": hi}).fetchone()
+                for i in range(N_BUCKET):
                     acc[i] += row[i]
             return _totals_from(acc)
 
@@ -275,8 +288,13 @@ class SQLiteStorage:
             sql = "FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
             params: tuple[int, ...] = (guild_id, lo, e)
         else:
-            sql = "FROM channel_hour WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
-            params = (guild_id, channel_id, lo, e)
+            sql = (
+                "FROM (SELECT hour, messages FROM channel_hour"
+                " WHERE guild_id = ? AND channel_id = ? AND hour >= ? AND hour < ?"
+                " UNION ALL SELECT hour, messages FROM thread_hour"
+                " WHERE guild_id = ? AND parent_id = ? AND hour >= ? AND hour < ?)"
+            )
+            params = (guild_id, channel_id, lo, e) * 2
         query = (
             f"SELECT (hour % 86400) / 3600 AS h, sum(messages) AS n {sql}"
             " GROUP BY h ORDER BY n DESC, h LIMIT 1"
@@ -297,16 +315,19 @@ class SQLiteStorage:
         days, hours = _split(s, e)
         parts: list[str] = []
         params: list[int] = []
-        if days is not None:
+        # threads count under their parent: a thread's own rows are left out, its parent's thread_* rows added
+        ranges = ([("day", days)] if days is not None else []) + [("hour", r) for r in hours]
+        for unit, (lo, hi) in ranges:
             parts.append(
-                "SELECT channel_id, messages FROM channel_day WHERE guild_id = ? AND day >= ? AND day < ?"
+                f"SELECT b.channel_id, b.messages FROM channel_{unit} b WHERE b.guild_id = ?"
+                f" AND b.{unit} >= ? AND b.{unit} < ? AND NOT EXISTS (SELECT 1 FROM channel_parents cp"
+                " WHERE cp.guild_id = b.guild_id AND cp.channel_id = b.channel_id)"
             )
-            params += [guild_id, *days]
-        for lo, hi in hours:
             parts.append(
-                "SELECT channel_id, messages FROM channel_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
+                f"SELECT parent_id, messages FROM thread_{unit}"
+                f" WHERE guild_id = ? AND {unit} >= ? AND {unit} < ?"
             )
-            params += [guild_id, lo, hi]
+            params += [guild_id, lo, hi, guild_id, lo, hi]
         sql = (
             f"SELECT channel_id, sum(messages) AS n FROM ({' UNION ALL '.join(parts)})"
             " GROUP BY channel_id HAVING n > 0 ORDER BY n DESC, channel_id LIMIT ?"
@@ -318,7 +339,7 @@ class SQLiteStorage:
     async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals:
         s, e = _hour_range(start, end)
         sql = (
-            f"SELECT {_SUMS} FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = 0"
+            f"SELECT {_MEMBER_SUMS} FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = 0"
             " AND hour >= ? AND hour < ?"
         )
         params = (guild_id, author_id, _MIN_TIME if s is None else s, e)
@@ -339,10 +360,13 @@ class SQLiteStorage:
         self, guild_id: int, author_id: int, start: int | None, end: int, limit: int
     ) -> list[ChannelCount]:
         s, e = _hour_range(start, end)
-        # scope_id > 0: the per-channel rows (channel ids are positive snowflakes; 0 is the whole server)
+        # scope_id > 0: the per-channel rows (channel ids are positive snowflakes; 0 is the whole server). A
+        # parent's rows already count its threads, so the threads' own rows are left out.
         sql = (
-            "SELECT scope_id, sum(messages) AS n FROM presence WHERE guild_id = ? AND author_id = ?"
-            " AND scope_id > 0 AND hour >= ? AND hour < ? GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ?"
+            "SELECT p.scope_id, sum(p.messages) AS n FROM presence p WHERE p.guild_id = ? AND p.author_id = ?"
+            " AND p.scope_id > 0 AND p.hour >= ? AND p.hour < ? AND NOT EXISTS (SELECT 1"
+            " FROM channel_parents cp WHERE cp.guild_id = p.guild_id AND cp.channel_id = p.scope_id)"
+            " GROUP BY p.scope_id ORDER BY n DESC, p.scope_id LIMIT ?"
         )
         params = (guild_id, author_id, _MIN_TIME if s is None else s, e, limit)
         rows = await self._read(lambda c: c.execute(sql, params).fetchall())

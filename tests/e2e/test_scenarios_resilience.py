@@ -28,9 +28,15 @@ pytestmark = pytest.mark.e2e
 async def assert_counts(
     fake: FakeDiscord, world: World, posted: list[Message], channels: list[Channel]
 ) -> None:
-    """/stats agrees with what was posted, per channel and for the server (all time)."""
+    """/stats agrees with what was posted, per channel (a channel includes its threads) and for the server."""
     per_channel = Counter(m.channel_id for m in posted)
     for channel in channels:
+        threads = [
+            c
+            for c in fake.guild(world.guild).channels.values()
+            if c.parent_id == channel.id and c.type in (p.CHANNEL_PUBLIC_THREAD, p.CHANNEL_PRIVATE_THREAD)
+        ]
+        want = per_channel[channel.id] + sum(per_channel[t.id] for t in threads)
         reply = await slash(
             fake,
             world.general,
@@ -39,7 +45,7 @@ async def assert_counts(
             {"channel": channel, "period": "all"},
             subcommand="channel",
         )
-        assert leading_int(reply.fields()["Messages"]) == per_channel[channel.id], channel.name
+        assert leading_int(reply.fields()["Messages"]) == want, channel.name
     server = await slash(fake, world.general, world.mod, "stats", {"period": "all"}, subcommand="server")
     assert leading_int(server.fields()["Messages"]) == len(posted)
 

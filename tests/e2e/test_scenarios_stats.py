@@ -111,7 +111,8 @@ class Expect:
 class Expectations:
     """Per channel and whole-server expectations; sentiment from bot.scoring on the same texts."""
 
-    def __init__(self) -> None:
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
         self.scorer = Scorer()
         self.spam = SpamDetector()
         self.by_message: dict[int, tuple[int, int, str, bool]] = {}  # id -> channel, author, text, is_reply
@@ -132,10 +133,17 @@ class Expectations:
         cleaned = clean_for_scoring(text)
         return self.scorer.score(cleaned).compound if cleaned.strip() else None
 
+    def counted_under(self, channel_id: int) -> int:
+        """A thread's messages count for its parent channel too (and in lists of channels, under it)."""
+        channel = self.fake.channel(channel_id)
+        is_thread = channel.type in (p.CHANNEL_PUBLIC_THREAD, p.CHANNEL_PRIVATE_THREAD)
+        return channel.parent_id if is_thread and channel.parent_id is not None else channel_id
+
     def of(self, channel_id: int | None = None) -> Expect:
+        """Totals for a channel (a text channel includes its threads; a thread is its own), or the server."""
         out = Expect()
         for mid, (cid, author, text, is_reply) in self.by_message.items():
-            if channel_id is not None and cid != channel_id:
+            if channel_id is not None and channel_id not in (cid, self.counted_under(cid)):
                 continue
             out.messages += 1
             out.replies += int(is_reply)
@@ -213,7 +221,7 @@ async def test_stats_are_exact_for_2000_messages_from_50_members(
     combos = [f"{a}, {b}" for a, b in itertools.product(OPENERS, CLOSERS)]
     per_member = {m.user.id: rng.sample(combos, 40) for m in members}
 
-    expect = Expectations()
+    expect = Expectations(fake)
     recent: dict[int, list[Message]] = defaultdict(list)
     for i in range(2000):
         member: Member = members[i % 50]
@@ -261,7 +269,7 @@ async def test_stats_are_exact_for_2000_messages_from_50_members(
     member_count = len(fake.guild(world.guild).members)
     assert leading_int(fields["Members"]) == member_count == 55
     assert fields["Engagement rate"] == embeds.fmt_ratio(50 / member_count, LOCALE)
-    counts = Counter(cid for cid, *_ in expect.by_message.values())
+    counts = Counter(expect.counted_under(cid) for cid, *_ in expect.by_message.values())
     top = fields["Top channels (messages)"].splitlines()
     assert [line.split(" · ")[1] for line in top] == [
         embeds.fmt_int(n, LOCALE) for _, n in counts.most_common()
@@ -293,7 +301,7 @@ async def wait_flags(fake: FakeDiscord, proc: BotProcess, message_id: int, statu
 async def test_edits_and_deletes_keep_stats_and_flags_exact_also_uncached(
     fake: FakeDiscord, world: World, bot_process: BotProcess
 ) -> None:
-    expect = Expectations()
+    expect = Expectations(fake)
     general = world.general
     posted: list[Message] = []
     texts = [

@@ -1,12 +1,16 @@
 """Property: whatever sequence of writes arrives, in whatever batches, every statistic equals a brute-force
-recomputation from a plain Python model of the surviving messages."""
+recomputation from a plain Python model of the surviving messages.
+
+Threads: channels 20 and 21 are threads of 10, 22 of 12; their messages carry the parent only sometimes (the
+mapping may be learned late). Channel 10 sometimes claims 12 as its parent: whichever comes first wins and
+the other is refused (one level only), which the model mirrors."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +24,7 @@ from bot.storage.models import (
     MessageEdited,
     MessagesBulkDeleted,
     ReactionChanged,
+    Totals,
     WriteOp,
 )
 from bot.storage.sqlite import SQLiteStorage
@@ -28,7 +33,9 @@ from tests.storage.conftest import T0, rec
 H = 3600
 D = 86400
 GUILDS = (1, 2)
-CHANNELS = (10, 11, 12)
+CHANNELS = (10, 11, 12, 20, 21, 22)
+PARENT = {20: 10, 21: 10, 22: 12, 10: 12}  # the parent a message in the channel may carry
+LANGUAGES = ("en", "id", "mixed", "unknown", None)
 AUTHORS = (100, 101, 102, 103)
 IDS = st.integers(1, 16)
 NOW = T0 + 70 * D + 5 * H + 17
@@ -44,7 +51,30 @@ class M:
     scored: bool
     compound: float
     spam: bool
+    language: str | None
     reactions: int = 0
+
+
+@dataclass
+class Model:
+    messages: dict[int, M] = field(default_factory=dict)
+    parents: dict[tuple[int, int], int] = field(default_factory=dict)  # (guild, channel) -> parent
+
+    def family(self, guild: int, channel: int) -> set[int]:
+        """The channel and the channels recorded as its threads."""
+        return {channel} | {c for (g, c), p in self.parents.items() if g == guild and p == channel}
+
+    def attributed(self, guild: int, channel: int) -> int:
+        """Where lists of channels count a message posted in ``channel``: its parent, if recorded."""
+        return self.parents.get((guild, channel), channel)
+
+    def learn(self, guild: int, channel: int, parent: int | None) -> None:
+        if parent is None or parent == channel or (guild, channel) in self.parents:
+            return
+        is_parent = any(g == guild and p == channel for (g, _), p in self.parents.items())
+        is_child = (guild, parent) in self.parents
+        if not is_parent and not is_child:
+            self.parents[(guild, channel)] = parent
 
 
 # hours cluster so that gaps of every size (1 hour .. weeks) occur
@@ -54,17 +84,21 @@ hours = st.one_of(
 compounds = st.sampled_from([-0.9, -0.05, -0.0499, 0.0, 0.0499, 0.05, 0.3333, 1.0])
 
 create_op = st.builds(
-    lambda mid, g, ch, au, h, sec, c, scored, spam, reply: MessageCreated(
-        rec(
-            mid,
-            guild_id=g,
-            channel_id=ch,
-            author_id=au,
-            at=T0 + h * H + sec,
-            compound=c,
-            scored=scored,
-            spam=spam,
-            reply_to=reply,
+    lambda mid, g, ch, au, h, sec, c, scored, spam, reply, lang, with_parent: MessageCreated(
+        replace(
+            rec(
+                mid,
+                guild_id=g,
+                channel_id=ch,
+                author_id=au,
+                at=T0 + h * H + sec,
+                compound=c,
+                scored=scored,
+                spam=spam,
+                reply_to=reply,
+            ),
+            language=lang,
+            parent_channel_id=PARENT.get(ch) if with_parent else None,
         )
     ),
     IDS,
@@ -77,16 +111,19 @@ create_op = st.builds(
     st.booleans(),
     st.booleans(),
     st.one_of(st.none(), IDS),
+    st.sampled_from(LANGUAGES),
+    st.booleans(),
 )
 edit_op = st.builds(
-    lambda mid, g, c, scored, spam: MessageEdited(
-        g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), "en", spam
+    lambda mid, g, c, scored, spam, lang: MessageEdited(
+        g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), lang, spam
     ),
     IDS,
     st.sampled_from(GUILDS),
     compounds,
     st.booleans(),
     st.booleans(),
+    st.sampled_from(LANGUAGES),
 )
 delete_op = st.builds(lambda mid, g: MessageDeleted(g, 10, mid), IDS, st.sampled_from(GUILDS))
 bulk_op = st.builds(
@@ -105,11 +142,12 @@ ops_strategy = st.lists(
 )
 
 
-def model_apply(model: dict[int, M], op: WriteOp) -> None:
+def model_apply(model: Model, op: WriteOp) -> None:
+    messages = model.messages
     if isinstance(op, MessageCreated):
         r = op.record
-        if r.message_id not in model:
-            model[r.message_id] = M(
+        if r.message_id not in messages:
+            messages[r.message_id] = M(
                 r.guild_id,
                 r.channel_id,
                 r.author_id,
@@ -118,19 +156,23 @@ def model_apply(model: dict[int, M], op: WriteOp) -> None:
                 r.scored,
                 r.compound,
                 r.is_spam,
+                r.language,
             )
+            model.learn(r.guild_id, r.channel_id, r.parent_channel_id)
         return
     if isinstance(op, MessagesBulkDeleted):
         for mid in op.message_ids:
             model_apply(model, MessageDeleted(op.guild_id, op.channel_id, mid))
         return
-    m = model.get(op.message_id)
+    m = messages.get(op.message_id)
     if m is None or m.guild_id != op.guild_id:
         return
     if isinstance(op, MessageDeleted):
-        del model[op.message_id]
+        del messages[op.message_id]
     elif isinstance(op, MessageEdited):
-        model[op.message_id] = replace(m, scored=op.scored, compound=op.compound, spam=op.is_spam)
+        messages[op.message_id] = replace(
+            m, scored=op.scored, compound=op.compound, spam=op.is_spam, language=op.language
+        )
     else:
         m.reactions = max(0, m.reactions + op.delta)
 
@@ -140,14 +182,16 @@ def ceil_hour(t: int) -> int:
 
 
 def brute(
-    model: dict[int, M], guild: int, channel: int | None, author: int | None, start: int | None, end: int
+    model: Model, guild: int, channel: int | None, author: int | None, start: int | None, end: int
 ) -> list[M]:
+    """Messages of the guild in the range; ``channel``: posted in it or in one of its threads."""
     s = None if start is None else ceil_hour(start)
     e = ceil_hour(end)
+    family = None if channel is None else model.family(guild, channel)
     out = []
-    for m in model.values():
+    for m in model.messages.values():
         hour = m.created_at - m.created_at % H
-        if m.guild_id != guild or (channel is not None and m.channel_id != channel):
+        if m.guild_id != guild or (family is not None and m.channel_id not in family):
             continue
         if author is not None and m.author_id != author:
             continue
@@ -156,9 +200,10 @@ def brute(
     return out
 
 
-def totals_tuple(ms: list[M]) -> tuple[int, ...]:
+def totals_tuple(ms: list[M], *, languages: bool = True) -> tuple[int, ...]:
     pos = neu = neg = spam = 0
     ce = 0
+    langs = {"en": 0, "id": 0, "mixed": 0, "other": 0}
     for m in ms:
         if m.spam:
             spam += 1
@@ -170,7 +215,23 @@ def totals_tuple(ms: list[M]) -> tuple[int, ...]:
             else:
                 neu += 1
             ce += round(m.compound * 10000)
-    return (len(ms), sum(m.reply for m in ms), sum(m.reactions for m in ms), pos, neu, neg, spam, ce)
+            langs[m.language if m.language in ("en", "id", "mixed") else "other"] += 1
+    base = (len(ms), sum(m.reply for m in ms), sum(m.reactions for m in ms), pos, neu, neg, spam, ce)
+    return (*base, *langs.values()) if languages else base
+
+
+def got_tuple(t: Totals, *, languages: bool = True) -> tuple[int, ...]:
+    base = (
+        t.messages,
+        t.replies,
+        t.reactions,
+        t.positive,
+        t.neutral,
+        t.negative,
+        t.spam,
+        round(t.compound_sum * 10000),
+    )
+    return (*base, t.lang_en, t.lang_id, t.lang_mixed, t.lang_other) if languages else base
 
 
 def ranges(extra: list[tuple[int, int]]) -> list[tuple[int | None, int]]:
@@ -186,23 +247,14 @@ def ranges(extra: list[tuple[int, int]]) -> list[tuple[int | None, int]]:
     return out
 
 
-async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[int, int]]) -> None:
+async def check(storage: SQLiteStorage, model: Model, extra: list[tuple[int, int]]) -> None:
     for guild in GUILDS:
         for start, end in ranges(extra):
             for channel in (None, *CHANNELS):
                 ms = brute(model, guild, channel, None, start, end)
                 t = await storage.totals(guild, channel, start, end)
-                got = (
-                    t.messages,
-                    t.replies,
-                    t.reactions,
-                    t.positive,
-                    t.neutral,
-                    t.negative,
-                    t.spam,
-                    round(t.compound_sum * 10000),
-                )
-                assert got == totals_tuple(ms), (guild, channel, start, end)
+                assert got_tuple(t) == totals_tuple(ms), (guild, channel, start, end)
+                assert t.languages_counted == t.scored
                 assert await storage.active_authors(guild, channel, start, end) == len(
                     {m.author_id for m in ms}
                 )
@@ -215,7 +267,8 @@ async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[i
             ms = brute(model, guild, None, None, start, end)
             per_channel: dict[int, int] = {}
             for m in ms:
-                per_channel[m.channel_id] = per_channel.get(m.channel_id, 0) + 1
+                where = model.attributed(guild, m.channel_id)
+                per_channel[where] = per_channel.get(where, 0) + 1
             expected = sorted(
                 (ChannelCount(c, n) for c, n in per_channel.items()),
                 key=lambda x: (-x.messages, x.channel_id),
@@ -224,27 +277,19 @@ async def check(storage: SQLiteStorage, model: dict[int, M], extra: list[tuple[i
             for author in AUTHORS:
                 ms = brute(model, guild, None, author, start, end)
                 t = await storage.member_totals(guild, author, start, end)
-                got = (
-                    t.messages,
-                    t.replies,
-                    t.reactions,
-                    t.positive,
-                    t.neutral,
-                    t.negative,
-                    t.spam,
-                    round(t.compound_sum * 10000),
-                )
-                assert got == totals_tuple(ms), (guild, author, start, end)
+                got = got_tuple(t, languages=False)
+                assert got == totals_tuple(ms, languages=False), (guild, author, start, end)
                 days = {m.created_at // D for m in ms}
                 assert await storage.member_active_days(guild, author, start, end) == len(days)
                 per_ch: dict[int, int] = {}
                 for m in ms:
-                    per_ch[m.channel_id] = per_ch.get(m.channel_id, 0) + 1
+                    where = model.attributed(guild, m.channel_id)
+                    per_ch[where] = per_ch.get(where, 0) + 1
                 exp = sorted(
                     (ChannelCount(c, n) for c, n in per_ch.items()), key=lambda x: (-x.messages, x.channel_id)
                 )
                 assert await storage.member_top_channels(guild, author, start, end, 5) == exp
-        hours_left = [m.created_at - m.created_at % H for m in model.values() if m.guild_id == guild]
+        hours_left = [m.created_at - m.created_at % H for m in model.messages.values() if m.guild_id == guild]
         assert await storage.first_message_at(guild) == (min(hours_left) if hours_left else None)
 
 
@@ -258,7 +303,7 @@ def test_rollups_match_brute_force(ops: list[WriteOp], cuts: list[int], extra: l
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             async with SQLiteStorage.open(Path(tmp) / "p.db") as storage:
-                model: dict[int, M] = {}
+                model = Model()
                 bounds = sorted({0, len(ops), *(c for c in cuts if c < len(ops))})
                 for a, b in itertools.pairwise(bounds):
                     await storage.apply(ops[a:b])

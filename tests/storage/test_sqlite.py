@@ -135,6 +135,7 @@ async def test_sentiment_classes_spam_and_unscored(storage: SQLiteStorage) -> No
         negative=1,
         spam=1,
         compound_sum=0.5,  # sums are kept in 1/10000 units: exact
+        lang_en=5,  # the language split covers the sentiment mix's messages: scored, not spam
     )
     assert await storage.totals(1, 10, None, NOW) == t
     assert await storage.totals(1, 11, None, NOW) == Totals()
@@ -214,7 +215,7 @@ async def test_failed_batch_rolls_back_everything(storage: SQLiteStorage) -> Non
     bad = MessageCreated(rec(3, channel_id=None))  # type: ignore[arg-type]
     with pytest.raises(sqlite3.IntegrityError):
         await storage.apply([created(2, author_id=7), ReactionChanged(1, 10, 1, 1), bad])
-    assert await storage.totals(1, None, None, NOW) == Totals(messages=1, neutral=1)
+    assert await storage.totals(1, None, None, NOW) == Totals(messages=1, neutral=1, lang_en=1)
     assert await storage.active_authors(1, None, None, NOW) == 1
     # the writer is still usable and consistent afterwards
     await storage.apply([created(2, author_id=7, at=T0 + H)])
@@ -227,7 +228,9 @@ async def test_guild_scoping(storage: SQLiteStorage) -> None:
     )
     # an op naming the wrong guild never touches another server's message
     await storage.apply([ReactionChanged(2, 10, 1, 1), MessageDeleted(2, 10, 1), edited(1, -0.9, guild_id=2)])
-    assert await storage.totals(1, None, None, NOW) == Totals(messages=1, positive=1, compound_sum=0.5)
+    assert await storage.totals(1, None, None, NOW) == Totals(
+        messages=1, positive=1, compound_sum=0.5, lang_en=1
+    )
     assert (await storage.totals(2, None, None, NOW)).messages == 1
     assert await storage.active_authors(1, None, None, NOW) == 1
     assert await storage.top_channels(1, None, NOW, 5) == [ChannelCount(10, 1)]
