@@ -56,6 +56,7 @@ from bot.storage.models import (
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2_000
+PARALLEL_MIN_BYTES = 20 * 1024 * 1024  # smaller exports are analysed in-process when --workers is not given
 TOP_FLAGS = 10
 _FLAG_PAGE = 1_000
 
@@ -303,8 +304,10 @@ async def ingest_exports(
     for guild_id in settings:
         for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
             cursors[(guild_id, channel_id)] = newest
-    workers = workers or default_workers()
     total_bytes = sum(r.size for r in readers)
+    if workers is None:
+        # starting worker processes costs about a second: below ~25,000 messages it is not worth it
+        workers = default_workers() if total_bytes >= PARALLEL_MIN_BYTES else 1
     bar = tqdm(
         total=total_bytes,
         unit="B",

@@ -114,9 +114,14 @@ def _sigmoid(x: float) -> float:
 class SpamDetector:
     """Judges one message's text. Cheap to call; build once and share."""
 
-    def __init__(self, model_path: Path | None = None) -> None:
-        self.model = SpamModel.load(model_path)
+    def __init__(self, model_path: Path | None = None, *, model: SpamModel | None = None) -> None:
+        self.model = model if model is not None else SpamModel.load(model_path)
         log.debug("spam model loaded: %d weights", len(self.model.weights))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SpamDetector:
+        """A detector over a model given as the JSON object the trainer writes (for validation)."""
+        return cls(model=SpamModel.from_json(data))
 
     def check_text(self, content: str) -> SpamVerdict:
         """Judge RAW message content (URLs and mentions intact)."""

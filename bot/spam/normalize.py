@@ -117,6 +117,8 @@ _MIXED_WORD_RE = re.compile(r"[^\W_]*[a-z][013457]+[a-z][^\W_]*")
 _INNER_DIGITS_RE = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
 _SPACES_RE = re.compile(r"\s+")
 TOKEN_RE = re.compile(r"[^\W_]+")
+_TOKENS = TOKEN_RE.findall
+_ASCII_TOKENS = re.compile(r"[^\W_]+", re.ASCII).findall  # the same words, for ASCII-only text
 
 
 class Normalized(NamedTuple):  # a tuple: cheap to build on every message
@@ -145,34 +147,38 @@ def normalize(text: str) -> Normalized:
             # a byte-order mark or zero-width space at either end hides nothing (YouTube exports end every
             # comment with U+FEFF): only invisible characters inside the text count as obfuscation
             text = text.strip(_EDGE_CHARS)
-    if text.isascii():
-        pass
-    else:
-        if _SPECIAL_RE.search(text) is None:
-            # plain non-ASCII (emoji, accented letters): just fold compatibility forms and accents
-            if "\ufe0f" in text:
-                text = text.replace("\ufe0f", "")
-            if not unicodedata.is_normalized("NFKD", text):
-                text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
-        else:
-            text, flags = _unstyle(text)
+        if not text.isascii():
+            text, flags = _fold_unicode(text)
+    # the fast path: most messages are plain ASCII, where the ASCII-only token pattern is much quicker
+    tokenize = _ASCII_TOKENS if text.isascii() else _TOKENS
     if "I" in text:
         text = _fix_capital_i(text)
     text = text.lower()
-    tokens = TOKEN_RE.findall(text)
+    tokens = tokenize(text)
     # spaced-out letters leave one-character words behind; only then is the (slower) pattern worth running
     if list(map(len, tokens)).count(1) >= 3 and _SPACED_RE.search(text):
         text = _SPACED_RE.sub(_collapse_spaced, text)
         flags |= SPACED
-        tokens = TOKEN_RE.findall(text)
+        tokens = tokenize(text)
     has_digits = not "".join(tokens).isalpha()
     if has_digits and _LEET_CANDIDATE_RE.search(text):
         text = _MIXED_WORD_RE.sub(_deleet_word, text)
         flags |= LEET
-        tokens = TOKEN_RE.findall(text)
+        tokens = tokenize(text)
     if flags:
         text = _SPACES_RE.sub(" ", text).strip()
     return Normalized(text, flags, tokens, has_digits)
+
+
+def _fold_unicode(text: str) -> tuple[str, int]:
+    if _SPECIAL_RE.search(text) is None:
+        # plain non-ASCII (emoji, accented letters): just fold compatibility forms and accents
+        if "\ufe0f" in text:
+            text = text.replace("\ufe0f", "")
+        if not unicodedata.is_normalized("NFKD", text):
+            text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
+        return text, 0
+    return _unstyle(text)
 
 
 def _fix_capital_i(text: str) -> str:
