@@ -175,8 +175,11 @@ class Thresholds:
     high: float = 0.97
 
 
+# Held-out ordinary English YouTube comments flagged (leave-one-video-out): the closest dev stand-in for
+# everyday English chat, which the formal review snippets are not.
+MAX_FPR_EN = 0.006
 # Candidate (threshold, plain threshold) pairs tried by --validate.
-GRID = [(t, p) for t in (0.1, 0.15, 0.2, 0.3, 0.36) for p in (0.3, 0.5, 0.75) if p >= t]
+GRID = [(t, p) for t in (0.25, 0.35, 0.5) for p in (0.75, 0.85, 0.92) if p >= t]
 
 
 def _counts(detector: SpamDetector, texts: Sequence[str], labels: Sequence[int]) -> tuple[int, int, int, int]:
@@ -227,11 +230,13 @@ def validate(
             per_video.append(f"{v} {_f1(c[0], c[1], c[2]):.3f}")
         f_en = _f1(en[0], en[1], en[2])
         prec_en = en[0] / max(1, en[0] + en[1])
+        fpr_en = en[1] / max(1, en[1] + en[3])
         print(
             f"t={t:.2f} plain={plain:.2f} | id F1={f_id:.3f} FPR={fpr_id:.4f} | en F1={f_en:.3f} P={prec_en:.3f} "
+            f"FPR={fpr_en:.4f} "
             f"({', '.join(per_video)}) | smsa-valid FPR={fpr_smsa:.4f} snippets-fold FPR={fpr_snip:.4f}"
         )
-        ok = fpr_id <= 0.006 and fpr_smsa <= 0.003 and fpr_snip <= 0.003 and prec_en >= 0.95
+        ok = fpr_id <= 0.006 and fpr_smsa <= 0.003 and fpr_snip <= 0.003 and fpr_en <= MAX_FPR_EN
         score = f_id + f_en if ok else -1.0
         if score > best_score + 1e-9:
             best, best_score = th, score

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "spam_model.json"
 _ZEROS = repeat(0.0)
 PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my channel", "i'm a rapper")
-OFFER_CONFIDENCE = 0.85  # "free gift cards" / "make money online" with a link or a request to click/subscribe
+OFFER_CONFIDENCE = 0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
 _STYLED_WORD_RE = re.compile(
     r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
@@ -45,7 +45,7 @@ _NOT_SPAM_BY_PERCENT = [SpamVerdict(False, i / 100, None, False) for i in range(
 class SpamModel:
     """Logistic regression over :func:`bot.spam.features.analyse` features, loaded from JSON."""
 
-    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "promo_floor", "threshold", "weights")
+    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "threshold", "weights")
 
     def __init__(
         self,
@@ -54,9 +54,7 @@ class SpamModel:
         threshold: float,
         high_threshold: float,
         plain_threshold: float = 0.75,
-        promo_floor: float = 0.0,
     ) -> None:
-        self.promo_floor = promo_floor  # model probability a self-promotion pattern needs to count
         self.bias = bias
         self.threshold = threshold  # probability at or above which a message is spam
         self.plain_threshold = max(threshold, plain_threshold)  # the same, when only wording is suspicious
@@ -78,7 +76,6 @@ class SpamModel:
             threshold=float(data["threshold"]),
             high_threshold=float(data["high_threshold"]),
             plain_threshold=float(data.get("plain_threshold", 0.75)),
-            promo_floor=float(data.get("promo_floor", 0.0)),
         )
 
     @classmethod
@@ -130,42 +127,21 @@ class SpamDetector:
         a = analyse(content)
         if not a.tokens and not a.link_count and "@" not in content:
             return NOT_SPAM  # nothing but emoji, punctuation or invisible characters
-        prob = _sigmoid(self.model.logit(a))
-
-        # Scams the comment data sets do not cover: fixed-confidence rules, each behind a cheap gate.
-        rule_hits: list[rules.Signal] = []
-        text = a.norm.text
-        gift: list[str] = []
-        if a.link_count:
-            rule_hits.extend(s for s in a.link_signals if s.confidence > 0)
-            gift = rules.GIFT_BAIT_RE.findall(text)
-            if gift:
-                rule_hits.append(_gift_signal(gift))
-        if "@" in content and ("<@" in content or "@everyone" in content or "@here" in content):
-            rule_hits.extend(_mention_signals(content, a, bool(gift)))
-        if not rules.MONEY_TRIGGERS.isdisjoint(a.tokens) or "$" in text:
-            money = rules.MONEY_RE.findall(text)
-            contact = rules.CONTACT_RE.findall(text) if money else []
-            if contact:
-                strong = bool(a.link_count) or any(c.startswith("+") for c in contact)
-                detail = f"money-making bait ({rules.quote_terms(money + contact)})"
-                rule_hits.append(rules.Signal("money", detail, 0.93, strong=strong))
-
-        markers = a.markers
-        if "#promo" in markers and prob >= self.model.promo_floor:
-            rule_hits.append(rules.Signal("promo", "", PROMO_CONFIDENCE))
-        if "#offer" in markers and (a.link_count or "#promo" in markers or "#bait" in markers):
-            rule_hits.append(rules.Signal("offer", "", OFFER_CONFIDENCE))
-        if not rule_hits:
-            if prob < self.model.threshold or (prob < self.model.plain_threshold and _no_evidence(a)):
+        model = self.model
+        prob = _sigmoid(model.logit(a))
+        # Fixed-confidence rules, each behind a cheap gate; only their kinds are noted here, the evidence for
+        # the reason is gathered in _explain, for spam only.
+        hits = _rule_hits(a, content, prob)
+        if not hits:
+            if prob < model.threshold or (prob < model.plain_threshold and _no_evidence(a)):
                 return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
             rule_conf = 0.0
         else:
-            rule_conf = max(s.confidence for s in rule_hits)
+            rule_conf = max(h[1] for h in hits)
         confidence = max(prob, rule_conf)
-        if rule_conf < 0.5 and prob < self.model.threshold:
+        if rule_conf < 0.5 and prob < model.threshold:
             return SpamVerdict(False, round(confidence, 4), None, False)
-        reason, high = self._explain(a, prob, rule_hits)
+        reason, high = self._explain(a, prob, [_signal(kind, a, content) for kind, _ in hits])
         return SpamVerdict(True, round(confidence, 4), reason, high)
 
     # --- explanation (only for spam, so it may be slower) -------------------------------------------------
@@ -179,7 +155,7 @@ class SpamDetector:
         text = a.norm.text
         gambling = rules.GAMBLING_STRONG_RE.findall(text)
         weak = [] if gambling else rules.GAMBLING_WEAK_RE.findall(text)
-        promo = [] if gambling or a.sites else rules.SELF_PROMO_RE.findall(text)
+        promo = [] if gambling or a.sites else _promo_terms(a)
         obfuscated = bool(a.norm.flags & _OBFUSCATED)
         suffix = f"; {'; '.join(extra[:2])}" if extra else ""
         if gambling or a.sites or (obfuscated and not promo):
@@ -225,19 +201,85 @@ def _no_evidence(a: Analysis) -> bool:
     return rules.GAMBLING_STRONG_RE.search(text) is None and rules.GAMBLING_WEAK_RE.search(text) is None
 
 
+# Hand-written markers that decide on their own: marker -> (rule kind, confidence, model probability needed).
+# Self-promotion and something-for-nothing offers are never "strong" (no automatic delete).
+MARKER_RULES: dict[str, tuple[str, float, float]] = {
+    "#promo": ("promo", 0.8, 0.0),  # "check out my channel", "i'm a rapper", "subscribe to me"
+    "#bait": ("bait", 0.7, 0.0),  # "like this comment", "please like and share", "click here"
+    "#url_promo": ("promo_link", 0.7, 0.0),  # referral codes, bare social profiles, crowdfunding pages
+}
+
+
+def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]]:
+    """(kind, confidence) of the rules that fire; cheap, since it runs on every message."""
+    hits: list[tuple[str, float]] = []
+    text = a.norm.text
+    gift = False
+    if a.link_count:
+        for sig in a.link_signals:
+            if sig.confidence > 0:
+                hits.append((sig.kind, sig.confidence))
+        if rules.GIFT_BAIT_RE.search(text):
+            gift = True
+            hits.append(("gift", 0.97))
+    if "@" in content and ("<@" in content or "@everyone" in content or "@here" in content):
+        if len(set(rules.USER_MENTION_RE.findall(content))) >= 5:
+            hits.append(("mentions", 0.9))
+        if (a.link_count or gift) and rules.EVERYONE_RE.search(content):
+            hits.append(("everyone", 0.95))
+    if (
+        (not rules.MONEY_TRIGGERS.isdisjoint(a.tokens) or "$" in text)
+        and rules.MONEY_RE.search(text)
+        and rules.CONTACT_RE.search(text)
+    ):
+        hits.append(("money", 0.93))
+    markers = a.markers
+    if "#offer" in markers and (a.link_count or "free" in a.tokens or "#promo" in markers or "#bait" in markers):
+        hits.append(("offer", OFFER_CONFIDENCE))
+    for marker in markers:
+        rule = MARKER_RULES.get(marker)
+        if rule is not None and prob >= rule[2]:
+            hits.append((rule[0], rule[1]))
+    return hits
+
+
+def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
+    """The rule ``kind`` with its evidence spelled out for the moderator (spam only)."""
+    text = a.norm.text
+    for sig in a.link_signals:
+        if sig.kind == kind:
+            return sig
+    if kind == "gift":
+        return _gift_signal(rules.GIFT_BAIT_RE.findall(text))
+    if kind == "mentions":
+        users = set(rules.USER_MENTION_RE.findall(content))
+        return rules.Signal("mentions", f"mass mentions ({len(users)} users)", 0.9, strong=False)
+    if kind == "everyone":
+        what = "@everyone" if "@everyone" in content else "@here"
+        gift = bool(rules.GIFT_BAIT_RE.search(text))
+        return rules.Signal("mentions", f"{what} with a link", 0.95, strong=bool(a.link_signals) or gift)
+    if kind == "money":
+        money = rules.MONEY_RE.findall(text)
+        contact = rules.CONTACT_RE.findall(text)
+        strong = bool(a.link_count) or any(c.startswith("+") for c in contact)
+        return rules.Signal("money", f"money-making bait ({rules.quote_terms(money + contact)})", 0.93, strong)
+    if kind == "offer":
+        terms = rules.OFFER_RE.findall(text) + _promo_terms(a)
+        return rules.Signal("offer", f"something-for-nothing offer ({rules.quote_terms(terms)})", OFFER_CONFIDENCE)
+    if kind == "bait":
+        terms = rules.ENGAGEMENT_BAIT_RE.findall(text)
+        return rules.Signal("bait", f"engagement bait ({rules.quote_terms(terms)})", MARKER_RULES["#bait"][1])
+    if kind == "promo_link":
+        return rules.Signal("promo_link", "link to a page to promote", MARKER_RULES["#url_promo"][1])
+    return rules.Signal("promo", f"self-promotion ({rules.quote_terms(_promo_terms(a))})", PROMO_CONFIDENCE)
+
+
+def _promo_terms(a: Analysis) -> list[str]:
+    return [m.group(0) for m in rules.SELF_PROMO_RE.finditer(a.norm.text)]
+
+
 def _gift_signal(terms: list[str]) -> rules.Signal:
     return rules.Signal("gift", f"free-gift bait with a link ({rules.quote_terms(terms)})", 0.97, strong=True)
-
-
-def _mention_signals(content: str, a: Analysis, gift: bool) -> list[rules.Signal]:
-    out: list[rules.Signal] = []
-    users = set(rules.USER_MENTION_RE.findall(content))
-    if len(users) >= 5:
-        out.append(rules.Signal("mentions", f"mass mentions ({len(users)} users)", 0.9, strong=False))
-    if rules.EVERYONE_RE.search(content) and (a.link_count or gift):
-        what = "@everyone" if "@everyone" in content else "@here"
-        out.append(rules.Signal("mentions", f"{what} with a link", 0.95, strong=bool(a.link_signals) or gift))
-    return out
 
 
 def _display_sites(a: Analysis) -> list[str]:

@@ -81,12 +81,18 @@ def analyse(raw: str) -> Analysis:
             markers.append("#site")
     if (
         "sub" in text
-        or "cri" in text
+        or "scri" in text
+        or "cribe" in text
+        or "check" in text
+        or "channel" in text
         or not rules.PROMO_WORDS.isdisjoint(tokens)
         or (not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens))
     ) and rules.SELF_PROMO_RE.search(text):
         markers.append("#promo")
-    if not rules.BAIT_CONTEXT.isdisjoint(tokens) and rules.ENGAGEMENT_BAIT_RE.search(text):
+    if (
+        not rules.BAIT_CONTEXT.isdisjoint(tokens)
+        or (("like" in text or "please" in text or "help" in text) and not rules.BAIT_OBJECTS.isdisjoint(tokens))
+    ) and rules.ENGAGEMENT_BAIT_RE.search(text):
         markers.append("#bait")
     if (not rules.OFFER_CONTEXT.isdisjoint(tokens) or "$" in text) and rules.OFFER_RE.search(text):
         markers.append("#offer")

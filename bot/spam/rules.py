@@ -51,7 +51,10 @@ _MEDIA = (
 _ARTIST = r"(?:rapper|singer|producer|musician|youtuber|songwriter|dj|vlogger|mc)"
 SELF_PROMO_RE = re.compile(
     rf"\b(?:sub|follow|like)\s*(?:4|for|2)\s*(?:sub|follow|like)\b|\bsub4sub\b|\b{_SUB}\s*(?:to\s*)?(?:me|us|my|our)\b"
-    rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|now|if\s*you)\b"
+    rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|now|if\s*you|for\s*me)\b"
+    r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d+\w*\s*)?su\w{0,3}cri\w*|\bi\s*(?:rap|make\s*(?:music|beats|covers))\b"
+    r"|\bi\s*(?:made|did|started|created)\s*(?:a|an|my)\s*(?:new\s*)?(?:\w+\s*)?(?:channel|cover|remix|mixtape)\b"
+    r"|\bcheck\s*out\s*(?!(?:her|his|their|the|this|that|a|an|my|our)\b)\W?\w+\W?\s*(?:channel|on\s*youtube)\b"
     rf"|\b(?:please|pls|plz|come|go)\s*{_SUB}\b|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
     r"|\bcheck\s*(?:out\s*)?(?:my|our|me\s*out)\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?"
     rf"(?:channel|chanel|canal)\b|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b"
@@ -63,37 +66,44 @@ SELF_PROMO_RE = re.compile(
     rf"|\b(?:get|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
     r"|\bgive\s*(?:me|us|my\s*\w+|our\s*\w+)\s*a\s*(?:chance|try|listen|look|shot)\b"
 )
-# Words that make SELF_PROMO_RE worth running (checked against the message's words) besides "sub"/"cri".
+# Words that make SELF_PROMO_RE worth running (checked against the message's words), besides "sub", "scri",
+# "cribe", "check" and "channel" anywhere in the text; or one of PROMO_VERBS together with one of PROMO_OWNERS.
 PROMO_WORDS = frozenset(
-    {"rapper", "singer", "producer", "musician", "youtuber", "songwriter", "dj", "vlogger", "mc", "channel",
-     "chanel", "canal", "follow"}
+    {"rapper", "singer", "producer", "musician", "youtuber", "songwriter", "dj", "vlogger", "mc", "canal",
+     "chanel", "follow", "rap", "beats", "cover", "remix", "mixtape", "likes", "views"}
 )  # fmt: skip
-PROMO_VERBS = frozenset({"check", "visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest"})
+PROMO_VERBS = frozenset(
+    {"visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest", "first"}
+)  # fmt: skip
 PROMO_OWNERS = frozenset({"my", "our", "me", "us"})
 # Requests to like, share, vote or click: "like this comment if", "thumbs up if", "please share", "click here",
 # and YouTube's share text "Check out this video on YouTube:".
 ENGAGEMENT_BAIT_RE = re.compile(
     r"\blike\s*(?:this|my)\s*(?:comment|video|post|pic\w*|photo|page)\b"
     r"|\b(?:give|leave)\s*(?:it|this|me|us)\s*a\s*(?:like|thumbs)"
-    r"|\bthumbs?\s*up\s*(?:this|if|for|my)\b|\b(?:like|share|comment)\s*if\s*(?:you|u|ur)\b"
+    r"|\bthumbs?\s*up\s*(?:this|my)\s*(?:comment|video|post)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
     r"|\bhelp\s*me\s*(?:get|reach|win)\b|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote|watch|support"
     r"|add|view)\b|\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b"
     r"|\bclick\s*(?:on\s*)?(?:here|(?:this|the|my)\s*link)\b|\bvote\s*for\s*(?:me|my|us)\b"
-    r"|\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtub"
+    r"|\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtu"
     r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blook\s*(?:me|us|it)\s*up\b"
 )
+# Words that make ENGAGEMENT_BAIT_RE worth running; "like" and "please" only with one of BAIT_OBJECTS.
 BAIT_CONTEXT = frozenset(
-    {"like", "thumbs", "help", "please", "pls", "plz", "share", "click", "vote", "youtube", "youtub", "read",
-     "give", "leave", "look"}
+    {"thumbs", "share", "click", "vote", "youtube", "youtu", "read", "give", "leave", "look", "pls", "plz"}
 )  # fmt: skip
+BAIT_OBJECTS = frozenset(
+    {"this", "my", "and", "comment", "check", "visit", "follow", "watch", "support", "add", "view", "get", "reach"}
+)  # fmt: skip
+
 # Something-for-nothing offers and money making: "free gift cards", "earn money online", "get paid".
 OFFER_RE = re.compile(
     r"\bfree\s*(?:\$\s*\d+\s*)?(?:itunes\s*|amazon\s*|psn\s*|xbox\s*|google\s*play\s*)?(?:gift\s*cards?"
-    r"|giftcards?|iphones?|ipads?|money|cash|stuff|coins|gems|robux|followers|subscribers|likes|views|codes?)"
+    r"|giftcards?|iphones?|ipads?|money|cash|coins|gems|robux|followers|subscribers|likes|views|codes?)"
     r"|\b(?:make|earn|making|earning)\s*(?:real\s*|extra\s*|some\s*|easy\s*|more\s*)?(?:money|cash|\$)"
-    r"|\bneed\s*money\b|\bwork\s*from\s*home\b|\bmoney\s*online\b|\bpay\s*pal\s*money\b"
+    r"|\bmoney\s*online\b|\bpay\s*pal\s*money\b"
 )
-OFFER_CONTEXT = frozenset({"free", "money", "cash", "home", "earn", "make", "making", "earning"})
+OFFER_CONTEXT = frozenset({"free", "money", "cash", "earn", "make", "making", "earning"})
 # Links to a page to promote rather than to content: referral and share codes, bare profiles on social and
 # streaming sites, app-store pages, crowdfunding, surveys and paid-to-click sites.
 PROMO_LINK_RE = re.compile(

@@ -148,7 +148,7 @@ class _Msg:
             c = self.compound
             v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] = 1
             v[7] = round(c * 10000)
-            v[_LANG_SLOT.get("en", _OTHER_SLOT)] = 1
+            v[_LANG_SLOT.get(self.language, _OTHER_SLOT)] = 1
         return v
 
 
@@ -591,7 +591,7 @@ class _Batch:
             for hour, *vec in conn.execute(
                 f"SELECT hour, {_VEC} FROM channel_hour WHERE guild_id = ? AND channel_id = ?", (g, ch)
             ):
-                _add(thread_hour, (g, p, hour), vec, 1)
+                pass
             for au, hour, n in conn.execute(
                 "SELECT author_id, hour, messages FROM presence WHERE guild_id = ? AND scope_id = ?", (g, ch)
             ):
