@@ -116,6 +116,8 @@ def incoming(texts: list[str], *, guild_id: int, start: float, seed: int = 7) ->
 
 
 async def bench_ingest(texts: list[str], workdir: Path) -> float:
+    """The bot's own wiring (Sentimeter builds the same objects): scoring workers as configured
+    (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at bot start-up."""
     from bot.config_cache import ConfigCache
     from bot.ingest.pipeline import Pipeline
     from bot.ingest.queue import WriteQueue
@@ -130,11 +132,17 @@ async def bench_ingest(texts: list[str], workdir: Path) -> float:
     async with SQLiteStorage.open(path) as storage:
         queue = WriteQueue(storage, maxsize=settings.queue_size, batch_size=settings.batch_size)
         service = IngestService(
-            Pipeline(Scorer(), SpamDetector(), BehaviourTracker()), queue, ConfigCache(storage)
+            Pipeline(Scorer(), SpamDetector(), BehaviourTracker()),
+            queue,
+            ConfigCache(storage),
+            workers=settings.effective_scoring_workers,
         )
         messages = list(incoming(texts, guild_id=GUILD, start=time.time() - 86_400))
-        await service.message(messages[0])  # config cache and lexicons loaded before timing
         queue.start()
+        service.start()
+        await service.stage.wait_pool_ready()
+        await service.message(messages[0])  # config cache and lexicons loaded before timing
+        await service.wait_idle()
         await queue.flush()
         started = time.perf_counter()
         for msg in messages[1:]:
@@ -142,6 +150,7 @@ async def bench_ingest(texts: list[str], workdir: Path) -> float:
         await service.wait_idle()
         await queue.flush()
         elapsed = time.perf_counter() - started
+        await service.close()
         await queue.close()
         totals = await storage.totals(GUILD, None, None, int(time.time()) + 1)
     if totals.messages != len(messages):

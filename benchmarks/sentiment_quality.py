@@ -6,7 +6,10 @@ Reports, for the test files (SmSA test, VADER tweets), F1 / precision / recall o
 (compound <= DEFAULT_FLAG_THRESHOLD after clean_for_scoring) next to plain vaderSentiment's F1 at the same
 decision, and messages per second for clean + score against plain ``polarity_scores`` on the same texts.
 ``--thresholds`` adds the dev/train figures (VADER Amazon/movie/NYT snippets, SmSA train/valid) over a
-range of thresholds, as used to choose the default. Exits 0 with a message when the data folder is absent.
+range of thresholds, as used to choose the default. ``--examples DIR`` adds flag rates on a
+DiscordChatExporter export (default: the example community, examples/dapur-nara) by message kind, as judged
+by hand (``EXAMPLE_KINDS``): the share of neutral messages flagged (false flags), of friendly ones, and of
+complaints (which should be flagged). Exits 0 with a message when the data folder is absent.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +35,96 @@ from bot.text.clean import clean_for_scoring  # noqa: E402
 SWEEP = (-0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.05, -0.02, 0.0, 0.05)
 EN_DEV = ("amazonReviewSnippets_GroundTruth.txt", "movieReviewSnippets_GroundTruth.txt",
           "nytEditorialSnippets_GroundTruth.txt")  # fmt: skip
+
+
+# Hand judgement of the example community's messages (examples/dapur-nara): each message is reduced to its
+# template (chat prefixes such as "eh", "btw", "kak" and trailing "sih", "wkwk", "!!", emoji removed) and
+# matched against these patterns; a template matching none is friendly. Empty messages are skipped.
+EXAMPLE_KINDS: dict[str, tuple[str, ...]] = {
+    "neutral": (
+        r"@everyone reminder: stream starts .*",
+        r"@x check this one",
+        r"@x udah liat ini belum",
+        r"ada yang main .* malam ini\?",
+        r"aku dari surabaya, salam kenal semua",
+        r"anyone mau mabar .*",
+        r"anyone playing .* tonight\?",
+        r"besok (live|stream) jam berapa.*",
+        r"brb dinner",
+        r"does anyone know where to buy .*",
+        r"how long did the .* take",
+        r"i'm from malaysia btw.*",
+        r"is the .* recipe in the description\?",
+        r"is there a vod for yesterday",
+        r"itu beli bahannya di mana kak",
+        r"itu pakai gula jawa or gula pasir\?",
+        r"jadwal live minggu ini udah keluar belum",
+        r"kalau ga pakai santan bisa ga kak",
+        r"link resep .* where ya",
+        r"ok",
+        r"oke kak",
+        r"otw pulang kerja, nanti nonton",
+        r"pakai kompor apa\?",
+        r"resep .* ada di deskripsi ga\?",
+        r"siapa yang menang giveaway kemarin\?",
+        r"the schedule is pinned in .*",
+        r"welcome @x to .*",
+        r"what temperature for the oven again",
+        r"what time is the stream tomorrow\?",
+        r"what's the song at the start of the stream",
+        r"which mic are you using now",
+        r"who won the giveaway\?",
+    ),
+    "complaint": (
+        r".*(jelek|kecewa|buram|diabaikan|keasinan|kebanyakan|membosankan|dihapus|ga adil|rude|unwatchable"
+        r"|boring|males nonton|galak|terlalu keras|kepanjangan|laggy|lagged|ngelag|putus-putus|ga jelas"
+        r"|kedengeran|terrible|drowns out|rigged|so loud|too salty|freezing|frustrating|annoying|toxic"
+        r"|nunggu sejam|unfair|worst stream|kinda sad|cringe|it hurts|awful|rushed and messy|disappointing"
+        r"|not happy).*",
+    ),
+    "spam": (r".*(nitro|slot gacor|pulau|𝐏𝐔𝐋𝐀𝐔|𝐒𝐋𝐎𝐓).*",),
+}
+_CHAT_PREFIX = re.compile(r"^(?:(?:eh|btw|kak|yo|ok so|honestly|wait)\s+)+", re.IGNORECASE)
+_CHAT_SUFFIX = re.compile(r"(?:\s+(?:sih|deh|wkwk|lol|haha|\.\.\.|!!|<a?:\w+:\d+>|[^\w\s.,!?'\"]+))+$")
+
+
+def example_kind(content: str) -> str | None:
+    """The kind of one example message: neutral, complaint, spam or friendly (None when empty)."""
+    text = re.sub(r"<@!?\d+>", "@X", re.sub(r"https?://\S+", "", content)).strip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _CHAT_PREFIX.sub("", _CHAT_SUFFIX.sub("", text).strip()).strip()
+    if not text:
+        return None
+    text = text.lower()
+    for kind, patterns in EXAMPLE_KINDS.items():
+        if any(re.fullmatch(p, text) for p in patterns):
+            return kind
+    return "friendly"
+
+
+def example_flag_rates(scorer: Scorer, folder: Path, threshold: float) -> dict[str, object]:
+    """Flagged share per message kind over every channel export (*.json) in ``folder``."""
+    counts: dict[str, list[int]] = {}
+    flagged_neutral: dict[str, int] = {}
+    for path in sorted(folder.glob("*.json")):
+        for message in json.loads(path.read_text(encoding="utf-8")).get("messages", []):
+            content = message.get("content") or ""
+            kind = example_kind(content)
+            if kind is None:
+                continue
+            flagged = scorer.score(clean_for_scoring(content)).compound <= threshold
+            seen = counts.setdefault(kind, [0, 0])
+            seen[0] += 1
+            seen[1] += flagged
+            if flagged and kind == "neutral":
+                flagged_neutral[content] = flagged_neutral.get(content, 0) + 1
+    report: dict[str, object] = {
+        kind: {"n": n, "flagged": k, "flag_rate": round(k / n, 4)} for kind, (n, k) in sorted(counts.items())
+    }
+    report["flagged_neutral_examples"] = sorted(flagged_neutral, key=flagged_neutral.__getitem__)[-5:]
+    return report
 
 
 def read_smsa(path: Path) -> list[tuple[str, bool]]:
@@ -77,6 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--thresholds", action="store_true", help="add dev/train figures over a threshold sweep"
     )
+    parser.add_argument(
+        "--examples",
+        type=Path,
+        nargs="?",
+        const=REPO / "examples" / "dapur-nara",
+        help="add flag rates by message kind on a DiscordChatExporter folder (default: examples/dapur-nara)",
+    )
     args = parser.parse_args(argv)
     smsa_test = args.data / "id-smsa" / "test.tsv"
     tweets = args.data / "en-vader-groundtruth" / "tweets_GroundTruth.txt"
@@ -115,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
             ours = [scorer.score(clean_for_scoring(text)).compound for text, _ in rows]
             dev[name] = {f"{x:+.2f}": quality(ours, labels, x) for x in SWEEP}
         report["dev_threshold_sweep"] = dev
+
+    if args.examples is not None:
+        report["examples"] = example_flag_rates(scorer, args.examples, t)
 
     ours_rate, plain_rate = throughput(
         lambda text: scorer.score(clean_for_scoring(text)), vader.polarity_scores, all_texts

@@ -61,11 +61,14 @@ class Sentimeter(commands.Bot):
             batch_size=settings.batch_size,
             on_changes=self._on_flag_changes,
         )
-        self.ingest = IngestService(self.pipeline, self.queue, self.configs)
+        self.ingest = IngestService(
+            self.pipeline, self.queue, self.configs, workers=settings.effective_scoring_workers
+        )
         self._sync_global = sync_global
 
     async def setup_hook(self) -> None:
         self.queue.start()
+        self.ingest.start()
         from bot.i18n.translator import SentimeterTranslator
 
         await self.tree.set_translator(SentimeterTranslator())
@@ -95,6 +98,7 @@ class Sentimeter(commands.Bot):
             self.dispatch("flag_change", change)
 
     async def shutdown_writes(self) -> None:
-        """Commit every write already accepted. Called after the gateway is closed, before the database."""
-        await self.ingest.wait_idle()
+        """Commit every write already accepted (scored in the workers, then written). Called after the gateway
+        is closed, before the database."""
+        await self.ingest.close()
         await self.queue.close()

@@ -26,6 +26,14 @@ class ConfigCache:
             self._lexicons[guild_id] = lexicon
         return lexicon
 
+    def peek(self, guild_id: int) -> tuple[GuildConfig, dict[str, float]] | None:
+        """Both cached values without waiting, or None when either must be read first."""
+        config = self._configs.get(guild_id)
+        if config is None:
+            return None
+        lexicon = self._lexicons.get(guild_id)
+        return None if lexicon is None else (config, lexicon)
+
     def invalidate(self, guild_id: int) -> None:
         """Forget the cached values; the next message reads the new ones (call after any change)."""
         self._configs.pop(guild_id, None)

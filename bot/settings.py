@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -21,11 +22,15 @@ class Settings(BaseSettings):
     dev_guild_id: int | None = Field(default=None, alias="SENTIMETER_DEV_GUILD_ID")
     queue_size: int = Field(default=10_000, ge=1, alias="SENTIMETER_QUEUE_SIZE")
     batch_size: int = Field(default=500, ge=1, alias="SENTIMETER_BATCH_SIZE")
+    # Processes that score comments next to the bot (None: one per CPU core; 0: score in the bot process).
+    scoring_workers: int | None = Field(default=None, ge=0, le=64, alias="SENTIMETER_SCORING_WORKERS")
     # Development only: point the bot at a Discord stand-in (the end-to-end tests do).
     api_base_url: str | None = Field(default=None, alias="SENTIMETER_API_BASE_URL")
     gateway_url: str | None = Field(default=None, alias="SENTIMETER_GATEWAY_URL")
 
-    @field_validator("discord_token", "dev_guild_id", "api_base_url", "gateway_url", mode="before")
+    @field_validator(
+        "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -39,6 +44,16 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @property
+    def effective_scoring_workers(self) -> int:
+        """SENTIMETER_SCORING_WORKERS, or the number of CPU cores this process may use when it is unset."""
+        if self.scoring_workers is not None:
+            return self.scoring_workers
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
 
     def require_token(self) -> str:
         if self.discord_token is None or not self.discord_token.get_secret_value():

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import math
 import random
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR, NEGATE, Sentim
 
 from bot.scoring import indonesian  # noqa: E402
 from bot.scoring.evaluate import best_threshold, flag_metrics  # noqa: E402
+from bot.scoring.language import EN_STOPWORDS  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.scoring.thresholds import DEFAULT_FLAG_THRESHOLD  # noqa: E402
 from bot.text.clean import clean_for_scoring  # noqa: E402
@@ -55,16 +57,22 @@ MODIFIERS = (
     | set(indonesian.WEAK_NEGATORS)
     | indonesian.CONTRAST
 )
+_VADER_WORDS = frozenset(SentimentIntensityAnalyzer().lexicon)
+# English function words in Indonesian comments ("the", "my", "to") carry no sentiment; those VADER rates
+# ("like", "yes", "lol") are kept and learned like any other word
+_EN_FUNCTION_WORDS = EN_STOPWORDS - _VADER_WORDS
 
 
 @dataclass(frozen=True)
 class Params:
-    l2: float = 3.0
-    min_df: int = 2
+    l2: float = 1.0
+    min_df: int = 3
     epochs: int = 150
     neg_weight: float = 1.3
     min_weight: float = 0.05
     scale: float = 1.0
+    support: float = 30.0
+    sign_check: bool = True
 
 
 def read_smsa(path: Path) -> list[tuple[str, bool]]:
@@ -81,6 +89,10 @@ def canonical_tokens(text: str) -> list[str]:
         if not stripped:
             continue
         out.extend(indonesian.normalize_word(stripped).split())
+    # neutral phrases ("salah satu") are one token for the scorer; here they are no feature at all
+    for i in range(len(out) - 1):
+        if f"{out[i]} {out[i + 1]}" in indonesian.NEUTRAL_PHRASES:
+            out[i] = out[i + 1] = "_"
     return out
 
 
@@ -88,8 +100,11 @@ def is_feature_word(token: str) -> bool:
     return (
         token not in MODIFIERS
         and token not in indonesian.STOPWORDS
+        and token not in indonesian.NEUTRAL_WORDS
+        and token not in _EN_FUNCTION_WORDS
         and not indonesian.is_laughter(token)
         and any(c.isalpha() for c in token)
+        and not any(c.isdigit() for c in token)  # prices, counts, "2x": topical, not sentiment
         and len(token) > 1
     )
 
@@ -144,28 +159,58 @@ def seed_weight(word: str, vader: dict[str, float]) -> float:
 
 
 def train(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str, float]:
+    """Learn the weights and prune the negligible ones (see ``prune``)."""
+    return prune(fit(docs, labels, params), params, negative_shares(docs, labels, params.min_df))
+
+
+def negative_shares(docs: list[list[str]], labels: list[bool], min_df: int) -> dict[str, float]:
+    """For every feature, how much more often than average the comments containing it are negative."""
+    key_of = build_keys(docs, min_df)
+    seen: Counter[str] = Counter()
+    negative: Counter[str] = Counter()
+    for tokens, neg in zip(docs, labels, strict=True):
+        keys = {k for k in (key_of.get(t) for t in tokens) if k is not None}
+        seen.update(keys)
+        if neg:
+            negative.update(keys)
+    base = sum(labels) / max(len(labels), 1)
+    return {k: negative[k] / c - base for k, c in seen.items()}
+
+
+def fit(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str, float]:
+    """Every feature's learned weight (times ``params.scale``, clipped to [-4, 4]), before pruning."""
     key_of = build_keys(docs, params.min_df)
     vocab: dict[str, int] = {}
     rows: list[tuple[list[int], list[float]]] = []
+    support: list[int] = []  # comments each feature occurs in
     for tokens in docs:
         feats = document_features(tokens, key_of)
-        idx = [vocab.setdefault(k, len(vocab)) for k in feats]
+        idx = []
+        for key in feats:
+            col = vocab.setdefault(key, len(vocab))
+            if col == len(support):
+                support.append(0)
+            support[col] += 1
+            idx.append(col)
         rows.append((idx, list(feats.values())))
     names = list(vocab)
+    # the pull towards the seed is stronger for rarely seen words: l2 * (1 + support / comments seen in), so a
+    # word seen in a handful of comments needs a consistent label to move far from its seed
+    penalty = [params.l2 * (1.0 + params.support / c) for c in support]
     vader = SentimentIntensityAnalyzer().lexicon
     prior = [seed_weight(k, vader) for k in names]
     u = list(prior)
     b = 0.0
     y = [1.0 if neg else 0.0 for neg in labels]
     cw = [params.neg_weight if neg else 1.0 for neg in labels]
-    # full-batch Adam on: sum cw * logloss(sigmoid(b - u.x)) + l2/2 * |u - prior|^2
+    # full-batch Adam on: sum cw * logloss(sigmoid(b - u.x)) + sum_k penalty_k/2 * (u_k - prior_k)^2
     m_u = [0.0] * len(u)
     v_u = [0.0] * len(u)
     m_b = v_b = 0.0
     lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
     n = len(rows)
     for epoch in range(1, params.epochs + 1):
-        grad = [params.l2 * (u[k] - prior[k]) / n for k in range(len(u))]
+        grad = [penalty[k] * (u[k] - prior[k]) / n for k in range(len(u))]
         grad_b = 0.0
         for (idx, vals), target, weight in zip(rows, y, cw, strict=True):
             z = b
@@ -184,13 +229,37 @@ def train(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str
         v_b = beta2 * v_b + (1 - beta2) * grad_b * grad_b
         b -= lr * (m_b / (1 - beta1**epoch)) / (math.sqrt(v_b / (1 - beta2**epoch)) + eps)
     print(f"  trained {len(u)} features, intercept {b:+.3f}", file=sys.stderr)
+    return {name: max(-4.0, min(4.0, value * params.scale)) for name, value in zip(names, u, strict=True)}
+
+
+def prune(raw: dict[str, float], params: Params, shares: dict[str, float] | None = None) -> dict[str, float]:
+    """Drop weights below ``params.min_weight``: small learned weights are mostly topic, not sentiment.
+
+    English words keep their learned weight even when it is ~0 ("sore" is "afternoon" in Indonesian),
+    otherwise the scorer would fall back to VADER's English value; so do hand-written words. A pruned word
+    that the scorer's affix stripping would map to another listed word ("keluar" -> "luar") is kept as 0.0.
+
+    With ``params.sign_check`` (and ``shares`` from ``negative_shares``), a learned word whose sign disagrees
+    with its own comments is set to 0: "martabak" or "ramen" occur mostly in positive reviews, but the
+    regression makes them negative to offset the many praise words beside them ("explaining away"); in chat
+    they would then flag "resep martabak ada di deskripsi?". Hand-written words are left alone.
+    """
+    if params.sign_check and shares is not None:
+        raw = {
+            name: 0.0 if name not in indonesian.HAND_LEXICON and w * shares.get(name, 0.0) > 0 else w
+            for name, w in raw.items()
+        }
     weights: dict[str, float] = {}
-    for name, value in zip(names, u, strict=True):
-        w = max(-4.0, min(4.0, value * params.scale))
-        # English words keep their learned weight even when it is ~0 ("sore" is "afternoon" in Indonesian),
-        # otherwise the scorer would fall back to VADER's English value
-        if abs(w) >= params.min_weight or name in indonesian.HAND_LEXICON or name in vader:
+    dropped: list[str] = []
+    for name, w in raw.items():
+        if abs(w) >= params.min_weight or name in indonesian.HAND_LEXICON or name in _VADER_WORDS:
             weights[name] = round(w, 3)
+        else:
+            dropped.append(name)
+    known = merged(weights)
+    for name in dropped:
+        if len(name) >= 5 and name.isalpha() and indonesian.find_root(name, known) is not None:
+            weights[name] = 0.0
     return weights
 
 
@@ -213,7 +282,8 @@ def write_lexicon(path: Path, learned: dict[str, float], params: Params, n_docs:
         f"# from IndoNLU SmSA train.tsv ({n_docs} comments; Apache-2.0; Purwarianti & Crisdayanti 2019,",
         "# Wilie et al. 2020). Do not edit by hand: change the script or HAND_LEXICON and rebuild.",
         f"# params: l2={params.l2} min_df={params.min_df} epochs={params.epochs}"
-        f" neg_weight={params.neg_weight} min_weight={params.min_weight} scale={params.scale}",
+        f" neg_weight={params.neg_weight} min_weight={params.min_weight} scale={params.scale}"
+        f" support={params.support} sign_check={params.sign_check}",
     ]
     for word in sorted(learned):
         lines.append(f"{word}\t{learned[word]:.3f}")
@@ -230,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=Params.epochs)
     parser.add_argument("--neg-weight", type=float, default=Params.neg_weight)
     parser.add_argument("--scale", type=float, default=Params.scale)
+    parser.add_argument("--min-weight", type=float, default=Params.min_weight)
+    parser.add_argument("--support", type=float, default=Params.support)
     args = parser.parse_args(argv)
     smsa = args.data / "id-smsa"
     if not (smsa / "train.tsv").exists():
@@ -239,34 +311,46 @@ def main(argv: list[str] | None = None) -> int:
     valid_rows = read_smsa(smsa / "valid.tsv")
     docs = [canonical_tokens(text) for text, _ in train_rows]
     labels = [neg for _, neg in train_rows]
-    base = Params(args.l2, args.min_df, args.epochs, args.neg_weight, Params.min_weight, args.scale)
+    base = Params(
+        args.l2, args.min_df, args.epochs, args.neg_weight, args.min_weight, args.scale, args.support
+    )
+    valid_neutral = read_smsa_neutral(smsa / "valid.tsv")
     random.seed(0)
     if args.tune:
-        grid = [
-            Params(l2, df, base.epochs, nw, base.min_weight, sc)
-            for l2 in (1.0, 3.0, 10.0)
-            for df in (2, 3, 5)
-            for nw in (1.0, 1.3)
-            for sc in (1.0,)
-        ]
-        for params in grid:
+        for l2, support, min_df in itertools.product((1.0, 3.0), (0.0, 30.0), (2, 3)):
             start = time.perf_counter()
-            learned = train(docs, labels, params)
-            f1_default, f1_best, t_best = evaluate(merged(learned), valid_rows)
-            print(
-                f"{params}: valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, "
-                f"best {f1_best:.4f} at {t_best:+.2f} "
-                f"({len(learned)} words, {time.perf_counter() - start:.0f}s)"
-            )
+            params = replace(base, l2=l2, support=support, min_df=min_df)
+            raw = fit(docs, labels, params)
+            shares = negative_shares(docs, labels, min_df)
+            for min_weight, sign_check in itertools.product((0.05, 0.2), (False, True)):
+                params = replace(params, min_weight=min_weight, sign_check=sign_check)
+                learned = prune(raw, params, shares)
+                print(
+                    f"{params}: {report(merged(learned), valid_rows, valid_neutral)} "
+                    f"({len(learned)} words, {time.perf_counter() - start:.0f}s)"
+                )
         return 0
     learned = train(docs, labels, base)
     write_lexicon(args.out, learned, base, len(docs))
-    f1_default, f1_best, t_best = evaluate(merged(learned), valid_rows)
-    print(
-        f"wrote {len(learned)} words to {args.out}; "
-        f"valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, best {f1_best:.4f} at {t_best:+.2f}"
-    )
+    print(f"wrote {len(learned)} words to {args.out}; {report(merged(learned), valid_rows, valid_neutral)}")
     return 0
+
+
+def read_smsa_neutral(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f, delimiter="\t")
+        return [row[0] for row in rows if len(row) >= 2 and row[1].strip() == "neutral"]
+
+
+def report(lexicon: dict[str, float], valid: list[tuple[str, bool]], neutral: list[str]) -> str:
+    """Valid F1 of the flag, and the share of valid comments labelled neutral that get flagged."""
+    f1_default, f1_best, t_best = evaluate(lexicon, valid)
+    scorer = Scorer(id_lexicon=lexicon)
+    flagged = sum(scorer.score(clean_for_scoring(t)).compound <= DEFAULT_FLAG_THRESHOLD for t in neutral)
+    return (
+        f"valid F1 {f1_default:.4f} at {DEFAULT_FLAG_THRESHOLD:+.2f}, best {f1_best:.4f} at {t_best:+.2f}, "
+        f"neutral flagged {flagged / max(len(neutral), 1):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,14 @@ negatives (``--no-extra-negatives`` turns this off):
 - id-smsa/train.tsv — IndoNLU SmSA (Apache-2.0; Purwarianti & Crisdayanti 2019, Wilie et al. 2020)
 - en-vader-groundtruth Amazon, movie and NYT snippets (VADER's dev corpora, MIT; Hutto & Gilbert, ICWSM 2014)
 
-The test files are never read here, nor id-smsa/valid.tsv (kept for the held-out false-positive check).
-``--validate`` first reports held-out figures (judol dev split 80/20 by a hash of the text, English dev
-leave-one-video-out, a fifth of the snippets held out) and picks the decision threshold on them; the shipped
+The test files are never read here; id-smsa/valid.tsv is only used for the held-out false-positive check.
+The #markers (the hand-written evidence of bot.spam.rules) get a lighter L2 penalty than words
+(``--marker-l2``) so they keep their weight on videos whose vocabulary the model has not seen.
+
+``--validate`` first reports held-out figures with the detector's full decision (its rules, the evidence
+test and both thresholds): judol dev split 80/20 by a hash of the text, English dev leave-one-video-out, a
+fifth of the snippets held out. It picks the two thresholds on them, within false-positive budgets that
+include the held-out ordinary English comments (the closest dev stand-in for everyday chat); the shipped
 model is then trained on all of it. Features are counts of normalised words, word pairs and #markers; the
 weight of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) is capped so that a link alone does
 not make a Discord message spam.
@@ -177,9 +182,10 @@ class Thresholds:
 
 # Held-out ordinary English YouTube comments flagged (leave-one-video-out): the closest dev stand-in for
 # everyday English chat, which the formal review snippets are not.
-MAX_FPR_EN = 0.006
+MAX_FPR_EN = 0.004
+TIE = 0.005  # held-out F1 sums closer than this count as equal
 # Candidate (threshold, plain threshold) pairs tried by --validate.
-GRID = [(t, p) for t in (0.25, 0.35, 0.5) for p in (0.75, 0.85, 0.92) if p >= t]
+GRID = [(t, p) for t in (0.25, 0.35, 0.5) for p in (0.75, 0.85, 0.9, 0.95) if p >= t]
 
 
 def _counts(detector: SpamDetector, texts: Sequence[str], labels: Sequence[int]) -> tuple[int, int, int, int]:
@@ -212,7 +218,7 @@ def validate(
     id_model = train(rest + in_en + neg_train, params)
     videos = sorted({ex.group for ex in in_en})
     en_models = {v: train(in_id + [ex for ex in in_en if ex.group != v] + neg_train, params) for v in videos}
-    best, best_score = Thresholds(0.5, 0.75), -1.0
+    scores: list[tuple[float, Thresholds]] = []
     for t, plain in GRID:
         th = Thresholds(t, plain)
         det = SpamDetector.from_dict(model_json(*id_model, prune, th))
@@ -232,14 +238,17 @@ def validate(
         prec_en = en[0] / max(1, en[0] + en[1])
         fpr_en = en[1] / max(1, en[1] + en[3])
         print(
-            f"t={t:.2f} plain={plain:.2f} | id F1={f_id:.3f} FPR={fpr_id:.4f} | en F1={f_en:.3f} P={prec_en:.3f} "
+            f"t={t:.2f} plain={plain:.2f} | id F1={f_id:.3f} FPR={fpr_id:.4f} | "
+            f"en F1={f_en:.3f} P={prec_en:.3f} "
             f"FPR={fpr_en:.4f} "
             f"({', '.join(per_video)}) | smsa-valid FPR={fpr_smsa:.4f} snippets-fold FPR={fpr_snip:.4f}"
         )
         ok = fpr_id <= 0.006 and fpr_smsa <= 0.003 and fpr_snip <= 0.003 and fpr_en <= MAX_FPR_EN
-        score = f_id + f_en if ok else -1.0
-        if score > best_score + 1e-9:
-            best, best_score = th, score
+        scores.append((f_id + f_en if ok else -1.0, th))
+    # Differences of a few thousandths are one or two held-out comments: among the settings that close to the
+    # best, take the strictest (fewest false positives on the ordinary chat no dev file stands in for well).
+    top = max(score for score, _ in scores)
+    best = max((th for score, th in scores if score >= top - TIE), key=lambda th: (th.plain, th.threshold))
     print(f"chosen threshold {best.threshold:.2f}, plain threshold {best.plain:.2f}")
     return best
 
@@ -251,10 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--validate", action="store_true", help="report held-out dev figures and pick the threshold"
     )
-    ap.add_argument("--threshold", type=float, default=0.15)
+    ap.add_argument("--threshold", type=float, default=0.35)
     ap.add_argument("--high-threshold", type=float, default=0.97)
     ap.add_argument(
-        "--plain-threshold", type=float, default=0.3, help="threshold when only the wording is suspicious"
+        "--plain-threshold", type=float, default=0.95, help="threshold when only the wording is suspicious"
     )
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--l2", type=float, default=3e-3)
@@ -263,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--en-weight", type=float, default=3.0)
     ap.add_argument("--url-cap", type=float, default=CAPS["#url"], help="largest weight a link may get")
     ap.add_argument("--no-extra-negatives", action="store_true")
-    ap.add_argument("--neg-weight", type=float, default=0.3)
+    ap.add_argument("--neg-weight", type=float, default=1.0)
     ap.add_argument("--marker-l2", type=float, default=0.3, help="L2 on #markers relative to words")
     ap.add_argument("--prune", type=float, default=0.1, help="drop weights smaller than this")
     args = ap.parse_args(argv)

@@ -1,7 +1,10 @@
 """The write path: a bounded in-process queue drained by one writer task, in batches of one transaction each.
 
 Producers wait when the queue is full (nothing is dropped). `close()` drains everything already accepted
-before returning, so the database can be closed afterwards without losing a message."""
+before returning, so the database can be closed afterwards without losing a message.
+
+A deque with its own waiters instead of `asyncio.Queue`: the scoring stage hands over a whole scored batch
+with one `put_many`, and the writer takes its batch with one slice, instead of a coroutine per write."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Sequence
 
 from bot.storage.base import Storage
@@ -34,23 +38,31 @@ class WriteQueue:
         batch_size: int = 500,
         on_changes: ChangeCallback | None = None,
     ) -> None:
+        if maxsize < 1 or batch_size < 1:
+            raise ValueError("maxsize and batch_size must be at least 1")
         self._storage = storage
-        self._queue: asyncio.Queue[WriteOp] = asyncio.Queue(maxsize)
+        self._items: deque[WriteOp] = deque()
+        self._maxsize = maxsize
         self._batch_size = batch_size
         self._on_changes = on_changes
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._unfinished = 0  # queued or being written
+        self._has_items = asyncio.Event()
+        self._all_done = asyncio.Event()
+        self._all_done.set()
+        self._space_waiters: deque[asyncio.Future[None]] = deque()
         self.batches_written = 0
         self.ops_written = 0
         self.ops_rejected = 0
 
     @property
     def pending(self) -> int:
-        return self._queue.qsize()
+        return len(self._items)
 
     @property
     def maxsize(self) -> int:
-        return self._queue.maxsize
+        return self._maxsize
 
     def start(self) -> None:
         if self._task is None:
@@ -58,15 +70,49 @@ class WriteQueue:
 
     async def put(self, op: WriteOp) -> None:
         """Queue one write; waits while the queue is full."""
+        await self.put_many((op,))
+
+    async def put_many(self, ops: Sequence[WriteOp]) -> None:
+        """Queue writes in order; waits (as often as needed) while the queue is full."""
         if self._closing:
             raise QueueClosedError("the write queue is closed")
-        await self._queue.put(op)
+        items = self._items
+        i, n = 0, len(ops)
+        while i < n:
+            room = self._maxsize - len(items)
+            if room <= 0:
+                await self._wait_for_space()
+                continue
+            chunk = ops[i : i + room] if i or n - i > room else ops
+            items.extend(chunk)
+            self._unfinished += len(chunk)
+            i += len(chunk)
+            self._all_done.clear()
+            self._has_items.set()
+
+    async def _wait_for_space(self) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._space_waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            with contextlib.suppress(ValueError):
+                self._space_waiters.remove(waiter)
+            if not waiter.cancelled():
+                self._wake_producers()  # pass the turn on if there is still room
+
+    def _wake_producers(self) -> None:
+        if len(self._items) < self._maxsize:
+            for waiter in self._space_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+                    break
 
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
         if self._task is None:
             raise RuntimeError("the write queue was never started")
-        await self._queue.join()
+        await self._all_done.wait()
 
     async def close(self) -> None:
         """Stop taking writes, commit everything already accepted, then stop the writer."""
@@ -74,28 +120,29 @@ class WriteQueue:
         if self._task is None:
             return
         if not self._task.done():
-            await self._queue.join()
+            await self._all_done.wait()
             self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         log.info("Write queue closed: %d writes in %d batches", self.ops_written, self.batches_written)
 
     async def _run(self) -> None:
+        items = self._items
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._batch_size:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except asyncio.QueueEmpty:
-                    break
+            if not items:
+                self._has_items.clear()
+                await self._has_items.wait()
+                continue
+            n = min(len(items), self._batch_size)
+            batch = [items.popleft() for _ in range(n)]
+            self._wake_producers()
             try:
                 await self._write(batch)
-            except asyncio.CancelledError:
-                # Cancelled mid-write (hard shutdown): leave the items accounted for so join() can't hang.
-                raise
             finally:
-                for _ in batch:
-                    self._queue.task_done()
+                # also when cancelled mid-write (hard shutdown): keep the count right so waiters can't hang
+                self._unfinished -= n
+                if self._unfinished == 0:
+                    self._all_done.set()
 
     async def _write(self, batch: Sequence[WriteOp]) -> None:
         delay = 0.5

@@ -274,6 +274,47 @@ STOPWORDS: frozenset[str] = frozenset(
     ]
 )
 
+# Words that carry no sentiment of their own but that SmSA's reviews and complaints tie to a label (complaints
+# are often questions: "kenapa ...", "berapa lama ..."; reviews of Sundanese restaurants are mostly positive).
+# They are never learned and never scored in Indonesian comments, so neutral chat ("besok stream jam berapa
+# ya", "itu pakai gula jawa?") stays neutral. Tokens containing digits are excluded from learning as well.
+_QUESTION_WORDS = (
+    "apa apakah berapa berapakah kapan kapankah dimana mana manakah siapa siapakah gimana bagaimana kenapa "
+    "mengapa knp gmn bgmn"
+)
+_PRONOUNS = "aku saya kamu dia kita kami mereka gue gw lu loe elu anda kalian beliau engkau kakak abang mbak"
+_TIME_WORDS = (
+    "besok kemarin kemaren lusa nanti sekarang skrg tadi barusan malam malem pagi siang sore subuh minggu "
+    "hari jam bulan tahun detik menit pekan senin selasa rabu kamis jumat sabtu"
+)
+_NUMBERS = (
+    "nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu sejuta ribu "
+    "juta puluh belas ratus"
+)
+_CHAT_PARTICLES = "ya sih dong deh kok nih tuh kan lah loh lho yuk ayo eh toh mah kah"
+# everyday verbs of logistics chat ("pakai kompor apa?", "ada yang main malam ini?")
+_EVERYDAY_VERBS = "pakai pake main beli lihat liat pergi pulang datang kerja masak bikin"
+# forms of address and chat shorthand that English shares
+_ADDRESS_AND_SHORTHAND = (
+    "kak bang mas mba bro sis gan agan min mimin om tante pak bu bapak ibu bos bund bunda lo oh ah nah hmm "
+    "btw otw brb rb jt weekend today tomorrow tonight yesterday"
+)
+# place and ethnic names (not "malang", which also means "unlucky")
+_PLACES = (
+    "jawa sunda bali jakarta surabaya bandung medan jogja yogyakarta jogjakarta padang batak betawi "
+    "makassar semarang solo bogor depok bekasi tangerang indonesia malaysia singapura singapore sumatra "
+    "sumatera kalimantan sulawesi papua aceh lombok manado palembang pekanbaru riau banten cirebon garut "
+    "madura minang bugis palu kupang ambon pontianak balikpapan samarinda jambi lampung bengkulu jatim "
+    "jabar jateng cina china jepang korea india thailand arab"
+)
+# Clearly Indonesian: also evidence for the language guess (see Scorer).
+NEUTRAL_ID_MARKERS: frozenset[str] = frozenset(
+    " ".join([_QUESTION_WORDS, _PRONOUNS, _TIME_WORDS, _NUMBERS, _CHAT_PARTICLES, _EVERYDAY_VERBS]).split()
+)
+NEUTRAL_WORDS: frozenset[str] = NEUTRAL_ID_MARKERS | frozenset(f"{_ADDRESS_AND_SHORTHAND} {_PLACES}".split())
+# Phrases whose words mean something else on their own: "salah satu" is "one of", not "wrong".
+NEUTRAL_PHRASES: frozenset[str] = frozenset({"salah satu"})
+
 # Hand-written seed weights (VADER's -4..+4 scale) for common Indonesian comment words, many of them informal
 # forms the training data lacks. Learning starts from these and is pulled towards them.
 HAND_LEXICON: dict[str, float] = {
@@ -401,6 +442,7 @@ HAND_LEXICON: dict[str, float] = {
     "sulit": -1.2,
     "gagal": -2.2,
     "salah": -1.5,
+    "pusing": -1.5,
     "masalah": -1.2,
     "kurang": -1.2,
     "lama": -0.6,

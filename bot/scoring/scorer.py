@@ -40,7 +40,16 @@ from vaderSentiment.vaderSentiment import (
 from bot.scoring import indonesian
 from bot.scoring.language import detect_language
 from bot.scoring.results import Explanation, SentimentScore, WordContribution
-from bot.scoring.slang import CAPITAL_LETTERS, EMOJI, EN_INSULTS, EN_LAUGHTER, EN_SLANG
+from bot.scoring.slang import (
+    CAPITAL_LETTERS,
+    EMOJI,
+    EN_INSULTS,
+    EN_LAUGHTER,
+    EN_SLANG,
+    PRAISE_WORDS,
+    SKILL_WORDS,
+    WILD_PRAISE,
+)
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +133,13 @@ class Scorer(SentimentIntensityAnalyzer):
                 [w for w, v in self._id_words.items() if abs(v) >= 0.5 and w not in vader]
                 + list(indonesian.HAND_LEXICON)
                 + list(indonesian.SLANG)
+                + list(indonesian.NEUTRAL_ID_MARKERS)
             )
         )
         self._en_phrases: dict[str, float] = {w: v for w, v in EN_SLANG.items() if " " in w}
         self._id_phrases: dict[str, float] = {
             **self._en_phrases,
+            **dict.fromkeys(indonesian.NEUTRAL_PHRASES, 0.0),  # "salah satu": its words do not count
             **{w: v for w, v in id_all.items() if " " in w},
         }
         self._phrase_heads: dict[bool, frozenset[str]] = {
@@ -202,6 +213,8 @@ class Scorer(SentimentIntensityAnalyzer):
         if is_id:
             if indonesian.is_laughter(word):
                 return _ID_LAUGH_VALENCE, None, True
+            if word in indonesian.NEUTRAL_WORDS:  # "berapa", "jawa", "besok": no sentiment of their own
+                return None
             value = self._id_words.get(word)
             if value is not None:
                 return value, None, False
@@ -333,6 +346,10 @@ class Scorer(SentimentIntensityAnalyzer):
                 continue
             v = b
             word = norm[i]
+            if laugh[i] or word in EMOJI:
+                # tone markers, never negated or boosted: "udah liat belum 🙏", "bisa ga kak wkwk"
+                sentiments[i] = v
+                continue
             # VADER: "no" before a lexicon word negates it instead of counting itself
             if word == "no" and i < n - 1 and base[i + 1] is not None:
                 v = 0.0
@@ -392,6 +409,14 @@ class Scorer(SentimentIntensityAnalyzer):
         for i, value in dual.items():  # "parah", "kurang" alone: a word of their own
             if not used[i]:
                 sentiments[i] = value
+
+        # intensified praise: "gila sih skillnya", "insane clutch", "crazy good" count as praise
+        if not WILD_PRAISE.isdisjoint(norm):
+            for i, word in enumerate(norm):
+                if word in WILD_PRAISE and sentiments[i] < 0 and _praised(norm, i, negators):
+                    sentiments[i] = -sentiments[i]
+                    if notes is not None:
+                        notes[i].append("praise next to a skill or praise word")
 
         # contrast ("but", "tapi"): VADER halves what comes before and weights what follows by 1.5
         for i, word in enumerate(norm):
@@ -471,6 +496,19 @@ class Scorer(SentimentIntensityAnalyzer):
                 notes[i].append(f"weakened and negated by '{prev}'")
             return valence * scalar
         return valence
+
+
+def _praised(words: list[str], i: int, negators: frozenset[str]) -> bool:
+    """A skill word within three words of ``words[i]``, or a praise word right beside it, not negated."""
+    for j in range(max(0, i - 3), min(len(words), i + 4)):
+        if j == i or (j > 0 and words[j - 1] in negators):
+            continue
+        word = words[j]
+        if word in SKILL_WORDS or (word.endswith("nya") and word[:-3] in SKILL_WORDS):
+            return True
+        if word in PRAISE_WORDS and i - 1 <= j <= i + 2:
+            return True
+    return False
 
 
 def _rebuild(cls: type[Scorer], id_lexicon: dict[str, float]) -> Scorer:

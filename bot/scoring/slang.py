@@ -241,3 +241,21 @@ EMOJI: dict[str, tuple[float, bool]] = {
     "😫": (-1.8, False),
     "😩": (-1.5, False),
 }
+
+# "gila sih skillnya", "insane clutch", "that play was sick", "crazy good": in gaming and food talk these
+# negative words are intensified praise. They turn positive (same strength) when a skill word is within three
+# words either side, or a praise word sits right next to them ("gila keren", "crazy good", "enak gila").
+WILD_PRAISE: frozenset[str] = frozenset(
+    ["gila", "edan", "anjir", "parah", "insane", "insanely", "crazy", "sick", "nuts", "mad", "wild",
+     "ridiculous", "filthy"]
+)  # fmt: skip
+SKILL_WORDS: frozenset[str] = frozenset(
+    ["skill", "skills", "skillnya", "clutch", "clutches", "play", "plays", "aim", "combo", "combos", "moves",
+     "outplay", "outplayed", "headshot", "headshots", "flick", "flicks", "reflex", "reflexes", "snipe",
+     "mechanics", "gameplay", "jago", "permainannya", "talent", "editing"]
+)  # fmt: skip
+PRAISE_WORDS: frozenset[str] = frozenset(
+    ["good", "great", "amazing", "awesome", "keren", "mantap", "jago", "enak", "bagus", "hebat", "lezat",
+     "cakep", "seru", "lucu", "pintar", "pinter", "goated", "clean", "smooth", "beautiful", "delicious",
+     "tasty", "talented", "fun"]
+)  # fmt: skip

@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "spam_model.json"
 _ZEROS = repeat(0.0)
 PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my channel", "i'm a rapper")
-OFFER_CONFIDENCE = 0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
+OFFER_CONFIDENCE = (
+    0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
+)
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
 _STYLED_WORD_RE = re.compile(
     r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
@@ -182,9 +184,8 @@ class SpamDetector:
 
 # Markers that back a model verdict with something beyond word choice.
 _EVIDENCE = frozenset(
-    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer", "#url_promo",
-     "#shortener",
-     "#punycode"}
+    {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer",
+     "#url_promo", "#shortener", "#punycode"}
 )  # fmt: skip
 
 
@@ -234,7 +235,9 @@ def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]
     ):
         hits.append(("money", 0.93))
     markers = a.markers
-    if "#offer" in markers and (a.link_count or "free" in a.tokens or "#promo" in markers or "#bait" in markers):
+    if "#offer" in markers and (
+        a.link_count or "free" in a.tokens or "#promo" in markers or "#bait" in markers
+    ):
         hits.append(("offer", OFFER_CONFIDENCE))
     for marker in markers:
         rule = MARKER_RULES.get(marker)
@@ -262,10 +265,14 @@ def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
         money = rules.MONEY_RE.findall(text)
         contact = rules.CONTACT_RE.findall(text)
         strong = bool(a.link_count) or any(c.startswith("+") for c in contact)
-        return rules.Signal("money", f"money-making bait ({rules.quote_terms(money + contact)})", 0.93, strong)
+        return rules.Signal(
+            "money", f"money-making bait ({rules.quote_terms(money + contact)})", 0.93, strong
+        )
     if kind == "offer":
         terms = rules.OFFER_RE.findall(text) + _promo_terms(a)
-        return rules.Signal("offer", f"something-for-nothing offer ({rules.quote_terms(terms)})", OFFER_CONFIDENCE)
+        return rules.Signal(
+            "offer", f"something-for-nothing offer ({rules.quote_terms(terms)})", OFFER_CONFIDENCE
+        )
     if kind == "bait":
         terms = rules.ENGAGEMENT_BAIT_RE.findall(text)
         return rules.Signal("bait", f"engagement bait ({rules.quote_terms(terms)})", MARKER_RULES["#bait"][1])

@@ -1,10 +1,11 @@
 """Features for the small spam model, shared by the trainer (scripts/train_spam.py) and the detector.
 
 A message becomes its normalised words (at most :data:`MAX_TOKENS`), the adjacent word pairs, and a few
-``#markers`` for obfuscation, links and layout. The model is a logistic regression over the counts of these,
-so scoring is a handful of C-level dictionary lookups. Everything here runs on every message: keep it cheap,
-and leave the expensive evidence gathering (for the moderator-facing reason) to the detector, which only
-does it for spam.
+``#markers`` for obfuscation, links, layout and the hand-written self-promotion, engagement-bait, offer and
+promotional-link patterns of :mod:`bot.spam.rules` (each regex behind a cheap word or substring gate). The
+model is a logistic regression over the counts of these, so scoring is a handful of C-level dictionary
+lookups. Everything here runs on every message: keep it cheap, and leave the expensive evidence gathering
+(for the moderator-facing reason) to the detector, which only does it for spam.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 import itertools
 import logging
+import re
 from dataclasses import dataclass
 
 from bot.spam import normalize as _n
@@ -28,6 +30,10 @@ _FLAG_FEATURES = (
     (_n.SPACED, "#spaced"),
     (_n.LEET, "#leet"),
 )
+# Cheap pre-checks for rules.SITE_RE: a letter before two digits or "4d" (PULAU777, XUXU4D), or a word ending
+# in "win"/"bet" (PULAUWIN); English "window", "better" do not end there.
+_LETTER_DIGITS_RE = re.compile(r"[a-z](?:\d\d|4d)")
+_WIN_BET_RE = re.compile(r"[a-z]{3}(?:win|bet)(?![^\W_])")
 # normaliser flag set -> its marker names
 _FLAG_MARKERS = [tuple(name for bit, name in _FLAG_FEATURES if flags & bit) for flags in range(32)]
 
@@ -55,9 +61,20 @@ def analyse(raw: str) -> Analysis:
         raw = html.unescape(raw)
     norm = _n.normalize(raw)
     text = norm.text
-    has_link_hint = rules.may_have_link(raw)
-    # link text is not vocabulary: the link itself is judged below and by the rules
-    tokens = TOKEN_RE.findall(rules.URL_RE.sub(" ", text)) if has_link_hint else norm.tokens
+    tokens = norm.tokens
+    urls: list[str] = []
+    if rules.may_have_link(raw):
+        urls = rules.URL_RE.findall(raw)
+        if urls:
+            # link text is not vocabulary: the link itself is judged below and by the rules
+            words = text
+            for url in urls:
+                folded = url.lower()
+                if folded not in words:  # the normaliser changed it: find the links in the folded text
+                    words = rules.URL_RE.sub(" ", text)
+                    break
+                words = words.replace(folded, " ")
+            tokens = _n.tokenize(words)
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
     markers: list[str] = []
@@ -66,15 +83,14 @@ def analyse(raw: str) -> Analysis:
     sites: list[str] = []
     # site names need a digit (PULAU777, XUXU4D) or a site-like suffix (AGUSTOTO, PULAUWIN)
     if (
-        norm.has_digits
+        (norm.has_digits and _LETTER_DIGITS_RE.search(text) is not None)
         or "toto" in text
-        or "win" in text
         or "slot" in text
-        or "bet" in text
         or "jp" in text
         or "gacor" in text
         or "hoki" in text
         or "cuan" in text
+        or (("win" in text or "bet" in text) and _WIN_BET_RE.search(text) is not None)
     ):
         sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
         if sites:
@@ -91,21 +107,24 @@ def analyse(raw: str) -> Analysis:
         markers.append("#promo")
     if (
         not rules.BAIT_CONTEXT.isdisjoint(tokens)
-        or (("like" in text or "please" in text or "help" in text) and not rules.BAIT_OBJECTS.isdisjoint(tokens))
+        or (
+            ("like" in text or "please" in text or "help" in text)
+            and not rules.BAIT_OBJECTS.isdisjoint(tokens)
+        )
     ) and rules.ENGAGEMENT_BAIT_RE.search(text):
         markers.append("#bait")
     if (not rules.OFFER_CONTEXT.isdisjoint(tokens) or "$" in text) and rules.OFFER_RE.search(text):
         markers.append("#offer")
     link_signals: list[rules.Signal] = []
     link_count = 0
-    if has_link_hint:
-        link_signals, link_count, common = rules.link_signals(raw)
+    if urls:
+        link_signals, link_count, common = rules.link_signals(raw, urls)
         if common:
             markers.append("#url_common")
         if link_count > common:
             markers.append("#url")
         markers.extend("#" + sig.kind for sig in link_signals)
-        if rules.PROMO_LINK_RE.search(raw):
+        if any(map(rules.PROMO_LINK_RE.search, urls)):
             markers.append("#url_promo")
     if "!!!" in text:
         markers.append("#exclaim")

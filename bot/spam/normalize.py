@@ -170,6 +170,11 @@ def normalize(text: str) -> Normalized:
     return Normalized(text, flags, tokens, has_digits)
 
 
+def tokenize(text: str) -> list[str]:
+    """The words of already folded ``text`` (TOKEN_RE), with the fast path for ASCII."""
+    return _ASCII_TOKENS(text) if text.isascii() else _TOKENS(text)
+
+
 def _fold_unicode(text: str) -> tuple[str, int]:
     if _SPECIAL_RE.search(text) is None:
         # plain non-ASCII (emoji, accented letters): just fold compatibility forms and accents

@@ -591,7 +591,7 @@ class _Batch:
             for hour, *vec in conn.execute(
                 f"SELECT hour, {_VEC} FROM channel_hour WHERE guild_id = ? AND channel_id = ?", (g, ch)
             ):
-                pass
+                _add(thread_hour, (g, p, hour), vec, 1)
             for au, hour, n in conn.execute(
                 "SELECT author_id, hour, messages FROM presence WHERE guild_id = ? AND scope_id = ?", (g, ch)
             ):

@@ -29,6 +29,13 @@ SPAM = [
     # self-promotion
     ("sub for sub anyone? check out my channel", "self-promotion"),
     ("Hey guys check out my new channel and please subscribe!!!", "self-promotion"),
+    ("Hi, I'm a 16 year old rapper from Ohio, give my new mixtape a listen", "self-promotion"),
+    ("If I get 100 subscribers I will do a face reveal", "self-promotion"),
+    ("follow me on instagram: @someone_123", "self-promotion"),
+    ("like this comment if you are watching in 2015", "engagement bait"),
+    ("Check out this video on YouTube:", "engagement bait"),
+    ("Get free gift cards and paypal money!", "something-for-nothing"),
+    ("join now and earn real money https://www.swagbucks.com/refer/someone", "something-for-nothing"),
 ]
 
 NOT_SPAM = [
@@ -49,6 +56,13 @@ NOT_SPAM = [
     "wkwk mantap bang, semangat terus",
     "https://www.bbc.co.uk/news/technology-123",
     "my art commission sheet is here https://ko-fi.com/someone",
+    "she deserves way more subscribers honestly",
+    "check out the new emotes in the sidebar",
+    "I watched my favourite music video again today",
+    "the music video is at https://youtu.be/9bZkp7q19f0 if anyone missed it",
+    "please like me, I'm begging you",
+    "Like if you came here to see the view count",
+    "I made a new friend at the meetup",
 ]
 
 
@@ -119,3 +133,24 @@ def test_punycode_domain(detector: SpamDetector) -> None:
     verdict = detector.check_text("claim your reward https://xn--dscord-9ta.com/login")
     assert verdict.is_spam
     assert verdict.reason is not None and "punycode domain xn--dscord-9ta.com" in verdict.reason
+
+
+def test_self_promotion_reason_quotes_the_wording(detector: SpamDetector) -> None:
+    verdict = detector.check_text("Hey guys check out my new channel and please subscribe!!!")
+    assert verdict.reason is not None
+    assert verdict.reason.startswith("self-promotion (")
+    assert "'check out my'" in verdict.reason
+    assert not verdict.high_confidence
+
+
+def test_youtube_export_byte_order_mark_changes_nothing(detector: SpamDetector) -> None:
+    for text in [
+        "I love this song so much, been listening all week",
+        "sub for sub anyone? check out my channel",
+    ]:
+        assert detector.check_text(text + "\ufeff") == detector.check_text(text)
+
+
+@pytest.mark.xfail(reason="known limitation: the word model alone scores 'subscribe ... channel' above 0.85")
+def test_a_fan_recommending_the_artist_is_not_spam(detector: SpamDetector) -> None:
+    assert not detector.check_text("subscribe to her channel, she's amazing").is_spam

@@ -81,3 +81,24 @@ def test_flags_report_the_obfuscation(raw: str, flag: int) -> None:
 
 def test_emoji_joiners_are_not_invisible_tricks() -> None:
     assert not normalize("family 👨\u200d👩\u200d👧 ❤\ufe0f").flags & INVISIBLE
+
+
+@pytest.mark.parametrize(
+    "raw", ["great song\ufeff", "\ufeffgreat song", "great song\u200b ", "\u2060great song"]
+)
+def test_invisible_characters_at_the_ends_are_not_obfuscation(raw: str) -> None:
+    result = normalize(raw)
+    assert result.text == "great song"
+    assert result.flags == 0
+
+
+def test_ascii_and_unicode_tokenisation_agree() -> None:
+    assert normalize("Check THIS out, 2 times_over!").tokens == ["check", "this", "out", "2", "times", "over"]
+    assert normalize("Check THIS out, 2 times_over! 🙂").tokens == [
+        "check",
+        "this",
+        "out",
+        "2",
+        "times",
+        "over",
+    ]

@@ -83,37 +83,42 @@ hours = st.one_of(
 )
 compounds = st.sampled_from([-0.9, -0.05, -0.0499, 0.0, 0.0499, 0.05, 0.3333, 1.0])
 
-create_op = st.builds(
-    lambda mid, g, ch, au, h, sec, c, scored, spam, reply, lang, with_parent: MessageCreated(
-        replace(
-            rec(
-                mid,
-                guild_id=g,
-                channel_id=ch,
-                author_id=au,
-                at=T0 + h * H + sec,
-                compound=c,
-                scored=scored,
-                spam=spam,
-                reply_to=reply,
-            ),
-            language=lang,
-            parent_channel_id=PARENT.get(ch) if with_parent else None,
-        )
-    ),
-    IDS,
-    st.sampled_from((1, 1, 2)),  # mostly one guild, so that a thread sees several messages
-    st.sampled_from((10, 11, 12, 20, 20, 20, 21, 22)),  # thread 20 most: its parent is often learned late
-    st.sampled_from(AUTHORS),
-    hours,
-    st.integers(0, H - 1),
-    compounds,
-    st.booleans(),
-    st.booleans(),
-    st.one_of(st.none(), IDS),
-    st.sampled_from(LANGUAGES),
-    st.booleans(),
-)
+
+def creates(guilds: st.SearchStrategy[int], channels: st.SearchStrategy[int]) -> st.SearchStrategy[WriteOp]:
+    return st.builds(
+        lambda mid, g, ch, au, h, sec, c, scored, spam, reply, lang, with_parent: MessageCreated(
+            replace(
+                rec(
+                    mid,
+                    guild_id=g,
+                    channel_id=ch,
+                    author_id=au,
+                    at=T0 + h * H + sec,
+                    compound=c,
+                    scored=scored,
+                    spam=spam,
+                    reply_to=reply,
+                ),
+                language=lang,
+                parent_channel_id=PARENT.get(ch) if with_parent else None,
+            )
+        ),
+        IDS,
+        guilds,
+        channels,
+        st.sampled_from(AUTHORS),
+        hours,
+        st.integers(0, H - 1),
+        compounds,
+        st.booleans(),
+        st.booleans(),
+        st.one_of(st.none(), IDS),
+        st.sampled_from(LANGUAGES),
+        st.sampled_from((False, False, True)),  # the parent is carried by a third of the messages only
+    )
+
+
+create_op = creates(st.sampled_from(GUILDS), st.sampled_from(CHANNELS))
 edit_op = st.builds(
     lambda mid, g, c, scored, spam, lang: MessageEdited(
         g, 10, mid, scored, c, max(c, 0), 1 - abs(c), max(-c, 0), lang, spam
@@ -139,6 +144,25 @@ ops_strategy = st.lists(
     st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op),
     min_size=5,
     max_size=80,
+)
+# threads in depth: one guild, mostly messages in threads, so that parents are often learned late (a thread's
+# messages stored before one of them carries the parent) and the one-level rule is exercised
+thread_ops_strategy = st.lists(
+    st.one_of(
+        *[creates(st.just(1), st.sampled_from((10, 12, 20, 20, 21, 22)))] * 4,
+        st.builds(lambda mid: MessageDeleted(1, 10, mid), IDS),
+        st.builds(
+            lambda mid, c, lang: MessageEdited(
+                1, 10, mid, True, c, max(c, 0), 1 - abs(c), max(-c, 0), lang, False
+            ),
+            IDS,
+            compounds,
+            st.sampled_from(LANGUAGES),
+        ),
+        st.builds(lambda mid: ReactionChanged(1, 10, mid, 1), IDS),
+    ),
+    min_size=10,
+    max_size=40,
 )
 
 
@@ -293,13 +317,23 @@ async def check(storage: SQLiteStorage, model: Model, extra: list[tuple[int, int
         assert await storage.first_message_at(guild) == (min(hours_left) if hours_left else None)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ops=ops_strategy,
     cuts=st.lists(st.integers(1, 40), min_size=1, max_size=6),
     extra=st.lists(st.tuples(st.integers(0, 70 * 24), st.integers(0, 70 * 24)), max_size=3),
 )
 def test_rollups_match_brute_force(ops: list[WriteOp], cuts: list[int], extra: list[tuple[int, int]]) -> None:
+    run_and_check(ops, cuts, extra)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=thread_ops_strategy, cuts=st.lists(st.integers(1, 30), min_size=2, max_size=5))
+def test_threads_count_under_their_parent(ops: list[WriteOp], cuts: list[int]) -> None:
+    run_and_check(ops, cuts, [])
+
+
+def run_and_check(ops: list[WriteOp], cuts: list[int], extra: list[tuple[int, int]]) -> None:
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             async with SQLiteStorage.open(Path(tmp) / "p.db") as storage:

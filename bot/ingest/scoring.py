@@ -1,0 +1,98 @@
+"""The text half of the pipeline for a batch of comments, in a worker process or in this one.
+
+What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
+batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score) and a
+`SpamVerdict` only when the text is spam (None: not spam)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.ingest.pipeline import Pipeline, RawScore, raw_score
+from bot.spam import SpamVerdict
+
+log = logging.getLogger(__name__)
+
+NO_LEXICON = -1
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreJob:
+    items: list[tuple[str, int, bool]]  # (content, index into lexicons or NO_LEXICON, exempt)
+    lexicons: list[dict[str, float]]
+
+
+ItemResult = tuple[RawScore | None, SpamVerdict | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    items: list[ItemResult]
+    errors: list[str]  # one line per item that could not be scored (counted unscored)
+    pid: int
+
+
+def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
+    out: list[ItemResult] = []
+    errors: list[str] = []
+    lexicons = job.lexicons
+    for content, slot, exempt in job.items:
+        try:
+            score, verdict = pipeline.analyse(
+                content, lexicons[slot] if slot != NO_LEXICON else None, exempt=exempt
+            )
+        except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
+            errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
+            out.append((None, None))
+            continue
+        out.append((raw_score(score), verdict if verdict.is_spam else None))
+    return ScoreResult(out, errors, os.getpid())
+
+
+# -- in a worker process -------------------------------------------------------------------------------------
+
+_worker: Pipeline | None = None
+
+
+def init_worker() -> None:
+    """Worker initializer: load the lexicons and spam rules once per process. Ctrl-C reaches the whole
+    process group; the bot drains and stops its workers itself, so they ignore it."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from bot.scoring import Scorer
+    from bot.spam import SpamDetector
+
+    _worker = Pipeline(Scorer(), SpamDetector())
+
+
+def warm_up() -> int:
+    """A no-op task: returns once this worker is initialised (the pool starts workers lazily)."""
+    assert _worker is not None, "worker not initialised"
+    return os.getpid()
+
+
+def score_in_worker(job: ScoreJob) -> ScoreResult:
+    pipeline = _worker
+    assert pipeline is not None, "worker not initialised"
+    return score_job(pipeline, job)
+
+
+def build_job(items: Sequence[tuple[str, dict[str, float] | None, bool]]) -> ScoreJob:
+    """(content, lexicon or None, exempt) per item -> a job that sends each distinct lexicon once."""
+    slots: dict[int, int] = {}
+    lexicons: list[dict[str, float]] = []
+    out: list[tuple[str, int, bool]] = []
+    for content, lexicon, exempt in items:
+        if not lexicon:
+            out.append((content, NO_LEXICON, exempt))
+            continue
+        slot = slots.get(id(lexicon))
+        if slot is None:
+            slot = slots[id(lexicon)] = len(lexicons)
+            lexicons.append(lexicon)
+        out.append((content, slot, exempt))
+    return ScoreJob(out, lexicons)
