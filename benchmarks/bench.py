@@ -117,7 +117,7 @@ def incoming(texts: list[str], *, guild_id: int, start: float, seed: int = 7) ->
 
 async def bench_ingest(texts: list[str], workdir: Path) -> float:
     """The bot's own wiring (Sentimeter builds the same objects): scoring workers as configured
-    (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at bot start-up."""
+    (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at start-up."""
     from bot.config_cache import ConfigCache
     from bot.ingest.pipeline import Pipeline
     from bot.ingest.queue import WriteQueue
@@ -546,6 +546,8 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
             settings=load_settings(database=db), storage=storage, scorer=Scorer(), spam=SpamDetector()
         )
         bot.queue.start()
+        bot.ingest.start()  # scoring workers, as setup_hook starts them
+        await bot.ingest.stage.wait_pool_ready()
         loaded = 0
         for extension in walk_extensions():
             try:
@@ -620,7 +622,121 @@ def run_botlike(stats_path: Path, workdir: Path, seconds: float, rate: int) -> d
         raise RuntimeError(f"bot-like process failed: {err.strip()[-2000:]}")
     result: dict[str, float] = json.loads(out)
     result["peak_anon_mb"] = watch.mb("anon")
+    result["peak_tree_rss_mb"] = watch.mb("rss")  # with the scoring workers
     return result
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 5b. the real bot process (`python -m bot run`) against the loopback Discord stand-in (tests/e2e/standin):
+#     MESSAGE_CREATE at 5,000/s over the gateway while /stats server is invoked and its callback timed
+# ----------------------------------------------------------------------------------------------------------
+async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT))
+    from tests.e2e.standin import BotProcess, FakeDiscord
+    from tests.e2e.standin import payloads as p
+
+    texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
+    async with FakeDiscord(heartbeat_interval_ms=41_250) as fake:
+        guild = await fake.create_guild("Bench")
+        channel = await fake.create_channel(guild, "general")
+        members = [await fake.create_member(guild, f"member{i}") for i in range(200)]
+        proc = BotProcess(
+            fake,
+            database=db,
+            log_path=workdir / "standin-bot.log",
+            dev_guild_id=guild.id,
+            log_level="WARNING",
+        )
+        await proc.start()
+        watch = TreeWatch(proc.pid or 0)
+        watch.__enter__()
+        try:
+            await proc.wait_ready(timeout=120)
+            first = await fake.post_message(channel, members[0], "hello everyone")
+            template = p.message_payload(fake.state, first, gateway=True)
+            template["guild_id"] = str(guild.id)
+            authors = [(p.user_payload(m.user), p.member_payload(m, with_user=False)) for m in members]
+            session = fake.gateway.active_sessions()[0]
+            # the frames' dicts are built up front: the feeder only numbers, encodes and sends them
+            frames = []
+            for i, text in enumerate(texts):
+                author, member = authors[i % len(authors)]
+                frames.append({**template, "content": text, "author": author, "member": member})
+            # let the bot settle (catch-up of the first message, command sync)
+            await asyncio.sleep(1.0)
+            latencies: list[float] = []
+            answers: list[float] = []
+            done = asyncio.Event()
+            sent = [0]
+
+            async def feed() -> None:
+                tick = 0.01
+                started = time.perf_counter()
+                while sent[0] < len(frames) and time.perf_counter() - started < seconds:
+                    due = min(len(frames), int((time.perf_counter() - started + tick) * rate))
+                    while sent[0] < due:
+                        frame = frames[sent[0]]
+                        frame["id"] = str(fake.state.new_id())
+                        frame["timestamp"] = p.iso(p.utcnow())
+                        await session.push("MESSAGE_CREATE", frame)
+                        sent[0] += 1
+                    await asyncio.sleep(tick)
+                feed_rate[0] = sent[0] / (time.perf_counter() - started)
+                done.set()
+
+            async def ask() -> None:
+                while not done.is_set():
+                    await asyncio.sleep(0.05)
+                    inter = await fake.invoke_slash_command(channel, members[1], "stats", subcommand="server")
+                    await fake.wait_for_response(inter, timeout=30)
+                    assert inter.acknowledged_at is not None
+                    latencies.append((inter.acknowledged_at - inter.created_at) * 1000)
+
+                    def answered(inter: Any = inter) -> bool | None:
+                        original = fake.original_response(inter)
+                        return bool(original is not None and (original.content or original.embeds)) or None
+
+                    await fake.wait_for(answered, timeout=30)
+                    answers.append((time.monotonic() - inter.created_at) * 1000)
+
+            feed_rate = [0.0]
+            await asyncio.gather(feed(), ask())
+            fed_cpu = watch.cpu_seconds
+            main_cpu = watch.cpu.get(proc.pid or 0, 0.0)
+            exit_code = await proc.terminate(timeout=120)  # SIGTERM: drains everything accepted
+        finally:
+            watch.__exit__()
+            if proc.running and proc.proc is not None:
+                proc.proc.kill()
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("SELECT count(*) FROM messages WHERE guild_id = ?", (guild.id,)).fetchone()[0]
+    finally:
+        conn.close()
+    if stored != sent[0] + 1:
+        raise RuntimeError(f"stand-in latency: {stored} stored, {sent[0] + 1} sent (exit code {exit_code})")
+    return {
+        "command_latency_p99_ms": percentile(latencies, 99),
+        "command_latency_p50_ms": percentile(latencies, 50),
+        "command_answer_p99_ms": percentile(answers, 99),
+        "latency_samples": len(latencies),
+        "fed_msgs_per_s": feed_rate[0],
+        "peak_rss_mb": watch.mb("main_rss"),
+        "peak_anon_mb": watch.mb("main_anon"),
+        "peak_tree_rss_mb": watch.mb("rss"),
+        "bot_cpu_seconds": fed_cpu,
+        "bot_main_cpu_seconds": main_cpu,
+        "latencies_ms": latencies,  # type: ignore[dict-item]
+        "answers_ms": answers,  # type: ignore[dict-item]
+    }
+
+
+def run_standin_latency(stats_path: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
+    db = workdir / "standin.db"
+    shutil.copyfile(stats_path, db)
+    return asyncio.run(standin_latency(db, workdir, seconds, rate))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -651,6 +767,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--latency-seconds", type=float, default=8.0)
     parser.add_argument("--rate", type=int, default=5_000, help="comments/s fed during the latency test")
+    parser.add_argument(
+        "--latency-mode",
+        choices=("standin", "in-process"),
+        default="standin",
+        help="standin: the real bot process fed over the gateway by tests/e2e/standin (default); "
+        "in-process: the bot object fed directly, /stats timed on its own loop",
+    )
     parser.add_argument(
         "--skip", default="", help="comma-separated parts to skip: vader,ingest,stats,analyze,bot"
     )
@@ -718,11 +841,22 @@ def main(argv: list[str] | None = None) -> int:
         if "bot" not in skip:
             assert stats_path is not None
             path = stats_path
-            bot = timed(
-                "bot-like process", lambda: run_botlike(path, workdir, args.latency_seconds, args.rate)
-            )
+            if args.latency_mode == "standin":
+                bot = timed(
+                    "the bot process against the Discord stand-in",
+                    lambda: run_standin_latency(path, workdir, args.latency_seconds, args.rate),
+                )
+                results["command_answer_p99_ms"] = round(bot["command_answer_p99_ms"], 2)
+                results["latency_samples"] = bot["latency_samples"]
+                results["latency_mode"] = "standin"
+            else:
+                bot = timed(
+                    "bot-like process", lambda: run_botlike(path, workdir, args.latency_seconds, args.rate)
+                )
+                results["latency_mode"] = "in-process"
             results["peak_rss_mb"] = round(bot["peak_rss_mb"], 1)
             results["peak_anon_mb"] = bot["peak_anon_mb"]
+            results["peak_tree_rss_mb"] = bot["peak_tree_rss_mb"]
             results["command_latency_p99_ms"] = round(bot["command_latency_p99_ms"], 2)
             results["command_latency_p50_ms"] = round(bot["command_latency_p50_ms"], 2)
             results["latency_fed_msgs_per_s"] = round(bot["fed_msgs_per_s"])

@@ -124,6 +124,14 @@ def sentiment_mix(totals: Totals, locale: str) -> str:
     )
 
 
+def language_mix(totals: Totals, locale: str) -> str:
+    """The detected languages of the scored, non-spam messages (the sentiment mix's messages)."""
+    split = totals.language_split()
+    if split is None:
+        return t("stats.no_scored_messages", locale)
+    return t("stats.language_mix", locale, **{code: fmt_pct(pct, locale) for code, pct in split.items()})
+
+
 def average_compound(totals: Totals, locale: str) -> str:
     avg = totals.avg_compound
     if avg is None:
@@ -177,7 +185,13 @@ def channel_list(
 
 
 def _totals_fields(
-    embed: discord.Embed, totals: Totals, active_members: int | None, change: Change | None, locale: str
+    embed: discord.Embed,
+    totals: Totals,
+    active_members: int | None,
+    change: Change | None,
+    locale: str,
+    *,
+    languages: bool = False,
 ) -> None:
     def pct(name: str) -> str:
         return fmt_change(getattr(change, name), locale) if change is not None else ""
@@ -202,6 +216,10 @@ def _totals_fields(
     embed.add_field(
         name=t("stats.field.sentiment_mix", locale), value=sentiment_mix(totals, locale), inline=False
     )
+    if languages:
+        embed.add_field(
+            name=t("stats.field.language_mix", locale), value=language_mix(totals, locale), inline=False
+        )
     delta = fmt_delta(change.avg_compound_delta, locale) if change is not None else ""
     embed.add_field(
         name=t("stats.field.average_compound", locale),
@@ -224,19 +242,26 @@ def _period_footer(embed: discord.Embed, period: Period, change: Change | None, 
 
 
 def channel_stats_embed(
-    stats: ChannelStats, locale: str, *, channel_name: str, channel_mention: str
+    stats: ChannelStats,
+    locale: str,
+    *,
+    channel_name: str,
+    channel_mention: str,
+    includes_threads: bool = False,
 ) -> discord.Embed:
+    """``includes_threads``: the channel can have threads (text or forum channel), whose messages the
+    statistics include; the description says so."""
     embed = discord.Embed(
         title=clip(t("stats.channel.title", locale, channel=channel_name), TITLE_LIMIT),
         description=t(
-            "stats.channel.description",
+            "stats.channel.description_threads" if includes_threads else "stats.channel.description",
             locale,
             channel=channel_mention,
             period=period_label(stats.period, locale),
         ),
         colour=_colour_for(stats.totals),
     )
-    _totals_fields(embed, stats.totals, stats.active_members, stats.change, locale)
+    _totals_fields(embed, stats.totals, stats.active_members, stats.change, locale, languages=True)
     embed.add_field(name=t("stats.field.busiest_hour", locale), value=hour_label(stats.busiest_hour, locale))
     _period_footer(embed, stats.period, stats.change, locale)
     return embed
@@ -251,7 +276,7 @@ def server_stats_embed(
         description=t("stats.server.description", locale, period=period_label(overall.period, locale)),
         colour=_colour_for(overall.totals),
     )
-    _totals_fields(embed, overall.totals, overall.active_members, overall.change, locale)
+    _totals_fields(embed, overall.totals, overall.active_members, overall.change, locale, languages=True)
     embed.add_field(
         name=t("stats.field.busiest_hour", locale), value=hour_label(overall.busiest_hour, locale)
     )

@@ -41,6 +41,9 @@ STATS_CHANNEL_TYPES = (
     discord.ForumChannel,
 )
 
+# channels whose statistics include their threads (a forum's posts are its threads); a thread's are its own
+THREAD_PARENT_TYPES = (discord.TextChannel, discord.ForumChannel)
+
 
 def _period(value: str, locale: str) -> Period:
     """The chosen period; a value that is not one of the choices (a crafted request) is refused politely."""
@@ -78,6 +81,7 @@ class Stats(
 
         return describe
 
+    # A text or forum channel's statistics include its threads (forum posts); a thread's are its own.
     @app_commands.command(name=_("channel"), description=_("Activity and sentiment in one channel"))
     @app_commands.describe(
         channel=_("The channel, thread or forum (default: this channel)"),
@@ -109,7 +113,11 @@ class Stats(
         await interaction.response.defer(ephemeral=False, thinking=True)
         stats = await self.bot.stats.channel(guild.id, target.id, chosen, self._now())
         embed = embeds.channel_stats_embed(
-            stats, locale, channel_name=f"#{target.name}", channel_mention=target.mention
+            stats,
+            locale,
+            channel_name=f"#{target.name}",
+            channel_mention=target.mention,
+            includes_threads=isinstance(target, THREAD_PARENT_TYPES),
         )
         await interaction.followup.send(embed=embed, ephemeral=False)
 

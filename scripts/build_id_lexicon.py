@@ -66,13 +66,14 @@ _EN_FUNCTION_WORDS = EN_STOPWORDS - _VADER_WORDS
 @dataclass(frozen=True)
 class Params:
     l2: float = 1.0
-    min_df: int = 3
+    min_df: int = 2
     epochs: int = 150
     neg_weight: float = 1.3
     min_weight: float = 0.05
     scale: float = 1.0
-    support: float = 30.0
+    support: float = 0.0
     sign_check: bool = True
+    sign_z: float = 1.0
 
 
 def read_smsa(path: Path) -> list[tuple[str, bool]]:
@@ -163,8 +164,9 @@ def train(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str
     return prune(fit(docs, labels, params), params, negative_shares(docs, labels, params.min_df))
 
 
-def negative_shares(docs: list[list[str]], labels: list[bool], min_df: int) -> dict[str, float]:
-    """For every feature, how much more often than average the comments containing it are negative."""
+def negative_shares(docs: list[list[str]], labels: list[bool], min_df: int) -> dict[str, tuple[float, float]]:
+    """For every feature: how much more often than average its comments are negative, and the standard
+    error of that difference."""
     key_of = build_keys(docs, min_df)
     seen: Counter[str] = Counter()
     negative: Counter[str] = Counter()
@@ -174,7 +176,8 @@ def negative_shares(docs: list[list[str]], labels: list[bool], min_df: int) -> d
         if neg:
             negative.update(keys)
     base = sum(labels) / max(len(labels), 1)
-    return {k: negative[k] / c - base for k, c in seen.items()}
+    spread = base * (1.0 - base)
+    return {k: (negative[k] / c - base, math.sqrt(spread / c)) for k, c in seen.items()}
 
 
 def fit(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str, float]:
@@ -232,21 +235,26 @@ def fit(docs: list[list[str]], labels: list[bool], params: Params) -> dict[str, 
     return {name: max(-4.0, min(4.0, value * params.scale)) for name, value in zip(names, u, strict=True)}
 
 
-def prune(raw: dict[str, float], params: Params, shares: dict[str, float] | None = None) -> dict[str, float]:
+def prune(
+    raw: dict[str, float], params: Params, shares: dict[str, tuple[float, float]] | None = None
+) -> dict[str, float]:
     """Drop weights below ``params.min_weight``: small learned weights are mostly topic, not sentiment.
 
     English words keep their learned weight even when it is ~0 ("sore" is "afternoon" in Indonesian),
     otherwise the scorer would fall back to VADER's English value; so do hand-written words. A pruned word
     that the scorer's affix stripping would map to another listed word ("keluar" -> "luar") is kept as 0.0.
 
-    With ``params.sign_check`` (and ``shares`` from ``negative_shares``), a learned word whose sign disagrees
-    with its own comments is set to 0: "martabak" or "ramen" occur mostly in positive reviews, but the
-    regression makes them negative to offset the many praise words beside them ("explaining away"); in chat
-    they would then flag "resep martabak ada di deskripsi?". Hand-written words are left alone.
+    With ``params.sign_check`` (and ``shares`` from ``negative_shares``), a learned word whose comments do
+    not back its sign (they are not more negative, or more positive, than average by ``params.sign_z``
+    standard errors) goes back to its seed (usually 0): "martabak" or "ramen" occur mostly in positive
+    reviews, but the regression makes them negative to offset the praise words beside them ("explaining
+    away"), and a word seen in three comments proves nothing; in chat they would flag "resep martabak ada di
+    deskripsi?". Hand-written words are left alone.
     """
     if params.sign_check and shares is not None:
+        vader = SentimentIntensityAnalyzer().lexicon
         raw = {
-            name: 0.0 if name not in indonesian.HAND_LEXICON and w * shares.get(name, 0.0) > 0 else w
+            name: seed_weight(name, vader) if _contradicted(name, w, shares, params.sign_z) else w
             for name, w in raw.items()
         }
     weights: dict[str, float] = {}
@@ -261,6 +269,14 @@ def prune(raw: dict[str, float], params: Params, shares: dict[str, float] | None
         if len(name) >= 5 and name.isalpha() and indonesian.find_root(name, known) is not None:
             weights[name] = 0.0
     return weights
+
+
+def _contradicted(name: str, weight: float, shares: dict[str, tuple[float, float]], z: float) -> bool:
+    """The word's comments do not back its sign: opposite, or within ``z`` standard errors of average."""
+    if name in indonesian.HAND_LEXICON or name not in shares:
+        return False
+    share, stderr = shares[name]
+    return weight * share > 0 or abs(share) < z * stderr
 
 
 def merged(learned: dict[str, float]) -> dict[str, float]:
@@ -283,7 +299,7 @@ def write_lexicon(path: Path, learned: dict[str, float], params: Params, n_docs:
         "# Wilie et al. 2020). Do not edit by hand: change the script or HAND_LEXICON and rebuild.",
         f"# params: l2={params.l2} min_df={params.min_df} epochs={params.epochs}"
         f" neg_weight={params.neg_weight} min_weight={params.min_weight} scale={params.scale}"
-        f" support={params.support} sign_check={params.sign_check}",
+        f" support={params.support} sign_check={params.sign_check} sign_z={params.sign_z}",
     ]
     for word in sorted(learned):
         lines.append(f"{word}\t{learned[word]:.3f}")
@@ -302,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=Params.scale)
     parser.add_argument("--min-weight", type=float, default=Params.min_weight)
     parser.add_argument("--support", type=float, default=Params.support)
+    parser.add_argument("--sign-z", type=float, default=Params.sign_z)
+    parser.add_argument("--no-sign-check", action="store_true")
     args = parser.parse_args(argv)
     smsa = args.data / "id-smsa"
     if not (smsa / "train.tsv").exists():
@@ -312,7 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     docs = [canonical_tokens(text) for text, _ in train_rows]
     labels = [neg for _, neg in train_rows]
     base = Params(
-        args.l2, args.min_df, args.epochs, args.neg_weight, args.min_weight, args.scale, args.support
+        args.l2,
+        args.min_df,
+        args.epochs,
+        args.neg_weight,
+        args.min_weight,
+        args.scale,
+        args.support,
+        not args.no_sign_check,
+        args.sign_z,
     )
     valid_neutral = read_smsa_neutral(smsa / "valid.tsv")
     random.seed(0)
@@ -322,8 +348,10 @@ def main(argv: list[str] | None = None) -> int:
             params = replace(base, l2=l2, support=support, min_df=min_df)
             raw = fit(docs, labels, params)
             shares = negative_shares(docs, labels, min_df)
-            for min_weight, sign_check in itertools.product((0.05, 0.2), (False, True)):
-                params = replace(params, min_weight=min_weight, sign_check=sign_check)
+            for min_weight, sign_z in itertools.product((0.05, 0.2), (-1.0, 0.0, 0.5, 1.0)):
+                params = replace(
+                    params, min_weight=min_weight, sign_check=sign_z >= 0, sign_z=max(sign_z, 0.0)
+                )
                 learned = prune(raw, params, shares)
                 print(
                     f"{params}: {report(merged(learned), valid_rows, valid_neutral)} "

@@ -14,6 +14,11 @@ negatives (``--no-extra-negatives`` turns this off):
 - id-smsa/train.tsv — IndoNLU SmSA (Apache-2.0; Purwarianti & Crisdayanti 2019, Wilie et al. 2020)
 - en-vader-groundtruth Amazon, movie and NYT snippets (VADER's dev corpora, MIT; Hutto & Gilbert, ICWSM 2014)
 
+None of these is informal chat, so the trainer also reads scripts/data/chat_negatives.txt: ordinary Discord and
+Twitter-style messages written for this project (English, Indonesian and mixed; links, "check this out",
+questions about the creator's pages, slot machines in games, creator giveaways). Four fifths of it are
+negatives in validation, the fifth chosen by a hash of the text is a held-out false-positive check.
+
 The test files are never read here; id-smsa/valid.tsv is only used for the held-out false-positive check.
 The #markers (the hand-written evidence of bot.spam.rules) get a lighter L2 penalty than words
 (``--marker-l2``) so they keep their weight on videos whose vocabulary the model has not seen.
@@ -55,14 +60,17 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "bot" / "spam" / "data" / "spam_model.json"
+CHAT_FILE = REPO / "scripts" / "data" / "chat_negatives.txt"
 # Link presence alone must not make a message spam in a Discord server (people share links all the time),
 # even though nearly every link in the YouTube comment data is spam: cap what the model may learn from it.
 CAPS = {"#url": 4.0, "#url_common": 0.5}
 CREDITS = [
+    "scripts/data/chat_negatives.txt (negatives): informal chat written for Sentimeter (CC0)",
     "id-judol-youtube dev: gbennnn/judol-comment-classification (MIT)",
     "en-youtube-spam dev: UCI YouTube Spam Collection, Alberto, Lochter & Almeida, ICMLA 2015 (CC BY 4.0)",
 ]
 EXTRA_CREDITS = [
+    "scripts/data/chat_negatives.txt (negatives): informal chat written for Sentimeter (CC0)",
     "id-smsa train (negatives): IndoNLP/indonlu SmSA (Apache-2.0); Purwarianti & Crisdayanti 2019; "
     "Wilie et al. 2020",
     "en-vader-groundtruth Amazon/movie/NYT snippets (negatives): cjhutto/vaderSentiment (MIT); "
@@ -114,6 +122,16 @@ def load_negatives(data: Path, weight: float) -> list[Example]:
                 parts = line.rstrip("\n").split("\t", 2)
                 if len(parts) == 3:
                     out.append(Example(analyse(parts[2]).feature_names(), 0, weight, "neg-en", parts[2]))
+    return out
+
+
+def load_chat(path: Path, weight: float) -> list[Example]:
+    """The project's own informal chat (one message per line, "#" comments), all non-spam."""
+    out: list[Example] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if text and not text.startswith("#"):
+            out.append(Example(analyse(text).feature_names(), 0, weight, "neg-chat", text))
     return out
 
 
@@ -183,9 +201,12 @@ class Thresholds:
 # Held-out ordinary English YouTube comments flagged (leave-one-video-out): the closest dev stand-in for
 # everyday English chat, which the formal review snippets are not.
 MAX_FPR_EN = 0.004
+# Held-out fifth of the project's informal chat flagged (one message in about a hundred).
+MAX_FPR_CHAT = 0.011
+HELD_GROUPS = ("neg-en", "neg-chat")  # negatives whose hashed fifth is held out in validation
 TIE = 0.005  # held-out F1 sums closer than this count as equal
 # Candidate (threshold, plain threshold) pairs tried by --validate.
-GRID = [(t, p) for t in (0.25, 0.35, 0.5) for p in (0.75, 0.85, 0.9, 0.95) if p >= t]
+GRID = [(t, p) for t in (0.25, 0.35, 0.5, 0.65) for p in (0.9, 0.95, 0.97, 0.99) if p >= t]
 
 
 def _counts(detector: SpamDetector, texts: Sequence[str], labels: Sequence[int]) -> tuple[int, int, int, int]:
@@ -204,15 +225,21 @@ def _f1(tp: int, fp: int, fn: int) -> float:
 
 
 def validate(
-    examples: list[Example], negatives: list[Example], smsa_valid: list[str], params: Params, prune: float
+    examples: list[Example],
+    negatives: list[Example],
+    smsa_valid: list[str],
+    params: Params,
+    prune: float,
+    dump: Path | None = None,
 ) -> Thresholds:
     """Held-out evaluation on dev with the detector's full decision (rules, evidence, both thresholds): judol
     dev split 80/20 by a hash of the text, English dev leave-one-video-out, a fifth of the English snippets
     held out. Returns the thresholds maximising judol F1 + English F1 within the false-positive budgets."""
     in_id = [ex for ex in examples if ex.group == "id"]
     in_en = [ex for ex in examples if ex.group != "id"]
-    neg_train = [ex for ex in negatives if not (ex.group == "neg-en" and held_out(ex.text))]
+    neg_train = [ex for ex in negatives if not (ex.group in HELD_GROUPS and held_out(ex.text))]
     neg_held = [ex.text for ex in negatives if ex.group == "neg-en" and held_out(ex.text)]
+    chat_held = [ex.text for ex in negatives if ex.group == "neg-chat" and held_out(ex.text)]
     fold = [ex for ex in in_id if held_out(ex.text)]
     rest = [ex for ex in in_id if not held_out(ex.text)]
     id_model = train(rest + in_en + neg_train, params)
@@ -226,12 +253,18 @@ def validate(
         f_id, fpr_id = _f1(tp, fp, fn), fp / max(1, fp + tn)
         fpr_smsa = _counts(det, smsa_valid, [0] * len(smsa_valid))[1] / max(1, len(smsa_valid))
         fpr_snip = _counts(det, neg_held, [0] * len(neg_held))[1] / max(1, len(neg_held))
+        chat_fp = [text for text in chat_held if det.check_text(text).is_spam]
+        fpr_chat = len(chat_fp) / max(1, len(chat_held))
+        errors: list[str] = [f"chat-fp\t{text}" for text in chat_fp]
         en = [0, 0, 0, 0]
         per_video = []
         for v in videos:
             det = SpamDetector.from_dict(model_json(*en_models[v], prune, th))
             held = [ex for ex in in_en if ex.group == v]
             c = _counts(det, [ex.text for ex in held], [ex.label for ex in held])
+            for ex in held:
+                if det.check_text(ex.text).is_spam != bool(ex.label):
+                    errors.append(f"{'en-fn' if ex.label else 'en-fp'}\t{v}\t{ex.text}")
             en = [a + b for a, b in zip(en, c, strict=True)]
             per_video.append(f"{v} {_f1(c[0], c[1], c[2]):.3f}")
         f_en = _f1(en[0], en[1], en[2])
@@ -241,9 +274,19 @@ def validate(
             f"t={t:.2f} plain={plain:.2f} | id F1={f_id:.3f} FPR={fpr_id:.4f} | "
             f"en F1={f_en:.3f} P={prec_en:.3f} "
             f"FPR={fpr_en:.4f} "
-            f"({', '.join(per_video)}) | smsa-valid FPR={fpr_smsa:.4f} snippets-fold FPR={fpr_snip:.4f}"
+            f"({', '.join(per_video)}) | smsa-valid FPR={fpr_smsa:.4f} snippets-fold FPR={fpr_snip:.4f} "
+            f"chat-fold FPR={fpr_chat:.4f} ({len(chat_fp)}/{len(chat_held)})"
         )
-        ok = fpr_id <= 0.006 and fpr_smsa <= 0.003 and fpr_snip <= 0.003 and fpr_en <= MAX_FPR_EN
+        if dump is not None:
+            with dump.open("a", encoding="utf-8") as fh:
+                fh.write(f"## t={t} plain={plain}\n" + "\n".join(errors) + "\n")
+        ok = (
+            fpr_id <= 0.006
+            and fpr_smsa <= 0.003
+            and fpr_snip <= 0.003
+            and fpr_en <= MAX_FPR_EN
+            and fpr_chat <= MAX_FPR_CHAT
+        )
         scores.append((f_id + f_en if ok else -1.0, th))
     # Differences of a few thousandths are one or two held-out comments: among the settings that close to the
     # best, take the strictest (fewest false positives on the ordinary chat no dev file stands in for well).
@@ -272,6 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--en-weight", type=float, default=3.0)
     ap.add_argument("--url-cap", type=float, default=CAPS["#url"], help="largest weight a link may get")
     ap.add_argument("--no-extra-negatives", action="store_true")
+    ap.add_argument("--chat", type=Path, default=CHAT_FILE, help="the project's informal chat negatives")
+    ap.add_argument("--chat-weight", type=float, default=3.0)
+    ap.add_argument("--dump", type=Path, help="with --validate: append held-out errors to this file")
     ap.add_argument("--neg-weight", type=float, default=1.0)
     ap.add_argument("--marker-l2", type=float, default=0.3, help="L2 on #markers relative to words")
     ap.add_argument("--prune", type=float, default=0.1, help="drop weights smaller than this")
@@ -283,11 +329,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     CAPS["#url"] = args.url_cap
     examples = load(args.data, args.en_weight)
     negatives = [] if args.no_extra_negatives else load_negatives(args.data, args.neg_weight)
+    negatives += load_chat(args.chat, args.chat_weight)
     params = Params(
         epochs=args.epochs, l2=args.l2, lr=args.lr, min_count=args.min_count, marker_l2=args.marker_l2
     )
     if args.validate:
-        thresholds = validate(examples, negatives, load_smsa_valid(args.data), params, args.prune)
+        thresholds = validate(
+            examples, negatives, load_smsa_valid(args.data), params, args.prune, args.dump
+        )
     else:
         thresholds = Thresholds(args.threshold, args.plain_threshold)
     thresholds = dataclasses.replace(thresholds, high=args.high_threshold)
@@ -302,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "url_cap": args.url_cap,
             "en_weight": args.en_weight,
             "neg_weight": args.neg_weight,
+            "chat_weight": args.chat_weight,
             "prune": args.prune,
         },
     } | body

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,12 +59,42 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
 
 _worker: Pipeline | None = None
 
+WATCH_INTERVAL = 1.0
 
-def init_worker() -> None:
-    """Worker initializer: load the lexicons and spam rules once per process. Ctrl-C reaches the whole
-    process group; the bot drains and stops its workers itself, so they ignore it."""
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fp:
+            stat = fp.read()
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] != b"Z"  # a zombie is dead, only unreaped
+
+
+def _watch_bot(pid: int) -> None:
+    """Workers are children of the forkserver, not of the bot, and block reading their task queue (whose
+    pipe they hold both ends of): nothing tells them when the bot is killed. So they look every second."""
+    while _alive(pid):
+        time.sleep(WATCH_INTERVAL)
+    os._exit(0)
+
+
+def init_worker(bot_pid: int | None = None) -> None:
+    """Worker initializer: load the lexicons and spam rules once per process; exit when the bot process is
+    gone. Ctrl-C reaches the whole process group; the bot drains and stops its workers itself, so they ignore
+    it."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if bot_pid is not None:
+        threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
     from bot.scoring import Scorer
     from bot.spam import SpamDetector
 

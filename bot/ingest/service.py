@@ -36,7 +36,7 @@ class IngestService:
         batch_size: int = DEFAULT_BATCH,
         capacity: int | None = None,
         worker_fn: WorkerFn = score_in_worker,
-        initializer: Callable[[], None] = init_worker,
+        initializer: Callable[[int], None] = init_worker,
     ) -> None:
         self.pipeline = pipeline
         self.queue = queue

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -99,7 +100,7 @@ class ScoringStage:
         batch_max: int = 256,
         capacity: int = 10_000,
         worker_fn: WorkerFn = score_in_worker,
-        initializer: Callable[[], None] = init_worker,
+        initializer: Callable[[int], None] = init_worker,
     ) -> None:
         if workers < 0 or batch_max < 1 or capacity < 1:
             raise ValueError("workers must be >= 0, batch_max and capacity >= 1")
@@ -171,7 +172,9 @@ class ScoringStage:
         if start_method() == "forkserver":
             # the server imports the scoring code once; every worker forks from it with that done
             context.set_forkserver_preload(["bot.ingest.scoring"])
-        executor = ProcessPoolExecutor(self._workers, mp_context=context, initializer=self._initializer)
+        executor = ProcessPoolExecutor(
+            self._workers, mp_context=context, initializer=self._initializer, initargs=(os.getpid(),)
+        )
         self._executor = executor
         self._pool_ready = False
         self._pool_settled.clear()

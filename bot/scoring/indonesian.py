@@ -312,8 +312,9 @@ NEUTRAL_ID_MARKERS: frozenset[str] = frozenset(
     " ".join([_QUESTION_WORDS, _PRONOUNS, _TIME_WORDS, _NUMBERS, _CHAT_PARTICLES, _EVERYDAY_VERBS]).split()
 )
 NEUTRAL_WORDS: frozenset[str] = NEUTRAL_ID_MARKERS | frozenset(f"{_ADDRESS_AND_SHORTHAND} {_PLACES}".split())
-# Phrases whose words mean something else on their own: "salah satu" is "one of", not "wrong".
-NEUTRAL_PHRASES: frozenset[str] = frozenset({"salah satu"})
+# Phrases whose words mean something else on their own: "salah satu" is "one of", not "wrong"; "berapa lama"
+# asks "how long", it does not complain that something is slow.
+NEUTRAL_PHRASES: frozenset[str] = frozenset({"salah satu", "berapa lama"})
 
 # Hand-written seed weights (VADER's -4..+4 scale) for common Indonesian comment words, many of them informal
 # forms the training data lacks. Learning starts from these and is pulled towards them.
@@ -374,6 +375,8 @@ HAND_LEXICON: dict[str, float] = {
     "berkualitas": 2.0,
     "memuaskan": 2.2,
     "cocok": 1.3,
+    "jago": 2.0,
+    "adil": 1.5,
     # negative
     "jelek": -2.0,
     "buruk": -2.5,
@@ -443,6 +446,7 @@ HAND_LEXICON: dict[str, float] = {
     "gagal": -2.2,
     "salah": -1.5,
     "pusing": -1.5,
+    "ngelag": -1.8,
     "masalah": -1.2,
     "kurang": -1.2,
     "lama": -0.6,

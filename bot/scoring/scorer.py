@@ -12,7 +12,10 @@ and re-states VADER's per-word rule (negation and boosters in the three precedin
   ("bagus banget"), "tapi"/"namun" as "but", informal spellings, reduplication and affix stripping to a
   known root.
 
-Two additions of our own: laughter ("lol", "wkwk", 💀, 😭) never cancels a negative comment, and server
+Additions of our own: laughter ("lol", "wkwk", 💀, 😭) never cancels a negative comment, and laughter and
+emoji are never negated ("udah liat belum 🙏"); neutral Indonesian words (question words, pronouns, time
+words, place names: ``indonesian.NEUTRAL_WORDS``) are never scored in Indonesian comments; "gila", "insane",
+"sick"... next to a skill or praise word are praise ("gila sih skillnya, insane clutch"); and server
 overrides (word -> valence) are consulted before the built-in lexicons on every call without rebuilding
 anything.
 """

@@ -63,6 +63,9 @@ EN_SLANG: dict[str, float] = {
     "ads": -0.3,
     "sponsor": 0.0,
     "dislike": -1.6,
+    "laggy": -1.5,
+    "lagging": -1.5,
+    "laggy af": -2.0,
     # positive
     "goated": 2.8,
     "goat": 2.0,

@@ -185,7 +185,7 @@ class SpamDetector:
 # Markers that back a model verdict with something beyond word choice.
 _EVIDENCE = frozenset(
     {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer",
-     "#url_promo", "#shortener", "#punycode"}
+     "#url_promo", "#shortener", "#punycode", "#promo_hint", "#bait_hint", "#url_profile"}
 )  # fmt: skip
 
 
@@ -235,9 +235,8 @@ def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]
     ):
         hits.append(("money", 0.93))
     markers = a.markers
-    if "#offer" in markers and (
-        a.link_count or "free" in a.tokens or "#promo" in markers or "#bait" in markers
-    ):
+    # "free gems every login" is game talk; an offer with a link to an unknown site or a request is not
+    if "#offer" in markers and ("#url" in markers or "#promo" in markers or "#bait" in markers):
         hits.append(("offer", OFFER_CONFIDENCE))
     for marker in markers:
         rule = MARKER_RULES.get(marker)
@@ -282,7 +281,10 @@ def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
 
 
 def _promo_terms(a: Analysis) -> list[str]:
-    return [m.group(0) for m in rules.SELF_PROMO_RE.finditer(a.norm.text)]
+    text = a.norm.text
+    return [m.group(0) for m in rules.SELF_PROMO_RE.finditer(text)] or [
+        m.group(0) for m in rules.PROMO_HINT_RE.finditer(text)
+    ]
 
 
 def _gift_signal(terms: list[str]) -> rules.Signal:

@@ -66,7 +66,8 @@ def analyse(raw: str) -> Analysis:
     if rules.may_have_link(raw):
         urls = rules.URL_RE.findall(raw)
         if urls:
-            # link text is not vocabulary: the link itself is judged below and by the rules
+            # link text is not vocabulary, nor a place for site names (youtu.be/nara98179 is a video id): the
+            # link itself is judged below and by the rules
             words = text
             for url in urls:
                 folded = url.lower()
@@ -74,6 +75,7 @@ def analyse(raw: str) -> Analysis:
                     words = rules.URL_RE.sub(" ", text)
                     break
                 words = words.replace(folded, " ")
+            text = words
             tokens = _n.tokenize(words)
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
@@ -103,16 +105,18 @@ def analyse(raw: str) -> Analysis:
         or "channel" in text
         or not rules.PROMO_WORDS.isdisjoint(tokens)
         or (not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens))
-    ) and rules.SELF_PROMO_RE.search(text):
-        markers.append("#promo")
-    if (
-        not rules.BAIT_CONTEXT.isdisjoint(tokens)
-        or (
-            ("like" in text or "please" in text or "help" in text)
-            and not rules.BAIT_OBJECTS.isdisjoint(tokens)
-        )
-    ) and rules.ENGAGEMENT_BAIT_RE.search(text):
-        markers.append("#bait")
+    ):
+        if rules.SELF_PROMO_RE.search(text):
+            markers.append("#promo")
+        elif rules.PROMO_HINT_RE.search(text):
+            markers.append("#promo_hint")
+    if not rules.BAIT_CONTEXT.isdisjoint(tokens) or (
+        ("like" in text or "please" in text or "help" in text) and not rules.BAIT_OBJECTS.isdisjoint(tokens)
+    ):
+        if rules.ENGAGEMENT_BAIT_RE.search(text):
+            markers.append("#bait")
+        elif rules.BAIT_HINT_RE.search(text):
+            markers.append("#bait_hint")
     if (not rules.OFFER_CONTEXT.isdisjoint(tokens) or "$" in text) and rules.OFFER_RE.search(text):
         markers.append("#offer")
     link_signals: list[rules.Signal] = []
@@ -124,8 +128,9 @@ def analyse(raw: str) -> Analysis:
         if link_count > common:
             markers.append("#url")
         markers.extend("#" + sig.kind for sig in link_signals)
-        if any(map(rules.PROMO_LINK_RE.search, urls)):
-            markers.append("#url_promo")
+        promo_link = rules.promo_link_kind(urls)
+        if promo_link:
+            markers.append(promo_link)
     if "!!!" in text:
         markers.append("#exclaim")
     if not tokens:

@@ -66,9 +66,10 @@ GAMBLING_WEAK_RE = re.compile(
     r"|scatter|rtp|bandar|jekpot|maxwinn?|menang\s*(?:terus|gede|besar|banyak)|modal\s*(?:receh|kecil)|rezeki"
     r"|petir|pragmatic|4d)\b"
 )
-# Site-name shapes: WORD+digits (PULAU777, AERO88), WORD4D, and typical site suffixes.
+# Site-name shapes: WORD+two or three digits (PULAU777, AERO88), WORD4D, and typical site suffixes. Four or more
+# digits are a year, a model or an id (fan2003, rtx4090), never a gambling site in the labelled data.
 SITE_RE = re.compile(
-    r"(?<![^\W_])(?:[a-z]{2,}(?:\d{2,}|4d)|[a-z]{3,}(?:toto|win|slot|bet|jp|gacor|hoki|cuan|88|99|77|4d)"
+    r"(?<![^\W_])(?:[a-z]{2,}(?:\d{2,3}|4d)|[a-z]{3,}(?:toto|win|slot|bet|jp|gacor|hoki|cuan|88|99|77|4d)"
     r"|(?:toto|slot|hoki|cuan)[a-z]{2,}\d*)(?![^\W_])"
 )
 # Common non-site words matching SITE_RE shapes that must not count ("covid19", "2024" is digits only).
@@ -77,58 +78,77 @@ NOT_SITES = frozenset(
 )
 
 # --- self promotion and engagement bait (YouTube-style comment spam) ----------------------------------------
-# Promoting one's own channel, music or pages: "check out my channel", "subscribe to me", "i'm a rapper",
-# "follow me on instagram", "my new video", "if i get 100 subscribers". A fan recommending the artist
-# ("subscribe to her channel, she's amazing") or a pointer to something ("check out the pinned post") is not.
+# Promoting one's own channel, music or pages, in the first person: "check out my channel", "subscribe to me",
+# "follow me on instagram", "if i get 100 subscribers". A fan recommending the creator ("go subscribe to Nara",
+# "subscribe to her channel, she's amazing"), a pointer to something ("check out the pinned post") or a member
+# talking about their own things ("check out my new keyboard", "add me on steam") is not.
 _SUB = (
     r"(?:sub|subs|su\w{0,3}cri\w*)"  # sub, subscribe(rs), and the usual misspellings ("suscribe", "subcribe")
 )
 _MEDIA = (
-    r"(?:channel|chanel|canal|vids?|videos?|vidios?|music|page|profile|playlist|stream|covers?|songs?|tracks?"
+    r"(?:channel|chanel|canal|vids?|videos?|vidios?|music|page|profile|playlist|covers?|songs?|tracks?"
     r"|mixtape|album|single|beats?|raps?|blog|website|site|youtube|twitch|tiktok|insta\w*|twitter|facebook|fb"
     r"|soundcloud|remix\w*|music\s*video)"
 )
 _ARTIST = r"(?:rapper|singer|producer|musician|youtuber|songwriter|dj|vlogger|mc)"
+_NOT_ME = r"(?!\s*to\s*(?!me\b|us\b|my\b|our\b)\w)"  # "go subscribe to Nara" recommends someone else
 SELF_PROMO_RE = _compile_words(
     rf"\b(?:sub|follow|like)\s*(?:4|for|2)\s*(?:sub|follow|like)\b|\bsub4sub\b|\b{_SUB}\s*(?:to\s*)?(?:me|us|my|our)\b"
-    rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|now|if\s*you|for\s*me)\b"
-    r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d+\w*\s*)?su\w{0,3}cri\w*|\bi\s*(?:rap|make\s*(?:music|beats|covers))\b"
-    r"|\bi\s*(?:made|did|started|created)\s*(?:a|an|my)\s*(?:new\s*)?(?:\w+\s*)?(?:channel|cover|remix|mixtape)\b"
+    rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|if\s*you|for\s*me)\b"
+    r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d+\w*\s*)?su\w{0,3}cri\w*"
     r"|\bcheck\s*out\s+(?!(?:her|his|their|the|this|that|a|an|my|our)\b)[\"']?\w+[\"']?\s*(?:channel|on\s*youtube)\b"
-    rf"|\b(?:please|pls|plz|come|go)\s*{_SUB}\b|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
-    r"|\bcheck\s*(?:out\s*)?(?:my|our|me\s*out)\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?"
-    rf"(?:channel|chanel|canal)\b|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b"
-    r"|\b(?:visit|follow|add|support)\s*(?:me|us|my|our)\b|\bfollow\s*me\s*on\b"
+    rf"|\b(?:please|pls|plz|come)\s*{_SUB}\b{_NOT_ME}|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
+    rf"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*|own\s*|latest\s*|first\s*|youtube\s*|yt\s*)?{_MEDIA}\b"
+    r"|\bcheck\s*(?:me|us)\s*out\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?(?:channel|chanel|canal)\b"
+    r"(?!\s*points)|\b(?:visit|support)\s*(?:me|us|my|our)\b|\bfollow\s*(?:me|us)\b"
     rf"|\b(?:listen\s*to|watch)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
+    rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
+    r"|\b(?:help\s*(?:me|us|my\s*channel)|i\s*(?:need|want|wanna))\s*(?:to\s*)?(?:get|reach|hit)?\s*(?:some\s*|more\s*)?"
+    r"\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
+    r"|\bgive\s*(?:me|us|(?:my|our)(?:\s*\w+){1,2}?)\s*a\s*(?:chance|try|listen|look|shot)\b"
+)
+# Weaker hints of self-promotion, a model feature only: true of spam comments ("i'm a 16 year old rapper",
+# "my new video", "check out my stuff", "new youtuber here") and of members talking about themselves alike.
+PROMO_HINT_RE = _compile_words(
+    r"\bi\s*(?:rap|make\s*(?:music|beats|covers))\b|\bcheck\s*(?:out\s*)?(?:my|our)\b"
+    r"|\bi\s*(?:made|did|started|created)\s*(?:a|an|my)\s*(?:new\s*)?(?:\w+\s*)?(?:channel|cover|remix|mixtape)\b"
+    rf"|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b|\b(?:please|pls|plz|go)\s*{_SUB}\b"
     r"|\bi(?:\s*'\s*m|m|\s+am)\s+(?:a\s+|an\s+)?(?:\d+\s*(?:years?|yrs?|y/?o)?\s*(?:old\s*)?)?(?:\w+\s+)?"
     rf"{_ARTIST}\b|\b(?:new|small|upcoming|aspiring)\s*(?:youtuber|rapper|channel)\b"
-    rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
-    rf"|\b(?:get|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
-    r"|\bgive\s*(?:me|us|my\s*\w+|our\s*\w+)\s*a\s*(?:chance|try|listen|look|shot)\b"
+    r"|\b(?:get|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:subs|subscribers)\b|\badd\s*me\b"
 )
-# Words that make SELF_PROMO_RE worth running (checked against the message's words), besides "sub", "scri",
-# "cribe", "check" and "channel" anywhere in the text; or one of PROMO_VERBS with one of PROMO_OWNERS.
+# Words that make SELF_PROMO_RE / PROMO_HINT_RE worth running (checked against the message's words), besides
+# "sub", "scri", "cribe", "check" and "channel" anywhere in the text; or one of PROMO_VERBS with PROMO_OWNERS.
 PROMO_WORDS = frozenset(
     {"rapper", "singer", "producer", "musician", "youtuber", "songwriter", "dj", "vlogger", "mc", "canal",
-     "chanel", "follow", "rap", "beats", "cover", "remix", "mixtape", "likes", "views"}
+     "chanel", "follow", "rap", "beats", "cover", "remix", "mixtape", "likes", "views", "subs", "subscribers"}
 )  # fmt: skip
 PROMO_VERBS = frozenset(
-    {"visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest", "first"}
+    {"visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest", "first", "help", "need",
+     "want", "wanna"}
 )  # fmt: skip
 PROMO_OWNERS = frozenset({"my", "our", "me", "us"})
-# Requests to like, share, vote or click: "like this comment", "please like and share", "click here",
-# and YouTube's share text "Check out this video on YouTube:".
+# Requests to like, share, vote or click for the writer: "like this comment", "give me a like", "click here",
+# "please visit my page". Quoting a creator's catchphrase ("like and subscribe") or asking people to vote in a
+# poll is not.
 ENGAGEMENT_BAIT_RE = _compile_words(
-    r"\blike\s*(?:this|my)\s*(?:comment|video|post|pic\w*|photo|page)\b"
+    r"\blike\s*(?:this|my)\s*(?:comment|post|pic\w*|photo|page)\b"
     r"|\b(?:give|leave)\s*(?:it|this|me|us)\s*a\s*(?:like|thumbs)"
-    r"|\bthumbs?\s*up\s*(?:this|my)\s*(?:comment|video|post)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
-    r"|\bhelp\s*me\s*(?:get|reach|win)\b|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote|watch|support"
-    r"|add|view)\b|\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b"
+    r"|\bthumbs?\s*up\s*(?:this|my)\s*(?:comment|video|post)\b"
+    r"|\bhelp\s*me\s*(?:get|reach|win)\b|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote\s*for|watch|support"
+    r"|view)\s*(?:me|us|my|our|this\s*(?:comment|video|channel))\b"
     r"|\bclick\s*(?:on\s*)?(?:here|(?:this|the|my)\s*link)\b|\bvote\s*for\s*(?:me|my|us)\b"
-    r"|\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtu"
-    r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blook\s*(?:me|us|it)\s*up\b"
+    r"|\blook\s*(?:me|us)\s*up\b"
 )
-# Words that make ENGAGEMENT_BAIT_RE worth running; "like" and "please" only with one of BAIT_OBJECTS.
+# Weaker bait, a model feature only: YouTube's share text "Check out this video on YouTube:" (how people share
+# videos in Discord too), "like and share", "share if you agree", "if you read this".
+BAIT_HINT_RE = _compile_words(
+    r"\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtu"
+    r"|\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
+    r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blike\s*this\s*video\b"
+    r"|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote|watch|support|add|view)\b"
+)
+# Words that make ENGAGEMENT_BAIT_RE / BAIT_HINT_RE worth running; "like" and "please" only with BAIT_OBJECTS.
 BAIT_CONTEXT = frozenset(
     {"thumbs", "share", "click", "vote", "youtube", "youtu", "read", "give", "leave", "look", "pls", "plz"}
 )  # fmt: skip
@@ -147,9 +167,11 @@ OFFER_RE = _compile_words(
 OFFER_CONTEXT = frozenset({"free", "money", "cash", "earn", "make", "making", "earning"})
 # Links (matched one URL_RE match at a time) to a page to promote rather than to content: referral and share
 # codes, bare profiles on social and streaming sites, app stores, crowdfunding, surveys and paid-to-click.
+# A profile means the site's own host (twitch.tv/name, not clips.twitch.tv/Slug); a Reddit "/r/" is no referral.
 PROMO_LINK_RE = re.compile(
-    r"[?&/](?:ref|refer|referral|r|aff|affiliate|invite|fref)(?:=|/)|/refer/|/share/"
-    r"|(?:facebook|fb|instagram|twitter|soundcloud|tsu|plus\.google|ask|reverbnation|bandcamp|twitch)"
+    r"[?&](?:ref|refer|referral|r|aff|affiliate|invite|fref)=|/(?:ref|refer|referral|aff|affiliate|invite|fref)/"
+    r"|/share/|(?:^|//)(?:www\.|m\.|mobile\.)?"
+    r"(?:facebook|fb|instagram|twitter|soundcloud|tsu|plus\.google|ask|reverbnation|bandcamp|twitch)"
     r"\.(?:com|co|fm|tv)/(?:pages/|profile\.php|[\w.+-]+/?(?:[?#\s]|$))|play\.google\.com/store/apps"
     r"|(?:gofundme|indiegogo|kickstarter|surveymonkey|swagbucks|prizerebel|teespring|sunfrogshirts)\.com",
     re.IGNORECASE,
@@ -315,6 +337,22 @@ def link_signals(raw: str, urls: list[str] | None = None) -> tuple[list[Signal],
         elif host in SHORTENERS or registrable(host) in SHORTENERS:
             signals.append(Signal("shortener", f"link shortener {host}", 0.0))
     return signals, len(found), common
+
+
+def promo_link_kind(urls: list[str]) -> str | None:
+    """"#url_promo" for a promotional link (PROMO_LINK_RE) to a site outside COMMON_SITES (a referral code, a
+    crowdfunding page, a Facebook page), "#url_profile" for a bare profile on a well-known site (twitch.tv/name,
+    which members share all the time), else None."""
+    kind: str | None = None
+    for url in urls:
+        if PROMO_LINK_RE.search(url) is None:
+            continue
+        match = _HOST_RE.match(url)
+        host = match.group(1).lower().removeprefix("www.") if match else ""
+        if registrable(host) not in COMMON_SITES:
+            return "#url_promo"
+        kind = "#url_profile"
+    return kind
 
 
 def quote_terms(terms: list[str], limit: int = 3) -> str:

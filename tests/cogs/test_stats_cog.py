@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 import pytest
 
 from bot.client import Sentimeter
 from bot.errors import UserFacingError
-from bot.storage.models import ReactionChanged
+from bot.storage.models import MessageRecord, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 from cogs.stats import Stats
 from tests.cogs.conftest import (
@@ -83,7 +85,9 @@ async def test_channel_stats_for_the_current_channel(cog: Stats, storage: SQLite
     assert reply.field("Average sentiment").startswith("+0.20 · Positive")
     assert reply.field("Busiest hour") == "14:00–15:00 UTC"
     assert reply.field("Spam").startswith("0")
+    assert reply.field("Language mix") == "English 100.0% · Indonesian 0.0% · Mixed 0.0% · Other 0.0%"
     assert "Last 7 days" in str(reply.embed.footer.text)
+    assert reply.embed.description == "<#10> and its threads · Last 7 days"  # a text channel
 
 
 async def test_channel_option_and_spam_shown_on_its_own(cog: Stats, storage: SQLiteStorage) -> None:
@@ -103,6 +107,7 @@ async def test_channel_option_and_spam_shown_on_its_own(cog: Stats, storage: SQL
 
     reply = sent(interaction)
     assert "#clips" in str(reply.embed.title)
+    assert reply.embed.description == "<#11> · Last 24 hours"  # a thread: its own messages
     assert reply.field("Spam").startswith("1 ")
     # the spam message is left out of the mix: one positive, one negative
     assert reply.field("Sentiment mix") == "Positive 50.0% · Neutral 0.0% · Negative 50.0%"
@@ -204,3 +209,61 @@ async def test_replies_follow_the_members_discord_language(cog: Stats, storage: 
     assert reply.field("Pesan") == "4 (▲ 100,0%)"
     assert reply.field("Komposisi sentimen") == "Positif 50,0% · Netral 25,0% · Negatif 25,0%"
     assert "7 hari terakhir" in str(reply.embed.footer.text)
+
+
+async def test_a_forum_shows_its_posts_and_the_language_mix(cog: Stats, storage: SQLiteStorage) -> None:
+    forum_id, posts = 60, (61, 62)
+
+    def post(
+        channel_id: int, author_id: int, language: str, compound: float, *, is_spam: bool = False
+    ) -> MessageRecord:
+        base = record(
+            channel_id=channel_id,
+            author_id=author_id,
+            created_at=NOW - 3600,
+            compound=compound,
+            is_spam=is_spam,
+        )
+        return replace(base, parent_channel_id=forum_id, language=language)
+
+    await store(
+        storage,
+        [
+            post(posts[0], 1, "id", 0.6),
+            post(posts[0], 2, "id", -0.6),
+            post(posts[1], 1, "mixed", 0.6),
+            post(posts[1], 3, "unknown", 0.0),
+            post(posts[1], 3, "en", 0.0, is_spam=True),  # spam: not in either mix
+        ],
+    )
+    guild = fake_guild()
+    forum = fake_channel(guild, forum_id, name="ideas", cls=discord.ForumChannel)
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    await cog.channel.callback(cog, interaction, forum, "24h")
+
+    reply = sent(interaction)
+    assert reply.embed.description == "<#60> and its threads · Last 24 hours"
+    assert reply.field("Messages") == "5"
+    assert reply.field("Active members") == "3"  # author 1 posted in both posts: once
+    assert reply.field("Language mix") == "English 0.0% · Indonesian 50.0% · Mixed 25.0% · Other 25.0%"
+
+    # in Indonesian, and in the server view with the forum as the top channel
+    register_channels(guild, [forum])
+    server = fake_interaction(guild, channel=fake_channel(guild), locale=discord.Locale.indonesian)
+    await cog.server.callback(cog, server, "24h")
+    reply = sent(server)
+    assert (
+        reply.field("Komposisi bahasa") == "Inggris 0,0% · Indonesia 50,0% · Campuran 25,0% · Lainnya 25,0%"
+    )
+    assert reply.field("Saluran teraktif (pesan)") == "1. <#60> · 5"
+
+
+async def test_language_mix_without_scored_messages(cog: Stats, storage: SQLiteStorage) -> None:
+    await store(storage, [record(created_at=NOW - 60, is_spam=True)])
+    guild = fake_guild()
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    await cog.channel.callback(cog, interaction, None, "24h")
+
+    assert sent(interaction).field("Language mix") == "No scored messages in this period."

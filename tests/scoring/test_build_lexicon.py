@@ -55,3 +55,20 @@ def test_missing_data_is_not_an_error(
     assert build.main(["--data", str(tmp_path), "--out", str(tmp_path / "x.tsv")]) == 0
     assert not (tmp_path / "x.tsv").exists()
     assert "not found" in capsys.readouterr().err
+
+
+def test_neutral_words_digits_and_english_function_words_are_not_learned(build: ModuleType) -> None:
+    for token in ("berapa", "jawa", "besok", "eh", "20k", "the", "my"):
+        assert not build.is_feature_word(token)
+    assert build.is_feature_word("zonk")
+    assert build.canonical_tokens("salah satu menu") == ["_", "_", "menu"]  # "one of", not "wrong"
+
+
+def test_sign_check_reverts_words_their_comments_do_not_back(build: ModuleType) -> None:
+    shares = {"pesta": (-0.2, 0.05), "zonk": (0.3, 0.05), "langka": (0.02, 0.2)}
+    raw = {"pesta": -0.8, "zonk": -1.5, "langka": -0.9}  # "pesta" mostly in positive comments
+    params = build.Params(sign_check=True, sign_z=1.0)
+    pruned = build.prune(raw, params, shares)
+    assert "pesta" not in pruned and "langka" not in pruned  # back to seed 0 -> pruned
+    assert pruned["zonk"] == -1.5
+    assert build.prune(raw, build.Params(sign_check=False), shares) == raw

@@ -76,7 +76,7 @@ COMPLAINTS = [
     "gila lu, jelek banget",
     "this is insane, terrible stream",
     "I'm sick of these ads",
-    "kenapa jam segini belum live? nyebelin",
+    "live nya telat terus, nyebelin",
 ]
 
 

@@ -143,8 +143,8 @@ def test_empty_text(scorer: Scorer) -> None:
 
 
 def test_overrides_replace_builtin_valence(scorer: Scorer) -> None:
-    assert compound(scorer, "that clutch was sick") < 0  # VADER: sick = -2.3
-    assert scorer.score("that clutch was sick", overrides={"Sick": 3.0}).compound > 0.5
+    assert compound(scorer, "that stream was sick") < 0  # VADER: sick = -2.3
+    assert scorer.score("that stream was sick", overrides={"Sick": 3.0}).compound > 0.5
 
 
 def test_overrides_add_words_and_phrases(scorer: Scorer) -> None:
