@@ -37,6 +37,7 @@ class WriteQueue:
         maxsize: int = 10_000,
         batch_size: int = 500,
         on_changes: ChangeCallback | None = None,
+        linger: float = 0.05,
     ) -> None:
         if maxsize < 1 or batch_size < 1:
             raise ValueError("maxsize and batch_size must be at least 1")
@@ -45,6 +46,8 @@ class WriteQueue:
         self._maxsize = maxsize
         self._batch_size = batch_size
         self._on_changes = on_changes
+        self._linger = linger
+        self._last_write = -1e9  # loop time when the last batch was committed
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._unfinished = 0  # queued or being written
@@ -133,12 +136,20 @@ class WriteQueue:
                 self._has_items.clear()
                 await self._has_items.wait()
                 continue
+            if (
+                len(items) < self._batch_size
+                and not self._closing
+                and asyncio.get_running_loop().time() - self._last_write < 1.0
+            ):
+                # writes are flowing: a moment more fills the transaction (its cost is mostly per batch)
+                await asyncio.sleep(self._linger)
             n = min(len(items), self._batch_size)
             batch = [items.popleft() for _ in range(n)]
             self._wake_producers()
             try:
                 await self._write(batch)
             finally:
+                self._last_write = asyncio.get_running_loop().time()
                 # also when cancelled mid-write (hard shutdown): keep the count right so waiters can't hang
                 self._unfinished -= n
                 if self._unfinished == 0:

@@ -38,11 +38,27 @@ class ScoreResult:
     pid: int
 
 
+# Chat repeats itself ("lol", "gg", "ok", the same emoji): short comments already analysed with the same
+# lexicon are answered from a bounded cache (the analysis is a pure function of these inputs).
+CACHE_MAX_CHARS = 100
+CACHE_MAX_ENTRIES = 20_000
+_cache: dict[tuple[str, frozenset[tuple[str, float]] | None, bool], ItemResult] = {}
+
+
 def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
     out: list[ItemResult] = []
     errors: list[str] = []
     lexicons = job.lexicons
+    lexicon_keys = [frozenset(lexicon.items()) for lexicon in lexicons]
+    cache = _cache
     for content, slot, exempt in job.items:
+        key = None
+        if len(content) <= CACHE_MAX_CHARS:
+            key = (content, lexicon_keys[slot] if slot != NO_LEXICON else None, exempt)
+            hit = cache.get(key)
+            if hit is not None:
+                out.append(hit)
+                continue
         try:
             score, verdict = pipeline.analyse(
                 content, lexicons[slot] if slot != NO_LEXICON else None, exempt=exempt
@@ -51,7 +67,12 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
             out.append((None, None))
             continue
-        out.append((raw_score(score), verdict if verdict.is_spam else None))
+        result = (raw_score(score), verdict if verdict.is_spam else None)
+        out.append(result)
+        if key is not None:
+            if len(cache) >= CACHE_MAX_ENTRIES:
+                cache.clear()
+            cache[key] = result
     return ScoreResult(out, errors, os.getpid())
 
 

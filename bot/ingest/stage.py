@@ -99,6 +99,8 @@ class ScoringStage:
         workers: int = 0,
         batch_max: int = 256,
         capacity: int = 10_000,
+        linger: float = 0.005,
+        per_worker: int = 2,
         worker_fn: WorkerFn = score_in_worker,
         initializer: Callable[[int], None] = init_worker,
     ) -> None:
@@ -109,6 +111,9 @@ class ScoringStage:
         self._workers = workers
         self._batch_max = batch_max
         self._capacity = capacity
+        self._linger = linger
+        self._per_worker = per_worker
+        self._last_partial = -1e9
         self._worker_fn = worker_fn
         self._initializer = initializer
         self._pending: deque[Entry] = deque()
@@ -251,14 +256,22 @@ class ScoringStage:
         inflight = self._inflight
         pooled = self._executor is not None and self._pool_ready
         if pooled:
-            limit, size = 2 * self._workers, self._batch_max
+            limit, size = self._per_worker * self._workers, self._batch_max
         else:
             limit, size = 2, min(self._batch_max, INLINE_BATCH)
+        loop = asyncio.get_running_loop()
         while pending and len(inflight) < limit:
             if pooled and len(pending) < size:
                 busy = sum(1 for b in inflight if b.future is not None and not b.future.done())
                 if busy >= self._workers:
                     break  # every worker is busy: let a full batch build up meanwhile
+                wait = self._last_partial + self._linger - loop.time()
+                if wait > 0 and not self._closed:
+                    # a steady trickle: one partial batch per linger period, not one per loop turn
+                    self._kick_scheduled = True
+                    loop.call_later(wait, self._kick)
+                    break
+                self._last_partial = loop.time()
             n = min(size, len(pending))
             batch = _Batch([pending.popleft() for _ in range(n)])
             if batch.job is not None and pooled:

@@ -139,6 +139,16 @@ class Scorer(SentimentIntensityAnalyzer):
                 + list(indonesian.NEUTRAL_ID_MARKERS)
             )
         )
+        # strong, clearly Indonesian sentiment words also count in a comment read as English, so code-mixed
+        # comments keep their Indonesian feedback ("jujur the new schedule bikin kecewa")
+        self._id_in_en: dict[str, float] = {
+            w: v
+            for w, v in self._id_words.items()
+            if len(w) >= 4
+            and w not in vader
+            and w not in indonesian.NEUTRAL_WORDS
+            and (abs(v) >= 1.0 or w in indonesian.HAND_LEXICON)
+        }
         self._en_phrases: dict[str, float] = {w: v for w, v in EN_SLANG.items() if " " in w}
         self._id_phrases: dict[str, float] = {
             **self._en_phrases,
@@ -238,6 +248,9 @@ class Scorer(SentimentIntensityAnalyzer):
                 value = self._en_words.get(indonesian.squeeze_runs(word, keep))
                 if value is not None:
                     return value, None, False
+        value = self._id_in_en.get(word)
+        if value is not None:
+            return value, "Indonesian word", False
         return None
 
     # ------------------------------------------------------------------ the rules

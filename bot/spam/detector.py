@@ -47,7 +47,15 @@ _NOT_SPAM_BY_PERCENT = [SpamVerdict(False, i / 100, None, False) for i in range(
 class SpamModel:
     """Logistic regression over :func:`bot.spam.features.analyse` features, loaded from JSON."""
 
-    __slots__ = ("bias", "high_threshold", "pairs", "plain_threshold", "threshold", "weights")
+    __slots__ = (
+        "bias",
+        "high_threshold",
+        "hint_threshold",
+        "pairs",
+        "plain_threshold",
+        "threshold",
+        "weights",
+    )
 
     def __init__(
         self,
@@ -56,10 +64,15 @@ class SpamModel:
         threshold: float,
         high_threshold: float,
         plain_threshold: float = 0.75,
+        hint_threshold: float | None = None,
     ) -> None:
         self.bias = bias
-        self.threshold = threshold  # probability at or above which a message is spam
+        self.threshold = threshold  # probability at or above which a message with evidence is spam
         self.plain_threshold = max(threshold, plain_threshold)  # the same, when only wording is suspicious
+        # the same with only a weak hint (a bare link to an unknown site, "check out my", "like and share")
+        self.hint_threshold = min(
+            self.plain_threshold, max(threshold, hint_threshold if hint_threshold is not None else 1.0)
+        )
         self.high_threshold = high_threshold  # probability for a high-confidence gambling verdict
         self.weights: dict[str, float] = {}  # words and #markers
         self.pairs: dict[tuple[str, str], float] = {}  # adjacent word pairs
@@ -72,12 +85,14 @@ class SpamModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SpamModel:
+        hint = data.get("hint_threshold")
         return cls(
             bias=float(data["bias"]),
             weights={str(k): float(v) for k, v in data["weights"].items()},
             threshold=float(data["threshold"]),
             high_threshold=float(data["high_threshold"]),
             plain_threshold=float(data.get("plain_threshold", 0.75)),
+            hint_threshold=float(hint) if hint is not None else None,
         )
 
     @classmethod
@@ -135,7 +150,7 @@ class SpamDetector:
         # the reason is gathered in _explain, for spam only.
         hits = _rule_hits(a, content, prob)
         if not hits:
-            if prob < model.threshold or (prob < model.plain_threshold and _no_evidence(a)):
+            if prob < model.threshold or prob < _needed(model, a):
                 return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
             rule_conf = 0.0
         else:
@@ -171,6 +186,9 @@ class SpamDetector:
             return f"online-gambling promotion ({evidence})" + suffix, high
         if promo:
             return f"self-promotion ({rules.quote_terms(promo)})" + suffix, False
+        if "#bait_hint" in a.markers:
+            terms = rules.BAIT_HINT_RE.findall(text)
+            return f"engagement bait ({rules.quote_terms(terms)})" + suffix, False
         words = self._top_words(a)
         if weak:
             return f"likely gambling promotion ({rules.quote_terms(weak + words)})" + suffix, False
@@ -185,21 +203,26 @@ class SpamDetector:
 # Markers that back a model verdict with something beyond word choice.
 _EVIDENCE = frozenset(
     {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer",
-     "#url_promo", "#shortener", "#punycode", "#promo_hint", "#bait_hint", "#url_profile"}
+     "#url_promo", "#shortener", "#punycode"}
 )  # fmt: skip
+# Weaker hints: as true of members talking about themselves or sharing a link as of spam.
+_HINTS = frozenset({"#promo_hint", "#bait_hint", "#url_profile", "#url_only"})
 
 
-def _no_evidence(a: Analysis) -> bool:
-    """True when only the wording (and maybe an ordinary link) looks spammy: no styling, site name, gambling
-    term, self-promotion or link shortener.
-
-    Such messages need a higher model score ("check out the pinned post" is not spam in a Discord server,
-    however often YouTube spammers write "check out").
-    """
-    if not _EVIDENCE.isdisjoint(a.markers):
-        return False
+def _needed(model: SpamModel, a: Analysis) -> float:
+    """The model probability a message needs without a deciding rule: ``threshold`` with evidence (styling,
+    a site name or gambling term, self-promotion, a link shortener), ``hint_threshold`` with only a weak
+    hint, else ``plain_threshold``: "check out the pinned post" is not spam in a Discord server, however
+    often YouTube spammers write "check out"."""
+    markers = a.markers
+    if not _EVIDENCE.isdisjoint(markers):
+        return model.threshold
     text = a.norm.text
-    return rules.GAMBLING_STRONG_RE.search(text) is None and rules.GAMBLING_WEAK_RE.search(text) is None
+    if rules.GAMBLING_STRONG_RE.search(text) is not None or rules.GAMBLING_WEAK_RE.search(text) is not None:
+        return model.threshold
+    if not _HINTS.isdisjoint(markers):
+        return model.hint_threshold
+    return model.plain_threshold
 
 
 # Hand-written markers that decide on their own: marker -> (rule kind, confidence, model probability needed).
@@ -231,7 +254,7 @@ def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]
     if (
         (not rules.MONEY_TRIGGERS.isdisjoint(a.tokens) or "$" in text)
         and rules.MONEY_RE.search(text)
-        and rules.CONTACT_RE.search(text)
+        and (rules.CONTACT_RE.search(text) or (a.urls and rules.CONTACT_RE.search(" ".join(a.urls).lower())))
     ):
         hits.append(("money", 0.93))
     markers = a.markers
@@ -262,7 +285,7 @@ def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
         return rules.Signal("mentions", f"{what} with a link", 0.95, strong=bool(a.link_signals) or gift)
     if kind == "money":
         money = rules.MONEY_RE.findall(text)
-        contact = rules.CONTACT_RE.findall(text)
+        contact = rules.CONTACT_RE.findall(text) + rules.CONTACT_RE.findall(" ".join(a.urls).lower())
         strong = bool(a.link_count) or any(c.startswith("+") for c in contact)
         return rules.Signal(
             "money", f"money-making bait ({rules.quote_terms(money + contact)})", 0.93, strong

@@ -49,6 +49,7 @@ class Analysis:
     sites: list[str]
     link_signals: list[rules.Signal]
     link_count: int
+    urls: list[str]  # the links as written (their text is not in ``norm``)
 
     def feature_names(self) -> list[str]:
         """Feature names as stored in the model file (word pairs joined by a space)."""
@@ -59,42 +60,34 @@ class Analysis:
 def analyse(raw: str) -> Analysis:
     if "&" in raw and ";" in raw:
         raw = html.unescape(raw)
-    norm = _n.normalize(raw)
-    text = norm.text
-    tokens = norm.tokens
     urls: list[str] = []
     if rules.may_have_link(raw):
         urls = rules.URL_RE.findall(raw)
-        if urls:
-            # link text is not vocabulary, nor a place for site names (youtu.be/nara98179 is a video id): the
-            # link itself is judged below and by the rules
-            words = text
-            for url in urls:
-                folded = url.lower()
-                if folded not in words:  # the normaliser changed it: find the links in the folded text
-                    words = rules.URL_RE.sub(" ", text)
-                    break
-                words = words.replace(folded, " ")
-            text = words
-            tokens = _n.tokenize(words)
+    # Links are judged on their own (below and by the rules): their text is not vocabulary, not obfuscation
+    # ("clip-q1w2e3" is no leetspeak) and not a place for site names (youtu.be/nara98179 is a video id).
+    norm = _n.normalize(rules.URL_RE.sub(" ", raw) if urls else raw)
+    text = norm.text
+    tokens = norm.tokens
     if len(tokens) > MAX_TOKENS:
         tokens = tokens[:MAX_TOKENS]
     markers: list[str] = []
     if norm.flags:
         markers.extend(_FLAG_MARKERS[norm.flags])
     sites: list[str] = []
+    # a gambling site's own domain (pulau777.com) still names it, unlike any path or id in a link
+    site_text = " ".join([text, *rules.uncommon_host_labels(urls)]) if urls else text
     # site names need a digit (PULAU777, XUXU4D) or a site-like suffix (AGUSTOTO, PULAUWIN)
     if (
-        (norm.has_digits and _LETTER_DIGITS_RE.search(text) is not None)
-        or "toto" in text
-        or "slot" in text
-        or "jp" in text
-        or "gacor" in text
-        or "hoki" in text
-        or "cuan" in text
-        or (("win" in text or "bet" in text) and _WIN_BET_RE.search(text) is not None)
+        ((norm.has_digits or urls) and _LETTER_DIGITS_RE.search(site_text) is not None)
+        or "toto" in site_text
+        or "slot" in site_text
+        or "jp" in site_text
+        or "gacor" in site_text
+        or "hoki" in site_text
+        or "cuan" in site_text
+        or (("win" in site_text or "bet" in site_text) and _WIN_BET_RE.search(site_text) is not None)
     ):
-        sites = [s for s in rules.SITE_RE.findall(text) if s not in rules.NOT_SITES]
+        sites = [s for s in rules.SITE_RE.findall(site_text) if s not in rules.NOT_SITES]
         if sites:
             markers.append("#site")
     if (
@@ -134,7 +127,7 @@ def analyse(raw: str) -> Analysis:
     if "!!!" in text:
         markers.append("#exclaim")
     if not tokens:
-        markers.append("#empty")
+        markers.append("#url_only" if "#url" in markers else "#empty")
     elif len(tokens) <= 3:
         markers.append("#short")
-    return Analysis(raw, norm, tokens, markers, sites, link_signals, link_count)
+    return Analysis(raw, norm, tokens, markers, sites, link_signals, link_count, urls)

@@ -100,7 +100,7 @@ SELF_PROMO_RE = _compile_words(
     rf"|\b(?:please|pls|plz|come)\s*{_SUB}\b{_NOT_ME}|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
     rf"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*|own\s*|latest\s*|first\s*|youtube\s*|yt\s*)?{_MEDIA}\b"
     r"|\bcheck\s*(?:me|us)\s*out\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?(?:channel|chanel|canal)\b"
-    r"(?!\s*points)|\b(?:visit|support)\s*(?:me|us|my|our)\b|\bfollow\s*(?:me|us)\b"
+    r"(?!\s*points)|\b(?:visit|support|follow)\s*(?:me|us|my|our)\b"
     rf"|\b(?:listen\s*to|watch)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
     rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
     r"|\b(?:help\s*(?:me|us|my\s*channel)|i\s*(?:need|want|wanna))\s*(?:to\s*)?(?:get|reach|hit)?\s*(?:some\s*|more\s*)?"
@@ -183,7 +183,7 @@ _TLDS = (
     "|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id"
 )
 URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'|]+"
+    r"(?:https?://|www\.)[^\s<>\"'|\ufeff\u200b]+"
     rf"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?:/[^\s<>\"'|]*)?",
     re.IGNORECASE,
 )
@@ -337,6 +337,11 @@ def link_signals(raw: str, urls: list[str] | None = None) -> tuple[list[Signal],
         elif host in SHORTENERS or registrable(host) in SHORTENERS:
             signals.append(Signal("shortener", f"link shortener {host}", 0.0))
     return signals, len(found), common
+
+
+def uncommon_host_labels(urls: list[str]) -> list[str]:
+    """The first label of each link's registrable domain outside COMMON_SITES ("pulau777" for pulau777.com)."""
+    return [registrable(h).split(".")[0] for h in hosts("", urls) if registrable(h) not in COMMON_SITES]
 
 
 def promo_link_kind(urls: list[str]) -> str | None:

@@ -31,7 +31,12 @@ class Storage(Protocol):
         - MessageCreated: insert (a message id already stored is ignored: exactly-once under resume/catch-up),
           bump roll-ups (hour, day, per-author, per-channel-author), count a reply on the parent message,
           move the
-          channel's catch-up cursor, create a flag if ``flag`` is set (returned with created=True).
+          channel's catch-up cursor, create a flag if ``flag`` is set (returned with created=True). A
+          ``parent_channel_id`` records the channel's parent (the first one seen wins; one level only: a
+          parent is never recorded as a child nor the reverse); from then on the channel's figures, including
+          those stored before, also count for the parent (see the statistics below).
+        - Language counts (lang_en/id/mixed/other in Totals) cover scored, non-spam messages only, like the
+          sentiment mix; an edit moves a message between languages.
         - MessageEdited: move the message's sentiment/spam contribution in the roll-ups; open automatic flag +
           no longer flagged -> AUTO_RESOLVED (created=False); not flagged before + flagged now -> new flag.
         - MessageDeleted / MessagesBulkDeleted: remove the message and its reactions/reply from the roll-ups;
@@ -42,6 +47,9 @@ class Storage(Protocol):
         ...
 
     # -- statistics (answered from roll-ups, never by scanning messages) -------------------------------------
+    # ``channel_id`` None = the whole server. A channel's figures include its threads (a forum's: its posts);
+    # a thread's are its own. Lists of channels (top_channels, member_top_channels) count a thread's messages
+    # under its parent.
     async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals: ...
     async def active_authors(
         self, guild_id: int, channel_id: int | None, start: int | None, end: int
@@ -55,7 +63,10 @@ class Storage(Protocol):
     async def top_channels(
         self, guild_id: int, start: int | None, end: int, limit: int
     ) -> list[ChannelCount]: ...
-    async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals: ...
+    async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals:
+        """Without the language split (its language counts are 0)."""
+        ...
+
     async def member_active_days(self, guild_id: int, author_id: int, start: int | None, end: int) -> int: ...
     async def member_top_channels(
         self, guild_id: int, author_id: int, start: int | None, end: int, limit: int

@@ -26,6 +26,7 @@ GUILD = 7
 CHANNEL = 70
 NOW = 1_760_000_000
 CRASH = "please crash the worker now"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 TEXTS = [
     "love this stream so much",
@@ -227,3 +228,67 @@ async def test_workers_and_in_process_write_the_same_rows(tmp_path: Path) -> Non
     assert results[0] == results[1]
     assert len(results[0][0]) == 60
     assert results[0][1]  # some were flagged
+
+
+def test_cached_results_respect_the_server_lexicon() -> None:
+    from bot.ingest.scoring import build_job, score_job
+
+    meh = {"meh": -3.0}
+    job = build_job([("the stream was meh", None, False), ("the stream was meh", meh, False)] * 2)
+    first = score_job(pipeline(), job)
+    again = score_job(pipeline(), job)  # answered from the cache this time
+    plain, custom = first.items[0][0], first.items[1][0]
+    assert plain is not None and custom is not None
+    assert custom[0] < plain[0]  # the server's own word moved the score
+    assert first.items == again.items
+    assert first.items[2:] == first.items[:2]
+
+
+WATCHED_BOT = """
+import asyncio, sys
+from bot.ingest.scoring import build_job, init_worker, score_in_worker
+from bot.ingest.stage import start_method
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing, os
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context(start_method())
+    pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),))
+    print(pool.submit(score_in_worker, build_job([("hello", None, False)])).result().pid, flush=True)
+    sys.stdin.read()  # until killed
+"""
+
+
+async def test_workers_exit_when_the_bot_is_killed(tmp_path: Path) -> None:
+    import signal
+    import sys
+
+    script = tmp_path / "watched_bot.py"
+    script.write_text(WATCHED_BOT)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=REPO_ROOT,
+    )
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
+    worker = int(line)
+    assert not _gone(worker)
+    proc.send_signal(signal.SIGKILL)  # no shutdown code runs in the bot
+    await proc.wait()
+    for _ in range(200):  # the worker looks once a second; give it ten
+        if _gone(worker):
+            break
+        await asyncio.sleep(0.05)
+    assert _gone(worker)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fp:
+            stat = fp.read()
+    except FileNotFoundError:
+        return True
+    return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] == b"Z"

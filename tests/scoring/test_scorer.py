@@ -226,3 +226,15 @@ def test_is_flagged_uses_inclusive_threshold() -> None:
     assert not is_flagged(DEFAULT_FLAG_THRESHOLD + 0.001)
     assert is_flagged(-0.3, threshold=-0.3)
     assert not is_flagged(-0.2, threshold=-0.3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jujur the new schedule bikin kecewa",
+        "honestly the audio was jelek banget today",
+        "this update nyebelin",
+    ],
+)
+def test_indonesian_feedback_inside_an_english_sentence_counts(scorer: Scorer, text: str) -> None:
+    assert scorer.score(clean_for_scoring(text)).compound <= DEFAULT_FLAG_THRESHOLD
