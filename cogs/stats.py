@@ -41,6 +41,8 @@ STATS_CHANNEL_TYPES = (
     discord.ForumChannel,
 )
 
+MEMBER_COUNT_TTL = 600  # seconds a fetched member count is reused
+
 # channels whose statistics include their threads (a forum's posts are its threads); a thread's are its own
 THREAD_PARENT_TYPES = (discord.TextChannel, discord.ForumChannel)
 
@@ -60,6 +62,7 @@ class Stats(
     def __init__(self, bot: Sentimeter, *, clock: Callable[[], float] = time.time) -> None:
         self.bot = bot
         self.clock = clock
+        self._member_counts: dict[int, tuple[int, int]] = {}  # guild id -> (count, fetched at)
         super().__init__()
 
     def _now(self) -> int:
@@ -136,7 +139,7 @@ class Stats(
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=False, thinking=True)
-        member_count = guild.member_count or guild.approximate_member_count or 0
+        member_count = await self._member_count(guild)
         stats = await self.bot.stats.server(guild.id, chosen, self._now(), member_count)
         embed = embeds.server_stats_embed(
             stats,
@@ -145,6 +148,23 @@ class Stats(
             describe_channel=self._channel_describer(guild, interaction.user, locale),
         )
         await interaction.followup.send(embed=embed, ephemeral=False)
+
+    async def _member_count(self, guild: discord.Guild) -> int:
+        """Discord's current member count. Without the privileged Server Members intent the bot is not told
+        about joins and leaves, so the count from connecting goes stale: ask Discord (cached for a while)."""
+        now = self._now()
+        cached = self._member_counts.get(guild.id)
+        if cached is not None and now - cached[1] < MEMBER_COUNT_TTL:
+            return cached[0]
+        count = guild.member_count or guild.approximate_member_count or 0
+        try:
+            fresh = await self.bot.fetch_guild(guild.id, with_counts=True)
+        except discord.HTTPException as exc:
+            log.info("could not fetch the member count of guild %s: %s", guild.id, exc)
+        else:
+            count = fresh.approximate_member_count or count
+        self._member_counts[guild.id] = (count, now)
+        return count
 
     @app_commands.command(name=_("member"), description=_("One member's activity and sentiment (moderators)"))
     @app_commands.describe(member=_("The member"), period=_("The time period (default: last 7 days)"))

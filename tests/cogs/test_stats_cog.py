@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from unittest.mock import MagicMock, create_autospec
 
 import discord
 import pytest
@@ -36,6 +37,10 @@ YESTERDAY = MIDNIGHT - DAY
 
 @pytest.fixture
 async def cog(bot: Sentimeter) -> Stats:
+    # By default Discord cannot be asked for a fresh member count: the count from connecting is used.
+    bot.fetch_guild = create_autospec(  # type: ignore[method-assign]
+        bot.fetch_guild, side_effect=discord.HTTPException(_response(503), "unavailable")
+    )
     return Stats(bot, clock=lambda: NOW)
 
 
@@ -267,3 +272,32 @@ async def test_language_mix_without_scored_messages(cog: Stats, storage: SQLiteS
     await cog.channel.callback(cog, interaction, None, "24h")
 
     assert sent(interaction).field("Language mix") == "No scored messages in this period."
+
+
+def _response(status: int) -> MagicMock:
+    response = MagicMock()
+    response.status = status
+    response.reason = "error"
+    return response
+
+
+async def test_server_stats_ask_discord_for_the_current_member_count(
+    cog: Stats, storage: SQLiteStorage
+) -> None:
+    """Without the Server Members intent joins are not seen: the count comes from Discord, cached a while."""
+    await seed(storage)
+    guild = fake_guild(member_count=2_000)  # the stale count from connecting
+    general = fake_channel(guild)
+    register_channels(guild, [general])
+    fresh = create_autospec(discord.Guild, instance=True)
+    fresh.approximate_member_count = 150_000
+    cog.bot.fetch_guild.side_effect = None  # type: ignore[attr-defined]
+    cog.bot.fetch_guild.return_value = fresh  # type: ignore[attr-defined]
+
+    for _ in range(2):
+        interaction = fake_interaction(guild, channel=general)
+        await cog.server.callback(cog, interaction, "7d")
+        reply = sent(interaction)
+        assert reply.field("Members") == "150,000"
+        assert reply.field("Creator tier").startswith("Macro")
+    cog.bot.fetch_guild.assert_awaited_once_with(guild.id, with_counts=True)
