@@ -1,14 +1,20 @@
 """`sentimeter analyze`: run DiscordChatExporter exports through the bot's own pipeline, without Discord.
 
-The export is streamed (never loaded whole), cut into chunks of about 2,000 messages and scored in worker
-processes; the results are written in order with `storage.apply`, one transaction per chunk, by one more
-process (so the roll-up work does not compete with the reader for the GIL). At most a few chunks are in
-flight, so memory stays flat whatever the export size. `--workers 1` does everything in this process.
+The export is streamed (never loaded whole) and cut into chunks of about 2,000 messages. The costly, text-only
+half of the pipeline (``Pipeline.analyse``: clean, score, text spam check) runs in worker processes; what
+travels is compact -- ``(content, exempt, lexicon index)`` out, ``(raw score, spam verdict or None)`` back,
+pickled with protocol 5 -- never dataclasses. The ordered half (``Pipeline.finish_message``: the behaviour
+tracker, the flag decision, the write operation) and ``storage.apply`` (one transaction per chunk) run in
+this process, in message order, while the next chunks are being scored. At most a few chunks are in flight,
+so memory stays flat whatever the export size. `--workers 1` does everything in this process.
 Then the channel statistics and the comments a moderator would be asked to review are printed.
 
-Determinism: the spam behaviour tracker (same text across channels, waves of new accounts) needs the messages
-in order, so it runs in the reading thread and its verdicts travel with the chunk; the workers replay them.
-`--workers 1` and `--workers N` therefore write exactly the same rows."""
+Determinism: the behaviour tracker sees the messages in order in both layouts, and the workers only compute
+pure functions of the text, so `--workers 1` and `--workers N` write exactly the same rows.
+
+Memory: the process tree is this process, the forkserver (nothing preloaded), its resource tracker and the
+scoring workers (the lexicons and the spam rules, nothing else). The SQLite page cache of the storage
+connections is bounded by bot/storage/sqlite.py and the file is not memory-mapped."""
 
 from __future__ import annotations
 
@@ -28,8 +34,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 from bot.exporter import (
     ExportedMessage,
     ExportError,
@@ -39,14 +43,13 @@ from bot.exporter import (
     merged_messages,
 )
 from bot.ingest.models import IncomingMessage
-from bot.ingest.pipeline import Pipeline
+from bot.ingest.pipeline import Pipeline, RawScore, raw_score
 from bot.spam import BehaviourTracker, SpamDetector, SpamVerdict
 from bot.storage.models import (
     Flag,
     FlagKind,
     FlagStatus,
     GuildConfig,
-    MessageCreated,
     ReactionChanged,
     Sentiment,
     Totals,
@@ -59,114 +62,60 @@ CHUNK_SIZE = 2_000
 PARALLEL_MIN_BYTES = 20 * 1024 * 1024  # smaller exports are analysed in-process when --workers is not given
 TOP_FLAGS = 10
 _FLAG_PAGE = 1_000
+_PICKLE = 5
 
 # -- work items ------------------------------------------------------------------------------------
+
+# What a worker needs per message: the raw content, whether the author/channel is exempt, and which lexicon
+# (an index into the lexicons sent once when the worker starts).
+Job = tuple[str, bool, int]
+# What it sends back: the score as plain values (None: nothing to score) and the text spam verdict as plain
+# values (is_spam, confidence, reason, high_confidence), only when it says spam (None otherwise).
+RawVerdict = tuple[bool, float, str | None, bool]
+Analysed = tuple[RawScore | None, RawVerdict | None]
 
 
 @dataclass(slots=True)
 class _Chunk:
     messages: list[IncomingMessage]
-    reactions: list[int]  # per message: the export's reaction count
-    verdicts: dict[int, SpamVerdict]  # message id -> behaviour verdict (only the suspicious ones)
+    reactions: list[int]  # per message: the export's reaction count to add
+    exempt: list[bool]  # per message
+    jobs: list[Job]  # per message, for the scoring half
 
 
-# -- scoring, in a worker process or in-process ----------------------------------------------------
+# -- the text half, in a worker process or in-process ----------------------------------------------
 
 
-class _Replay:
-    """Stands in for BehaviourTracker in the scoring step: returns the verdict the reader computed, in order.
-
-    The pipeline calls ``observe`` under exactly the conditions the reader used (not exempt, has text), so
-    setting ``current`` before each ``on_message`` hands it that message's verdict."""
-
-    def __init__(self) -> None:
-        self.current: SpamVerdict | None = None
-
-    def observe(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        author_id: int,
-        content: str,
-        created_at: float,
-        account_created_at: float | None,
-    ) -> SpamVerdict | None:
-        return self.current
-
-
-def _score(
-    pipeline: Pipeline,
-    replay: _Replay,
-    chunk: _Chunk,
-    settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
-) -> list[MessageCreated]:
-    created: list[MessageCreated] = []
-    verdicts = chunk.verdicts
-    for msg in chunk.messages:
-        replay.current = verdicts.get(msg.message_id) if verdicts else None
-        created.append(pipeline.on_message(msg, *settings[msg.guild_id]))
-    replay.current = None
-    return created
+def _analyse(
+    pipeline: Pipeline, lexicons: Sequence[Mapping[str, float]], jobs: Sequence[Job]
+) -> list[Analysed]:
+    out: list[Analysed] = []
+    append = out.append
+    for content, exempt, lex in jobs:
+        score, verdict = pipeline.analyse(content, lexicons[lex], exempt=exempt)
+        raw = (True, verdict.confidence, verdict.reason, verdict.high_confidence) if verdict.is_spam else None
+        append((raw_score(score), raw))
+    return out
 
 
 _worker_pipeline: Pipeline | None = None
-_worker_replay: _Replay | None = None
-_worker_settings: dict[int, tuple[GuildConfig, dict[str, float]]] = {}
+_worker_lexicons: list[dict[str, float]] = []
 
 
-def _init_worker(settings: dict[int, tuple[GuildConfig, dict[str, float]]]) -> None:
+def _init_worker(lexicons: list[dict[str, float]]) -> None:
     """Worker initializer: load the lexicons and spam rules once per process."""
-    global _worker_pipeline, _worker_replay, _worker_settings
+    global _worker_pipeline, _worker_lexicons
     from bot.scoring import Scorer
 
-    _worker_replay = _Replay()
-    _worker_pipeline = Pipeline(Scorer(), SpamDetector(), _worker_replay)  # type: ignore[arg-type]
-    _worker_settings = settings
+    _worker_pipeline = Pipeline(Scorer(), SpamDetector(), None)
+    _worker_lexicons = lexicons
 
 
-def _score_chunk(chunk: _Chunk) -> bytes:
-    """Score one chunk in a worker; returns the write operations already pickled, so the main process
-    only passes the bytes on to the writer (it never unpickles them)."""
-    pipeline, replay = _worker_pipeline, _worker_replay
-    assert pipeline is not None and replay is not None, "worker not initialised"
-    return pickle.dumps(
-        _ops(chunk, _score(pipeline, replay, chunk, _worker_settings)), pickle.HIGHEST_PROTOCOL
-    )
-
-
-# -- the writer process (with --workers > 1) -------------------------------------------------------
-# storage.apply does real Python work per message (the roll-up simulation); in the main process it would
-# compete for the GIL with the reader. A one-process pool keeps its own SQLiteStorage and event loop.
-
-_writer_state: tuple[asyncio.AbstractEventLoop, Any] | None = None
-
-
-def _init_writer(db_path: str) -> None:
-    global _writer_state
-    from bot.storage.sqlite import SQLiteStorage
-
-    loop = asyncio.new_event_loop()
-    _writer_state = (loop, loop.run_until_complete(SQLiteStorage.connect(db_path)))
-
-
-def _write_blob(blob: bytes) -> int:
-    assert _writer_state is not None, "writer not initialised"
-    loop, storage = _writer_state
-    ops = pickle.loads(blob)
-    loop.run_until_complete(storage.apply(ops))
-    return len(ops)
-
-
-def _close_writer() -> None:
-    global _writer_state
-    if _writer_state is not None:
-        loop, storage = _writer_state
-        _writer_state = None
-        try:
-            loop.run_until_complete(storage.close())
-        finally:
-            loop.close()
+def _analyse_blob(blob: bytes) -> bytes:
+    """One chunk in a worker: pickled jobs in, pickled results out (protocol 5, plain tuples)."""
+    pipeline = _worker_pipeline
+    assert pipeline is not None, "worker not initialised"
+    return pickle.dumps(_analyse(pipeline, _worker_lexicons, pickle.loads(blob)), _PICKLE)
 
 
 # -- the reading side ------------------------------------------------------------------------------
@@ -189,64 +138,71 @@ class _Reader:
         messages: Iterator[ExportedMessage],
         settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
         cursors: Mapping[tuple[int, int], int],
-        *,
-        track_behaviour: bool,
     ) -> None:
         self._messages = messages
-        self._settings = settings
+        self._configs = {g: config for g, (config, _) in settings.items()}
+        self._lexicon_index = {g: i for i, g in enumerate(settings)}
         self._cursors = cursors
-        self._tracker = BehaviourTracker() if track_behaviour else None
         self.seen = _Seen()
 
     def next_chunk(self, size: int) -> _Chunk | None:
         messages: list[IncomingMessage] = []
         reactions: list[int] = []
-        verdicts: dict[int, SpamVerdict] = {}
-        seen, tracker, settings, cursors = self.seen, self._tracker, self._settings, self._cursors
+        exempt: list[bool] = []
+        jobs: list[Job] = []
+        seen, cursors, configs, lex_index = self.seen, self._cursors, self._configs, self._lexicon_index
+        authors = seen.authors
+        is_exempt = Pipeline.is_exempt
+        first, last = seen.first, seen.last
         for exported in self._messages:
             msg = exported.to_incoming()
             reaction_count = exported.reactions
-            cursor = cursors.get((msg.guild_id, msg.channel_id)) if cursors else None
-            if cursor is not None and msg.message_id <= cursor:
-                # probably stored already (an earlier run, or the live bot, which counted its reactions
-                # itself): the insert is skipped by storage, and the reactions must not be added twice
-                seen.already_stored += 1
-                reaction_count = 0
-            seen.authors.setdefault(msg.author_id, exported.author_name)
-            if seen.first is None or msg.created_at < seen.first:
-                seen.first = msg.created_at
-            if seen.last is None or msg.created_at > seen.last:
-                seen.last = msg.created_at
-            if tracker is not None and msg.content.strip():
-                config = settings[msg.guild_id][0]
-                if not Pipeline.is_exempt(config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids):
-                    verdict = tracker.observe(
-                        guild_id=msg.guild_id,
-                        channel_id=msg.channel_id,
-                        author_id=msg.author_id,
-                        content=msg.content,
-                        created_at=msg.created_at,
-                        account_created_at=msg.author_created_at,
-                    )
-                    if verdict is not None:
-                        verdicts[msg.message_id] = verdict
+            if cursors:
+                cursor = cursors.get((msg.guild_id, msg.channel_id))
+                if cursor is not None and msg.message_id <= cursor:
+                    # probably stored already (an earlier run, or the live bot, which counted its reactions
+                    # itself): the insert is skipped by storage, and the reactions must not be added twice
+                    seen.already_stored += 1
+                    reaction_count = 0
+            if msg.author_id not in authors:
+                authors[msg.author_id] = exported.author_name
+            at = msg.created_at
+            if first is None or at < first:
+                first = at
+            if last is None or at > last:
+                last = at
+            ex = is_exempt(configs[msg.guild_id], msg.channel_id, msg.parent_channel_id, msg.author_role_ids)
             messages.append(msg)
             reactions.append(reaction_count)
+            exempt.append(ex)
+            jobs.append((msg.content, ex, lex_index[msg.guild_id]))
             if len(messages) >= size:
                 break
+        seen.first, seen.last = first, last
         seen.counted += len(messages)
-        return _Chunk(messages, reactions, verdicts) if messages else None
+        return _Chunk(messages, reactions, exempt, jobs) if messages else None
 
 
-def _ops(chunk: _Chunk, created: list[MessageCreated]) -> list[WriteOp]:
+def _finish(
+    pipeline: Pipeline,
+    chunk: _Chunk,
+    analysed: Sequence[Analysed],
+    configs: Mapping[int, GuildConfig],
+) -> list[WriteOp]:
+    """The ordered half, in message order: behaviour tracker, flag decision, write operations."""
     ops: list[WriteOp] = []
-    for op, count in zip(created, chunk.reactions, strict=True):
-        ops.append(op)
+    append = ops.append
+    finish = pipeline.finish_message
+    for msg, ex, count, (score, raw) in zip(
+        chunk.messages, chunk.exempt, chunk.reactions, analysed, strict=True
+    ):
+        verdict = None if raw is None else SpamVerdict(*raw)
+        op = finish(msg, configs[msg.guild_id], ex, score, verdict)
+        append(op)
         if count:
-            rec = op.record
-            ops.append(
+            append(
                 ReactionChanged(
-                    guild_id=rec.guild_id, channel_id=rec.channel_id, message_id=rec.message_id, delta=count
+                    guild_id=msg.guild_id, channel_id=msg.channel_id, message_id=msg.message_id, delta=count
                 )
             )
     return ops
@@ -281,13 +237,12 @@ async def ingest_exports(
     progress: bool = False,
     chunk_size: int = CHUNK_SIZE,
     in_flight: int | None = None,
-    db_path: Path | None = None,
 ) -> RunResult:
     """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read.
 
-    With ``workers`` > 1 the scoring runs in that many processes; if ``db_path`` (the file behind
-    ``storage``) is given, the writes are applied by one more process with its own connection, and
-    ``storage`` is only used for the configuration reads before the run."""
+    With ``workers`` > 1 the text half runs in that many processes; the writes are applied here, in order."""
+    from tqdm import tqdm
+
     files = export_files(paths)
     if not files:
         raise ExportError("no export files given")
@@ -300,6 +255,8 @@ async def ingest_exports(
                 await storage.get_config(header.guild_id),
                 await storage.get_lexicon(header.guild_id),
             )
+    configs = {g: config for g, (config, _) in settings.items()}
+    lexicons = [lexicon for _, lexicon in settings.values()]  # in _Reader's lexicon index order
     cursors: dict[tuple[int, int], int] = {}
     for guild_id in settings:
         for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
@@ -321,29 +278,25 @@ async def ingest_exports(
     )
     for r in readers:
         r.on_bytes = bar.update
-    reader = _Reader(merged_messages(readers), settings, cursors, track_behaviour=True)
+    reader = _Reader(merged_messages(readers), settings, cursors)
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     executor: Executor | None = None
-    writer: Executor | None = None
-    inline: Pipeline | None = None
-    replay = _Replay()
-    if workers > 1:
-        # forkserver: workers start from a clean process (not a fork of this one, which has threads running)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
-        )
-        if db_path is not None:
-            writer = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path),)
-            )
-    else:
+    # the ordered half runs here, with the real behaviour tracker
+    if workers <= 1:
         from bot.scoring import Scorer
 
-        # in-process: the real tracker ran in the reader already, so its verdicts are replayed here too
-        inline = Pipeline(Scorer(), SpamDetector(), replay)  # type: ignore[arg-type]
+        pipeline = Pipeline(Scorer(), SpamDetector(), BehaviourTracker())
+    else:
+        elsewhere: Any = _Elsewhere()  # the text half runs in the workers: no lexicons or spam rules here
+        pipeline = Pipeline(elsewhere, elsewhere, BehaviourTracker())
+        # forkserver: workers start from a clean process (not a fork of this one, which has threads running);
+        # nothing preloaded there, so the forkserver stays small and the workers load only what they use
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([])
+        executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
+        )
     limit = in_flight or (workers + 2)
     pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
 
@@ -353,21 +306,18 @@ async def ingest_exports(
                 chunk = await asyncio.to_thread(reader.next_chunk, chunk_size)
                 if chunk is None:
                     break
-                future = loop.run_in_executor(executor, _score_chunk, chunk) if executor is not None else None
+                future = None
+                if executor is not None:
+                    blob = pickle.dumps(chunk.jobs, _PICKLE)
+                    chunk.jobs = []
+                    future = loop.run_in_executor(executor, _analyse_blob, blob)
                 await pending.put((chunk, future))
         finally:
             await pending.put(None)
 
-    async def write(future: asyncio.Future[bytes]) -> None:
-        blob = await future
-        if writer is not None:
-            await loop.run_in_executor(writer, _write_blob, blob)
-        else:
-            await storage.apply(pickle.loads(blob))
-
     async def consume() -> None:
-        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is being scored.
-        writing: asyncio.Task[None] | None = None
+        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished.
+        writing: asyncio.Task[Any] | None = None
         try:
             while True:
                 item = await pending.get()
@@ -375,16 +325,13 @@ async def ingest_exports(
                     break
                 chunk, future = item
                 if future is None:
-                    assert inline is not None
-                    created = await asyncio.to_thread(_score, inline, replay, chunk, settings)
-                    ops = _ops(chunk, created)
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.create_task(storage.apply(ops))
+                    analysed = await asyncio.to_thread(_analyse, pipeline, lexicons, chunk.jobs)
                 else:
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.create_task(write(future))
+                    analysed = pickle.loads(await future)
+                ops = _finish(pipeline, chunk, analysed, configs)  # while chunk N-1 is being committed
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(storage.apply(ops))
             if writing is not None:
                 await writing
                 writing = None
@@ -407,11 +354,6 @@ async def ingest_exports(
         bar.close()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-        if writer is not None:
-            try:
-                await loop.run_in_executor(writer, _close_writer)
-            finally:
-                writer.shutdown(wait=True, cancel_futures=True)
     return RunResult(
         headers=headers,
         seen=reader.seen,
@@ -421,6 +363,13 @@ async def ingest_exports(
         seconds=time.perf_counter() - started,
         workers=workers,
     )
+
+
+class _Elsewhere:
+    """Stands in for the Scorer and the SpamDetector where only the ordered half runs."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"{name}: the text half runs in the worker processes")
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -586,8 +535,7 @@ async def analyze(
 
     paths = [path] if isinstance(path, Path) else list(path)
     async with SQLiteStorage.open(db_path) as storage:
-        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
-    log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
-    async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
+        result = await ingest_exports(paths, storage, workers=workers, progress=progress)
+        log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
         await write_report(storage, result, out, top=top)
     return 0

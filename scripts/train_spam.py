@@ -14,8 +14,8 @@ negatives (``--no-extra-negatives`` turns this off):
 - id-smsa/train.tsv — IndoNLU SmSA (Apache-2.0; Purwarianti & Crisdayanti 2019, Wilie et al. 2020)
 - en-vader-groundtruth Amazon, movie and NYT snippets (VADER's dev corpora, MIT; Hutto & Gilbert, ICWSM 2014)
 
-None of these is informal chat, so the trainer also reads scripts/data/chat_negatives.txt: ordinary Discord and
-Twitter-style messages written for this project (English, Indonesian and mixed; links, "check this out",
+None of these is informal chat, so the trainer also reads scripts/data/chat_negatives.txt: ordinary Discord
+and Twitter-style messages written for this project (English, Indonesian and mixed; links, "check this out",
 questions about the creator's pages, slot machines in games, creator giveaways). Four fifths of it are
 negatives in validation, the fifth chosen by a hash of the text is a held-out false-positive check.
 
@@ -23,13 +23,13 @@ The test files are never read here; id-smsa/valid.tsv is only used for the held-
 The #markers (the hand-written evidence of bot.spam.rules) get a lighter L2 penalty than words
 (``--marker-l2``) so they keep their weight on videos whose vocabulary the model has not seen.
 
-``--validate`` first reports held-out figures with the detector's full decision (its rules, the evidence
-test and both thresholds): judol dev split 80/20 by a hash of the text, English dev leave-one-video-out, a
-fifth of the snippets held out. It picks the two thresholds on them, within false-positive budgets that
-include the held-out ordinary English comments (the closest dev stand-in for everyday chat); the shipped
-model is then trained on all of it. Features are counts of normalised words, word pairs and #markers; the
-weight of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) is capped so that a link alone does
-not make a Discord message spam.
+``--validate`` first reports held-out figures with the detector's full decision (its rules and the three
+thresholds: with evidence, with only a weak hint, on wording alone): judol dev split 80/20 by a hash of the
+text, English dev leave-one-video-out, a fifth of the snippets and of the chat held out. It picks the
+thresholds on them, within false-positive budgets that include the held-out ordinary English comments and the
+held-out chat; the shipped model is then trained on all of it. Features are counts of normalised words, word
+pairs and #markers; the weights of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) and
+"#url_only" (nothing but such a link) are capped so that a link alone does not make a Discord message spam.
 
     python scripts/train_spam.py [--data DIR] [--out bot/spam/data/spam_model.json] [--validate]
 """
@@ -63,7 +63,8 @@ DEFAULT_OUT = REPO / "bot" / "spam" / "data" / "spam_model.json"
 CHAT_FILE = REPO / "scripts" / "data" / "chat_negatives.txt"
 # Link presence alone must not make a message spam in a Discord server (people share links all the time),
 # even though nearly every link in the YouTube comment data is spam: cap what the model may learn from it.
-CAPS = {"#url": 4.0, "#url_common": 0.5}
+# The same for a message that is nothing but such a link (members share news and tools that way).
+CAPS = {"#url": 4.0, "#url_common": 0.5, "#url_only": 2.0}
 CREDITS = [
     "scripts/data/chat_negatives.txt (negatives): informal chat written for Sentimeter (CC0)",
     "id-judol-youtube dev: gbennnn/judol-comment-classification (MIT)",
@@ -203,17 +204,14 @@ class Thresholds:
 # Held-out ordinary English YouTube comments flagged (leave-one-video-out): the closest dev stand-in for
 # everyday English chat, which the formal review snippets are not.
 MAX_FPR_EN = 0.004
-# Held-out fifth of the project's informal chat flagged (one message in about a hundred).
-MAX_FPR_CHAT = 0.011
+# Held-out fifth of the project's informal chat flagged. That chat was written to be hard (quoted
+# catchphrases, "check out my new keyboard", links with ids), so its budget is looser than for everyday text.
+MAX_FPR_CHAT = 0.02
 HELD_GROUPS = ("neg-en", "neg-chat")  # negatives whose hashed fifth is held out in validation
 TIE = 0.005  # held-out F1 sums closer than this count as equal
-# Candidate (threshold, plain threshold) pairs tried by --validate.
+# Candidate (threshold, hint threshold, plain threshold) triples tried by --validate.
 GRID = [
-    (t, h, p)
-    for t in (0.35, 0.5)
-    for h in (0.5, 0.65, 0.8, 0.9)
-    for p in (0.9, 0.95, 0.97, 0.99)
-    if p >= h >= t
+    (t, h, p) for t in (0.35, 0.5) for h in (0.5, 0.65, 0.8) for p in (0.9, 0.95, 0.97, 0.99) if p >= h >= t
 ]
 
 
@@ -240,9 +238,10 @@ def validate(
     prune: float,
     dump: Path | None = None,
 ) -> Thresholds:
-    """Held-out evaluation on dev with the detector's full decision (rules, evidence, both thresholds): judol
-    dev split 80/20 by a hash of the text, English dev leave-one-video-out, a fifth of the English snippets
-    held out. Returns the thresholds maximising judol F1 + English F1 within the false-positive budgets."""
+    """Held-out evaluation on dev with the detector's full decision (rules, evidence, three thresholds):
+    judol dev split 80/20 by a hash of the text, English dev leave-one-video-out, a fifth of the English
+    snippets and of the chat held out. Returns the thresholds maximising judol F1 + English F1 within the
+    false-positive budgets."""
     in_id = [ex for ex in examples if ex.group == "id"]
     in_en = [ex for ex in examples if ex.group != "id"]
     neg_train = [ex for ex in negatives if not (ex.group in HELD_GROUPS and held_out(ex.text))]
@@ -345,9 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         epochs=args.epochs, l2=args.l2, lr=args.lr, min_count=args.min_count, marker_l2=args.marker_l2
     )
     if args.validate:
-        thresholds = validate(
-            examples, negatives, load_smsa_valid(args.data), params, args.prune, args.dump
-        )
+        thresholds = validate(examples, negatives, load_smsa_valid(args.data), params, args.prune, args.dump)
     else:
         thresholds = Thresholds(args.threshold, args.plain_threshold, args.hint_threshold)
     thresholds = dataclasses.replace(thresholds, high=args.high_threshold)

@@ -1,8 +1,8 @@
 """The text half of the pipeline for a batch of comments, in a worker process or in this one.
 
 What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
-batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score) and a
-`SpamVerdict` only when the text is spam (None: not spam)."""
+batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score) and the spam
+verdict's values only when the text is spam (None: not spam)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,12 @@ class ScoreJob:
     lexicons: list[dict[str, float]]
 
 
-ItemResult = tuple[RawScore | None, SpamVerdict | None]
+SpamValues = tuple[float, str | None, bool]  # a spam verdict: confidence, reason, high_confidence
+ItemResult = tuple[RawScore | None, SpamValues | None]  # (None: nothing to score), (None: not spam)
+
+
+def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
+    return None if values is None else SpamVerdict(True, values[0], values[1], values[2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,15 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
             out.append((None, None))
             continue
-        result = (raw_score(score), verdict if verdict.is_spam else None)
+        if verdict.is_spam:
+            # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
+            # do not pickle); the flag needs the reason anyway, so it is worked out here, in the worker
+            result: ItemResult = (
+                raw_score(score),
+                (verdict.confidence, verdict.reason, verdict.high_confidence),
+            )
+        else:
+            result = (raw_score(score), None)
         out.append(result)
         if key is not None:
             if len(cache) >= CACHE_MAX_ENTRIES:

@@ -36,6 +36,7 @@ from bot.ingest.scoring import (
     init_worker,
     score_in_worker,
     score_job,
+    spam_verdict,
     warm_up,
 )
 from bot.storage.models import GuildConfig, WriteOp
@@ -192,7 +193,9 @@ class ScoringStage:
                 self._pool_settled.set()
             if fut.cancelled() or fut.exception() is not None:
                 if not fut.cancelled():
-                    log.warning("Scoring workers failed to start: %s", fut.exception())
+                    log.error(
+                        "Scoring workers failed to start (%s); scoring in the bot process", fut.exception()
+                    )
                 return
             if self._executor is executor:
                 self._pool_ready = True
@@ -278,15 +281,16 @@ class ScoringStage:
                 assert self._executor is not None
                 batch.executor = self._executor
                 try:
-                    future = asyncio.get_running_loop().run_in_executor(
-                        self._executor, self._worker_fn, batch.job
-                    )
-                except (BrokenProcessPool, RuntimeError):  # broken, or shut down just now
-                    future = None
-                if future is not None:
+                    future = loop.run_in_executor(self._executor, self._worker_fn, batch.job)
+                except (BrokenProcessPool, RuntimeError):  # broken, or shut down just now: this one here
+                    self._replace_pool(self._executor)
+                    pooled = False
+                else:
                     future.add_done_callback(self._on_scored)
                     batch.future = future
             inflight.append(batch)
+            if not pooled:
+                break
         if inflight and self._emitter is None:
             self._emitter = asyncio.create_task(self._emit(), name="sentimeter-scoring")
 
@@ -351,13 +355,17 @@ class ScoringStage:
             event = entry.event
             try:
                 if isinstance(event, IncomingMessage):
-                    score, verdict = scored.get(i, (None, None))
+                    score, spam = scored.get(i, (None, None))
                     assert entry.config is not None
-                    ops.append(pipeline.finish_message(event, entry.config, entry.exempt, score, verdict))
+                    ops.append(
+                        pipeline.finish_message(event, entry.config, entry.exempt, score, spam_verdict(spam))
+                    )
                 elif isinstance(event, IncomingEdit):
-                    score, verdict = scored.get(i, (None, None))
+                    score, spam = scored.get(i, (None, None))
                     assert entry.config is not None
-                    ops.append(pipeline.finish_edit(event, entry.config, entry.exempt, score, verdict))
+                    ops.append(
+                        pipeline.finish_edit(event, entry.config, entry.exempt, score, spam_verdict(spam))
+                    )
                 else:
                     ops.append(event)
             except Exception:  # pragma: no cover - a bug in the ordered half; the old path dropped it too

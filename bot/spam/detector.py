@@ -6,9 +6,9 @@ import json
 import logging
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator
 from importlib import resources
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,67 @@ _STYLED_WORD_RE = re.compile(
 _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class SpamVerdict:
-    is_spam: bool
-    confidence: float  # 0..1: how sure we are that the message is spam
-    reason: str | None  # short, human readable, for moderators
-    high_confidence: bool  # safe for the optional automatic delete
+class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None"]):
+    """What :meth:`SpamDetector.check_text` decided: ``SpamVerdict(is_spam, confidence, reason,
+    high_confidence)``. Immutable; compares and hashes by those four fields.
+
+    ``reason`` (short, human readable, for moderators) is worked out when read, for the detector's own
+    verdicts: it is the slowest part of judging a spam message and most verdicts are never explained.
+    """
+
+    __slots__ = ()
+    __match_args__ = ("is_spam", "confidence", "reason", "high_confidence")
+
+    def __new__(
+        cls,
+        is_spam: bool,
+        confidence: float,
+        reason: str | None,
+        high_confidence: bool,
+        *,
+        explain: Callable[[], str] | None = None,
+    ) -> SpamVerdict:
+        return tuple.__new__(cls, (is_spam, confidence, high_confidence, explain or reason))
+
+    @property
+    def is_spam(self) -> bool:
+        return self[0]
+
+    @property
+    def confidence(self) -> float:
+        """0..1: how sure we are that the message is spam."""
+        return self[1]
+
+    @property
+    def high_confidence(self) -> bool:
+        """Safe for the optional automatic delete."""
+        return self[2]
+
+    @property
+    def reason(self) -> str | None:
+        reason = self[3]
+        return reason() if callable(reason) else reason
+
+    def _fields(self) -> tuple[bool, float, str | None, bool]:
+        return (self[0], self[1], self.reason, self[2])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpamVerdict):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"SpamVerdict(is_spam={self[0]!r}, confidence={self[1]!r}, reason={self.reason!r}, "
+            f"high_confidence={self[2]!r})"
+        )
 
 
 NOT_SPAM = SpamVerdict(False, 0.0, None, False)
@@ -53,6 +108,7 @@ class SpamModel:
         "hint_threshold",
         "pairs",
         "plain_threshold",
+        "table",
         "threshold",
         "weights",
     )
@@ -82,6 +138,11 @@ class SpamModel:
                 self.pairs[(first, second)] = weight
             else:
                 self.weights[name] = weight
+        # words, #markers and word pairs in one table, so that scoring is a single pass of dictionary lookups
+        self.table: dict[Hashable, float] = {}
+        for table in (self.weights, self.pairs):
+            for key, weight in table.items():
+                self.table[key] = weight
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SpamModel:
@@ -105,11 +166,8 @@ class SpamModel:
 
     def logit(self, a: Analysis) -> float:
         toks = a.tokens
-        return (
-            self.bias
-            + sum(map(self.weights.get, toks + a.markers, _ZEROS))
-            + sum(map(self.pairs.get, pairwise(toks), _ZEROS))
-        )
+        features: Iterator[Hashable] = chain(toks, a.markers, pairwise(toks))
+        return self.bias + sum(map(self.table.get, features, _ZEROS))
 
     def weight_of(self, feature: str) -> float:
         first, sep, second = feature.partition(" ")
@@ -128,8 +186,13 @@ def _sigmoid(x: float) -> float:
 class SpamDetector:
     """Judges one message's text. Cheap to call; build once and share."""
 
-    def __init__(self, model_path: Path | None = None, *, model: SpamModel | None = None) -> None:
+    def __init__(
+        self, model_path: Path | None = None, *, model: SpamModel | None = None, cache_size: int = 4096
+    ) -> None:
         self.model = model if model is not None else SpamModel.load(model_path)
+        # verdicts per exact text: chat repeats itself ("lol", "gg", a raid's copy-pasted spam)
+        self._cache: dict[str, SpamVerdict] = {}
+        self._cache_size = cache_size
         log.debug("spam model loaded: %d weights", len(self.model.weights))
 
     @classmethod
@@ -137,8 +200,21 @@ class SpamDetector:
         """A detector over a model given as the JSON object the trainer writes (for validation)."""
         return cls(model=SpamModel.from_json(data))
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def check_text(self, content: str) -> SpamVerdict:
         """Judge RAW message content (URLs and mentions intact)."""
+        cache = self._cache
+        verdict = cache.get(content)
+        if verdict is None:
+            verdict = self._judge(content)
+            if len(cache) >= self._cache_size:
+                cache.clear()  # cheaper than LRU bookkeeping on every message; refills from live traffic
+            cache[content] = verdict
+        return verdict
+
+    def _judge(self, content: str) -> SpamVerdict:
         if not content or content.isspace():
             return NOT_SPAM
         a = analyse(content)
@@ -147,7 +223,7 @@ class SpamDetector:
         model = self.model
         prob = _sigmoid(model.logit(a))
         # Fixed-confidence rules, each behind a cheap gate; only their kinds are noted here, the evidence for
-        # the reason is gathered in _explain, for spam only.
+        # the reason is gathered in _explain, for spam only, when the reason is first read.
         hits = _rule_hits(a, content, prob)
         if not hits:
             if prob < model.threshold or prob < _needed(model, a):
@@ -158,17 +234,23 @@ class SpamDetector:
         confidence = max(prob, rule_conf)
         if rule_conf < 0.5 and prob < model.threshold:
             return SpamVerdict(False, round(confidence, 4), None, False)
-        reason, high = self._explain(a, prob, [_signal(kind, a, content) for kind, _ in hits])
-        return SpamVerdict(True, round(confidence, 4), reason, high)
+        if hits:
+            high = any(_strong(kind, a, content) for kind, _ in hits)
+        else:
+            high = prob >= model.high_threshold and _gambling_evident(a)
+
+        def explain() -> str:
+            return self._explain(a, prob, [_signal(kind, a, content) for kind, _ in hits])
+
+        return SpamVerdict(True, round(confidence, 4), None, high, explain=explain)
 
     # --- explanation (only for spam, so it may be slower) -------------------------------------------------
-    def _explain(self, a: Analysis, prob: float, rule_hits: list[rules.Signal]) -> tuple[str, bool]:
+    def _explain(self, a: Analysis, prob: float, rule_hits: list[rules.Signal]) -> str:
         extra = [s.detail for s in a.link_signals if s.confidence == 0]
         if rule_hits:
             best = max(rule_hits, key=lambda s: (s.strong, s.confidence))
             others = [s.detail for s in rule_hits if s is not best] + extra
-            reason = best.detail + (f"; {'; '.join(others[:2])}" if others else "")
-            return reason, any(s.strong for s in rule_hits)
+            return best.detail + (f"; {'; '.join(others[:2])}" if others else "")
         text = a.norm.text
         gambling = rules.GAMBLING_STRONG_RE.findall(text)
         weak = [] if gambling else rules.GAMBLING_WEAK_RE.findall(text)
@@ -182,18 +264,17 @@ class SpamDetector:
                 evidence = ", ".join(x for x in (evidence, "site " + rules.quote_terms(sites, 2)) if x)
             if obfuscated and not evidence:
                 evidence = "styled lettering"
-            high = prob >= self.model.high_threshold and bool(gambling or a.sites or weak or obfuscated)
-            return f"online-gambling promotion ({evidence})" + suffix, high
+            return f"online-gambling promotion ({evidence})" + suffix
         if promo:
-            return f"self-promotion ({rules.quote_terms(promo)})" + suffix, False
+            return f"self-promotion ({rules.quote_terms(promo)})" + suffix
         if "#bait_hint" in a.markers:
-            terms = rules.BAIT_HINT_RE.findall(text)
-            return f"engagement bait ({rules.quote_terms(terms)})" + suffix, False
+            terms = rules.BAIT_HINT_RE.findall(text) or rules.SHARE_TEXT_RE.findall(text)
+            return f"engagement bait ({rules.quote_terms(terms) or 'wording'})" + suffix
         words = self._top_words(a)
         if weak:
-            return f"likely gambling promotion ({rules.quote_terms(weak + words)})" + suffix, False
+            return f"likely gambling promotion ({rules.quote_terms(weak + words)})" + suffix
         detail = rules.quote_terms(words) or "wording and layout"
-        return f"looks like promotional spam ({detail})" + suffix, False
+        return f"looks like promotional spam ({detail})" + suffix
 
     def _top_words(self, a: Analysis) -> list[str]:
         scored = {(self.model.weight_of(f), f) for f in a.feature_names() if not f.startswith("#")}
@@ -205,8 +286,9 @@ _EVIDENCE = frozenset(
     {"#styled", "#marks", "#invisible", "#spaced", "#leet", "#site", "#promo", "#bait", "#offer",
      "#url_promo", "#shortener", "#punycode"}
 )  # fmt: skip
-# Weaker hints: as true of members talking about themselves or sharing a link as of spam.
-_HINTS = frozenset({"#promo_hint", "#bait_hint", "#url_profile", "#url_only"})
+# Weaker hints: as true of members talking about themselves or sharing a profile as of spam. A bare link to a
+# site outside bot.spam.rules.COMMON_SITES is none: members share news and tools that way.
+_HINTS = frozenset({"#promo_hint", "#bait_hint", "#url_profile"})
 
 
 def _needed(model: SpamModel, a: Analysis) -> float:
@@ -258,14 +340,45 @@ def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]
     ):
         hits.append(("money", 0.93))
     markers = a.markers
-    # "free gems every login" is game talk; an offer with a link to an unknown site or a request is not
-    if "#offer" in markers and ("#url" in markers or "#promo" in markers or "#bait" in markers):
+    # "free gems every login" is game talk; an offer with a link to an unknown site or a request, or two
+    # offers at once ("free gift cards and paypal money"), is not
+    if "#offer" in markers and (
+        "#url" in markers
+        or "#promo" in markers
+        or "#bait" in markers
+        or len(set(rules.OFFER_RE.findall(text))) >= 2
+    ):
         hits.append(("offer", OFFER_CONFIDENCE))
     for marker in markers:
         rule = MARKER_RULES.get(marker)
         if rule is not None and prob >= rule[2]:
             hits.append((rule[0], rule[1]))
     return hits
+
+
+def _gambling_evident(a: Analysis) -> bool:
+    """Whether a model verdict reads as online-gambling promotion (the only kind it may auto-delete): a site
+    name or gambling term, or styled lettering that is not self-promotion. Agrees with _explain."""
+    text = a.norm.text
+    if a.sites or rules.GAMBLING_STRONG_RE.search(text) is not None:
+        return True
+    if a.norm.flags & _OBFUSCATED:
+        return rules.SELF_PROMO_RE.search(text) is None and rules.PROMO_HINT_RE.search(text) is None
+    return False
+
+
+def _strong(kind: str, a: Analysis, content: str) -> bool:
+    """Whether rule ``kind`` is safe for an automatic delete; the same as _signal(...).strong, but cheap."""
+    for sig in a.link_signals:
+        if sig.kind == kind:
+            return sig.strong
+    if kind == "gift":
+        return True
+    if kind == "everyone":
+        return bool(a.link_signals) or rules.GIFT_BAIT_RE.search(a.norm.text) is not None
+    if kind == "money":
+        return bool(a.link_count) or any(c.startswith("+") for c in rules.CONTACT_RE.findall(a.norm.text))
+    return False
 
 
 def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
@@ -296,7 +409,7 @@ def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
             "offer", f"something-for-nothing offer ({rules.quote_terms(terms)})", OFFER_CONFIDENCE
         )
     if kind == "bait":
-        terms = rules.ENGAGEMENT_BAIT_RE.findall(text)
+        terms = rules.ENGAGEMENT_BAIT_RE.findall(text) or rules.SHARE_TEXT_RE.findall(text)
         return rules.Signal("bait", f"engagement bait ({rules.quote_terms(terms)})", MARKER_RULES["#bait"][1])
     if kind == "promo_link":
         return rules.Signal("promo_link", "link to a page to promote", MARKER_RULES["#url_promo"][1])

@@ -34,6 +34,9 @@ _FLAG_FEATURES = (
 # in "win"/"bet" (PULAUWIN); English "window", "better" do not end there.
 _LETTER_DIGITS_RE = re.compile(r"[a-z](?:\d\d|4d)")
 _WIN_BET_RE = re.compile(r"[a-z]{3}(?:win|bet)(?![^\W_])")
+PROMO_WORDS, PROMO_VERBS, PROMO_OWNERS = rules.PROMO_WORDS, rules.PROMO_VERBS, rules.PROMO_OWNERS
+BAIT_CONTEXT, BAIT_OBJECTS, OFFER_CONTEXT = rules.BAIT_CONTEXT, rules.BAIT_OBJECTS, rules.OFFER_CONTEXT
+_GATE_WORDS = PROMO_WORDS | PROMO_VERBS | PROMO_OWNERS | BAIT_CONTEXT | BAIT_OBJECTS | OFFER_CONTEXT
 # normaliser flag set -> its marker names
 _FLAG_MARKERS = [tuple(name for bit, name in _FLAG_FEATURES if flags & bit) for flags in range(32)]
 
@@ -73,6 +76,8 @@ def analyse(raw: str) -> Analysis:
     markers: list[str] = []
     if norm.flags:
         markers.extend(_FLAG_MARKERS[norm.flags])
+    # the message's words that any rule gate looks for, found in one pass (most messages have none or few)
+    vocab = _GATE_WORDS.intersection(tokens)
     sites: list[str] = []
     # a gambling site's own domain (pulau777.com) still names it, unlike any path or id in a link
     site_text = " ".join([text, *rules.uncommon_host_labels(urls)]) if urls else text
@@ -96,21 +101,23 @@ def analyse(raw: str) -> Analysis:
         or "cribe" in text
         or "check" in text
         or "channel" in text
-        or not rules.PROMO_WORDS.isdisjoint(tokens)
-        or (not rules.PROMO_VERBS.isdisjoint(tokens) and not rules.PROMO_OWNERS.isdisjoint(tokens))
+        or (vocab and (not PROMO_WORDS.isdisjoint(vocab) or (vocab & PROMO_VERBS and vocab & PROMO_OWNERS)))
     ):
         if rules.SELF_PROMO_RE.search(text):
             markers.append("#promo")
         elif rules.PROMO_HINT_RE.search(text):
             markers.append("#promo_hint")
-    if not rules.BAIT_CONTEXT.isdisjoint(tokens) or (
-        ("like" in text or "please" in text or "help" in text) and not rules.BAIT_OBJECTS.isdisjoint(tokens)
+    if vocab and (
+        not BAIT_CONTEXT.isdisjoint(vocab)
+        or (("like" in text or "please" in text or "help" in text) and not BAIT_OBJECTS.isdisjoint(vocab))
     ):
         if rules.ENGAGEMENT_BAIT_RE.search(text):
             markers.append("#bait")
+        elif rules.SHARE_TEXT_RE.search(text):
+            markers.append("#bait_hint" if urls else "#bait")
         elif rules.BAIT_HINT_RE.search(text):
             markers.append("#bait_hint")
-    if (not rules.OFFER_CONTEXT.isdisjoint(tokens) or "$" in text) and rules.OFFER_RE.search(text):
+    if ((vocab and not OFFER_CONTEXT.isdisjoint(vocab)) or "$" in text) and rules.OFFER_RE.search(text):
         markers.append("#offer")
     link_signals: list[rules.Signal] = []
     link_count = 0

@@ -66,8 +66,8 @@ GAMBLING_WEAK_RE = re.compile(
     r"|scatter|rtp|bandar|jekpot|maxwinn?|menang\s*(?:terus|gede|besar|banyak)|modal\s*(?:receh|kecil)|rezeki"
     r"|petir|pragmatic|4d)\b"
 )
-# Site-name shapes: WORD+two or three digits (PULAU777, AERO88), WORD4D, and typical site suffixes. Four or more
-# digits are a year, a model or an id (fan2003, rtx4090), never a gambling site in the labelled data.
+# Site-name shapes: WORD+two or three digits (PULAU777, AERO88), WORD4D, and typical site suffixes. Four or
+# more digits are a year, a model or an id (fan2003, rtx4090), never a gambling site in the labelled data.
 SITE_RE = re.compile(
     r"(?<![^\W_])(?:[a-z]{2,}(?:\d{2,3}|4d)|[a-z]{3,}(?:toto|win|slot|bet|jp|gacor|hoki|cuan|88|99|77|4d)"
     r"|(?:toto|slot|hoki|cuan)[a-z]{2,}\d*)(?![^\W_])"
@@ -78,10 +78,10 @@ NOT_SITES = frozenset(
 )
 
 # --- self promotion and engagement bait (YouTube-style comment spam) ----------------------------------------
-# Promoting one's own channel, music or pages, in the first person: "check out my channel", "subscribe to me",
-# "follow me on instagram", "if i get 100 subscribers". A fan recommending the creator ("go subscribe to Nara",
-# "subscribe to her channel, she's amazing"), a pointer to something ("check out the pinned post") or a member
-# talking about their own things ("check out my new keyboard", "add me on steam") is not.
+# Promoting one's own channel, music or pages, in the first person: "check out my channel", "subscribe to
+# me", "follow me on instagram", "if i get 100 subscribers". A fan recommending the creator ("go subscribe to
+# Nara", "subscribe to her channel, she's amazing"), a pointer to something ("check out the pinned post") or a
+# member talking about their own things ("check out my new keyboard", "add me on steam") is not.
 _SUB = (
     r"(?:sub|subs|su\w{0,3}cri\w*)"  # sub, subscribe(rs), and the usual misspellings ("suscribe", "subcribe")
 )
@@ -140,15 +140,20 @@ ENGAGEMENT_BAIT_RE = _compile_words(
     r"|\bclick\s*(?:on\s*)?(?:here|(?:this|the|my)\s*link)\b|\bvote\s*for\s*(?:me|my|us)\b"
     r"|\blook\s*(?:me|us)\s*up\b"
 )
-# Weaker bait, a model feature only: YouTube's share text "Check out this video on YouTube:" (how people share
-# videos in Discord too), "like and share", "share if you agree", "if you read this".
+# Weaker bait, a model feature only: "like and share", "share if you agree", "if you read this",
+# "please vote".
 BAIT_HINT_RE = _compile_words(
-    r"\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtu"
-    r"|\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
+    r"\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
     r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blike\s*this\s*video\b"
     r"|\b(?:please|pls|plz)\s*(?:like|check|visit|follow|vote|watch|support|add|view)\b"
 )
-# Words that make ENGAGEMENT_BAIT_RE / BAIT_HINT_RE worth running; "like" and "please" only with BAIT_OBJECTS.
+# YouTube's share text. Shared in Discord it comes with the video's link; as a comment with nothing to
+# share it is a spam template.
+SHARE_TEXT_RE = re.compile(
+    r"\b(?:check\s*out|take\s*a\s*look\s*at|look\s*at|watch)\s*this\s*(?:video|playlist|channel)\s*on\s*youtu"
+)
+# Words that make ENGAGEMENT_BAIT_RE / BAIT_HINT_RE / SHARE_TEXT_RE worth running; "like" and "please" only
+# with BAIT_OBJECTS.
 BAIT_CONTEXT = frozenset(
     {"thumbs", "share", "click", "vote", "youtube", "youtu", "read", "give", "leave", "look", "pls", "plz"}
 )  # fmt: skip
@@ -167,7 +172,8 @@ OFFER_RE = _compile_words(
 OFFER_CONTEXT = frozenset({"free", "money", "cash", "earn", "make", "making", "earning"})
 # Links (matched one URL_RE match at a time) to a page to promote rather than to content: referral and share
 # codes, bare profiles on social and streaming sites, app stores, crowdfunding, surveys and paid-to-click.
-# A profile means the site's own host (twitch.tv/name, not clips.twitch.tv/Slug); a Reddit "/r/" is no referral.
+# A profile means the site's own host (twitch.tv/name, not clips.twitch.tv/Slug); Reddit's "/r/" is no
+# referral.
 PROMO_LINK_RE = re.compile(
     r"[?&](?:ref|refer|referral|r|aff|affiliate|invite|fref)=|/(?:ref|refer|referral|aff|affiliate|invite|fref)/"
     r"|/share/|(?:^|//)(?:www\.|m\.|mobile\.)?"
@@ -310,9 +316,14 @@ def lookalike_of(host: str) -> str | None:
         if "steam" in host:
             return "steamcommunity.com"
         return "discord.com"
+    letters = set(plain)
     for brand in BRANDS:
         limit = 2 if len(brand) >= 10 else 1  # "discogs.com" is a real site two edits from "discord"
-        if label != brand and _edit_distance(plain, brand.replace("l", "i"), limit) <= limit:
+        target = brand.replace("l", "i")
+        # each edit loses at most one of the brand's letters: more missing ones cannot be within the limit
+        if len(set(target) - letters) > limit or abs(len(plain) - len(target)) > limit:
+            continue
+        if label != brand and _edit_distance(plain, target, limit) <= limit:
             return "steamcommunity.com" if brand.startswith("steam") else "discord.com"
     return None
 
@@ -340,14 +351,14 @@ def link_signals(raw: str, urls: list[str] | None = None) -> tuple[list[Signal],
 
 
 def uncommon_host_labels(urls: list[str]) -> list[str]:
-    """The first label of each link's registrable domain outside COMMON_SITES ("pulau777" for pulau777.com)."""
+    """The first label of each link's registrable domain outside COMMON_SITES (pulau777.com: "pulau777")."""
     return [registrable(h).split(".")[0] for h in hosts("", urls) if registrable(h) not in COMMON_SITES]
 
 
 def promo_link_kind(urls: list[str]) -> str | None:
-    """"#url_promo" for a promotional link (PROMO_LINK_RE) to a site outside COMMON_SITES (a referral code, a
-    crowdfunding page, a Facebook page), "#url_profile" for a bare profile on a well-known site (twitch.tv/name,
-    which members share all the time), else None."""
+    """``#url_promo`` for a promotional link (PROMO_LINK_RE) to a site outside COMMON_SITES (a referral code,
+    a crowdfunding page, a Facebook page), ``#url_profile`` for a bare profile on a well-known site
+    (twitch.tv/name, which members share all the time), else None."""
     kind: str | None = None
     for url in urls:
         if PROMO_LINK_RE.search(url) is None:

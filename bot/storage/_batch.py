@@ -703,12 +703,24 @@ class _Batch:
                 ],
             )
         out = [FlagChange(flag=f.freeze(), created=False) for f in self.reported]
+        if not self.new_flags:
+            return out
+        # ids handed out here, as AUTOINCREMENT would (after the largest ever used), so the new flags go in
+        # with one executemany instead of one INSERT each (a busy server flags a good share of comments)
+        row = conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'flags'), 0),"
+            " coalesce((SELECT max(id) FROM flags), 0))"
+        ).fetchone()
+        next_id = int(row[0]) + 1
         for f in self.new_flags:
-            cur = conn.execute(
-                "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text,"
-                " compound,"
-                " reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f.id = next_id
+            next_id += 1
+        conn.executemany(
+            "INSERT INTO flags (id, guild_id, channel_id, message_id, author_id, kind, status, text,"
+            " compound, reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
                 (
+                    f.id,
                     f.guild_id,
                     f.channel_id,
                     f.message_id,
@@ -720,12 +732,14 @@ class _Batch:
                     f.reason,
                     f.created_at,
                     f.resolved_at,
-                ),
-            )
-            f.id = cur.lastrowid
-            # a flag opened and closed within one batch has nothing to post
-            if f.status is FlagStatus.OPEN:
-                out.append(FlagChange(flag=f.freeze(), created=True))
+                )
+                for f in self.new_flags
+            ],
+        )
+        # a flag opened and closed within one batch has nothing to post
+        out.extend(
+            FlagChange(flag=f.freeze(), created=True) for f in self.new_flags if f.status is FlagStatus.OPEN
+        )
         return out
 
 

@@ -74,6 +74,25 @@ def _fetch_neighbours(
     return out
 
 
+def _fetch_newest(conn: sqlite3.Connection, groups: set[Group]) -> dict[Group, int | None]:
+    """group -> its newest hour with a presence row (None: no row at all)."""
+    out: dict[Group, int | None] = {}
+    ordered = list(groups)
+    for i in range(0, len(ordered), _FETCH_CHUNK):
+        chunk = ordered[i : i + _FETCH_CHUNK]
+        values = ",".join(["(?,?,?)"] * len(chunk))
+        params = [x for group in chunk for x in group]
+        sql = f"""
+            WITH k(g, a, s) AS (VALUES {values})
+            SELECT k.g, k.a, k.s,
+                (SELECT max(p.hour) FROM presence p
+                  WHERE p.guild_id = k.g AND p.scope_id = k.s AND p.author_id = k.a)
+            FROM k"""
+        for g, a, s, hour in conn.execute(sql, params):
+            out[(g, a, s)] = hour
+    return out
+
+
 class LastHourCache:
     """(guild, author, scope) -> the newest hour that has a presence row, as committed.
 
@@ -129,7 +148,23 @@ def write_presence(
                 continue
         to_fetch.append(key)
     if to_fetch:
-        info.update(_fetch_neighbours(conn, to_fetch))
+        # Most of these are hours after the group's newest row (new activity): one seek for the newest hour
+        # of each group answers them as the cache would; only the others need their neighbours read.
+        newest_hours = _fetch_newest(conn, {(k[0], k[1], k[2]) for k in to_fetch if deltas[k][0] > 0})
+        rest: list[Key] = []
+        for key in to_fetch:
+            group = (key[0], key[1], key[2])
+            if deltas[key][0] > 0 and group in newest_hours:
+                hour = newest_hours[group]
+                if hour is None or key[3] > hour:
+                    info[key] = (None, hour, None)
+                    continue
+                if key[3] == hour:
+                    info[key] = (1, None, None)
+                    continue
+            rest.append(key)
+        if rest:
+            info.update(_fetch_neighbours(conn, rest))
 
     inserts: list[Key] = []
     removes: list[Key] = []

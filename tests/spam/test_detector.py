@@ -139,7 +139,7 @@ def test_self_promotion_reason_quotes_the_wording(detector: SpamDetector) -> Non
     verdict = detector.check_text("Hey guys check out my new channel and please subscribe!!!")
     assert verdict.reason is not None
     assert verdict.reason.startswith("self-promotion (")
-    assert "'check out my'" in verdict.reason
+    assert "'check out my new channel'" in verdict.reason
     assert not verdict.high_confidence
 
 
@@ -151,6 +151,75 @@ def test_youtube_export_byte_order_mark_changes_nothing(detector: SpamDetector) 
         assert detector.check_text(text + "\ufeff") == detector.check_text(text)
 
 
-@pytest.mark.xfail(reason="known limitation: the word model alone scores 'subscribe ... channel' above 0.85")
 def test_a_fan_recommending_the_artist_is_not_spam(detector: SpamDetector) -> None:
     assert not detector.check_text("subscribe to her channel, she's amazing").is_spam
+
+
+# False positives once seen in the example community (examples/dapur-nara).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://youtu.be/nara98179",  # the video id was read as a gambling site 'NARA98179'
+        "https://clips.twitch.tv/LoudBraveHappyMango-K6cumyYjZ29jTNb8 yo thanks for the shoutout Nara!! "
+        "made my day",
+        "https://youtu.be/xq2Lk9ZZ1aa yo thanks for the shoutout Nara!! made my day",
+        "https://clips.twitch.tv/TinyPogChampSleepyWombat-aACtnRJtH7Fq2oQx congrats on 10k followers!",
+        "go subscribe to Nara if you haven't already lol",
+        "add me on steam, my code is 123456789",
+        "the event gives free gems if you log in every day",
+        "like and subscribe is literally her catchphrase lol",
+        "check this out https://youtu.be/kJQP7kiw5Fk",
+    ],
+)
+def test_community_chat_is_not_spam(detector: SpamDetector, text: str) -> None:
+    verdict = detector.check_text(text)
+    assert not verdict.is_spam, verdict
+
+
+def test_youtube_share_text_without_a_link_is_bait_but_with_one_is_sharing(detector: SpamDetector) -> None:
+    assert detector.check_text("Check out this video on YouTube:").is_spam
+    assert not detector.check_text("Check out this video on YouTube: https://youtu.be/kJQP7kiw5Fk").is_spam
+
+
+def test_example_community_only_flags_its_planted_spam(detector: SpamDetector) -> None:
+    """Every message of the example export is ordinary chat except the planted gambling and Nitro spam."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "examples" / "dapur-nara"
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        pytest.skip("example export not present")
+    flagged: list[str] = []
+    total = 0
+    for path in files:
+        for message in json.loads(path.read_text(encoding="utf-8"))["messages"]:
+            total += 1
+            if detector.check_text(message["content"]).is_spam:
+                flagged.append(message["content"])
+    assert total > 1000
+    planted = ("PULAU", "P U L A U", "𝐏𝐔𝐋𝐀𝐔", "Nitro")
+    assert flagged, "the planted spam should be found"
+    assert [t for t in flagged if not any(p in t for p in planted)] == []
+
+
+def test_verdicts_are_cached_per_text_and_reasons_are_lazy() -> None:
+    detector = SpamDetector()
+    text = "sub for sub anyone? check out my channel"
+    first = detector.check_text(text)
+    assert detector.check_text(text) is first
+    assert first.reason is not None and first.reason.startswith("self-promotion")
+    assert first.reason == first.reason  # worked out again on every read, always the same
+    detector.clear_cache()
+    again = detector.check_text(text)
+    assert again is not first and again == first and hash(again) == hash(first)
+    assert again != detector.check_text("gg everyone")
+    with pytest.raises(AttributeError):
+        again.is_spam = False  # type: ignore[misc]
+
+
+def test_cache_is_bounded() -> None:
+    detector = SpamDetector(cache_size=8)
+    for i in range(50):
+        detector.check_text(f"message number {i}")
+    assert len(detector._cache) <= 8

@@ -16,8 +16,6 @@ from bot.spam.normalize import normalize_for_matching
         "check out my channel",
         "please subscribe to my channel",
         "sub 4 sub",
-        "i'm a young rapper from london",
-        "im an aspiring singer",
         "if i get 500 subscribers i will",
         "help me reach 1k subs",
         "follow me on twitter",
@@ -25,10 +23,29 @@ from bot.spam.normalize import normalize_for_matching
         "los invito a suscribirse a mi canal",
         "give my new song a listen",
         'check out "someone123" channel',
+        "FOLLOW MY COMPANY ON TWITTER",
+        "check out my new music video",
     ],
 )
 def test_self_promotion_is_recognised(text: str) -> None:
     assert rules.SELF_PROMO_RE.search(normalize_for_matching(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm a young rapper from london",
+        "im an aspiring singer",
+        "check out my new keyboard",
+        "add me on steam",
+        "go subscribe",
+        "my new video is up",
+    ],
+)
+def test_weak_self_promotion_is_only_a_hint(text: str) -> None:
+    folded = normalize_for_matching(text)
+    assert rules.SELF_PROMO_RE.search(folded) is None
+    assert rules.PROMO_HINT_RE.search(folded)
 
 
 @pytest.mark.parametrize(
@@ -42,6 +59,11 @@ def test_self_promotion_is_recognised(text: str) -> None:
         "I am a big fan of this channel",
         "subscriber count is wild",
         "they subscribe to the theory",
+        "go subscribe to Nara if you haven't already",
+        "i bet all my channel points on the wrong team",
+        "add me on steam, my code is 123",
+        "check out my new keyboard, it's so thocky",
+        "she'll hit 100k subs soon",
     ],
 )
 def test_ordinary_talk_is_not_self_promotion(text: str) -> None:
@@ -52,7 +74,9 @@ def test_ordinary_talk_is_not_self_promotion(text: str) -> None:
     ("text", "pattern"),
     [
         ("like this comment if you agree", rules.ENGAGEMENT_BAIT_RE),
-        ("take a look at this video on youtube:", rules.ENGAGEMENT_BAIT_RE),
+        ("take a look at this video on youtube:", rules.SHARE_TEXT_RE),
+        ("please like my comment", rules.ENGAGEMENT_BAIT_RE),
+        ("like and subscribe", rules.BAIT_HINT_RE),
         ("click here to win", rules.ENGAGEMENT_BAIT_RE),
         ("get free itunes gift cards", rules.OFFER_RE),
         ("earn real money from home", rules.OFFER_RE),
@@ -76,6 +100,37 @@ def test_bait_and_offers(text: str, pattern: re.Pattern[str]) -> None:
 )
 def test_promotional_links(url: str, promo: bool) -> None:
     assert bool(rules.PROMO_LINK_RE.search(url)) is promo
+
+
+@pytest.mark.parametrize(
+    ("urls", "kind"),
+    [
+        (["https://www.facebook.com/somepage"], "#url_promo"),
+        (["https://www.swagbucks.com/refer/someone"], "#url_promo"),
+        (["https://www.twitch.tv/nara"], "#url_profile"),  # a well-known site: a hint, never a verdict alone
+        (["https://clips.twitch.tv/TinyPogChampSleepyWombat-aACtnRJtH7Fq2oQx"], None),  # a clip, no profile
+        (["https://www.reddit.com/r/gaming/comments/abc123/this_is_so_true/"], None),  # "/r/" is no referral
+        (["https://youtu.be/nara98179"], None),
+    ],
+)
+def test_promotional_link_kind(urls: list[str], kind: str | None) -> None:
+    assert rules.promo_link_kind(urls) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("main di PULAU777 aja", ["pulau777"]),
+        ("https://youtu.be/nara98179", []),  # a video id is not a site name
+        ("daftar di https://pulau777.com sekarang", ["pulau777"]),  # the site's own domain is
+        ("rtx4090 is overkill lol", []),  # four digits: a model number or a year
+        ("my username is nara_fan2003", []),
+    ],
+)
+def test_site_names_come_from_the_text_not_link_paths(text: str, sites: list[str]) -> None:
+    from bot.spam.features import analyse
+
+    assert analyse(text).sites == sites
 
 
 def test_compile_words_hoists_the_boundary_without_changing_matches() -> None:
