@@ -3,8 +3,12 @@
     python benchmarks/bench.py [--messages N] [--data DIR]
 
 - vader_msgs_per_s: plain vaderSentiment ``polarity_scores`` over the seeded corpus (benchmarks/_corpus.py)
-- ingest_msgs_per_s, ingest_ratio: the same corpus through the bot's ingest path (IngestService → Pipeline →
-  WriteQueue → SQLiteStorage.apply with roll-ups) into a fresh SQLite file, until everything is committed
+- ingest_msgs_per_s, ingest_ratio: the same corpus through the bot's ingest path (IngestService → scoring
+  stage, with SENTIMETER_SCORING_WORKERS worker processes (default one per core) → WriteQueue →
+  SQLiteStorage.apply with roll-ups) into a fresh SQLite file, until everything is committed. Also the CPU
+  time per comment (ingest_main_cpu_us: this process, all threads; ingest_workers_cpu_us; vader_cpu_us) and
+  ingest_ratio_cpu_bound: the ratio that work gives with every core free (the measured ratio drops when
+  others share the machine: the ingest path needs all cores, VADER one)
 - stats_p50_ms, stats_p95_ms: /stats server and /stats channel for every period on a database of N messages
   (default 1,000,000: one year, 50 channels, 20,000 members, reactions, replies, edits, deletes; built once
   through storage.apply and cached in the temp folder, keyed by size and storage code)
@@ -12,8 +16,13 @@
   generated 500,000-message DiscordChatExporter export; memory polled from /proc over the process tree
 - analyze_msgs_per_s_single, analyze_speedup: the same command with --workers 1 vs the default, on a smaller
   export (--compare-messages) so the default run stays under two minutes
-- peak_rss_mb, command_latency_p99_ms: a bot-like subprocess (the real Sentimeter bot object, not connected)
-  fed 5,000 comments/s through its ingest path while a /stats-server-equivalent call is timed on the same loop
+- peak_rss_mb, command_latency_p99_ms (--latency-mode standin, the default): the real bot process
+  (`python -m bot run`, scoring workers included) against the loopback Discord stand-in (tests/e2e/standin),
+  which sends it MESSAGE_CREATE at 5,000/s over the gateway while /stats server is invoked every 50 ms;
+  command_latency_* is the time to the interaction callback (the bot defers at once), command_answer_p99_ms to
+  the answer; peak_rss_mb is the bot process alone (peak_tree_rss_mb with its workers). Ends with SIGTERM and
+  checks that what the bot stored is a prefix of the stream (latency_unread_at_sigterm: not read yet when the
+  gateway closed). --latency-mode in-process: the bot object fed directly, the /stats call timed on its loop
 
 Caches (databases, exports) live in $TMPDIR/sentimeter-bench; delete it to rebuild."""
 

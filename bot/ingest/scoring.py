@@ -46,7 +46,7 @@ class ScoreResult:
 # Chat repeats itself ("lol", "gg", "ok", the same emoji): short comments already analysed with the same
 # lexicon are answered from a bounded cache (the analysis is a pure function of these inputs).
 CACHE_MAX_CHARS = 100
-CACHE_MAX_ENTRIES = 20_000
+CACHE_MAX_ENTRIES = 10_000
 _cache: dict[tuple[str, frozenset[tuple[str, float]] | None, bool], ItemResult] = {}
 
 

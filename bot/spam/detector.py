@@ -274,6 +274,9 @@ class SpamDetector:
         if weak:
             return f"likely gambling promotion ({rules.quote_terms(weak + words)})" + suffix
         detail = rules.quote_terms(words) or "wording and layout"
+        if "#url" in a.markers and not extra:
+            linked = [h for h in rules.hosts("", a.urls) if rules.registrable(h) not in rules.COMMON_SITES]
+            suffix = f"; link to {linked[0]}" if linked else ""
         return f"looks like promotional spam ({detail})" + suffix
 
     def _top_words(self, a: Analysis) -> list[str]:
@@ -288,7 +291,13 @@ _EVIDENCE = frozenset(
 )  # fmt: skip
 # Weaker hints: as true of members talking about themselves or sharing a profile as of spam. A bare link to a
 # site outside bot.spam.rules.COMMON_SITES is none: members share news and tools that way.
-_HINTS = frozenset({"#promo_hint", "#bait_hint", "#url_profile"})
+# A link to a site outside COMMON_SITES with a suspicious shape (a shop, a free host, a referral or tracking
+# parameter, an IP address, digits in the host name, several such links, a request around it) is a hint too:
+# the model, trained on which links YouTube spam used, then decides.
+_HINTS = frozenset(
+    {"#promo_hint", "#bait_hint", "#url_profile", "#url_store", "#url_freehost", "#url_ref", "#url_ip",
+     "#url_hostdigit", "#url_multi", "#url_ask"}
+)  # fmt: skip
 
 
 def _needed(model: SpamModel, a: Analysis) -> float:

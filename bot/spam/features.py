@@ -131,6 +131,8 @@ def analyse(raw: str) -> Analysis:
         promo_link = rules.promo_link_kind(urls)
         if promo_link:
             markers.append(promo_link)
+        if link_count > common:
+            markers.extend(rules.link_shape_markers(urls, tokens, raw))
     if "!!!" in text:
         markers.append("#exclaim")
     if not tokens:

@@ -221,6 +221,18 @@ COMMON_SITES = frozenset(
         "stackoverflow.com", "pastebin.com", "gyazo.com", "streamable.com", "kick.com", "apple.com",
     }
 )  # fmt: skip
+# Documentation and project hosts whose sub-domains are projects (discordpy.readthedocs.io), not imitations.
+PROJECT_HOSTS = frozenset(
+    {
+        "readthedocs.io",
+        "readthedocs.org",
+        "github.io",
+        "gitlab.io",
+        "npmjs.com",
+        "pypi.org",
+        "sourceforge.net",
+    }
+)
 BRANDS = ("discord", "discordapp", "steamcommunity", "steampowered", "discordnitro")
 _BRAND_WORDS_RE = re.compile(r"discord|steam|nitro")
 _BRAND_SWAPS = str.maketrans({"1": "i", "l": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t"})
@@ -304,7 +316,7 @@ def registrable(host: str) -> str:
 def lookalike_of(host: str) -> str | None:
     """Return the official domain ``host`` imitates, or None."""
     reg = registrable(host)
-    if reg in OFFICIAL or host in OFFICIAL:
+    if reg in OFFICIAL or host in OFFICIAL or reg in PROJECT_HOSTS:
         return None
     label = reg.split(".")[0]
     plain = label.replace("-", "")
@@ -378,3 +390,94 @@ def quote_terms(terms: list[str], limit: int = 3) -> str:
         if term and term not in seen:
             seen.append(term)
     return ", ".join(f"'{t}'" for t in seen[:limit])
+
+
+# --- the shape of a link (model features; only for messages with a link) -----------------------------------
+# Shops and marketplaces, and free hosts, paste/file sites, pay-per-click and "earn" sites: where YouTube
+# comment spam points, far more often than ordinary chat does.
+STOREFRONTS = frozenset(
+    {"ebay", "amazon", "etsy", "aliexpress", "alibaba", "shopee", "tokopedia", "lazada", "bukalapak",
+     "gumroad", "teespring", "redbubble", "zazzle", "cafepress", "wish", "youniqueproducts", "avon",
+     "marketglory"}
+)  # fmt: skip
+FREE_HOSTS = frozenset(
+    {"blogspot", "wordpress", "weebly", "wix", "tumblr", "bubblews", "wattpad", "4shared", "mediafire",
+     "binbox", "linkbucks", "adf", "flipagram", "ubuntuone", "minhateca", "viralangels", "woobox", "webs",
+     "jimdo", "yolasite", "000webhostapp", "freewebs", "angelfire", "tripod", "site123", "easypromosapp",
+     "thepiratebay", "image2you", "uploaded", "zippyshare", "megaupload", "rapidshare", "sharecash"}
+)  # fmt: skip
+_IP_HOST_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_TRACKING_RE = re.compile(
+    r"[?&;](?:ref|ref_id|refid|aff\w*|affiliate\w*|tag|campid|pub|partner\w*|utm_\w+|src|from|hlr|sid|uid"
+    r"|userid|user_id|invite\w*|promo\w*|coupon|code|task|icep_\w+)=",
+    re.IGNORECASE,
+)
+_RANDOM_ID_RE = re.compile(r"(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{6,}")
+# Requests around a link: "visit", "click", "vote", "download", "join", "buy", "follow", "please".
+LINK_ASKS = frozenset(
+    {"visit", "click", "vote", "download", "join", "sign", "register", "buy", "sell", "earn", "follow",
+     "subscribe", "please", "pls", "plz", "free", "support", "help", "share", "like", "open", "go"}
+)  # fmt: skip
+LINK_SELF = frozenset({"my", "our", "me", "us", "i", "im", "mine"})
+
+
+def link_shape_markers(urls: list[str], tokens: list[str], raw: str) -> list[str]:
+    """Markers for the links in a message outside COMMON_SITES: the site (``#host=ebay``), its top-level
+    domain, free hosts and storefronts, IP addresses, digits in the host name, sub-domains, tracking and
+    referral parameters, long random ids, deep paths, several links, a link at the end after some text and
+    requests or first-person words around it. The model learns from them which links are spam."""
+    out: list[str] = []
+    uncommon = 0
+    for url in urls:
+        match = _HOST_RE.match(url)
+        if not match:
+            continue
+        host = match.group(1).lower().rstrip(".").removeprefix("www.")
+        if "." not in host:
+            continue
+        reg = registrable(host)
+        if reg in COMMON_SITES:
+            continue
+        uncommon += 1
+        if _IP_HOST_RE.match(host):
+            out.append("#url_ip")
+            continue
+        label, _, tld = reg.partition(".")
+        out.append("#host=" + label)
+        out.append("#tld=" + tld)
+        labels = set(host.split("."))
+        if label in STOREFRONTS or host.startswith("play.google."):
+            out.append("#url_store")
+        if not FREE_HOSTS.isdisjoint(labels):
+            out.append("#url_freehost")
+        if any(c.isdigit() for c in label):
+            out.append("#url_hostdigit")
+        sub = host[: -len(reg)].rstrip(".")
+        if sub and sub not in ("m", "mobile"):
+            out.append("#url_sub")
+        rest = url[match.end() :]
+        if "=" in rest and "?" in rest:
+            out.append("#url_query")
+        if _TRACKING_RE.search(rest) or PROMO_LINK_RE.search(url):
+            out.append("#url_ref")
+        path = rest.split("?", 1)[0].split("#", 1)[0]
+        segments = [s for s in path.split("/") if s]
+        if len(segments) >= 3:
+            out.append("#url_deep")
+        elif not segments:
+            out.append("#url_root")
+        if any(_RANDOM_ID_RE.fullmatch(s) for s in segments):
+            out.append("#url_id")
+    if not uncommon:
+        return out
+    if uncommon >= 2:
+        out.append("#url_multi")
+    if tokens:
+        if not LINK_ASKS.isdisjoint(tokens):
+            out.append("#url_ask")
+        if not LINK_SELF.isdisjoint(tokens):
+            out.append("#url_self")
+        tail = raw.rstrip(" \t\r\n\ufeff\u200b.!)")
+        if tail.endswith(urls[-1].rstrip(".!)")):
+            out.append("#url_end")
+    return out

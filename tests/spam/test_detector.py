@@ -223,3 +223,33 @@ def test_cache_is_bounded() -> None:
     for i in range(50):
         detector.check_text(f"message number {i}")
     assert len(detector._cache) <= 8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.bbc.co.uk/news/technology-68123456",
+        "https://vimeo.com/845123987",
+        "https://en.wikipedia.org/wiki/Martabak",
+        "https://www.reddit.com/r/gaming/comments/abc123/this_is_so_true/",
+        "https://www.twitch.tv/nara",
+        "the docs for the api https://discordpy.readthedocs.io/en/stable/api.html",
+        "the article https://www.theverge.com/2024/1/1/23456789/layoffs",
+    ],
+)
+def test_bare_links_to_ordinary_sites_are_not_spam(detector: SpamDetector, text: str) -> None:
+    assert not detector.check_text(text).is_spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please like : http://www.bubblews.com/news/9277547-peace-and-brotherhood",
+        "http://www.gcmforex.com/partners/aw.aspx?Task=JoinT2&AffiliateID=9107",
+        "Please friend read my book and repass: http://www.4shared.com/web/preview/pdf/CjFofTxeba?",
+    ],
+)
+def test_links_shaped_like_spam_are_flagged_and_named(detector: SpamDetector, text: str) -> None:
+    verdict = detector.check_text(text)
+    assert verdict.is_spam and not verdict.high_confidence
+    assert verdict.reason is not None and "link to " in verdict.reason

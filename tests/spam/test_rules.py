@@ -151,3 +151,26 @@ def test_compile_words_hoists_the_boundary_without_changing_matches() -> None:
 
 def test_split_alternatives_respects_groups_and_classes() -> None:
     assert rules._split_alternatives(r"a(b|c)|[|x]|\|d") == ["a(b|c)", "[|x]", r"\|d"]
+
+
+def test_link_shape_markers_describe_the_link() -> None:
+    from bot.spam.rules import link_shape_markers
+
+    shop = link_shape_markers(["http://www.ebay.com/itm/131275322914?ssPageName=STRK&tag=abc"], [], "x")
+    assert {"#host=ebay", "#tld=com", "#url_store", "#url_query", "#url_ref"} <= set(shop)
+    free = link_shape_markers(
+        ["http://www.bubblews.com/news/9277547-peace"],
+        ["please", "like"],
+        "please like http://www.bubblews.com/news/9277547-peace",
+    )
+    assert {"#url_freehost", "#url_ask", "#url_end"} <= set(free)
+    assert "#url_ip" in link_shape_markers(["http://192.168.10.4/login"], [], "x")
+    # well-known sites are left to the existing #url_common marker
+    assert link_shape_markers(["https://www.youtube.com/watch?v=abc&ref=x"], ["my"], "x") == []
+
+
+def test_documentation_subdomains_are_not_lookalikes() -> None:
+    from bot.spam.rules import lookalike_of
+
+    assert lookalike_of("discordpy.readthedocs.io") is None
+    assert lookalike_of("discord-gift.xyz") == "discord.com"
