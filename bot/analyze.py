@@ -294,8 +294,9 @@ async def ingest_exports(
         # nothing preloaded there, so the forkserver stays small and the workers load only what they use
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([])
+        scorers = int(os.environ.get("_SCORERS", workers - 1))
         executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
+            scorers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
         )
     limit = in_flight or (workers + 2)
     pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
