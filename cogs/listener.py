@@ -40,6 +40,19 @@ def _role_ids(author: discord.abc.User) -> frozenset[int]:
     return frozenset()
 
 
+def _is_staff(message: discord.Message) -> bool:
+    """The server's owner or a moderator (Manage Messages, Manage Server or Administrator): their comments are
+    never flagged — announcements with links are not spam and staff do not review themselves."""
+    author = message.author
+    guild = message.guild
+    if not isinstance(author, discord.Member) or guild is None:
+        return False
+    if guild.owner_id == author.id:
+        return True
+    perms = author.guild_permissions
+    return perms.administrator or perms.manage_guild or perms.manage_messages
+
+
 def _has_attachments(message: discord.Message) -> bool:
     """Attachments, stickers, forwards and polls: counted for engagement; the text (if any) is scored."""
     return bool(message.attachments or message.stickers or message.message_snapshots or message.poll)
@@ -79,6 +92,7 @@ def incoming_from_message(message: discord.Message) -> IncomingMessage | None:
         parent_channel_id=_parent_channel_id(message.channel),
         has_attachments=_has_attachments(message),
         author_role_ids=_role_ids(message.author),
+        author_is_staff=_is_staff(message),
         author_created_at=message.author.created_at.timestamp(),
     )
 
@@ -108,6 +122,7 @@ def incoming_from_edit(payload: discord.RawMessageUpdateEvent) -> IncomingEdit |
         parent_channel_id=_parent_channel_id(message.channel),
         has_attachments=_has_attachments(message),
         author_role_ids=_role_ids(message.author),
+        author_is_staff=_is_staff(message),
     )
 
 

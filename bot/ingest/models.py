@@ -19,6 +19,7 @@ class IncomingMessage:
     has_attachments: bool = False  # attachments or stickers
     author_role_ids: frozenset[int] = field(default_factory=frozenset)
     author_created_at: float | None = None  # account age, for the spam behaviour signals
+    author_is_staff: bool = False  # the owner or a moderator: never flagged (their links are announcements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +33,4 @@ class IncomingEdit:
     parent_channel_id: int | None = None
     has_attachments: bool = False
     author_role_ids: frozenset[int] = field(default_factory=frozenset)
+    author_is_staff: bool = False

@@ -96,9 +96,14 @@ class Pipeline:
 
     @staticmethod
     def is_exempt(
-        config: GuildConfig, channel_id: int, parent_channel_id: int | None, role_ids: frozenset[int]
+        config: GuildConfig,
+        channel_id: int,
+        parent_channel_id: int | None,
+        role_ids: frozenset[int],
+        staff: bool = False,
     ) -> bool:
-        if channel_id in config.exempt_channels:
+        """Exempt channels (and their threads), exempt roles, and the server's own staff are never flagged."""
+        if staff or channel_id in config.exempt_channels:
             return True
         if parent_channel_id is not None and parent_channel_id in config.exempt_channels:
             return True
@@ -187,13 +192,17 @@ class Pipeline:
     def on_message(
         self, msg: IncomingMessage, config: GuildConfig, lexicon: Mapping[str, float] | None = None
     ) -> MessageCreated:
-        exempt = self.is_exempt(config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids)
+        exempt = self.is_exempt(
+            config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids, msg.author_is_staff
+        )
         score, verdict = self.analyse(msg.content, lexicon, exempt=exempt)
         return self.finish_message(msg, config, exempt, raw_score(score), verdict)
 
     def on_edit(
         self, edit: IncomingEdit, config: GuildConfig, lexicon: Mapping[str, float] | None = None
     ) -> MessageEdited:
-        exempt = self.is_exempt(config, edit.channel_id, edit.parent_channel_id, edit.author_role_ids)
+        exempt = self.is_exempt(
+            config, edit.channel_id, edit.parent_channel_id, edit.author_role_ids, edit.author_is_staff
+        )
         score, verdict = self.analyse(edit.content, lexicon, exempt=exempt)
         return self.finish_edit(edit, config, exempt, raw_score(score), verdict)

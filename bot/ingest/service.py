@@ -110,7 +110,9 @@ class IngestService:
     def _entry(
         self, event: IncomingMessage | IncomingEdit, config: GuildConfig, lexicon: dict[str, float]
     ) -> Entry:
-        exempt = Pipeline.is_exempt(config, event.channel_id, event.parent_channel_id, event.author_role_ids)
+        exempt = Pipeline.is_exempt(
+            config, event.channel_id, event.parent_channel_id, event.author_role_ids, event.author_is_staff
+        )
         return Entry(event, config, lexicon, exempt)
 
     async def _put(self, op: WriteOp) -> None:

@@ -140,6 +140,41 @@ _ID_MARKERS = frozenset(
 )
 
 
+# token_class bits: function-word evidence (one of the first two) and lexicon evidence for the fallback
+EN_FUNCTION = 1
+ID_FUNCTION = 2
+EN_WORD = 4
+ID_WORD = 8
+
+
+def token_class(token: str, en_lexicon: Container[str] = (), id_lexicon: Container[str] = ()) -> int:
+    """What one lower-cased token says about the language, as ``EN_*`` / ``ID_*`` bits (cacheable)."""
+    bits = 0
+    if token in _EN_ONLY:
+        bits = EN_FUNCTION
+    elif token in _ID_ONLY or token in _ID_MARKERS or (is_laughter(token) and token.startswith("wk")):
+        bits = ID_FUNCTION
+    if token in en_lexicon:
+        bits |= EN_WORD
+    elif token in id_lexicon:
+        bits |= ID_WORD
+    return bits
+
+
+def language_from_counts(en: int, id_: int, en_words: int, id_words: int) -> str:
+    """The guess from function-word counts, falling back to lexicon counts (see ``detect_language``)."""
+    if en + id_ == 0:
+        if en_words == 0 and id_words == 0:
+            return "unknown"
+        en, id_ = en_words, id_words
+    share = id_ / (en + id_)
+    if share >= 0.8:
+        return "id"
+    if share <= 0.2:
+        return "en"
+    return "mixed"
+
+
 def detect_language(
     tokens: Sequence[str], *, en_lexicon: Container[str] = (), id_lexicon: Container[str] = ()
 ) -> str:

@@ -279,6 +279,17 @@ def test_message_in_a_thread_keeps_its_parent_and_roles(world: World) -> None:
     )
 
 
+def test_moderators_are_marked_as_staff_and_members_are_not(world: World) -> None:
+    member = incoming_from_message(world.message(message_payload(TEXT_ID, "check out my channel")))
+    assert member is not None and member.author_is_staff is False
+    mod = incoming_from_message(
+        world.message(
+            message_payload(TEXT_ID, "new video on my channel", author_id=MOD_ID, roles=[MOD_ROLE_ID])
+        )
+    )
+    assert mod is not None and mod.author_is_staff is True
+
+
 def test_forum_post_and_voice_chat_are_read(world: World) -> None:
     post = incoming_from_message(world.message(message_payload(FORUM_POST_ID, "my idea")))
     assert post is not None and post.channel_id == FORUM_POST_ID and post.parent_channel_id == FORUM_ID

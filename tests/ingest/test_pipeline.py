@@ -1,0 +1,107 @@
+"""The pipeline with the real scorer and spam detector: what gets counted, scored and flagged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.ingest.models import IncomingEdit, IncomingMessage
+from bot.ingest.pipeline import Pipeline
+from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+from bot.spam import BehaviourTracker, SpamDetector
+from bot.storage.models import FlagKind, GuildConfig
+
+GUILD, CHANNEL, THREAD, EXEMPT, ROLE = 1, 10, 11, 12, 50
+NEGATIVE = "this stream is trash, worst one ever, so disappointed"
+SPAM = "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777 pasti maxwin, depo 10k langsung wd!!"
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(Scorer(), SpamDetector(), BehaviourTracker())
+
+
+@pytest.fixture
+def config() -> GuildConfig:
+    return GuildConfig(
+        guild_id=GUILD,
+        threshold=DEFAULT_FLAG_THRESHOLD,
+        exempt_channels=frozenset({EXEMPT}),
+        exempt_roles=frozenset({ROLE}),
+    )
+
+
+def message(content: str, **kw: object) -> IncomingMessage:
+    base = IncomingMessage(
+        guild_id=GUILD, channel_id=CHANNEL, message_id=1000, author_id=7, content=content, created_at=1.7e9
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_negative_feedback_is_scored_and_flagged_with_its_text(
+    pipeline: Pipeline, config: GuildConfig
+) -> None:
+    op = pipeline.on_message(message(NEGATIVE), config)
+    assert op.record.scored and op.record.compound <= DEFAULT_FLAG_THRESHOLD
+    assert op.flag is not None and op.flag.kind is FlagKind.NEGATIVE and op.flag.text == NEGATIVE
+    assert not op.record.is_spam
+
+
+def test_praise_is_counted_and_not_flagged(pipeline: Pipeline, config: GuildConfig) -> None:
+    op = pipeline.on_message(message("loved this recipe, thank you!! 😍"), config)
+    assert op.record.scored and op.record.compound > 0.05 and op.flag is None
+
+
+def test_spam_is_its_own_flag_never_praise(pipeline: Pipeline, config: GuildConfig) -> None:
+    op = pipeline.on_message(message(SPAM), config)
+    assert op.record.is_spam
+    assert op.flag is not None and op.flag.kind is FlagKind.SPAM and op.flag.reason
+
+
+def test_attachment_only_messages_count_but_are_not_scored(pipeline: Pipeline, config: GuildConfig) -> None:
+    op = pipeline.on_message(message("", has_attachments=True), config)
+    assert not op.record.scored and op.flag is None and not op.record.is_spam
+
+
+@pytest.mark.parametrize(
+    "exemption",
+    [
+        {"channel_id": EXEMPT},
+        {"channel_id": THREAD, "parent_channel_id": EXEMPT},
+        {"author_role_ids": frozenset({ROLE, 99})},
+        {"author_is_staff": True},
+    ],
+    ids=["exempt channel", "thread of an exempt channel", "exempt role", "staff"],
+)
+@pytest.mark.parametrize("content", [NEGATIVE, SPAM])
+def test_exempt_comments_are_counted_never_flagged(
+    pipeline: Pipeline, config: GuildConfig, exemption: dict[str, object], content: str
+) -> None:
+    op = pipeline.on_message(message(content, **exemption), config)
+    assert op.record.scored and op.flag is None and not op.record.is_spam
+
+
+def test_the_servers_threshold_and_lexicon_apply(pipeline: Pipeline, config: GuildConfig) -> None:
+    mild = message("the audio was a bit meh today")
+    assert pipeline.on_message(mild, config).flag is not None
+    assert pipeline.on_message(mild, replace(config, threshold=-0.6)).flag is None
+    # the server's own words: "meh" is fine here, "sweaty" is an insult
+    assert pipeline.on_message(mild, config, {"meh": 2.0}).flag is None
+    sweaty = message("that last run was sweaty")
+    assert pipeline.on_message(sweaty, config).flag is None
+    assert pipeline.on_message(sweaty, config, {"sweaty": -2.5}).flag is not None
+
+
+def test_an_edit_is_rescored(pipeline: Pipeline, config: GuildConfig) -> None:
+    edit = IncomingEdit(
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        message_id=1000,
+        author_id=7,
+        content="ok it's great",
+        edited_at=1.7e9,
+    )
+    op = pipeline.on_edit(edit, config)
+    assert op.scored and op.compound > 0 and op.flag is None
+    assert pipeline.on_edit(replace(edit, content=NEGATIVE), config).flag is not None
