@@ -32,14 +32,14 @@ from bot.text.clean import clean_for_scoring  # noqa: E402
 
 TOLERANCE = 1e-12
 OVERRIDES = {"stream": 1.5, "gak jelas": 0.5, "kecewa": 1.0, "good": -2.0, "skill issue": 2.0}
-_RULE_WORDS = (
+_RULE_TEXT = (
     "not no never without doubt so this kind of least but tapi namun sayangnya tidak gak ga bukan belum "
-    "jangan tanpa kurang banget bgt sekali parah amat sangat agak sedikit lumayan cukup very really extremely "
-    "kinda sort of barely isn't don't can't ain't nor or the shit bomb yeah right W L lol wkwk wkwkwk hahaha "
-    "💀 😭 🙏 😂 ❤️ 👍 😡 gila insane sick clutch skill skillnya aim good bagus jelek bagus2 kata-katanya "
-    "jelek-jelek kekecewaan mengecewakan bangeeet soooo goood GOOD BAD AMAZING Bagus!!! great!!! ok?? "
-    "skill issue gak jelas salah satu berapa lama laggy af l take w take"
-).split()
+    "jangan tanpa kurang banget bgt sekali parah amat sangat agak sedikit lumayan cukup very really "
+    "extremely kinda sort of barely isn't don't can't ain't nor or the shit bomb yeah right W L lol wkwk "
+    "wkwkwk hahaha 💀 😭 🙏 😂 ❤️ 👍 😡 gila insane sick clutch skill skillnya aim good bagus jelek bagus2 "
+    "kata-katanya jelek-jelek kekecewaan mengecewakan bangeeet soooo goood GOOD BAD AMAZING Bagus!!! "
+    "great!!! ok?? skill issue gak jelas salah satu berapa lama laggy af l take w take"
+)
 
 
 def _read_smsa(path: Path) -> list[str]:
@@ -76,7 +76,7 @@ def texts(data: Path) -> Iterator[tuple[str, str]]:
 
 def synthetic(pool: list[str], n: int = 20_000, seed: int = 99) -> list[str]:
     rng = random.Random(seed)
-    words = pool + _RULE_WORDS * 20
+    words = pool + _RULE_TEXT.split() * 20
     out = []
     for _ in range(n):
         tokens = []

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import string
 from collections.abc import Mapping
 from importlib import resources
@@ -37,11 +36,18 @@ from vaderSentiment.vaderSentiment import (
     NEGATE,
     SPECIAL_CASES,
     SentimentIntensityAnalyzer,
-    allcap_differential,
+    normalize,
 )
 
 from bot.scoring import indonesian
-from bot.scoring.language import detect_language
+from bot.scoring.language import (
+    EN_FUNCTION,
+    EN_WORD,
+    ID_FUNCTION,
+    ID_WORD,
+    language_from_counts,
+    token_class,
+)
 from bot.scoring.results import Explanation, SentimentScore, WordContribution
 from bot.scoring.slang import (
     CAPITAL_LETTERS,
@@ -76,10 +82,37 @@ _INSULTS = (
     )
     | EN_INSULTS
 )
-_VARIATION_SELECTORS = re.compile("[\ufe0e\ufe0f]")
+_VARIATION_SELECTOR_CHARS = frozenset("\ufe0e\ufe0f")
+_EN_CONTRAST = frozenset({"but"})
+# words without which VADER's "never so", "without doubt" and "so"/"this" negation exceptions cannot apply
+_NEGATION_SPECIAL = frozenset({"never", "without", "so", "this"})
+# VADER's multi-word idioms and degree phrases (``_special_idioms``): a comment with none of them skips it
+_IDIOM_PHRASES = [k for k in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in k]
+_IDIOM_WORDS = frozenset(w for k in _IDIOM_PHRASES for w in k.split())
+_IDIOM_KEYS = tuple(f" {k} " for k in _IDIOM_PHRASES)
 
 # (valence, note, is_laughter)
 _Entry = tuple[float, str | None, bool]
+# How the per-word rule treats a word: (kind, valence, is_laughter, note)
+_Info = tuple[int, float, bool, str | None]
+_NONE = 0  # no valence of its own (unknown word, negator, degree word, "n't" word)
+_VALUE = 1  # a lexicon or phrase valence
+_DUAL = 2  # an Indonesian function word that also has a valence of its own ("parah", "kurang")
+_SINGLE = 3  # a single ASCII letter: only the capital W / L count
+# One whitespace-separated word: its tokens, lower-cased tokens, Indonesian canonical forms, and counts packed
+# into one int (English / Indonesian function words, English / Indonesian lexicon words, two-word canonical
+# forms) so that a comment's counts are one addition per word.
+_Word = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], int]
+_FIELD_BITS = 40
+_FIELD = (1 << _FIELD_BITS) - 1
+_EN_SHIFT = 0
+_ID_SHIFT = _FIELD_BITS
+_EN_WORD_SHIFT = 2 * _FIELD_BITS
+_ID_WORD_SHIFT = 3 * _FIELD_BITS
+_EXPAND_SHIFT = 4 * _FIELD_BITS
+_WORD_CACHE_LIMIT = 50_000
+_NO_INFO: _Info = (_NONE, 0.0, False, None)
+_SINGLE_INFO: _Info = (_SINGLE, 0.0, False, None)
 
 
 def load_id_lexicon() -> dict[str, float]:
@@ -161,10 +194,10 @@ class Scorer(SentimentIntensityAnalyzer):
         }
         # VADER's emoji -> description table, minus the emoji we score directly
         self._emoji_description: dict[str, str] = {k: v for k, v in self.emojis.items() if len(k) == 1}
-        emoji_chars = sorted(set(self._emoji_description) | set(EMOJI), key=len, reverse=True)
-        self._emoji_re = re.compile("|".join(re.escape(e) for e in emoji_chars))
-        self._cache: dict[tuple[bool, str], _Entry | None] = {}
-        self._norm_cache: dict[str, str] = {}
+        # bounded per-word caches (cleared when full): whitespace word -> tokens, token -> language evidence,
+        # token -> Indonesian canonical form, canonical token -> rule info (one table per rule set)
+        self._word_cache: dict[str, _Word] = {}
+        self._info_cache: dict[bool, dict[str, _Info]] = {False: {}, True: {}}
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rebuilt from package data in the receiving process (tens of milliseconds) instead of shipping dicts
@@ -191,30 +224,102 @@ class Scorer(SentimentIntensityAnalyzer):
 
     # ------------------------------------------------------------------ tokens and lookups
 
-    def _emoji_sub(self, match: re.Match[str]) -> str:
-        char = match.group(0)
-        if char in EMOJI:
-            return f" {char} "
-        return f" {self._emoji_description[char]} "
+    def _split_word(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """One whitespace-separated word -> its tokens and their lower-cased forms.
 
-    def _tokens(self, text: str) -> list[str]:
-        if not text.isascii():
-            text = self._emoji_re.sub(self._emoji_sub, _VARIATION_SELECTORS.sub("", text))
+        Emoji become tokens of their own (VADER's description for those not in ``EMOJI``), variation selectors
+        go, and punctuation is stripped as VADER's ``_strip_punc_if_word`` does. Emoji are single non-ASCII
+        characters and never whitespace, so doing this word by word equals doing it over the whole text.
+        """
+        if word.isascii():
+            parts = [word]
+        else:
+            chars = []
+            describe = self._emoji_description
+            for char in word:
+                if char in _VARIATION_SELECTOR_CHARS:
+                    continue
+                if char in EMOJI:
+                    chars.append(f" {char} ")
+                elif char in describe:
+                    chars.append(f" {describe[char]} ")
+                else:
+                    chars.append(char)
+            parts = "".join(chars).split()
         tokens = []
-        for word in text.split():
-            stripped = word.strip(_PUNCT)
-            tokens.append(word if len(stripped) <= 2 else stripped)  # VADER's _strip_punc_if_word
-        return tokens
+        for part in parts:
+            stripped = part.strip(_PUNCT)
+            tokens.append(part if len(stripped) <= 2 else stripped)
+        return tuple(tokens), tuple(t.lower() for t in tokens)
 
-    def _lookup(self, word: str, is_id: bool) -> _Entry | None:
-        key = (is_id, word)
-        if key in self._cache:
-            return self._cache[key]
+    def _word_record(self, word: str) -> _Word:
+        """Everything the scorer needs from one whitespace-separated word that does not depend on context."""
+        tokens, lowers = self._split_word(word)
+        canons = []
+        packed = 0
+        for low in lowers:
+            bits = token_class(low, self._en_words, self._id_markers)
+            canon = indonesian.normalize_word(low)
+            canons.append(canon)
+            if bits & EN_FUNCTION:
+                packed += 1 << _EN_SHIFT
+            elif bits & ID_FUNCTION:
+                packed += 1 << _ID_SHIFT
+            if bits & EN_WORD:
+                packed += 1 << _EN_WORD_SHIFT
+            elif bits & ID_WORD:
+                packed += 1 << _ID_WORD_SHIFT
+            if " " in canon:
+                packed += 1 << _EXPAND_SHIFT
+        return tokens, lowers, tuple(canons), packed
+
+    def _tokens(self, text: str) -> tuple[list[str], list[str], list[str], int]:
+        """The comment's tokens, lower-cased tokens, Indonesian canonical forms and packed counts."""
+        raw: list[str] = []
+        lower: list[str] = []
+        canon: list[str] = []
+        packed = 0
+        cache = self._word_cache
+        for word in text.split():
+            record = cache.get(word)
+            if record is None:
+                record = self._word_record(word)
+                if len(cache) >= _WORD_CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = record
+            raw += record[0]
+            lower += record[1]
+            canon += record[2]
+            packed += record[3]
+        return raw, lower, canon, packed
+
+    def _word_info(self, word: str, is_id: bool) -> _Info:
+        """How the per-word rule treats ``word`` when no server override applies (cached by the caller)."""
+        phrases = self._id_phrases if is_id else self._en_phrases
+        if word in phrases:
+            return (_VALUE, phrases[word], False, None)
+        if is_id:
+            function_word = (
+                word in _ID_NEGATORS
+                or word in _ID_PRE
+                or word in indonesian.POST_BOOSTERS
+                or word in indonesian.WEAK_NEGATORS
+                or word in indonesian.CONTRAST
+            )
+        else:
+            function_word = word in _EN_NEGATORS or word in _EN_PRE or word == "but"
+        if function_word:
+            if is_id and word in self._id_words:
+                return (_DUAL, self._id_words[word], False, None)
+            return _NO_INFO
+        if len(word) == 1 and word.isascii():
+            return _SINGLE_INFO
+        if "n't" in word:  # VADER counts any "n't" word as a negator
+            return _NO_INFO
         entry = self._lookup_uncached(word, is_id)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = entry
-        return entry
+        if entry is None:
+            return _NO_INFO
+        return (_VALUE, entry[0], entry[2], entry[1])
 
     def _lookup_uncached(self, word: str, is_id: bool) -> _Entry | None:
         emoji = EMOJI.get(word)
@@ -258,11 +363,15 @@ class Scorer(SentimentIntensityAnalyzer):
     def _run(
         self, text: str, overrides: Mapping[str, float] | None, *, trace: bool
     ) -> tuple[SentimentScore, list[WordContribution]]:
-        raw = self._tokens(text)
+        raw, lower, canon, packed = self._tokens(text)
         if not raw:
             return SentimentScore(0.0, 0.0, 0.0, 0.0, "unknown"), []
-        lower = [t.lower() for t in raw]
-        language = detect_language(lower, en_lexicon=self._en_words, id_lexicon=self._id_markers)
+        language = language_from_counts(
+            (packed >> _EN_SHIFT) & _FIELD,
+            (packed >> _ID_SHIFT) & _FIELD,
+            (packed >> _EN_WORD_SHIFT) & _FIELD,
+            (packed >> _ID_WORD_SHIFT) & _FIELD,
+        )
         # "unknown" (no function words, no clearly Indonesian word) is scored with the English rules: the
         # Indonesian list's weak weights for English words seen in SmSA ("plan", "one") would only add noise
         is_id = language in ("id", "mixed")
@@ -272,29 +381,16 @@ class Scorer(SentimentIntensityAnalyzer):
 
         # Indonesian canonical forms (slang, reduplication); a slang entry may expand to two words.
         if is_id:
-            norm: list[str] = []
-            shown: list[str] = []
-            raws: list[str] = []
-            norm_cache = self._norm_cache
-            for t, low in zip(raw, lower, strict=True):
-                if low in over:
-                    canon = low
-                else:
-                    canon = norm_cache.get(low)  # type: ignore[assignment]
-                    if canon is None:
-                        canon = indonesian.normalize_word(low)
-                        if len(norm_cache) >= _CACHE_LIMIT:
-                            norm_cache.clear()
-                        norm_cache[low] = canon
-                if " " in canon:
-                    parts = canon.split()
-                    norm.extend(parts)
-                    shown.extend([low] * len(parts))
-                    raws.extend([t] * len(parts))
-                else:
-                    norm.append(canon)
-                    shown.append(low)
-                    raws.append(t)
+            norm = canon
+            expands = packed >> _EXPAND_SHIFT > 0
+            if over:  # a word the server rates keeps its own form
+                norm = [low if low in over else c for low, c in zip(lower, canon, strict=True)]
+                expands = any(" " in c for c in norm)
+            if expands:
+                norm, shown, raws = _expand(norm, lower, raw)
+            else:
+                shown = lower
+                raws = raw
         else:
             norm = lower
             shown = lower
@@ -305,54 +401,74 @@ class Scorer(SentimentIntensityAnalyzer):
         over_phrases = {k for k in over if " " in k}
         if over_phrases:
             heads = heads | {k.split()[0] for k in over_phrases}
-        if any(t in heads for t in norm):
+        if not heads.isdisjoint(norm):
             norm, shown, raws = _merge_phrases(norm, shown, raws, phrases, over_phrases, heads)
 
-        is_cap_diff = allcap_differential(raws)
-        negators = _ID_NEGATORS if is_id else _EN_NEGATORS
-        pre = _ID_PRE if is_id else _EN_PRE
-        post = indonesian.POST_BOOSTERS if is_id else {}
-        weak = indonesian.WEAK_NEGATORS if is_id else {}
-        contrast = indonesian.CONTRAST if is_id else frozenset({"but"})
-
         n = len(norm)
+        caps = sum(map(str.isupper, raws))
+        is_cap_diff = 0 < n - caps < n  # VADER's allcap_differential
+        if is_id:
+            negators = _ID_NEGATORS
+            pre = _ID_PRE
+            post = indonesian.POST_BOOSTERS
+            weak = indonesian.WEAK_NEGATORS
+            contrast = indonesian.CONTRAST
+        else:
+            negators = _EN_NEGATORS
+            pre = _EN_PRE
+            post = {}
+            weak = {}
+            contrast = _EN_CONTRAST
+
         base: list[float | None] = [None] * n
         laugh = [False] * n
         notes: list[list[str]] | None = [[] for _ in range(n)] if trace else None
         dual: dict[int, float] = {}
+        info_cache = self._info_cache[is_id]
         for i, word in enumerate(norm):
-            if word in over:
-                base[i] = over[word]
-                if notes is not None:
-                    notes[i].append("server lexicon")
+            if over:
+                if word in over:
+                    base[i] = over[word]
+                    if notes is not None:
+                        notes[i].append("server lexicon")
+                    continue
+                if shown[i] in over:
+                    base[i] = over[shown[i]]
+                    if notes is not None:
+                        notes[i].append("server lexicon")
+                    continue
+            info = info_cache.get(word)
+            if info is None:
+                info = self._word_info(word, is_id)
+                if len(info_cache) >= _CACHE_LIMIT:
+                    info_cache.clear()
+                info_cache[word] = info
+            kind = info[0]
+            if kind == _NONE:
                 continue
-            if shown[i] in over:
-                base[i] = over[shown[i]]
-                if notes is not None:
-                    notes[i].append("server lexicon")
+            # VADER: "kind of" is a dampener ("kind" is never a phrase: phrases have spaces)
+            if word == "kind" and i < n - 1 and norm[i + 1] == "of":
                 continue
-            if word in phrases:
-                base[i] = phrases[word]
-                continue
-            if word == "kind" and i < n - 1 and norm[i + 1] == "of":  # VADER: "kind of" is a dampener
-                continue
-            if word in negators or word in pre or word in post or word in weak or word in contrast:
-                if is_id and word in self._id_words:
-                    dual[i] = self._id_words[word]
-                continue
-            if len(word) == 1 and word.isascii():
-                capital = CAPITAL_LETTERS.get(raws[i]) if language != "id" else None
+            if kind == _VALUE:
+                base[i] = info[1]
+                laugh[i] = info[2]
+                if notes is not None and info[3]:
+                    notes[i].append(info[3])
+            elif kind == _DUAL:
+                dual[i] = info[1]
+            elif language != "id":  # _SINGLE
+                capital = CAPITAL_LETTERS.get(raws[i])
                 if capital is not None:
                     base[i] = capital
-                continue
-            if "n't" in word:  # VADER counts any "n't" word as a negator
-                continue
-            entry = self._lookup(word, is_id)
-            if entry is not None:
-                base[i] = entry[0]
-                laugh[i] = entry[2]
-                if notes is not None and entry[1]:
-                    notes[i].append(entry[1])
+
+        # which of the rarer rules can apply at all in this comment
+        has_no = "no" in norm
+        special_negation = not _NEGATION_SPECIAL.isdisjoint(norm)
+        has_least = not is_id and "least" in norm
+        idioms = False
+        if language != "id" and not _IDIOM_WORDS.isdisjoint(norm):
+            joined = f" {' '.join(norm)} "
+            idioms = any(key in joined for key in _IDIOM_KEYS)
 
         used = [False] * n
         sentiments = [0.0] * n
@@ -366,18 +482,19 @@ class Scorer(SentimentIntensityAnalyzer):
                 # tone markers, never negated or boosted: "udah liat belum 🙏", "bisa ga kak wkwk"
                 sentiments[i] = v
                 continue
-            # VADER: "no" before a lexicon word negates it instead of counting itself
-            if word == "no" and i < n - 1 and base[i + 1] is not None:
-                v = 0.0
-            if (
-                (i > 0 and norm[i - 1] == "no")
-                or (i > 1 and norm[i - 2] == "no")
-                or (i > 2 and norm[i - 3] == "no" and norm[i - 1] in ("or", "nor"))
-            ):
-                v = b * N_SCALAR
-                if notes is not None:
-                    notes[i].append("negated by 'no'")
-            if raws[i].isupper() and is_cap_diff:
+            if has_no:
+                # VADER: "no" before a lexicon word negates it instead of counting itself
+                if word == "no" and i < n - 1 and base[i + 1] is not None:
+                    v = 0.0
+                if (
+                    (i > 0 and norm[i - 1] == "no")
+                    or (i > 1 and norm[i - 2] == "no")
+                    or (i > 2 and norm[i - 3] == "no" and norm[i - 1] in ("or", "nor"))
+                ):
+                    v = b * N_SCALAR
+                    if notes is not None:
+                        notes[i].append("negated by 'no'")
+            if is_cap_diff and raws[i].isupper():
                 v = v + C_INCR if v > 0 else v - C_INCR
                 if notes is not None:
                     notes[i].append("ALL CAPS")
@@ -392,7 +509,7 @@ class Scorer(SentimentIntensityAnalyzer):
                 if scalar:
                     if v < 0:
                         scalar = -scalar
-                    if raws[j].isupper() and is_cap_diff:
+                    if is_cap_diff and raws[j].isupper():
                         scalar = scalar + C_INCR if v > 0 else scalar - C_INCR
                     if start_i == 1:
                         scalar *= 0.95
@@ -404,10 +521,39 @@ class Scorer(SentimentIntensityAnalyzer):
                         notes[i].append(
                             ("boosted" if abs(pre[prev]) == pre[prev] else "dampened") + f" by '{prev}'"
                         )
-                v = self._negate(v, norm, start_i, i, negators, weak, used, notes)
-                if start_i == 2 and language != "id":  # English idioms ("the shit", "kind of")
+                # VADER's _negation_check over the language's negators (plus Indonesian weak negators)
+                special = False
+                if special_negation and start_i:
+                    special = True
+                    if start_i == 1:
+                        if norm[i - 2] == "never" and norm[i - 1] in ("so", "this"):
+                            v = v * 1.25
+                        elif not (norm[i - 2] == "without" and norm[i - 1] == "doubt"):
+                            special = False
+                    elif (norm[i - 3] == "never" and norm[i - 2] in ("so", "this")) or norm[i - 1] in (
+                        "so",
+                        "this",
+                    ):
+                        v = v * 1.25
+                    elif not (norm[i - 3] == "without" and "doubt" in (norm[i - 2], norm[i - 1])):
+                        special = False
+                if not special:
+                    if prev in negators or "n't" in prev:
+                        used[j] = True
+                        if notes is not None:
+                            notes[i].append(f"negated by '{prev}'")
+                        v = v * N_SCALAR
+                    elif weak:
+                        weak_scalar = weak.get(prev)
+                        if weak_scalar is not None:
+                            used[j] = True
+                            if notes is not None:
+                                notes[i].append(f"weakened and negated by '{prev}'")
+                            v = v * weak_scalar
+                if start_i == 2 and idioms:  # English idioms ("the shit", "kind of")
                     v = _special_idioms(v, norm, i)
-            v = self._least_check(v, norm, i) if not is_id else v
+            if has_least:
+                v = self._least_check(v, norm, i)
             if post:
                 for k in (1, 2):
                     j = i + k
@@ -435,17 +581,18 @@ class Scorer(SentimentIntensityAnalyzer):
                         notes[i].append("praise next to a skill or praise word")
 
         # contrast ("but", "tapi"): VADER halves what comes before and weights what follows by 1.5
-        for i, word in enumerate(norm):
-            if word in contrast and base[i] is None:
-                for j in range(n):
-                    if sentiments[j] and j != i:
-                        factor = 0.5 if j < i else 1.5
-                        sentiments[j] *= factor
-                        if notes is not None:
-                            notes[j].append(
-                                f"{'weakened before' if j < i else 'strengthened after'} '{word}'"
-                            )
-                break
+        if not contrast.isdisjoint(norm):
+            for i, word in enumerate(norm):
+                if word in contrast and base[i] is None:
+                    for j in range(n):
+                        if sentiments[j] and j != i:
+                            factor = 0.5 if j < i else 1.5
+                            sentiments[j] *= factor
+                            if notes is not None:
+                                notes[j].append(
+                                    f"{'weakened before' if j < i else 'strengthened after'} '{word}'"
+                                )
+                    break
 
         # laughter never cancels an insult: next to one it counts for nothing
         if any(laugh) and any(sentiments[i] < 0 and norm[i] in _INSULTS for i in range(n)):
@@ -455,14 +602,7 @@ class Scorer(SentimentIntensityAnalyzer):
                     if notes is not None:
                         notes[i].append("laughter ignored next to an insult")
 
-        scores = self.score_valence(sentiments, text)
-        result = SentimentScore(
-            compound=scores["compound"],
-            pos=scores["pos"],
-            neu=scores["neu"],
-            neg=scores["neg"],
-            language=language,
-        )
+        result = _score_valence(sentiments, text, language)
         contributions: list[WordContribution] = []
         if notes is not None:
             for i in range(n):
@@ -476,42 +616,63 @@ class Scorer(SentimentIntensityAnalyzer):
                     )
         return result, contributions
 
-    @staticmethod
-    def _negate(
-        valence: float,
-        words: list[str],
-        start_i: int,
-        i: int,
-        negators: frozenset[str],
-        weak: Mapping[str, float],
-        used: list[bool],
-        notes: list[list[str]] | None,
-    ) -> float:
-        """VADER's ``_negation_check`` over the language's negators (plus Indonesian weak negators)."""
-        j = i - start_i - 1
-        prev = words[j]
-        if start_i == 1:
-            if words[i - 2] == "never" and words[i - 1] in ("so", "this"):
-                return valence * 1.25
-            if words[i - 2] == "without" and words[i - 1] == "doubt":
-                return valence
-        elif start_i == 2:
-            if (words[i - 3] == "never" and words[i - 2] in ("so", "this")) or words[i - 1] in ("so", "this"):
-                return valence * 1.25
-            if words[i - 3] == "without" and "doubt" in (words[i - 2], words[i - 1]):
-                return valence
-        if prev in negators or "n't" in prev:
-            used[j] = True
-            if notes is not None:
-                notes[i].append(f"negated by '{prev}'")
-            return valence * N_SCALAR
-        scalar = weak.get(prev)
-        if scalar is not None:
-            used[j] = True
-            if notes is not None:
-                notes[i].append(f"weakened and negated by '{prev}'")
-            return valence * scalar
-        return valence
+
+def _score_valence(sentiments: list[float], text: str, language: str) -> SentimentScore:
+    """VADER's ``score_valence``: the same arithmetic in the same order, less work for neutral comments."""
+    nonzero = [s for s in sentiments if s]
+    if not nonzero:  # VADER: compound 0, everything neutral
+        return SentimentScore(compound=0.0, pos=0.0, neu=1.0, neg=0.0, language=language)
+    sum_s = float(sum(sentiments))
+    ep_count = min(text.count("!"), 4)
+    ep_amplifier = ep_count * 0.292
+    qm_count = text.count("?")
+    qm_amplifier: float = 0
+    if qm_count > 1:
+        qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+    punct = ep_amplifier + qm_amplifier
+    if sum_s > 0:
+        sum_s += punct
+    elif sum_s < 0:
+        sum_s -= punct
+    compound = normalize(sum_s)
+    pos_sum = 0.0
+    neg_sum = 0.0
+    for s in nonzero:
+        if s > 0:
+            pos_sum += float(s) + 1
+        else:
+            neg_sum += float(s) - 1
+    neu_count = len(sentiments) - len(nonzero)
+    if pos_sum > math.fabs(neg_sum):
+        pos_sum += punct
+    elif pos_sum < math.fabs(neg_sum):
+        neg_sum -= punct
+    total = pos_sum + math.fabs(neg_sum) + neu_count
+    return SentimentScore(
+        compound=round(compound, 4),
+        pos=round(math.fabs(pos_sum / total), 3),
+        neu=round(math.fabs(neu_count / total), 3),
+        neg=round(math.fabs(neg_sum / total), 3),
+        language=language,
+    )
+
+
+def _expand(norm: list[str], lower: list[str], raw: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split canonical forms of two words ("gaje" -> "gak jelas"); both keep the word as written."""
+    out_n: list[str] = []
+    out_s: list[str] = []
+    out_r: list[str] = []
+    for canon, low, t in zip(norm, lower, raw, strict=True):
+        if " " in canon:
+            parts = canon.split()
+            out_n.extend(parts)
+            out_s.extend([low] * len(parts))
+            out_r.extend([t] * len(parts))
+        else:
+            out_n.append(canon)
+            out_s.append(low)
+            out_r.append(t)
+    return out_n, out_s, out_r
 
 
 def _praised(words: list[str], i: int, negators: frozenset[str]) -> bool:
