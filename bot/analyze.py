@@ -1,20 +1,26 @@
 """`sentimeter analyze`: run DiscordChatExporter exports through the bot's own pipeline, without Discord.
 
-The export is streamed (never loaded whole) and cut into chunks of about 2,000 messages. The costly, text-only
-half of the pipeline (``Pipeline.analyse``: clean, score, text spam check) runs in worker processes; what
-travels is compact -- ``(content, exempt, lexicon index)`` out, ``(raw score, spam verdict or None)`` back,
-pickled with protocol 5 -- never dataclasses. The ordered half (``Pipeline.finish_message``: the behaviour
-tracker, the flag decision, the write operation) and ``storage.apply`` (one transaction per chunk) run in
-this process, in message order, while the next chunks are being scored. At most a few chunks are in flight,
-so memory stays flat whatever the export size. `--workers 1` does everything in this process.
+The export is streamed (never loaded whole) and cut into chunks of about 2,000 messages. With ``--workers N``
+(N > 1; default: one per core) the work is spread over processes:
+
+- this process reads and parses the export (a thread) and passes chunks on;
+- N - 1 scoring workers run the costly, text-only half of the pipeline (``Pipeline.analyse``: clean, score,
+  text spam check): ``(content, exempt, lexicon index)`` in, ``(raw score, spam verdict or None)`` out;
+- one writer process runs the ordered half (``Pipeline.finish_message``: the behaviour tracker, the flag
+  decision, the write operation) and ``storage.apply``, one transaction per chunk, in message order, with its
+  own connection. It gets the chunk's message fields from here and the scores from the worker as bytes
+  (this process never unpickles them).
+
+Everything travels as plain tuples pickled with protocol 5, never dataclasses. At most a few chunks are in
+flight, so memory stays flat whatever the export size. ``--workers 1`` does everything in this process.
 Then the channel statistics and the comments a moderator would be asked to review are printed.
 
-Determinism: the behaviour tracker sees the messages in order in both layouts, and the workers only compute
+Determinism: the behaviour tracker sees the messages in order in every layout and the workers only compute
 pure functions of the text, so `--workers 1` and `--workers N` write exactly the same rows.
 
-Memory: the process tree is this process, the forkserver (nothing preloaded), its resource tracker and the
-scoring workers (the lexicons and the spam rules, nothing else). The SQLite page cache of the storage
-connections is bounded by bot/storage/sqlite.py and the file is not memory-mapped."""
+Memory: the process tree is this process, the spawned workers (lexicons and spam rules only), the writer and
+multiprocessing's resource tracker; no fork server. The SQLite page cache per connection is bounded by
+bot/storage/sqlite.py and the file is not memory-mapped."""
 
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ from bot.exporter import (
     ExportError,
     ExportHeader,
     ExportReader,
+    IncomingRow,
     export_files,
     merged_messages,
 )
@@ -77,9 +84,9 @@ Analysed = tuple[RawScore | None, RawVerdict | None]
 
 @dataclass(slots=True)
 class _Chunk:
-    messages: list[IncomingMessage]
-    reactions: list[int]  # per message: the export's reaction count to add
+    rows: list[IncomingRow]  # per message: IncomingMessage's fields
     exempt: list[bool]  # per message
+    reactions: list[int]  # per message: the export's reaction count to add
     jobs: list[Job]  # per message, for the scoring half
 
 
@@ -146,7 +153,7 @@ class _Reader:
         self.seen = _Seen()
 
     def next_chunk(self, size: int) -> _Chunk | None:
-        messages: list[IncomingMessage] = []
+        rows: list[IncomingRow] = []
         reactions: list[int] = []
         exempt: list[bool] = []
         jobs: list[Job] = []
@@ -155,37 +162,41 @@ class _Reader:
         is_exempt = Pipeline.is_exempt
         first, last = seen.first, seen.last
         for exported in self._messages:
-            msg = exported.to_incoming()
+            row = exported.incoming_row()
+            guild_id, channel_id, message_id, author_id, content, at = row[:6]
             reaction_count = exported.reactions
             if cursors:
-                cursor = cursors.get((msg.guild_id, msg.channel_id))
-                if cursor is not None and msg.message_id <= cursor:
+                cursor = cursors.get((guild_id, channel_id))
+                if cursor is not None and message_id <= cursor:
                     # probably stored already (an earlier run, or the live bot, which counted its reactions
                     # itself): the insert is skipped by storage, and the reactions must not be added twice
                     seen.already_stored += 1
                     reaction_count = 0
-            if msg.author_id not in authors:
-                authors[msg.author_id] = exported.author_name
-            at = msg.created_at
+            if author_id not in authors:
+                authors[author_id] = exported.author_name
             if first is None or at < first:
                 first = at
             if last is None or at > last:
                 last = at
-            ex = is_exempt(configs[msg.guild_id], msg.channel_id, msg.parent_channel_id, msg.author_role_ids)
-            messages.append(msg)
+            ex = is_exempt(
+                configs[guild_id], channel_id, exported.parent_channel_id, exported.author_role_ids
+            )
+            rows.append(row)
             reactions.append(reaction_count)
             exempt.append(ex)
-            jobs.append((msg.content, ex, lex_index[msg.guild_id]))
-            if len(messages) >= size:
+            jobs.append((content, ex, lex_index[guild_id]))
+            if len(rows) >= size:
                 break
         seen.first, seen.last = first, last
-        seen.counted += len(messages)
-        return _Chunk(messages, reactions, exempt, jobs) if messages else None
+        seen.counted += len(rows)
+        return _Chunk(rows, exempt, reactions, jobs) if rows else None
 
 
 def _finish(
     pipeline: Pipeline,
-    chunk: _Chunk,
+    rows: Sequence[IncomingRow],
+    exempt: Sequence[bool],
+    reactions: Sequence[int],
     analysed: Sequence[Analysed],
     configs: Mapping[int, GuildConfig],
 ) -> list[WriteOp]:
@@ -193,12 +204,10 @@ def _finish(
     ops: list[WriteOp] = []
     append = ops.append
     finish = pipeline.finish_message
-    for msg, ex, count, (score, raw) in zip(
-        chunk.messages, chunk.exempt, chunk.reactions, analysed, strict=True
-    ):
+    for row, ex, count, (score, raw) in zip(rows, exempt, reactions, analysed, strict=True):
+        msg = IncomingMessage(*row)
         verdict = None if raw is None else SpamVerdict(*raw)
-        op = finish(msg, configs[msg.guild_id], ex, score, verdict)
-        append(op)
+        append(finish(msg, configs[msg.guild_id], ex, score, verdict))
         if count:
             append(
                 ReactionChanged(
@@ -206,6 +215,52 @@ def _finish(
                 )
             )
     return ops
+
+
+# -- the writer process (with a database file and --workers > 1) ------------------------------------
+# The ordered half and storage.apply (real Python work per message: the roll-up simulation) would otherwise
+# compete for this process's GIL with the reader. A one-process pool keeps its own SQLiteStorage, event loop
+# and behaviour tracker; it receives each chunk's rows (pickled here) and the scorer's results (passed on
+# as bytes, never unpickled here).
+
+_writer_state: tuple[asyncio.AbstractEventLoop, Any, Pipeline, dict[int, GuildConfig]] | None = None
+
+
+def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
+    global _writer_state
+    from bot.storage.sqlite import SQLiteStorage
+
+    loop = asyncio.new_event_loop()
+    storage = loop.run_until_complete(SQLiteStorage.connect(db_path))
+    elsewhere: Any = _Elsewhere()
+    _writer_state = (loop, storage, Pipeline(elsewhere, elsewhere, BehaviourTracker()), configs)
+
+
+def _write_blob(chunk_blob: bytes, analysed_blob: bytes) -> int:
+    assert _writer_state is not None, "writer not initialised"
+    loop, storage, pipeline, configs = _writer_state
+    rows, exempt, reactions = pickle.loads(chunk_blob)
+    ops = _finish(pipeline, rows, exempt, reactions, pickle.loads(analysed_blob), configs)
+    loop.run_until_complete(storage.apply(ops))
+    return len(ops)
+
+
+def _close_writer() -> None:
+    global _writer_state
+    if _writer_state is not None:
+        loop, storage, _, _ = _writer_state
+        _writer_state = None
+        try:
+            loop.run_until_complete(storage.close())
+        finally:
+            loop.close()
+
+
+class _Elsewhere:
+    """Stands in for the Scorer and the SpamDetector where only the ordered half runs."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"{name}: the text half runs in the worker processes")
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -237,10 +292,14 @@ async def ingest_exports(
     progress: bool = False,
     chunk_size: int = CHUNK_SIZE,
     in_flight: int | None = None,
+    db_path: Path | None = None,
 ) -> RunResult:
     """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read.
 
-    With ``workers`` > 1 the text half runs in that many processes; the writes are applied here, in order."""
+    ``workers``: how many processes work beside this one (1: none, everything here). With a ``db_path``
+    (the file behind ``storage``) one of them is the writer (the ordered half and the writes, with its own
+    connection; ``storage`` is then only used for the configuration reads before the run) and the others
+    score; without one, all of them score and the writes are applied here, in order."""
     from tqdm import tqdm
 
     files = export_files(paths)
@@ -282,7 +341,7 @@ async def ingest_exports(
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     executor: Executor | None = None
-    # the ordered half runs here, with the real behaviour tracker
+    writer: Executor | None = None
     if workers <= 1:
         from bot.scoring import Scorer
 
@@ -290,16 +349,19 @@ async def ingest_exports(
     else:
         elsewhere: Any = _Elsewhere()  # the text half runs in the workers: no lexicons or spam rules here
         pipeline = Pipeline(elsewhere, elsewhere, BehaviourTracker())
-        # forkserver: workers start from a clean process (not a fork of this one, which has threads running);
-        # nothing preloaded there, so the forkserver stays small and the workers load only what they use
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([])
-        scorers = int(os.environ.get("_SCORERS", workers - 1))
+        # spawn: workers start from a clean interpreter (not a fork of this one, which has threads running)
+        # and load only what they use; unlike forkserver, no server process stays around the whole run
+        context = multiprocessing.get_context("spawn")
+        scorers = workers - 1 if db_path is not None else workers
         executor = ProcessPoolExecutor(
             scorers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
         )
+        if db_path is not None:
+            writer = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
+            )
     limit = in_flight or (workers + 2)
-    pending: asyncio.Queue[tuple[_Chunk, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
+    pending: asyncio.Queue[tuple[_Chunk, bytes, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
 
     async def produce() -> None:
         try:
@@ -308,31 +370,44 @@ async def ingest_exports(
                 if chunk is None:
                     break
                 future = None
+                blob = b""
                 if executor is not None:
-                    blob = pickle.dumps(chunk.jobs, _PICKLE)
+                    future = loop.run_in_executor(executor, _analyse_blob, pickle.dumps(chunk.jobs, _PICKLE))
                     chunk.jobs = []
-                    future = loop.run_in_executor(executor, _analyse_blob, blob)
-                await pending.put((chunk, future))
-        finally:
-            await pending.put(None)
+                    if writer is not None:
+                        blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), _PICKLE)
+                        chunk.rows = []
+                await pending.put((chunk, blob, future))
+        except asyncio.CancelledError:
+            raise  # the consumer failed: nobody waits for the end marker (and the queue may be full)
+        except BaseException:
+            await pending.put(None)  # the consumer is still draining: let it finish, then re-raise
+            raise
+        await pending.put(None)
 
     async def consume() -> None:
-        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished.
-        writing: asyncio.Task[Any] | None = None
+        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished/scored.
+        writing: asyncio.Future[Any] | None = None
         try:
             while True:
                 item = await pending.get()
                 if item is None:
                     break
-                chunk, future = item
+                chunk, blob, future = item
                 if future is None:
                     analysed = await asyncio.to_thread(_analyse, pipeline, lexicons, chunk.jobs)
+                elif writer is not None:
+                    analysed_blob = await future
+                    if writing is not None:
+                        await writing
+                    writing = loop.run_in_executor(writer, _write_blob, blob, analysed_blob)
+                    continue
                 else:
                     analysed = pickle.loads(await future)
-                ops = _finish(pipeline, chunk, analysed, configs)  # while chunk N-1 is being committed
+                ops = _finish(pipeline, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
                 if writing is not None:
                     await writing
-                writing = asyncio.create_task(storage.apply(ops))
+                writing = asyncio.ensure_future(storage.apply(ops))
             if writing is not None:
                 await writing
                 writing = None
@@ -355,6 +430,11 @@ async def ingest_exports(
         bar.close()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+        if writer is not None:
+            try:
+                await loop.run_in_executor(writer, _close_writer)
+            finally:
+                writer.shutdown(wait=True, cancel_futures=True)
     return RunResult(
         headers=headers,
         seen=reader.seen,
@@ -364,13 +444,6 @@ async def ingest_exports(
         seconds=time.perf_counter() - started,
         workers=workers,
     )
-
-
-class _Elsewhere:
-    """Stands in for the Scorer and the SpamDetector where only the ordered half runs."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"{name}: the text half runs in the worker processes")
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -536,7 +609,8 @@ async def analyze(
 
     paths = [path] if isinstance(path, Path) else list(path)
     async with SQLiteStorage.open(db_path) as storage:
-        result = await ingest_exports(paths, storage, workers=workers, progress=progress)
-        log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
+    log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+    async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top)
     return 0

@@ -43,6 +43,11 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 _YAJL_CARET = re.compile(r"\(right here\) -*\^")
 
 ByteCallback = Callable[[int], None]
+# IncomingMessage's fields in order: guild, channel, message, author, content, created_at, reply_to,
+# parent channel, has_attachments, author role ids, account created at
+IncomingRow = tuple[
+    int, int, int, int, str, float, int | None, int | None, bool, frozenset[int], float | None
+]
 
 
 class ExportError(SentimeterError):
@@ -84,18 +89,23 @@ class ExportedMessage:
         return self.attachments > 0
 
     def to_incoming(self) -> IncomingMessage:
-        return IncomingMessage(
-            guild_id=self.guild_id,
-            channel_id=self.channel_id,
-            message_id=self.message_id,
-            author_id=self.author_id,
-            content=self.content,
-            created_at=self.created_at,
-            reply_to_id=self.reply_to_id,
-            parent_channel_id=self.parent_channel_id,
-            has_attachments=self.attachments > 0,
-            author_role_ids=self.author_role_ids,
-            author_created_at=account_created_at(self.author_id),
+        return IncomingMessage(*self.incoming_row())
+
+    def incoming_row(self) -> IncomingRow:
+        """The fields of ``to_incoming()`` as a plain tuple, in IncomingMessage's field order (cheap to send
+        between processes): ``IncomingMessage(*row)`` rebuilds it."""
+        return (
+            self.guild_id,
+            self.channel_id,
+            self.message_id,
+            self.author_id,
+            self.content,
+            self.created_at,
+            self.reply_to_id,
+            self.parent_channel_id,
+            self.attachments > 0,
+            self.author_role_ids,
+            account_created_at(self.author_id),
         )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import io
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -180,8 +182,9 @@ async def test_a_broken_file_fails_before_writing(tmp_path: Path) -> None:
         await analyze([good, bad], tmp_path / "x.db", workers=1, progress=False, out=io.StringIO())
 
 
-async def test_workers_without_a_writer_process_and_small_chunks(tmp_path: Path) -> None:
-    """`ingest_exports` on any Storage object (no file path: the main process applies the writes)."""
+async def test_workers_and_small_chunks(tmp_path: Path) -> None:
+    """`ingest_exports` on any Storage object, many small chunks in flight: same rows with and without
+    workers."""
     module = example_module()
     folder = tmp_path / "server"
     module.write_all(folder, seed=11, total=600)
@@ -194,3 +197,28 @@ async def test_workers_without_a_writer_process_and_small_chunks(tmp_path: Path)
     two = await _snapshot(tmp_path / "c2.db", module.GUILD_ID, channels)
     assert one == two
     assert one["server"].messages == result.seen.counted
+
+
+class _DiskFull(SQLiteStorage):
+    """A storage whose third write fails, as a full disk would make it."""
+
+    writes = 0
+
+    async def apply(self, ops: Any) -> Any:
+        type(self).writes += 1
+        if type(self).writes >= 3:
+            raise sqlite3.OperationalError("database or disk is full")
+        return await super().apply(ops)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_a_failing_write_stops_the_run_instead_of_hanging(tmp_path: Path, workers: int) -> None:
+    """The reader is blocked on a full queue when a write fails: the error must come out, not a hang."""
+    module = example_module()
+    folder = tmp_path / "server"
+    module.write_all(folder, seed=5, total=600)
+    _DiskFull.writes = 0
+    async with _DiskFull.open(tmp_path / "full.db") as storage:
+        run = ingest_exports([folder], storage, workers=workers, chunk_size=16, in_flight=2)
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            await asyncio.wait_for(run, timeout=120)
