@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-import discord
-
 from bot.errors import SentimeterError
 
 log = logging.getLogger("bot")
@@ -40,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze = sub.add_parser("analyze", help="run DiscordChatExporter JSON exports through the pipeline")
     analyze.add_argument("exports", nargs="+", type=Path, help="export files (.json) or folders of them")
     analyze.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
-    analyze.add_argument("--workers", type=int, help="scoring processes (default: the number of cores)")
+    analyze.add_argument(
+        "--workers",
+        type=int,
+        help="processes: 1 runs everything in this one; N > 1 uses one writer and N-1 scorers "
+        "(default: the number of cores for large exports, 1 for small ones)",
+    )
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     evaluate = sub.add_parser("eval", help="precision/recall/F1 of flagging on your own labelled comments")
@@ -111,7 +114,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     level = settings.log_level
     if args.command == "analyze" and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
-    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
+    if args.command == "run":
+        import discord
+
+        discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
+    else:  # the analyze report goes to stdout; discord.py is not even imported (it costs memory)
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
     if args.command == "run":
         from bot.runner import run_bot
 

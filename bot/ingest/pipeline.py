@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.ingest.models import IncomingEdit, IncomingMessage
 from bot.scoring import Scorer, SentimentScore
 from bot.spam import BehaviourTracker, SpamDetector, SpamVerdict
+from bot.spam.behaviour import UNSET, _Unset
 from bot.storage.models import (
     FlagKind,
     FlagRequest,
@@ -117,9 +118,11 @@ class Pipeline:
         exempt: bool,
         score: RawScore | None,
         verdict: SpamVerdict | None,
+        fingerprint: int | _Unset | None = UNSET,
     ) -> MessageCreated:
         """The write for a message whose text was analysed (``verdict`` None: not spam). Runs the behaviour
-        tracker, so it must be called in the order the messages came in."""
+        tracker, so it must be called in the order the messages came in (``fingerprint``: the text's
+        behaviour fingerprint when a scoring worker already computed it)."""
         flag: FlagRequest | None = None
         is_spam = False
         if not exempt:
@@ -132,6 +135,7 @@ class Pipeline:
                     content=content,
                     created_at=msg.created_at,
                     account_created_at=msg.author_created_at,
+                    precomputed=fingerprint,
                 )
                 if (
                     behaviour_verdict is not None

@@ -1,8 +1,9 @@
 """The text half of the pipeline for a batch of comments, in a worker process or in this one.
 
 What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
-batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score) and the spam
-verdict's values only when the text is spam (None: not spam)."""
+batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score), the spam
+verdict's values only when the text is spam (None: not spam), and the text's behaviour fingerprint, so the
+bot process only looks it up."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.ingest.pipeline import Pipeline, RawScore, raw_score
 from bot.spam import SpamVerdict
+from bot.spam.behaviour import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ class ScoreJob:
 
 
 SpamValues = tuple[float, str | None, bool]  # a spam verdict: confidence, reason, high_confidence
-ItemResult = tuple[RawScore | None, SpamValues | None]  # (None: nothing to score), (None: not spam)
+# (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt)
+ItemResult = tuple[RawScore | None, SpamValues | None, int | None]
 
 
 def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
@@ -70,17 +73,19 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
             )
         except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
-            out.append((None, None))
+            out.append((None, None, None))
             continue
+        fp = None if exempt or not content.strip() else fingerprint(content)
         if verdict.is_spam:
             # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
             # do not pickle); the flag needs the reason anyway, so it is worked out here, in the worker
             result: ItemResult = (
                 raw_score(score),
                 (verdict.confidence, verdict.reason, verdict.high_confidence),
+                fp,
             )
         else:
-            result = (raw_score(score), None)
+            result = (raw_score(score), None, fp)
         out.append(result)
         if key is not None:
             if len(cache) >= CACHE_MAX_ENTRIES:

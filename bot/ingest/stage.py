@@ -355,13 +355,19 @@ class ScoringStage:
             event = entry.event
             try:
                 if isinstance(event, IncomingMessage):
-                    score, spam = scored.get(i, (None, None))
+                    item = scored.get(i)
                     assert entry.config is not None
-                    ops.append(
-                        pipeline.finish_message(event, entry.config, entry.exempt, score, spam_verdict(spam))
-                    )
+                    if item is None:  # not analysed: the tracker works the fingerprint out itself
+                        ops.append(pipeline.finish_message(event, entry.config, entry.exempt, None, None))
+                    else:
+                        score, spam, fp = item
+                        ops.append(
+                            pipeline.finish_message(
+                                event, entry.config, entry.exempt, score, spam_verdict(spam), fp
+                            )
+                        )
                 elif isinstance(event, IncomingEdit):
-                    score, spam = scored.get(i, (None, None))
+                    score, spam, _ = scored.get(i, (None, None, None))
                     assert entry.config is not None
                     ops.append(
                         pipeline.finish_edit(event, entry.config, entry.exempt, score, spam_verdict(spam))

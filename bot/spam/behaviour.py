@@ -8,10 +8,12 @@ seen evicted first), each with at most ``max_entries`` recent posts.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from typing import Final
 
 from bot.spam.detector import SpamVerdict
 from bot.spam.normalize import normalize_for_matching
@@ -20,6 +22,13 @@ from bot.spam.rules import may_have_link
 log = logging.getLogger(__name__)
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+class _Unset:
+    """Marks "fingerprint not computed yet" (None means "too short to judge")."""
+
+
+UNSET: Final = _Unset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,9 @@ def fingerprint(content: str, *, min_words: int = 3, min_chars: int = 12) -> int
     words = _WORD_RE.findall(normalize_for_matching(content))
     if len(words) < min_words or sum(map(len, words)) < min_chars:
         return None
-    return hash(" ".join(sorted(set(words))))
+    # a stable hash (not hash(), which differs per process): scoring workers compute it for the bot process
+    digest = hashlib.blake2b(" ".join(sorted(set(words))).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class BehaviourTracker:
@@ -81,10 +92,12 @@ class BehaviourTracker:
         content: str,
         created_at: float,
         account_created_at: float | None,
+        precomputed: int | _Unset | None = UNSET,
     ) -> SpamVerdict | None:
-        """Record one message (times in seconds since the epoch); return a verdict if it looks like spam."""
+        """Record one message (times in seconds since the epoch); return a verdict if it looks like spam.
+        ``precomputed`` is ``fingerprint(content)`` when a scoring worker already worked it out."""
         self._evict(created_at)
-        fp = fingerprint(content)
+        fp = fingerprint(content) if isinstance(precomputed, _Unset) else precomputed
         if fp is None:
             return None
         key = (guild_id, fp)
@@ -106,6 +119,8 @@ class BehaviourTracker:
         return self._judge(posts, author_id, content)
 
     def _judge(self, posts: deque[_Post], author_id: int, content: str) -> SpamVerdict | None:
+        if len(posts) < min(self.min_channels, self.min_new_accounts, self.min_repeats):
+            return None  # too few posts for any pattern
         minutes = max(1, round(self.window / 60))
         link = may_have_link(content)
         mine = [p for p in posts if p.author_id == author_id]
