@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="SENTIMETER_LOG_LEVEL")
     dev_guild_id: int | None = Field(default=None, alias="SENTIMETER_DEV_GUILD_ID")
     queue_size: int = Field(default=10_000, ge=1, alias="SENTIMETER_QUEUE_SIZE")
-    batch_size: int = Field(default=500, ge=1, alias="SENTIMETER_BATCH_SIZE")
+    batch_size: int = Field(default=1000, ge=1, alias="SENTIMETER_BATCH_SIZE")
     # Processes that score comments next to the bot (None: one per CPU core; 0: score in the bot process).
     scoring_workers: int | None = Field(default=None, ge=0, le=64, alias="SENTIMETER_SCORING_WORKERS")
     # Development only: point the bot at a Discord stand-in (the end-to-end tests do).

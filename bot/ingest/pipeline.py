@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bot.ingest.models import IncomingEdit, IncomingMessage
 from bot.scoring import Scorer, SentimentScore
 from bot.spam import BehaviourTracker, SpamDetector, SpamVerdict
+from bot.spam import behaviour as _behaviour
 from bot.spam.behaviour import UNSET, _Unset
 from bot.storage.models import (
     FlagKind,
@@ -77,6 +78,20 @@ class Pipeline:
         if exempt or not content.strip():
             return score, _NOT_SPAM
         return score, self.spam.check_text(content)
+
+    def analyse_with_fingerprint(
+        self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
+    ) -> tuple[SentimentScore | None, SpamVerdict, int | None]:
+        """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
+        check's normalisation of the text (what a scoring worker sends the bot process)."""
+        cleaned = clean_for_scoring(content) if content else ""
+        score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
+        if exempt or not content.strip():
+            return score, _NOT_SPAM, None
+        verdict, norm = self.spam.check_text_with_normalized(content)
+        if norm is None:
+            return score, verdict, _behaviour.fingerprint(content)
+        return score, verdict, _behaviour.fingerprint_normalized(norm)
 
     def assess(
         self,

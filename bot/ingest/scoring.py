@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from bot.ingest.pipeline import Pipeline, RawScore, raw_score
 from bot.spam import SpamVerdict
-from bot.spam.behaviour import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +58,7 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
     lexicons = job.lexicons
     lexicon_keys = [frozenset(lexicon.items()) for lexicon in lexicons]
     cache = _cache
+    analyse = pipeline.analyse_with_fingerprint
     for content, slot, exempt in job.items:
         key = None
         if len(content) <= CACHE_MAX_CHARS:
@@ -68,15 +68,13 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
                 out.append(hit)
                 continue
         try:
-            score, verdict = pipeline.analyse(
-                content, lexicons[slot] if slot != NO_LEXICON else None, exempt=exempt
-            )
+            lexicon = lexicons[slot] if slot != NO_LEXICON else None
+            score, verdict, fp = analyse(content, lexicon, exempt=exempt)
         except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
             out.append((None, None, None))
             continue
-        fp = None if exempt or not content.strip() else fingerprint(content)
-        if verdict.is_spam:
+        if verdict[0]:  # is_spam
             # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
             # do not pickle); the flag needs the reason anyway, so it is worked out here, in the worker
             result: ItemResult = (

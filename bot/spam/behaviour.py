@@ -11,17 +11,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import struct
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Final
 
 from bot.spam.detector import SpamVerdict
-from bot.spam.normalize import normalize_for_matching
+from bot.spam.normalize import Normalized, normalize
 from bot.spam.rules import may_have_link
 
 log = logging.getLogger(__name__)
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_WORDS = _WORD_RE.findall
+_ASCII_WORDS = re.compile(r"[^\W\d_]{2,}", re.ASCII).findall  # the same words, for ASCII-only text
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # copied per fingerprint: cheaper than a new one
+_INT64 = struct.Struct(">q").unpack  # the digest as a signed big-endian integer
 
 
 class _Unset:
@@ -41,12 +46,33 @@ class _Post:
 
 def fingerprint(content: str, *, min_words: int = 3, min_chars: int = 12) -> int | None:
     """Order-insensitive hash of the message's words; None for messages too short to judge ("gm", "lol")."""
-    words = _WORD_RE.findall(normalize_for_matching(content))
-    if len(words) < min_words or sum(map(len, words)) < min_chars:
+    return fingerprint_normalized(normalize(content), min_words=min_words, min_chars=min_chars)
+
+
+def fingerprint_normalized(norm: Normalized, *, min_words: int = 3, min_chars: int = 12) -> int | None:
+    """:func:`fingerprint` of the text whose :func:`bot.spam.normalize.normalize` is ``norm`` (the spam
+    detector works it out anyway: see SpamDetector.check_text_with_normalized)."""
+    text = norm.text
+    if len(text) < min_chars:  # the words are pieces of the text
+        return None
+    if norm.has_digits:
+        words = _ASCII_WORDS(text) if text.isascii() else _WORDS(text)
+        size = sum(map(len, words))
+    else:
+        # every word character is a letter: the words are the tokens of two letters or more
+        words = norm.tokens
+        lengths = list(map(len, words))
+        size = sum(lengths)
+        singles = lengths.count(1)
+        if singles:
+            words = [t for t in words if len(t) > 1]
+            size -= singles
+    if len(words) < min_words or size < min_chars:
         return None
     # a stable hash (not hash(), which differs per process): scoring workers compute it for the bot process
-    digest = hashlib.blake2b(" ".join(sorted(set(words))).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    h = _BLAKE2B_8.copy()
+    h.update(" ".join(sorted(set(words))).encode())
+    return _INT64(h.digest())[0]
 
 
 class BehaviourTracker:

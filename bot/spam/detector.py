@@ -208,18 +208,34 @@ class SpamDetector:
         cache = self._cache
         verdict = cache.get(content)
         if verdict is None:
-            verdict = self._judge(content)
+            verdict = self._judge(content)[0]
             if len(cache) >= self._cache_size:
                 cache.clear()  # cheaper than LRU bookkeeping on every message; refills from live traffic
             cache[content] = verdict
         return verdict
 
-    def _judge(self, content: str) -> SpamVerdict:
+    def check_text_with_normalized(self, content: str) -> tuple[SpamVerdict, _n.Normalized | None]:
+        """:meth:`check_text`, plus ``normalize(content)`` when judging it worked that out on the way, so a
+        caller that needs it too (the behaviour fingerprint) need not repeat it. None when it did not: the
+        verdict came from the cache (which keeps verdicts only: fewer live objects for the garbage collector
+        to walk), the text has links or HTML entities (judged on a rewritten text), or it is blank."""
+        cache = self._cache
+        verdict = cache.get(content)
+        if verdict is not None:
+            return verdict, None
+        entry = self._judge(content)
+        if len(cache) >= self._cache_size:
+            cache.clear()
+        cache[content] = entry[0]
+        return entry
+
+    def _judge(self, content: str) -> tuple[SpamVerdict, _n.Normalized | None]:
         if not content or content.isspace():
-            return NOT_SPAM
+            return NOT_SPAM, None
         a = analyse(content)
+        norm = a.norm if not a.urls and a.raw == content else None
         if not a.tokens and not a.link_count and "@" not in content:
-            return NOT_SPAM  # nothing but emoji, punctuation or invisible characters
+            return NOT_SPAM, norm  # nothing but emoji, punctuation or invisible characters
         model = self.model
         prob = _sigmoid(model.logit(a))
         # Fixed-confidence rules, each behind a cheap gate; only their kinds are noted here, the evidence for
@@ -227,13 +243,13 @@ class SpamDetector:
         hits = _rule_hits(a, content, prob)
         if not hits:
             if prob < model.threshold or prob < _needed(model, a):
-                return _NOT_SPAM_BY_PERCENT[round(prob * 100)]
+                return _NOT_SPAM_BY_PERCENT[round(prob * 100)], norm
             rule_conf = 0.0
         else:
             rule_conf = max(h[1] for h in hits)
         confidence = max(prob, rule_conf)
         if rule_conf < 0.5 and prob < model.threshold:
-            return SpamVerdict(False, round(confidence, 4), None, False)
+            return SpamVerdict(False, round(confidence, 4), None, False), norm
         if hits:
             high = any(_strong(kind, a, content) for kind, _ in hits)
         else:
@@ -242,7 +258,7 @@ class SpamDetector:
         def explain() -> str:
             return self._explain(a, prob, [_signal(kind, a, content) for kind, _ in hits])
 
-        return SpamVerdict(True, round(confidence, 4), None, high, explain=explain)
+        return SpamVerdict(True, round(confidence, 4), None, high, explain=explain), norm
 
     # --- explanation (only for spam, so it may be slower) -------------------------------------------------
     def _explain(self, a: Analysis, prob: float, rule_hits: list[rules.Signal]) -> str:

@@ -128,6 +128,9 @@ class Normalized(NamedTuple):  # a tuple: cheap to build on every message
     has_digits: bool  # some word contains a digit
 
 
+_new_normalized = tuple.__new__
+
+
 def _collapse_spaced(match: re.Match[str]) -> str:
     return _SEPARATORS_RE.sub("", match.group(0))
 
@@ -167,7 +170,7 @@ def normalize(text: str) -> Normalized:
         tokens = tokenize(text)
     if flags:
         text = _SPACES_RE.sub(" ", text).strip()
-    return Normalized(text, flags, tokens, has_digits)
+    return _new_normalized(Normalized, (text, flags, tokens, has_digits))  # (skips the keyword handling)
 
 
 def tokenize(text: str) -> list[str]:

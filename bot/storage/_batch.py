@@ -763,7 +763,7 @@ def apply_batch(
         changes = batch.write()
     except BaseException:
         conn.execute("ROLLBACK")
-        cache.last.clear()
+        cache.reset()
         raise
     conn.execute("COMMIT")
     cache.commit(batch.cache_updates)

@@ -99,28 +99,42 @@ class LastHourCache:
     Lets most keys skip the neighbour query: an hour after the newest is a new row whose previous hour is the
     newest and which has no successor; the newest hour itself is an existing row. Valid only while this
     connection is the only writer: ``check`` clears it when ``PRAGMA data_version`` shows another
-    connection's commit (e.g. ``sentimeter analyze`` writing while the bot runs)."""
+    connection's commit (e.g. ``sentimeter analyze`` writing while the bot runs).
+
+    ``complete``: every group that has a row is in ``last`` (the cache started on an empty presence table and
+    has followed every commit since), so a group missing from it has no row at all and needs no read. Lost
+    (until the next start) as soon as a group is forgotten or the cache is cleared."""
 
     MAX_ENTRIES = 1_000_000
 
     def __init__(self) -> None:
         self.last: dict[Group, int] = {}
+        self.complete = False
         self._data_version: int | None = None
 
     def check(self, conn: sqlite3.Connection) -> None:
+        """Call inside the batch's transaction, before using the cache."""
         version = int(conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._data_version:
             self.last.clear()
             self._data_version = version
+            self.complete = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM presence)").fetchone()[0] == 1
+
+    def reset(self) -> None:
+        """Forget everything (a batch was rolled back)."""
+        self.last.clear()
+        self.complete = False
 
     def commit(self, updates: dict[Group, int | None]) -> None:
         """Called after COMMIT with the batch's outcome (None: unknown, forget the group)."""
         last = self.last
         if len(last) + len(updates) > self.MAX_ENTRIES:
             last.clear()
+            self.complete = False
         for group, hour in updates.items():
             if hour is None:
                 last.pop(group, None)
+                self.complete = False
             else:
                 last[group] = hour
 
@@ -132,6 +146,7 @@ def write_presence(
 
     Returns the cache updates to make once the transaction has committed."""
     last = cache.last
+    complete = cache.complete
     info: dict[Key, tuple[int | None, int | None, int | None]] = {}
     to_fetch: list[Key] = []
     for key, vec in deltas.items():
@@ -139,8 +154,12 @@ def write_presence(
         if n == 0:
             continue
         newest = last.get((key[0], key[1], key[2]))
-        if n > 0 and newest is not None:
-            if key[3] > newest:
+        if n > 0:
+            if newest is None:
+                if complete:  # the group has no row at all
+                    info[key] = (None, None, None)
+                    continue
+            elif key[3] > newest:
                 info[key] = (None, newest, None)
                 continue
             if key[3] == newest:
