@@ -1,4 +1,4 @@
-"""Value objects returned by the scorer (see docs/CONTRACTS.md §2)."""
+"""Value objects returned by the scorer (see docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Strip Discord markup from a message before sentiment scoring (docs/CONTRACTS.md §1)."""
+"""Strip Discord markup from a message before sentiment scoring (see docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -211,8 +211,7 @@ async def test_stats_are_exact_for_2000_messages_from_50_members(
     clips = await fake.create_channel(world.guild, "clips")
     memes = await fake.create_channel(world.guild, "memes")
     channels = [world.general, clips, memes, world.thread]
-    # The members join before the bot connects: without the privileged members intent a bot is not told
-    # about joins, so its member count is the one from GUILD_CREATE (see docs/e2e.md, known limitations).
+    # The members join before the bot connects (/stats server asks Discord for the member count anyway).
     members = [await fake.create_member(world.guild, f"viewer{i:02d}") for i in range(50)]
     bot_process = make_bot_process(dev_guild_id=world.guild.id)
     await bot_process.start()

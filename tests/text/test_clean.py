@@ -1,4 +1,4 @@
-"""clean_for_scoring: the Discord markup table from docs/CONTRACTS.md §1."""
+"""clean_for_scoring: the Discord markup table described in docs/architecture.md."""
 
 from __future__ import annotations
 
