@@ -367,7 +367,7 @@ class ScoringStage:
                         append(finish_message(event, entry.config, entry.exempt, None, None))
                     else:
                         score, spam, fp = item
-                        verdict = spam_verdict(spam)
+                        verdict = None if spam is None else spam_verdict(spam)
                         append(finish_message(event, entry.config, entry.exempt, score, verdict, fp))
                 elif isinstance(event, IncomingEdit):
                     score, spam, _ = scored.get(i, (None, None, None))

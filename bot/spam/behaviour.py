@@ -13,8 +13,7 @@ import logging
 import re
 import struct
 from collections import OrderedDict, deque
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from bot.spam.detector import SpamVerdict
 from bot.spam.normalize import Normalized, normalize
@@ -36,8 +35,7 @@ class _Unset:
 UNSET: Final = _Unset()
 
 
-@dataclass(frozen=True, slots=True)
-class _Post:
+class _Post(NamedTuple):
     at: float
     channel_id: int
     author_id: int
@@ -122,26 +120,34 @@ class BehaviourTracker:
     ) -> SpamVerdict | None:
         """Record one message (times in seconds since the epoch); return a verdict if it looks like spam.
         ``precomputed`` is ``fingerprint(content)`` when a scoring worker already worked it out."""
-        self._evict(created_at)
+        store = self._posts
+        horizon = created_at - self.window
+        if store:
+            # what _evict would check first, without a call when nothing is due (the common case)
+            oldest = next(iter(store.values()))
+            if not oldest or oldest[-1].at < horizon:
+                self._evict(created_at)
         fp = fingerprint(content) if isinstance(precomputed, _Unset) else precomputed
         if fp is None:
             return None
         key = (guild_id, fp)
-        posts = self._posts.get(key)
+        posts = store.get(key)
         if posts is None:
             posts = deque(maxlen=self.max_entries)
-            self._posts[key] = posts
-            if len(self._posts) > self.max_fingerprints:
-                self._posts.popitem(last=False)
+            store[key] = posts
+            if len(store) > self.max_fingerprints:
+                store.popitem(last=False)
         else:
-            self._posts.move_to_end(key)
-            horizon = created_at - self.window
+            store.move_to_end(key)
             while posts and posts[0].at < horizon:
                 posts.popleft()
         new_account = (
             account_created_at is not None and created_at - account_created_at < self.new_account_age
         )
         posts.append(_Post(created_at, channel_id, author_id, new_account))
+        n = len(posts)
+        if n < self.min_channels and n < self.min_new_accounts and n < self.min_repeats:
+            return None  # too few posts for any pattern (what _judge checks first)
         return self._judge(posts, author_id, content)
 
     def _judge(self, posts: deque[_Post], author_id: int, content: str) -> SpamVerdict | None:

@@ -39,6 +39,7 @@ VECTOR_COLUMNS = (
 Key = tuple[int, int, int, int]
 Group = tuple[int, int, int]  # (guild_id, author_id, scope_id)
 
+_NO_ROW: tuple[None, None, None] = (None, None, None)
 _FETCH_CHUNK = 2000  # keys per neighbour query (4 parameters each)
 
 
@@ -153,11 +154,11 @@ def write_presence(
         n = vec[0]
         if n == 0:
             continue
-        newest = last.get((key[0], key[1], key[2]))
+        newest = last.get(key[:3])
         if n > 0:
             if newest is None:
                 if complete:  # the group has no row at all
-                    info[key] = (None, None, None)
+                    info[key] = _NO_ROW
                     continue
             elif key[3] > newest:
                 info[key] = (None, newest, None)
@@ -208,7 +209,12 @@ def write_presence(
         else:
             updates.append((*vec, *key))
             continue
-        changes.setdefault((key[0], key[1], key[2]), []).append((key[3], added, prev, nxt))
+        group = key[:3]
+        items = changes.get(group)
+        if items is None:
+            changes[group] = [(key[3], added, prev, nxt)]
+        else:
+            items.append((key[3], added, prev, nxt))
 
     new_prev: dict[Key, int | None] = {}
     prev_fixes: dict[Key, int | None] = {}
@@ -267,10 +273,12 @@ def write_presence(
             "DELETE FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?", removes
         )
     if inserts:
-        rows = []
+        rows: list[tuple[int | None, ...]] = []
+        append = rows.append
         for key in inserts:
             p = new_prev[key]
-            rows.append((*key, *deltas[key], p, gap_class(key[3], p)))
+            # gap_class, inline
+            append((*key, *deltas[key], p, -1 if p is None else ((key[3] - p) // HOUR).bit_length() - 1))
         conn.executemany(
             "INSERT INTO presence (guild_id, author_id, scope_id, hour, messages, replies, reactions,"
             " positive, neutral, negative, spam, compound_e4, prev_hour, gap_class)"
