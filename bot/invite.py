@@ -13,7 +13,7 @@ def required_permissions() -> discord.Permissions:
         read_message_history=True,  # catch up after downtime
         send_messages=True,  # review posts and replies
         embed_links=True,  # embeds in review posts and /stats
-        attach_files=True,  # charts and exports
+        attach_files=True,  # part of the agreed permission set; reserved for chart images (not used yet)
         manage_messages=True,  # the "Delete message" button and automatic spam deletion
         moderate_members=True,  # "Delete and time out author" on spam
     )
