@@ -247,6 +247,13 @@ class Listener(commands.Cog):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, -1)
 
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        if payload.guild_id is None:
+            return
+        await self._after_snapshot(payload.guild_id)
+        await self.bot.ingest.reactions_cleared(payload.guild_id, payload.channel_id, payload.message_id)
+
     async def _reaction(self, payload: discord.RawReactionActionEvent, delta: int) -> None:
         if payload.guild_id is None:
             return

@@ -90,6 +90,14 @@ class IngestService:
             ReactionChanged(guild_id=guild_id, channel_id=channel_id, message_id=message_id, delta=delta)
         )
 
+    async def reactions_cleared(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        """Every reaction was removed from a message at once."""
+        await self._put(
+            ReactionChanged(
+                guild_id=guild_id, channel_id=channel_id, message_id=message_id, delta=0, clear=True
+            )
+        )
+
     # -- shutdown ------------------------------------------------------------------------------------------
     async def wait_idle(self) -> None:
         """Until every event accepted so far has reached the write queue (nothing is half-way between a

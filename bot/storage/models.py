@@ -102,6 +102,7 @@ class ReactionChanged:
     channel_id: int
     message_id: int
     delta: int  # +1 added, -1 removed
+    clear: bool = False  # all reactions removed at once (a moderator's "remove all reactions"): delta ignored
 
 
 WriteOp = MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged

@@ -523,6 +523,19 @@ async def test_live_events_reach_storage(live_bot: Any) -> None:
     await _settle(bot)
     assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 1
 
+    # a moderator removes every reaction at once
+    await listener.on_raw_reaction_add(reaction(MOD_ID))
+    await listener.on_raw_reaction_clear(
+        discord.RawReactionClearEvent(
+            {"channel_id": str(TEXT_ID), "message_id": str(first.id), "guild_id": str(GUILD_ID)}
+        )
+    )
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 0
+    await listener.on_raw_reaction_add(reaction(USER_ID))
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 1
+
     # deletes of messages that are not in discord.py's cache
     await listener.on_raw_message_delete(
         discord.RawMessageDeleteEvent(

@@ -181,6 +181,17 @@ async def test_reactions_never_go_below_zero(storage: SQLiteStorage) -> None:
     assert (await storage.totals(1, None, None, NOW)).reactions == 1
 
 
+async def test_clearing_reactions_removes_them_from_every_rollup(storage: SQLiteStorage) -> None:
+    await storage.apply([created(1), created(2, author_id=101)])
+    await storage.apply([ReactionChanged(1, 10, 1, +1) for _ in range(4)] + [ReactionChanged(1, 10, 2, +1)])
+    assert (await storage.totals(1, None, None, NOW)).reactions == 5
+    await storage.apply([ReactionChanged(1, 10, 1, 0, clear=True), ReactionChanged(1, 10, 99, 0, clear=True)])
+    assert (await storage.totals(1, None, None, NOW)).reactions == 1
+    assert (await storage.totals(1, 10, None, NOW)).reactions == 1
+    await storage.apply([ReactionChanged(1, 10, 1, +1)])
+    assert (await storage.totals(1, None, None, NOW)).reactions == 2
+
+
 async def test_bulk_delete(storage: SQLiteStorage) -> None:
     await storage.apply([created(i, author_id=100 + i, at=T0 + i * H) for i in range(1, 6)])
     await storage.apply([MessagesBulkDeleted(1, 10, (1, 2, 3, 42))])
