@@ -28,7 +28,9 @@ thresholds: with evidence, with only a weak hint, on wording alone): judol dev s
 text, English dev leave-one-video-out, a fifth of the snippets and of the chat held out. It picks the
 thresholds on them, within false-positive budgets that include the held-out ordinary English comments and the
 held-out chat; the shipped model is then trained on all of it. Features are counts of normalised words, word
-pairs and #markers; the weights of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) and
+pairs, #markers and the character 3-5-grams of each word ("~scri", "nnel_"; a heavier L2, ``--gram-l2``,
+since a word has many overlapping ones: they carry spam's word shapes to videos whose words the model has not
+seen); the weights of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) and
 "#url_only" (nothing but such a link) are capped so that a link alone does not make a Discord message spam.
 
     python scripts/train_spam.py [--data DIR] [--out bot/spam/data/spam_model.json] [--validate]
@@ -148,6 +150,7 @@ class Params:
     lr: float
     min_count: int
     marker_l2: float = 1.0  # L2 for #markers, relative to words (hand-written evidence may keep more weight)
+    gram_l2: float = 1.0  # L2 for ~character n-grams, relative to words (a word has many, they overlap)
 
 
 def train(examples: Sequence[Example], params: Params, seed: int = 13) -> tuple[float, dict[str, float]]:
@@ -160,7 +163,8 @@ def train(examples: Sequence[Example], params: Params, seed: int = 13) -> tuple[
     rows = [([f for f in ex.features if f in vocab], ex.label, ex.weight) for ex in examples]
     w: dict[str, float] = dict.fromkeys(vocab, 0.0)
     g2: dict[str, float] = dict.fromkeys(vocab, 1e-8)
-    l2f = {f: l2 * (params.marker_l2 if f.startswith("#") else 1.0) for f in vocab}
+    rel = {"#": params.marker_l2, "~": params.gram_l2}
+    l2f = {f: l2 * rel.get(f[0], 1.0) for f in vocab}
     bias, gb = 0.0, 1e-8
     rng = random.Random(seed)
     order = list(range(len(rows)))
@@ -330,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dump", type=Path, help="with --validate: append held-out errors to this file")
     ap.add_argument("--neg-weight", type=float, default=1.0)
     ap.add_argument("--marker-l2", type=float, default=0.3, help="L2 on #markers relative to words")
+    ap.add_argument("--gram-l2", type=float, default=5.0, help="L2 on ~character n-grams relative to words")
     ap.add_argument("--prune", type=float, default=0.1, help="drop weights smaller than this")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -341,7 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     negatives = [] if args.no_extra_negatives else load_negatives(args.data, args.neg_weight)
     negatives += load_chat(args.chat, args.chat_weight)
     params = Params(
-        epochs=args.epochs, l2=args.l2, lr=args.lr, min_count=args.min_count, marker_l2=args.marker_l2
+        epochs=args.epochs,
+        l2=args.l2,
+        lr=args.lr,
+        min_count=args.min_count,
+        marker_l2=args.marker_l2,
+        gram_l2=args.gram_l2,
     )
     if args.validate:
         thresholds = validate(examples, negatives, load_smsa_valid(args.data), params, args.prune, args.dump)
@@ -352,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     body = model_json(bias, w, args.prune, thresholds)
     model = {
         "version": 2,
-        "kind": "logistic regression over bot.spam.features (normalised words, word pairs, #markers)",
+        "kind": "logistic regression over bot.spam.features (words, word pairs, #markers, ~char n-grams)",
         "trained_on": CREDITS + ([] if args.no_extra_negatives else EXTRA_CREDITS),
         "params": dataclasses.asdict(params)
         | {

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.spam import normalize as _n
 from bot.spam import rules
-from bot.spam.features import Analysis, analyse
+from bot.spam.features import Analysis, analyse, char_grams
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,7 @@ class SpamModel:
 
     __slots__ = (
         "bias",
+        "grams",
         "high_threshold",
         "hint_threshold",
         "pairs",
@@ -111,6 +112,7 @@ class SpamModel:
         "table",
         "threshold",
         "weights",
+        "word_grams",
     )
 
     def __init__(
@@ -132,12 +134,17 @@ class SpamModel:
         self.high_threshold = high_threshold  # probability for a high-confidence gambling verdict
         self.weights: dict[str, float] = {}  # words and #markers
         self.pairs: dict[tuple[str, str], float] = {}  # adjacent word pairs
+        self.grams: dict[str, float] = {}  # "~" + character n-gram of a word
         for name, weight in weights.items():
             first, sep, second = name.partition(" ")
             if sep:
                 self.pairs[(first, second)] = weight
+            elif name.startswith("~"):
+                self.grams[name] = weight
             else:
                 self.weights[name] = weight
+        # per word, the sum of its character n-gram weights (filled as words are seen; chat repeats its words)
+        self.word_grams: dict[str, float] = {}
         # words, #markers and word pairs in one table, so that scoring is a single pass of dictionary lookups
         self.table: dict[Hashable, float] = {}
         for table in (self.weights, self.pairs):
@@ -167,12 +174,27 @@ class SpamModel:
     def logit(self, a: Analysis) -> float:
         toks = a.tokens
         features: Iterator[Hashable] = chain(toks, a.markers, pairwise(toks))
-        return self.bias + sum(map(self.table.get, features, _ZEROS))
+        total = self.bias + sum(map(self.table.get, features, _ZEROS))
+        if self.grams:
+            cached = self.word_grams
+            scores = list(map(cached.get, toks))
+            if None in scores:
+                if len(cached) > 50_000:
+                    cached.clear()
+                grams = self.grams
+                for tok in toks:
+                    if tok not in cached:
+                        cached[tok] = sum(map(grams.get, char_grams(tok), _ZEROS))
+                scores = list(map(cached.__getitem__, toks))
+            total += sum(scores)  # type: ignore[arg-type]
+        return total
 
     def weight_of(self, feature: str) -> float:
         first, sep, second = feature.partition(" ")
         if sep:
             return self.pairs.get((first, second), 0.0)
+        if feature.startswith("~"):
+            return self.grams.get(feature, 0.0)
         return self.weights.get(feature, 0.0)
 
 
@@ -202,6 +224,7 @@ class SpamDetector:
 
     def clear_cache(self) -> None:
         self._cache.clear()
+        self.model.word_grams.clear()
 
     def check_text(self, content: str) -> SpamVerdict:
         """Judge RAW message content (URLs and mentions intact)."""
@@ -296,7 +319,7 @@ class SpamDetector:
         return f"looks like promotional spam ({detail})" + suffix
 
     def _top_words(self, a: Analysis) -> list[str]:
-        scored = {(self.model.weight_of(f), f) for f in a.feature_names() if not f.startswith("#")}
+        scored = {(self.model.weight_of(f), f) for f in a.feature_names() if f[0] not in "#~"}
         return [f for w, f in sorted(scored, reverse=True)[:3] if w > 0]
 
 

@@ -10,6 +10,7 @@ lookups. Everything here runs on every message: keep it cheap, and leave the exp
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import logging
@@ -22,6 +23,11 @@ from bot.spam import rules
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 60
+# Sub-word features: the character n-grams of each word, with "_" marking its edges ("_sub", "scri", "nnel_"),
+# stored as "~" + n-gram. Spam shares word shapes across videos (subscribe/subscribers/subscribing,
+# channel/channels, "www", ".com") where whole words are specific to the video they were learned on.
+GRAM_SIZES = (3, 4, 5)
+GRAM_MAX_WORD = 20  # longer "words" (ids, keyboard mashing) get no sub-word features
 TOKEN_RE = _n.TOKEN_RE
 _FLAG_FEATURES = (
     (_n.STYLED, "#styled"),
@@ -55,9 +61,19 @@ class Analysis:
     urls: list[str]  # the links as written (their text is not in ``norm``)
 
     def feature_names(self) -> list[str]:
-        """Feature names as stored in the model file (word pairs joined by a space)."""
+        """Feature names as stored in the model file (word pairs joined by a space, n-grams after "~")."""
         toks = self.tokens
-        return [*toks, *map(" ".join, itertools.pairwise(toks)), *self.markers]
+        grams = [g for t in toks for g in char_grams(t)]
+        return [*toks, *map(" ".join, itertools.pairwise(toks)), *self.markers, *grams]
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def char_grams(token: str) -> tuple[str, ...]:
+    """The ``~``-prefixed character n-grams (:data:`GRAM_SIZES`) of one word with its edges marked."""
+    if len(token) > GRAM_MAX_WORD:
+        return ()
+    padded = f"_{token}_"
+    return tuple("~" + padded[i : i + n] for n in GRAM_SIZES for i in range(len(padded) - n + 1))
 
 
 def analyse(raw: str) -> Analysis:
