@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.storage import _batch
 from bot.storage._presence import gap_class
 from bot.storage.models import (
-    FlagKind,
     FlagRequest,
     FlagStatus,
     MessageCreated,
@@ -48,18 +48,9 @@ DAY = 86400
 DEFAULT_WINDOW = 100_000
 _INSERT_EVERY = 50_000
 
-# the same sets as bot/storage/_batch.py
-_REVIEWED = frozenset(
-    {
-        FlagStatus.ACKNOWLEDGED,
-        FlagStatus.NOT_NEGATIVE,
-        FlagStatus.NOT_SPAM,
-        FlagStatus.DELETED,
-        FlagStatus.DELETED_TIMED_OUT,
-        FlagStatus.AUTO_DELETED,
-    }
-)
-_AUTOMATIC = frozenset({FlagKind.NEGATIVE, FlagKind.SPAM})
+# the write path's own sets, so the loader cannot drift from it
+_REVIEWED = _batch.REVIEWED
+_AUTOMATIC = _batch.AUTOMATIC
 
 _MESSAGE_SQL = (
     "INSERT INTO messages (message_id, guild_id, channel_id, author_id, created_at, reply_to_id,"
@@ -72,65 +63,16 @@ _FLAG_SQL = (
 )
 
 
-class _Msg:
-    __slots__ = (
-        "author_id",
-        "channel_id",
-        "compound",
-        "created_at",
-        "flags",
-        "guild_id",
-        "is_spam",
-        "language",
-        "live",
-        "message_id",
-        "neg",
-        "neu",
-        "parent_channel_id",
-        "pos",
-        "reactions",
-        "replies",
-        "reply_to_id",
-        "scored",
-    )
-    author_id: int
-    channel_id: int
-    compound: float
-    created_at: int
-    flags: list[_Flag] | None
-    guild_id: int
-    is_spam: bool
-    language: str | None
-    live: bool
-    message_id: int
-    neg: float
-    neu: float
-    parent_channel_id: int | None
-    pos: float
-    reactions: int
-    replies: int
-    reply_to_id: int | None
-    scored: bool
+class _Msg(_batch._Msg):
+    """The write path's own message record (its ``row()`` is the messages table's column order), plus the
+    simulator's bookkeeping."""
 
-    def row(self) -> tuple[Any, ...]:
-        return (
-            self.message_id,
-            self.guild_id,
-            self.channel_id,
-            self.author_id,
-            self.created_at,
-            self.reply_to_id,
-            self.parent_channel_id,
-            int(self.scored),
-            self.compound,
-            self.pos,
-            self.neu,
-            self.neg,
-            self.language,
-            int(self.is_spam),
-            self.reactions,
-            self.replies,
-        )
+    __slots__ = ("flags", "live")
+    flags: list[_Flag] | None
+    live: bool
+
+    def __init__(self) -> None:  # fields are set one by one by the simulator
+        pass
 
 
 class _Flag:
