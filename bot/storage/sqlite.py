@@ -206,15 +206,12 @@ class SQLiteStorage:
             version = await _run(writer, migrate)
             reader = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
             await _run(reader, lambda c: _connect_pragmas(c, reader=True))
-        except (OSError, sqlite3.Error) as exc:
+        except BaseException as exc:
             for conn in (reader, writer):
                 if conn is not None:
                     await conn.close()
-            raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
-        except BaseException:
-            for conn in (reader, writer):
-                if conn is not None:
-                    await conn.close()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
             raise
         log.info("Database %s ready (schema version %d)", path, version)
         return cls(writer, reader, clock=clock)
