@@ -52,6 +52,7 @@ class WriteQueue:
         self._closing = False
         self._unfinished = 0  # queued or being written
         self._has_items = asyncio.Event()
+        self._hurry = asyncio.Event()  # someone waits for what is queued (flush): commit without lingering
         self._all_done = asyncio.Event()
         self._all_done.set()
         self._space_waiters: deque[asyncio.Future[None]] = deque()
@@ -115,7 +116,9 @@ class WriteQueue:
         """Wait until everything queued so far is committed."""
         if self._task is None:
             raise RuntimeError("the write queue was never started")
-        await self._all_done.wait()
+        if not self._all_done.is_set():
+            self._hurry.set()  # nothing more is worth waiting for: the writer stops lingering
+            await self._all_done.wait()
 
     async def close(self) -> None:
         """Stop taking writes, commit everything already accepted, then stop the writer."""
@@ -139,10 +142,13 @@ class WriteQueue:
             if (
                 len(items) < self._batch_size
                 and not self._closing
+                and not self._hurry.is_set()
                 and asyncio.get_running_loop().time() - self._last_write < 1.0
             ):
-                # writes are flowing: a moment more fills the transaction (its cost is mostly per batch)
-                await asyncio.sleep(self._linger)
+                # writes are flowing: a moment more fills the transaction (its cost is mostly per batch),
+                # unless someone is waiting for them (flush)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), self._linger)
             n = min(len(items), self._batch_size)
             batch = [items.popleft() for _ in range(n)]
             self._wake_producers()
@@ -153,6 +159,7 @@ class WriteQueue:
                 # also when cancelled mid-write (hard shutdown): keep the count right so waiters can't hang
                 self._unfinished -= n
                 if self._unfinished == 0:
+                    self._hurry.clear()
                     self._all_done.set()
 
     async def _write(self, batch: Sequence[WriteOp]) -> None:

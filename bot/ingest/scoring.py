@@ -7,6 +7,7 @@ bot process only looks it up."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -97,6 +98,10 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
 _worker: Pipeline | None = None
 
 WATCH_INTERVAL = 1.0
+# Workers run at a lower CPU priority than the bot process: when the cores are all busy (a burst, a catch-up),
+# the bot's own work -- gateway heartbeats, answering commands, committing writes -- comes first and scoring
+# takes the rest, instead of the three competing as equals and the writes falling behind.
+WORKER_NICENESS = 5
 
 
 def _alive(pid: int) -> bool:
@@ -127,9 +132,12 @@ def _watch_bot(pid: int) -> None:
 def init_worker(bot_pid: int | None = None) -> None:
     """Worker initializer: load the lexicons and spam rules once per process; exit when the bot process is
     gone. Ctrl-C reaches the whole process group; the bot drains and stops its workers itself, so they ignore
-    it."""
+    it. Runs at WORKER_NICENESS."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
     if bot_pid is not None:
         threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
     from bot.scoring import Scorer

@@ -148,6 +148,11 @@ class ScoringStage:
     def pool_ready(self) -> bool:
         return self._pool_ready
 
+    @property
+    def batches_in_flight(self) -> int:
+        """Batches formed and not yet handed to the write queue (being scored, or waiting for their turn)."""
+        return len(self._inflight)
+
     def start(self) -> None:
         """Start the worker processes (in the background: until they are up, batches are scored here)."""
         if self._workers > 0 and self._executor is None and not self._closed:
@@ -240,7 +245,11 @@ class ScoringStage:
         if self._size >= self._capacity:
             self._room.clear()
         self._idle.clear()
-        if not self._kick_scheduled:
+        if len(self._pending) == self._batch_max and self._pool_ready:
+            # a full batch waits: hand it to a free worker now, not when the producer next yields (a burst
+            # pushed without yielding would otherwise leave the workers idle until it ends)
+            self._kick()
+        elif not self._kick_scheduled:
             self._kick_scheduled = True
             asyncio.get_running_loop().call_soon(self._kick)
 

@@ -132,3 +132,21 @@ async def test_one_bad_write_does_not_sink_its_batch(storage: SQLiteStorage) -> 
     await queue.close()
     assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 9
     assert queue.ops_rejected == 1
+
+
+async def test_flush_commits_without_waiting_for_the_linger(storage: SQLiteStorage) -> None:
+    # An hour-long linger: a flush that honoured it would time out below.
+    queue = WriteQueue(storage, maxsize=100, batch_size=50, linger=3600)
+    queue.start()
+    await queue.put(created(1))
+    await asyncio.wait_for(queue.flush(), timeout=30)  # no recent write yet: written at once
+    await queue.put(created(2))  # writes are flowing now: the writer lingers for more...
+    await asyncio.sleep(0)
+    await asyncio.wait_for(queue.flush(), timeout=30)  # ...until someone waits for them
+    assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 2
+    assert queue.batches_written == 2
+    await queue.put(created(3))
+    await asyncio.sleep(0)
+    await asyncio.wait_for(queue.flush(), timeout=30)  # and again after the first flush finished
+    await queue.close()
+    assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 3

@@ -295,3 +295,36 @@ def _gone(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] == b"Z"
+
+
+async def test_a_full_batch_goes_to_a_worker_before_the_producer_yields(storage: SQLiteStorage) -> None:
+    service, queue = make(storage, workers=1, batch=16)
+    queue.start()
+    service.start()
+    await service.stage.wait_pool_ready()
+    await service.message(msg(0))  # reads the configuration (the slow path); cached from here on
+    await settle(service, queue)
+    # A burst pushed without yielding to the event loop (the fast path never suspends): the first full batch
+    # is with a worker already, not left waiting until the burst ends.
+    for i in range(1, 17):
+        await service.message(msg(i))
+    assert service.stage.batches_in_flight == 1
+    for i in range(17, 40):
+        await service.message(msg(i))
+    await service.close()
+    await queue.close()
+    assert service.stage.batches_in_workers >= 1
+    assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 40
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_the_bot() -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bot.ingest.scoring import WORKER_NICENESS, init_worker
+    from bot.ingest.stage import start_method
+
+    context = multiprocessing.get_context(start_method())
+    with ProcessPoolExecutor(1, mp_context=context, initializer=init_worker) as pool:
+        niceness = pool.submit(os.nice, 0).result(timeout=60)
+    assert niceness == min(19, os.nice(0) + WORKER_NICENESS)
