@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = "spam_model.json"
 _ZEROS = repeat(0.0)
+WORD_GRAMS_LIMIT = 50_000  # words whose n-gram weight sum is kept (a few MB); emptied when full
 PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my channel", "i'm a rapper")
 OFFER_CONFIDENCE = (
     0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
@@ -179,7 +180,7 @@ class SpamModel:
             cached = self.word_grams
             scores = list(map(cached.get, toks))
             if None in scores:
-                if len(cached) > 50_000:
+                if len(cached) > WORD_GRAMS_LIMIT:
                     cached.clear()
                 grams = self.grams
                 for tok in toks:

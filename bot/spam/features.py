@@ -10,7 +10,6 @@ lookups. Everything here runs on every message: keep it cheap, and leave the exp
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import logging
@@ -67,9 +66,10 @@ class Analysis:
         return [*toks, *map(" ".join, itertools.pairwise(toks)), *self.markers, *grams]
 
 
-@functools.lru_cache(maxsize=1 << 15)
 def char_grams(token: str) -> tuple[str, ...]:
-    """The ``~``-prefixed character n-grams (:data:`GRAM_SIZES`) of one word with its edges marked."""
+    """The ``~``-prefixed character n-grams (:data:`GRAM_SIZES`) of one word with its edges marked.
+    Not cached: a word's n-grams take ~50 strings (kilobytes), and the detector keeps what it needs, the sum
+    of their weights per word (SpamModel.word_grams)."""
     if len(token) > GRAM_MAX_WORD:
         return ()
     padded = f"_{token}_"

@@ -253,3 +253,13 @@ def test_links_shaped_like_spam_are_flagged_and_named(detector: SpamDetector, te
     verdict = detector.check_text(text)
     assert verdict.is_spam and not verdict.high_confidence
     assert verdict.reason is not None and "link to " in verdict.reason
+
+
+def test_memory_for_new_words_stays_bounded() -> None:
+    # A live server keeps bringing new words (names, typos, ids); what the detector keeps per word is capped.
+    from bot.spam.detector import WORD_GRAMS_LIMIT
+
+    fresh = SpamDetector()
+    for i in range(WORD_GRAMS_LIMIT // 50 + 50):  # 55 new words each: more than the limit in all
+        fresh.check_text(" ".join(f"kata{i}x{j}" for j in range(55)))
+    assert 0 < len(fresh.model.word_grams) <= WORD_GRAMS_LIMIT + 60
