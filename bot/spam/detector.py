@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.spam import normalize as _n
 from bot.spam import rules
-from bot.spam.features import Analysis, analyse, char_grams
+from bot.spam.features import GRAM_MAX_WORD, GRAM_SIZES, Analysis, analyse
 
 log = logging.getLogger(__name__)
 
@@ -135,13 +135,13 @@ class SpamModel:
         self.high_threshold = high_threshold  # probability for a high-confidence gambling verdict
         self.weights: dict[str, float] = {}  # words and #markers
         self.pairs: dict[tuple[str, str], float] = {}  # adjacent word pairs
-        self.grams: dict[str, float] = {}  # "~" + character n-gram of a word
+        self.grams: dict[str, float] = {}  # character n-gram of a word (stored as "~" + n-gram in the file)
         for name, weight in weights.items():
             first, sep, second = name.partition(" ")
             if sep:
                 self.pairs[(first, second)] = weight
             elif name.startswith("~"):
-                self.grams[name] = weight
+                self.grams[name[1:]] = weight
             else:
                 self.weights[name] = weight
         # per word, the sum of its character n-gram weights (filled as words are seen; chat repeats its words)
@@ -185,7 +185,7 @@ class SpamModel:
                 grams = self.grams
                 for tok in toks:
                     if tok not in cached:
-                        cached[tok] = sum(map(grams.get, char_grams(tok), _ZEROS))
+                        cached[tok] = _gram_sum(grams, tok)
                 scores = list(map(cached.__getitem__, toks))
             total += sum(scores)  # type: ignore[arg-type]
         return total
@@ -195,8 +195,24 @@ class SpamModel:
         if sep:
             return self.pairs.get((first, second), 0.0)
         if feature.startswith("~"):
-            return self.grams.get(feature, 0.0)
+            return self.grams.get(feature[1:], 0.0)
         return self.weights.get(feature, 0.0)
+
+
+# per padded word length, the (start, end) of each of its character n-grams (GRAM_SIZES), computed once
+_GRAM_SLICES = [
+    [(i, i + n) for n in GRAM_SIZES for i in range(length - n + 1)] for length in range(GRAM_MAX_WORD + 3)
+]
+
+
+def _gram_sum(grams: dict[str, float], token: str) -> float:
+    """The sum of the weights of ``token``'s character n-grams: what ``char_grams`` names, without building
+    the names (a new word's n-grams are computed on the hot path)."""
+    if len(token) > GRAM_MAX_WORD:
+        return 0.0
+    padded = f"_{token}_"
+    get = grams.get
+    return sum([get(padded[i:j], 0.0) for i, j in _GRAM_SLICES[len(padded)]])
 
 
 def _sigmoid(x: float) -> float:

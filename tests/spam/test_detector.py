@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.spam import SpamDetector
 
@@ -263,3 +265,19 @@ def test_memory_for_new_words_stays_bounded() -> None:
     for i in range(WORD_GRAMS_LIMIT // 50 + 50):  # 55 new words each: more than the limit in all
         fresh.check_text(" ".join(f"kata{i}x{j}" for j in range(55)))
     assert 0 < len(fresh.model.word_grams) <= WORD_GRAMS_LIMIT + 60
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeghiklmnoprstuwy0127_", min_size=0, max_size=24))
+def test_word_shape_weights_are_the_sum_of_the_named_n_grams(token: str) -> None:
+    from bot.spam.detector import _gram_sum
+    from bot.spam.features import char_grams
+
+    model = _MODEL.model
+    expected = sum(model.weight_of(name) for name in char_grams(token))
+    assert _gram_sum(model.grams, token) == pytest.approx(expected, abs=1e-9)
+    for word in ("subscribe", "channel", "gacor"):  # words whose shapes the model has weights for
+        assert _gram_sum(model.grams, word) != 0.0
+
+
+_MODEL = SpamDetector()
