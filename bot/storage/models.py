@@ -151,12 +151,6 @@ class GuildConfig:
         "review"  # "review" (post for moderators) | "delete" (auto-delete high-confidence spam)
     )
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
-    # "normal": a link is one signal among others | "strict": any link to a site outside the well-known ones
-    # (bot.spam.rules.COMMON_SITES) is reviewed as possible spam, like YouTube Studio's "block links"
-    spam_links: str = "normal"
-
-
-SPAM_LINK_MODES = ("normal", "strict")
 
 
 # The language split of the roll-ups: a message's detected language is counted as one of these.
