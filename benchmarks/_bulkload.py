@@ -169,7 +169,7 @@ class _Simulator:
             elif isinstance(op, ReactionChanged):
                 m = self._get(op.guild_id, op.message_id)
                 if m is not None:
-                    m.reactions = 0 if op.clear else max(0, m.reactions + op.delta)
+                    m.reactions = max(0, op.delta) if op.clear else max(0, m.reactions + op.delta)
             elif isinstance(op, MessageEdited):
                 self._edit(op)
             elif isinstance(op, MessageDeleted):

@@ -254,6 +254,32 @@ class Listener(commands.Cog):
         await self._after_snapshot(payload.guild_id)
         await self.bot.ingest.reactions_cleared(payload.guild_id, payload.channel_id, payload.message_id)
 
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(self, payload: discord.RawReactionClearEmojiEvent) -> None:
+        """A moderator removed every reaction of one emoji. The event does not say how many went, so the
+        message's remaining reactions are read back (one REST call; a rare, manual action) and its count is
+        set to them, in order with the other events."""
+        if payload.guild_id is None:
+            return
+        await self._after_snapshot(payload.guild_id)
+        channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
+        try:
+            message = await channel.fetch_message(payload.message_id)
+        except discord.NotFound:
+            return  # deleted meanwhile: its delete event removes it and its reactions
+        except discord.HTTPException as exc:
+            log.warning(
+                "Could not read message %s back after one emoji's reactions were removed (%s); its reaction"
+                " count stays as it was",
+                payload.message_id,
+                exc,
+            )
+            return
+        remaining = sum(reaction.count for reaction in message.reactions)
+        await self.bot.ingest.reactions_cleared(
+            payload.guild_id, payload.channel_id, payload.message_id, remaining
+        )
+
     async def _reaction(self, payload: discord.RawReactionActionEvent, delta: int) -> None:
         if payload.guild_id is None:
             return

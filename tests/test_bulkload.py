@@ -142,6 +142,13 @@ def mixed_ops(seed: int, n: int = 5_000) -> Iterator[list[WriteOp]]:
             batch.append(ReactionChanged(guild_id=g, channel_id=0, message_id=target, delta=delta))
         elif roll < 0.33:
             batch.append(ReactionChanged(guild_id=guild, channel_id=0, message_id=5, delta=1))
+        elif roll < 0.35 and recent:  # reactions removed at once: all, or one emoji's (the rest read back)
+            g, target = rng.choice(recent)
+            batch.append(
+                ReactionChanged(
+                    guild_id=g, channel_id=0, message_id=target, delta=rng.choice([0, 2]), clear=True
+                )
+            )
         if rng.random() < 0.08 and recent:
             g, target = rng.choice(recent)
             new = round(rng.uniform(-1, 1), 4)

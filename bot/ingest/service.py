@@ -90,11 +90,18 @@ class IngestService:
             ReactionChanged(guild_id=guild_id, channel_id=channel_id, message_id=message_id, delta=delta)
         )
 
-    async def reactions_cleared(self, guild_id: int, channel_id: int, message_id: int) -> None:
-        """Every reaction was removed from a message at once."""
+    async def reactions_cleared(
+        self, guild_id: int, channel_id: int, message_id: int, remaining: int = 0
+    ) -> None:
+        """Reactions were removed from a message at once: all of them, or one emoji's (``remaining``: how many
+        the message still has, read back from Discord)."""
         await self._put(
             ReactionChanged(
-                guild_id=guild_id, channel_id=channel_id, message_id=message_id, delta=0, clear=True
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                delta=max(0, remaining),
+                clear=True,
             )
         )
 

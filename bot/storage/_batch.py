@@ -450,7 +450,7 @@ class _Batch:
         m = self._get(op.guild_id, op.message_id)
         if m is None:
             return
-        new = 0 if op.clear else max(0, m.reactions + op.delta)
+        new = max(0, op.delta) if op.clear else max(0, m.reactions + op.delta)
         d = new - m.reactions
         if not d:
             return

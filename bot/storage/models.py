@@ -101,8 +101,10 @@ class ReactionChanged:
     guild_id: int
     channel_id: int
     message_id: int
-    delta: int  # +1 added, -1 removed
-    clear: bool = False  # all reactions removed at once (a moderator's "remove all reactions"): delta ignored
+    delta: int  # +1 added, -1 removed; with ``clear``, the count the message has now
+    # the count is SET to ``delta``: all reactions removed at once (delta 0), or one emoji's removed and
+    # the rest read back from Discord
+    clear: bool = False
 
 
 WriteOp = MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged

@@ -672,3 +672,67 @@ async def test_catch_up_task_starts_on_load_and_stops_on_unload(live_bot: Any) -
 def seen_payload(message: discord.Message) -> dict[str, Any]:
     """History also returns the message the cursor points at when asked inclusively; storage ignores it."""
     return message_payload(TEXT_ID, message.content, message_id=message.id)
+
+
+async def test_one_emojis_reactions_removed_sets_the_count_read_back(live_bot: Any) -> None:
+    bot = live_bot
+    world: World = bot.world
+    listener = Listener(bot)
+    first = world.message(message_payload(TEXT_ID, "love this stream"))
+    await listener.on_message(first)
+    for user_id in (USER_ID, MOD_ID, USER_ID, MOD_ID, USER_ID):  # 5 reactions, 3 of them 🔥 (which)
+        await listener.on_raw_reaction_add(
+            discord.RawReactionActionEvent(
+                {
+                    "user_id": str(user_id),
+                    "channel_id": str(TEXT_ID),
+                    "message_id": str(first.id),
+                    "guild_id": str(GUILD_ID),
+                    "emoji": {"id": None, "name": "🔥"},
+                    "burst": False,
+                    "type": 0,
+                },
+                discord.PartialEmoji(name="🔥"),
+                "REACTION_ADD",
+            )
+        )
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 5
+
+    def clear_emoji() -> discord.RawReactionClearEmojiEvent:
+        data: Any = {
+            "channel_id": str(TEXT_ID),
+            "message_id": str(first.id),
+            "guild_id": str(GUILD_ID),
+            "emoji": {"id": None, "name": "🔥"},
+        }
+        return discord.RawReactionClearEmojiEvent(data, discord.PartialEmoji(name="🔥"))
+
+    # Discord says which emoji went, not how many: the message is read back, two 👍 are left
+    thumbs = {"count": 2, "me": False, "me_burst": False, "emoji": {"id": None, "name": "👍"}}
+    thumbs |= {"count_details": {"burst": 0, "normal": 2}, "burst_colors": []}
+    read_back = message_payload(TEXT_ID, "love this stream", message_id=first.id, reactions=[thumbs])
+    asked: list[tuple[int, int]] = []
+
+    async def get_message(channel_id: int, message_id: int) -> Any:
+        asked.append((channel_id, message_id))
+        return read_back
+
+    bot.http.get_message.side_effect = get_message
+    await listener.on_raw_reaction_clear_emoji(clear_emoji())
+    await _settle(bot)
+    assert asked == [(TEXT_ID, first.id)]
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 2
+
+    # the message was deleted meanwhile, or Discord refused: the count is left alone, nothing breaks
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True)
+    for status, error in ((404, discord.NotFound), (403, discord.Forbidden)):
+        response.status, response.reason = status, "refused"
+
+        async def refuse(channel_id: int, message_id: int, error: Any = error) -> Any:
+            raise error(response, "refused")
+
+        bot.http.get_message.side_effect = refuse
+        await listener.on_raw_reaction_clear_emoji(clear_emoji())
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 2

@@ -140,8 +140,15 @@ react_op = st.builds(
     st.sampled_from(GUILDS),
     st.sampled_from([1, 1, -1]),
 )
+# reactions removed at once: all of them (0), or one emoji's with the rest read back (the count is set)
+clear_op = st.builds(
+    lambda mid, g, n: ReactionChanged(g, 10, mid, n, clear=True),
+    IDS,
+    st.sampled_from(GUILDS),
+    st.sampled_from([0, 0, 2]),
+)
 ops_strategy = st.lists(
-    st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op),
+    st.one_of(create_op, create_op, create_op, edit_op, delete_op, bulk_op, react_op, react_op, clear_op),
     min_size=5,
     max_size=80,
 )
@@ -198,7 +205,7 @@ def model_apply(model: Model, op: WriteOp) -> None:
             m, scored=op.scored, compound=op.compound, spam=op.is_spam, language=op.language
         )
     else:
-        m.reactions = max(0, m.reactions + op.delta)
+        m.reactions = max(0, op.delta) if op.clear else max(0, m.reactions + op.delta)
 
 
 def ceil_hour(t: int) -> int:

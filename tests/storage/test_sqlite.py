@@ -192,6 +192,17 @@ async def test_clearing_reactions_removes_them_from_every_rollup(storage: SQLite
     assert (await storage.totals(1, None, None, NOW)).reactions == 2
 
 
+async def test_one_emojis_reactions_removed_sets_the_count_read_back(storage: SQLiteStorage) -> None:
+    await storage.apply([created(1), created(2, author_id=101)])
+    await storage.apply([ReactionChanged(1, 10, 1, +1) for _ in range(5)] + [ReactionChanged(1, 10, 2, +1)])
+    # 5 reactions, 3 of them 🔥; a moderator removes the 🔥 ones: the message has 2 left
+    await storage.apply([ReactionChanged(1, 10, 1, 2, clear=True)])
+    assert (await storage.totals(1, None, None, NOW)).reactions == 3
+    assert (await storage.totals(1, 10, None, NOW)).reactions == 3
+    await storage.apply([ReactionChanged(1, 10, 1, -1)])
+    assert (await storage.totals(1, None, None, NOW)).reactions == 2
+
+
 async def test_bulk_delete(storage: SQLiteStorage) -> None:
     await storage.apply([created(i, author_id=100 + i, at=T0 + i * H) for i in range(1, 6)])
     await storage.apply([MessagesBulkDeleted(1, 10, (1, 2, 3, 42))])
