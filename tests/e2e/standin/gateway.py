@@ -515,6 +515,17 @@ class Gateway:
         event = "MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE"
         await self.dispatch(event, data, intent=p.INTENT_GUILD_MESSAGE_REACTIONS, guild_id=msg.guild_id)
 
+    async def reactions_removed(self, msg: Message, emoji: dict[str, Any] | None) -> None:
+        """A moderator removed every reaction (emoji None) or every reaction of one emoji."""
+        data: dict[str, Any] = {"channel_id": str(msg.channel_id), "message_id": str(msg.id)}
+        if msg.guild_id is not None:
+            data["guild_id"] = str(msg.guild_id)
+        if emoji is None:
+            event = "MESSAGE_REACTION_REMOVE_ALL"
+        else:
+            event, data["emoji"] = "MESSAGE_REACTION_REMOVE_EMOJI", dict(emoji)
+        await self.dispatch(event, data, intent=p.INTENT_GUILD_MESSAGE_REACTIONS, guild_id=msg.guild_id)
+
     async def member_add(self, member: Member) -> None:
         data = {**p.member_payload(member), "guild_id": str(member.guild_id)}
         await self.dispatch("GUILD_MEMBER_ADD", data, intent=p.INTENT_GUILD_MEMBERS, guild_id=member.guild_id)

@@ -524,6 +524,17 @@ class FakeDiscord:
             self.state.notify()
             await self.gateway.reaction(message, uid, payload, added=False)
 
+    async def clear_reactions(self, message: Message, emoji: str | None = None) -> None:
+        """A moderator removes every reaction of a message, or (``emoji``) every reaction of one emoji."""
+        if emoji is None:
+            message.reactions.clear()
+            payload = None
+        else:
+            key, payload = parse_emoji(emoji)
+            message.reactions.pop(key, None)
+        self.state.notify()
+        await self.gateway.reactions_removed(message, payload)
+
     # --- interactions ---
 
     def _find_command(self, guild_id: int, name: str, ctype: int) -> tuple[dict[str, Any], bool]:
