@@ -680,7 +680,7 @@ async def test_one_emojis_reactions_removed_sets_the_count_read_back(live_bot: A
     listener = Listener(bot)
     first = world.message(message_payload(TEXT_ID, "love this stream"))
     await listener.on_message(first)
-    for user_id in (USER_ID, MOD_ID, USER_ID, MOD_ID, USER_ID):  # 5 reactions, 3 of them 🔥 (which)
+    for user_id in (USER_ID, MOD_ID, USER_ID, MOD_ID, USER_ID):  # five reactions counted
         await listener.on_raw_reaction_add(
             discord.RawReactionActionEvent(
                 {
