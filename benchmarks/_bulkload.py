@@ -43,8 +43,6 @@ from bot.storage.models import (
 )
 from bot.storage.sqlite import migrate
 
-HOUR = 3600
-DAY = 86400
 DEFAULT_WINDOW = 100_000
 _INSERT_EVERY = 50_000
 

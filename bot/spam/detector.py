@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.spam import normalize as _n
 from bot.spam import rules
-from bot.spam.features import GRAM_MAX_WORD, GRAM_SIZES, Analysis, analyse
+from bot.spam.features import GRAM_MAX_WORD, GRAM_SLICES, Analysis, analyse
 
 log = logging.getLogger(__name__)
 
@@ -199,12 +199,6 @@ class SpamModel:
         return self.weights.get(feature, 0.0)
 
 
-# per padded word length, the (start, end) of each of its character n-grams (GRAM_SIZES), computed once
-_GRAM_SLICES = [
-    [(i, i + n) for n in GRAM_SIZES for i in range(length - n + 1)] for length in range(GRAM_MAX_WORD + 3)
-]
-
-
 def _gram_sum(grams: dict[str, float], token: str) -> float:
     """The sum of the weights of ``token``'s character n-grams: what ``char_grams`` names, without building
     the names (a new word's n-grams are computed on the hot path)."""
@@ -212,7 +206,7 @@ def _gram_sum(grams: dict[str, float], token: str) -> float:
         return 0.0
     padded = f"_{token}_"
     get = grams.get
-    return sum([get(padded[i:j], 0.0) for i, j in _GRAM_SLICES[len(padded)]])
+    return sum([get(padded[i:j], 0.0) for i, j in GRAM_SLICES[len(padded)]])
 
 
 def _sigmoid(x: float) -> float:

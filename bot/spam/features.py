@@ -66,6 +66,12 @@ class Analysis:
         return [*toks, *map(" ".join, itertools.pairwise(toks)), *self.markers, *grams]
 
 
+# per padded word length, the (start, end) of each of its character n-grams: the one place they are enumerated
+GRAM_SLICES = [
+    [(i, i + n) for n in GRAM_SIZES for i in range(length - n + 1)] for length in range(GRAM_MAX_WORD + 3)
+]
+
+
 def char_grams(token: str) -> tuple[str, ...]:
     """The ``~``-prefixed character n-grams (:data:`GRAM_SIZES`) of one word with its edges marked.
     Not cached: a word's n-grams take ~50 strings (kilobytes), and the detector keeps what it needs, the sum
@@ -73,7 +79,7 @@ def char_grams(token: str) -> tuple[str, ...]:
     if len(token) > GRAM_MAX_WORD:
         return ()
     padded = f"_{token}_"
-    return tuple("~" + padded[i : i + n] for n in GRAM_SIZES for i in range(len(padded) - n + 1))
+    return tuple("~" + padded[i:j] for i, j in GRAM_SLICES[len(padded)])
 
 
 def analyse(raw: str) -> Analysis:

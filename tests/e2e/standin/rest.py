@@ -788,11 +788,7 @@ class RestApi:
         user_id = self.state.bot_user.id if raw_user is None else _snowflake(raw_user)
         if user_id != self.state.bot_user.id:
             self._require(channel, p.P_MANAGE_MESSAGES)
-        reaction = msg.reactions.get(key)
-        if reaction is not None and user_id in reaction.user_ids:
-            reaction.user_ids.remove(user_id)
-            if not reaction.user_ids:
-                del msg.reactions[key]
+        if msg.remove_reaction(key, user_id):
             self.state.notify()
             await self.gateway.reaction(msg, user_id, emoji, added=False)
         return no_content()

@@ -516,11 +516,7 @@ class FakeDiscord:
     async def remove_reaction(self, message: Message, user: Member | User, emoji: str) -> None:
         uid = user.user.id if isinstance(user, Member) else user.id
         key, payload = parse_emoji(emoji)
-        reaction = message.reactions.get(key)
-        if reaction is not None and uid in reaction.user_ids:
-            reaction.user_ids.remove(uid)
-            if not reaction.user_ids:
-                del message.reactions[key]
+        if message.remove_reaction(key, uid):
             self.state.notify()
             await self.gateway.reaction(message, uid, payload, added=False)
 

@@ -146,6 +146,17 @@ class Message:
     def ephemeral(self) -> bool:
         return bool(self.flags & p.FLAG_EPHEMERAL)
 
+    def remove_reaction(self, key: str, user_id: int) -> bool:
+        """Take ``user_id``'s reaction ``key`` off (dropping the emoji when nobody is left); False when there
+        was none."""
+        reaction = self.reactions.get(key)
+        if reaction is None or user_id not in reaction.user_ids:
+            return False
+        reaction.user_ids.remove(user_id)
+        if not reaction.user_ids:
+            del self.reactions[key]
+        return True
+
     def all_custom_ids(self) -> list[str]:
         found: list[str] = []
 
