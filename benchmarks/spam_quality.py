@@ -2,7 +2,8 @@
 
     python benchmarks/spam_quality.py [--data DIR] [--repeat N]
 
-Quality is measured on the TEST files with exactly what the bot calls,
+Quality is measured on the TEST files through ``sentimeter score`` (the ``spam`` field of its output; run
+as ``python -m bot score`` with this interpreter), and checked to agree with what the bot calls in-process,
 ``SpamDetector().check_text(raw).is_spam``:
 id-judol-youtube/test.tsv and en-youtube-spam/test.tsv (labelled spam), id-smsa/test.tsv and
 en-vader-groundtruth/tweets_GroundTruth.txt (no spam: only the false-positive rate matters).
@@ -20,11 +21,12 @@ import argparse
 import csv
 import json
 import logging
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -63,7 +65,7 @@ def load_sets(data: Path) -> dict[str, list[tuple[str, int]]]:
     return sets
 
 
-def quality(detector: SpamDetector, rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
+def quality(detector: Judge, rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
     tp = fp = fn = tn = 0
     for text, label in rows:
         flagged = detector.check_text(text).is_spam
@@ -83,6 +85,43 @@ def quality(detector: SpamDetector, rows: Sequence[tuple[str, int]]) -> dict[str
         out |= {"f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4)}
     out["false_positive_rate"] = round(fp / (fp + tn), 4) if fp + tn else 0.0
     return out
+
+
+class Judge(Protocol):
+    def check_text(self, text: str, /) -> Any: ...
+
+
+def cli_verdicts(texts: Sequence[str]) -> list[bool]:
+    """The ``spam`` field ``sentimeter score`` writes for each text (one JSON string per input line)."""
+    payload = "".join(json.dumps(text) + "\n" for text in texts)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "score"],
+        input=payload,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        check=True,
+    )
+    lines = proc.stdout.splitlines()
+    if len(lines) != len(texts):
+        raise RuntimeError(f"sentimeter score answered {len(lines)} lines for {len(texts)} texts")
+    return [bool(json.loads(line)["spam"]) for line in lines]
+
+
+class _Answers:
+    """Looks like a detector to :func:`quality`, answering from precomputed verdicts."""
+
+    def __init__(self, verdicts: dict[str, bool]) -> None:
+        self._verdicts = verdicts
+
+    def check_text(self, text: str) -> _Answer:
+        return _Answer(self._verdicts[text])
+
+
+class _Answer:
+    def __init__(self, is_spam: bool) -> None:
+        self.is_spam = is_spam
 
 
 def rates(
@@ -122,9 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     detector = SpamDetector()
     vader = SentimentIntensityAnalyzer()
-    result: dict[str, Any] = {"data": str(args.data)}
+    result: dict[str, Any] = {"data": str(args.data), "measured_with": "sentimeter score"}
     for name, rows in sets.items():
-        result[name] = quality(detector, rows)
+        texts = [text for text, _ in rows]
+        answers = dict(zip(texts, cli_verdicts(texts), strict=True))
+        in_process = {text: detector.check_text(text).is_spam for text in texts}
+        if answers != in_process:
+            differ = sum(answers[t] != in_process[t] for t in texts)
+            raise SystemExit(f"spam_quality: sentimeter score and check_text disagree on {differ} texts")
+        result[name] = quality(_Answers(answers), rows)
 
     texts = [text for rows in sets.values() for text, _ in rows]
 

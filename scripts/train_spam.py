@@ -215,7 +215,11 @@ HELD_GROUPS = ("neg-en", "neg-chat")  # negatives whose hashed fifth is held out
 TIE = 0.005  # held-out F1 sums closer than this count as equal
 # Candidate (threshold, hint threshold, plain threshold) triples tried by --validate.
 GRID = [
-    (t, h, p) for t in (0.35, 0.5) for h in (0.5, 0.65, 0.8) for p in (0.9, 0.95, 0.97, 0.99) if p >= h >= t
+    (t, h, p)
+    for t in (0.35, 0.5)
+    for h in (0.4, 0.5, 0.65, 0.8)
+    for p in (0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+    if p >= h >= t
 ]
 
 

@@ -88,7 +88,7 @@ _SUB = (
 _MEDIA = (
     r"(?:channel|chanel|canal|vids?|videos?|vidios?|music|page|profile|playlist|covers?|songs?|tracks?"
     r"|mixtape|album|single|beats?|raps?|blog|website|site|youtube|twitch|tiktok|insta\w*|twitter|facebook|fb"
-    r"|soundcloud|remix\w*|music\s*video)"
+    r"|soundcloud|remix\w*|music\s*video|streams?|twitch\s*channel)"
 )
 _ARTIST = r"(?:rapper|singer|producer|musician|youtuber|songwriter|dj|vlogger|mc)"
 _NOT_ME = r"(?!\s*to\s*(?!me\b|us\b|my\b|our\b)\w)"  # "go subscribe to Nara" recommends someone else
@@ -101,11 +101,12 @@ SELF_PROMO_RE = _compile_words(
     rf"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*|own\s*|latest\s*|first\s*|youtube\s*|yt\s*)?{_MEDIA}\b"
     r"|\bcheck\s*(?:me|us)\s*out\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?(?:channel|chanel|canal)\b"
     r"(?!\s*points)|\b(?:visit|support|follow)\s*(?:me|us|my|our)\b"
-    rf"|\b(?:listen\s*to|watch)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
+    rf"|\b(?:listen\s*to|watch|see|hear)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
     rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
     r"|\b(?:help\s*(?:me|us|my\s*channel)|i\s*(?:need|want|wanna))\s*(?:to\s*)?(?:get|reach|hit)?\s*(?:some\s*|more\s*)?"
     r"\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
     r"|\bgive\s*(?:me|us|(?:my|our)(?:\s*\w+){1,2}?)\s*a\s*(?:chance|try|listen|look|shot)\b"
+    rf"|\b(?:my|our)\s*(?:new\s*|own\s*)?{_MEDIA}\b[^.!?]{{0,40}}?[.!?]?\s*check\s*(?:them|it)\s*out\b"
 )
 # Weaker hints of self-promotion, a model feature only: true of spam comments ("i'm a 16 year old rapper",
 # "my new video", "check out my stuff", "new youtuber here") and of members talking about themselves alike.
@@ -115,7 +116,9 @@ PROMO_HINT_RE = _compile_words(
     rf"|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b|\b(?:please|pls|plz|go)\s*{_SUB}\b"
     r"|\bi(?:\s*'\s*m|m|\s+am)\s+(?:a\s+|an\s+)?(?:\d+\s*(?:years?|yrs?|y/?o)?\s*(?:old\s*)?)?(?:\w+\s+)?"
     rf"{_ARTIST}\b|\b(?:new|small|upcoming|aspiring)\s*(?:youtuber|rapper|channel)\b"
-    r"|\b(?:get|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:subs|subscribers)\b|\badd\s*me\b"
+    r"|\b(?:get|got|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:views\s*(?:and|&)\s*)?(?:subs|subscribers)\b"
+    r"|\badd\s*me\b"
+    r"|\bcheck\s*out\s*(?:this\s*|the\s*)?(?:new\s*)?(?:song|single|track|album|mixtape)\b|\bsong\s*called\b"
 )
 # Words that make SELF_PROMO_RE / PROMO_HINT_RE worth running (checked against the message's words), besides
 # "sub", "scri", "cribe", "check" and "channel" anywhere in the text; or one of PROMO_VERBS with PROMO_OWNERS.
@@ -124,8 +127,8 @@ PROMO_WORDS = frozenset(
      "chanel", "follow", "rap", "beats", "cover", "remix", "mixtape", "likes", "views", "subs", "subscribers"}
 )  # fmt: skip
 PROMO_VERBS = frozenset(
-    {"visit", "add", "support", "listen", "watch", "give", "new", "newest", "latest", "first", "help", "need",
-     "want", "wanna"}
+    {"visit", "add", "support", "listen", "watch", "see", "hear", "give", "new", "newest", "latest", "first",
+     "help", "need", "want", "wanna"}
 )  # fmt: skip
 PROMO_OWNERS = frozenset({"my", "our", "me", "us"})
 # Requests to like, share, vote or click for the writer: "like this comment", "give me a like", "click here",
@@ -139,9 +142,11 @@ ENGAGEMENT_BAIT_RE = _compile_words(
     r"|view)\s*(?:me|us|my|our|this\s*(?:comment|video|channel))\b"
     r"|\bclick\s*(?:on\s*)?(?:here|(?:this|the|my)\s*link)\b|\bvote\s*for\s*(?:me|my|us)\b"
     r"|\blook\s*(?:me|us)\s*up\b"
+    r"|\b(?:share|send|copy|paste|post)\s*this\s*(?:to|with|on|in)\s*\d+\s*(?:other\s*|more\s*)?(?:people|friends"
+    r"|videos|comments|servers|channels|chats|groups)\b"
 )
 # Weaker bait, a model feature only: "like and share", "share if you agree", "if you read this",
-# "please vote".
+# "please vote". A chain letter ("share this to 10 people") is bait above.
 BAIT_HINT_RE = _compile_words(
     r"\b(?:like|share)\s*(?:and|&|n)\s*(?:share|subscri\w*|comment|like)\b|\b(?:share|comment)\s*if\s*(?:you|u|ur)\b"
     r"|\bif\s*you\s*read\s*this\b|\bshare\s*(?:this|it)\s*(?:with|on|to)\b|\blike\s*this\s*video\b"
@@ -171,12 +176,14 @@ OFFER_RE = _compile_words(
 )
 OFFER_CONTEXT = frozenset({"free", "money", "cash", "earn", "make", "making", "earning"})
 # Links (matched one URL_RE match at a time) to a page to promote rather than to content: referral and share
-# codes, bare profiles on social and streaming sites, app stores, crowdfunding, surveys and paid-to-click.
+# codes, bare profiles on social and streaming sites, app stores, crowdfunding and petitions, surveys and
+# paid-to-click.
 # A profile means the site's own host (twitch.tv/name, not clips.twitch.tv/Slug); Reddit's "/r/" is no
 # referral.
 PROMO_LINK_RE = re.compile(
     r"[?&](?:ref|refer|referral|r|aff|affiliate|invite|fref)=|/(?:ref|refer|referral|aff|affiliate|invite|fref)/"
-    r"|/share/|(?:^|//)(?:www\.|m\.|mobile\.)?"
+    r"|/share/|(?:^|[/.])(?:change\.org|avaaz\.org|ipetitions\.com|thepetitionsite\.com|petitions\.\w+\.gov)(?=[/?#]|$)"
+    r"|(?:^|//)(?:www\.|m\.|mobile\.)?"
     r"(?:facebook|fb|instagram|twitter|soundcloud|tsu|plus\.google|ask|reverbnation|bandcamp|twitch)"
     r"\.(?:com|co|fm|tv)/(?:pages/|profile\.php|[\w.+-]+/?(?:[?#\s]|$))|play\.google\.com/store/apps"
     r"|(?:gofundme|indiegogo|kickstarter|surveymonkey|swagbucks|prizerebel|teespring|sunfrogshirts)\.com",

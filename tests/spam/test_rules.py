@@ -25,6 +25,10 @@ from bot.spam.normalize import normalize_for_matching
         'check out "someone123" channel',
         "FOLLOW MY COMPANY ON TWITTER",
         "check out my new music video",
+        "Nice song .See my new track.",
+        "come hear our new single",
+        "come follow and watch my stream!",
+        "My videos are half way decent, check them out if you want.",
     ],
 )
 def test_self_promotion_is_recognised(text: str) -> None:
@@ -40,6 +44,9 @@ def test_self_promotion_is_recognised(text: str) -> None:
         "add me on steam",
         "go subscribe",
         "my new video is up",
+        "check out this song called midnight by lanes",
+        "check out the new single",
+        "can i get views and subscribers for no reason?",
     ],
 )
 def test_weak_self_promotion_is_only_a_hint(text: str) -> None:
@@ -64,6 +71,9 @@ def test_weak_self_promotion_is_only_a_hint(text: str) -> None:
         "add me on steam, my code is 123",
         "check out my new keyboard, it's so thocky",
         "she'll hit 100k subs soon",
+        "i watched my stream back and cringed",
+        "my new keyboard came today, check it out",
+        "her videos are great, check them out",
     ],
 )
 def test_ordinary_talk_is_not_self_promotion(text: str) -> None:
@@ -80,10 +90,28 @@ def test_ordinary_talk_is_not_self_promotion(text: str) -> None:
         ("click here to win", rules.ENGAGEMENT_BAIT_RE),
         ("get free itunes gift cards", rules.OFFER_RE),
         ("earn real money from home", rules.OFFER_RE),
+        ("share this to 10 people or you get bad luck", rules.ENGAGEMENT_BAIT_RE),
+        ("send this to 5 more servers", rules.ENGAGEMENT_BAIT_RE),
     ],
 )
 def test_bait_and_offers(text: str, pattern: re.Pattern[str]) -> None:
     assert pattern.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i like it if you play the old maps",
+        "thumbs up from me",
+        "react with a thumbs up emoji to vote",
+        "send this to the mods",
+        "i would like if we did a q&a",
+    ],
+)
+def test_ordinary_talk_is_not_bait(text: str) -> None:
+    folded = normalize_for_matching(text)
+    assert rules.ENGAGEMENT_BAIT_RE.search(folded) is None
+    assert rules.BAIT_HINT_RE.search(folded) is None
 
 
 @pytest.mark.parametrize(
@@ -96,6 +124,9 @@ def test_bait_and_offers(text: str, pattern: re.Pattern[str]) -> None:
         ("https://twitter.com/someone/status/123456", False),
         ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", False),
         ("https://www.bbc.co.uk/news/technology-123", False),
+        ("https://www.change.org/p/bring-back-the-old-map", True),
+        ("http://www.avaaz.org/po/petition/Some_Cause/?abc", True),
+        ("https://www.exchange.org/rates", False),
     ],
 )
 def test_promotional_links(url: str, promo: bool) -> None:
