@@ -97,7 +97,7 @@ SELF_PROMO_RE = _compile_words(
     rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|if\s*you|for\s*me)\b"
     r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d+\w*\s*)?su\w{0,3}cri\w*"
     r"|\bcheck\s*out\s+(?!(?:her|his|their|the|this|that|a|an|my|our)\b)[\"']?\w+[\"']?\s*(?:channel|on\s*youtube)\b"
-    rf"|\b(?:please|pls|plz|come)\s*{_SUB}\b{_NOT_ME}|^\W*su\w{{0,3}}cri\w*\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
+    rf"|\b(?:please|pls|plz|come)\s*{_SUB}\b{_NOT_ME}|^\W*su\w{{0,3}}cri(?:be|b)?\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
     rf"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*|own\s*|latest\s*|first\s*|youtube\s*|yt\s*)?{_MEDIA}\b"
     r"|\bcheck\s*(?:me|us)\s*out\b|\b(?:my|our|mi|meu)\s*(?:new\s*|own\s*|youtube\s*|yt\s*)?(?:channel|chanel|canal)\b"
     r"(?!\s*points)|\b(?:visit|support|follow)\s*(?:me|us|my|our)\b"

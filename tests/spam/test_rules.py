@@ -29,6 +29,8 @@ from bot.spam.normalize import normalize_for_matching
         "come hear our new single",
         "come follow and watch my stream!",
         "My videos are half way decent, check them out if you want.",
+        "SUBSCRIBE",
+        "suscribe!!!",
     ],
 )
 def test_self_promotion_is_recognised(text: str) -> None:
@@ -72,6 +74,9 @@ def test_weak_self_promotion_is_only_a_hint(text: str) -> None:
         "check out my new keyboard, it's so thocky",
         "she'll hit 100k subs soon",
         "i watched my stream back and cringed",
+        "subscribed",
+        "subscribed!!",
+        "subscribers",
         "my new keyboard came today, check it out",
         "her videos are great, check them out",
     ],
