@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -65,10 +65,11 @@ def load_sets(data: Path) -> dict[str, list[tuple[str, int]]]:
     return sets
 
 
-def quality(detector: Judge, rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
+def quality(is_spam: Callable[[str], bool], rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
+    """Precision, recall, F1 and false-positive rate of the verdicts ``is_spam`` gives ``rows``."""
     tp = fp = fn = tn = 0
     for text, label in rows:
-        flagged = detector.check_text(text).is_spam
+        flagged = is_spam(text)
         if flagged and label:
             tp += 1
         elif flagged:
@@ -87,10 +88,6 @@ def quality(detector: Judge, rows: Sequence[tuple[str, int]]) -> dict[str, Any]:
     return out
 
 
-class Judge(Protocol):
-    def check_text(self, text: str, /) -> Any: ...
-
-
 def cli_verdicts(texts: Sequence[str]) -> list[bool]:
     """The ``spam`` field ``sentimeter score`` writes for each text (one JSON string per input line)."""
     payload = "".join(json.dumps(text) + "\n" for text in texts)
@@ -107,21 +104,6 @@ def cli_verdicts(texts: Sequence[str]) -> list[bool]:
     if len(lines) != len(texts):
         raise RuntimeError(f"sentimeter score answered {len(lines)} lines for {len(texts)} texts")
     return [bool(json.loads(line)["spam"]) for line in lines]
-
-
-class _Answers:
-    """Looks like a detector to :func:`quality`, answering from precomputed verdicts."""
-
-    def __init__(self, verdicts: dict[str, bool]) -> None:
-        self._verdicts = verdicts
-
-    def check_text(self, text: str) -> _Answer:
-        return _Answer(self._verdicts[text])
-
-
-class _Answer:
-    def __init__(self, is_spam: bool) -> None:
-        self.is_spam = is_spam
 
 
 def rates(
@@ -169,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if answers != in_process:
             differ = sum(answers[t] != in_process[t] for t in texts)
             raise SystemExit(f"spam_quality: sentimeter score and check_text disagree on {differ} texts")
-        result[name] = quality(_Answers(answers), rows)
+        result[name] = quality(answers.__getitem__, rows)
 
     texts = [text for rows in sets.values() for text, _ in rows]
 
