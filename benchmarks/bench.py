@@ -117,7 +117,7 @@ VADER_CPU_US = [0.0]  # CPU time per comment of the last bench_vader run
 # 2. the ingest path
 # ----------------------------------------------------------------------------------------------------------
 def incoming(texts: list[str], *, guild_id: int, start: float, seed: int = 7) -> Iterator[Any]:
-    from bot.ingest.models import IncomingMessage
+    from bot.core.ingest.models import IncomingMessage
 
     rng = random.Random(seed)
     for i, text in enumerate(texts):
@@ -140,13 +140,13 @@ INGEST_CPU_US = [0.0, 0.0]  # CPU time per comment of the last bench_ingest run:
 async def bench_ingest(texts: list[str], workdir: Path) -> float:
     """The bot's own wiring (Sentimeter builds the same objects): scoring workers as configured
     (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at start-up."""
-    from bot.config_cache import ConfigCache
-    from bot.ingest.pipeline import Pipeline
-    from bot.ingest.queue import WriteQueue
-    from bot.ingest.service import IngestService
-    from bot.scoring import Scorer
+    from bot.core.config_cache import ConfigCache
+    from bot.core.ingest.pipeline import Pipeline
+    from bot.core.ingest.queue import WriteQueue
+    from bot.core.ingest.service import IngestService
+    from bot.core.scoring import Scorer
+    from bot.core.spam import BehaviourTracker, SpamDetector
     from bot.settings import Settings
-    from bot.spam import BehaviourTracker, SpamDetector
     from bot.storage.sqlite import SQLiteStorage
 
     settings = Settings()
@@ -162,7 +162,7 @@ async def bench_ingest(texts: list[str], workdir: Path) -> float:
         messages = list(incoming(texts, guild_id=GUILD, start=time.time() - 86_400))
         # The inputs are the benchmark's, not the bot's (which receives each message from the socket and lets
         # it go once written): out of the garbage collector's way, as the bot's own long-lived objects are
-        # after start-up (bot/client.py, on_ready). Left in, every full collection walks all N of them.
+        # after start-up (bot/app/client.py, on_ready). Left in, every full collection walks all N of them.
         gc.collect()
         gc.freeze()
         queue.start()
@@ -352,7 +352,7 @@ async def bench_stats(path: Path) -> dict[str, list[float]]:
     "Now" is just after the newest data (the database may have been cached days ago)."""
     import sqlite3
 
-    from bot.stats import Period, StatsService
+    from bot.core.stats import Period, StatsService
     from bot.storage.sqlite import SQLiteStorage
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -580,12 +580,12 @@ def _counted(report: str) -> int:
 async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
     import discord
 
-    from bot.client import Sentimeter
-    from bot.extensions import walk_extensions
-    from bot.scoring import Scorer
+    from bot.app.client import Sentimeter
+    from bot.app.extensions import walk_extensions
+    from bot.core.scoring import Scorer
+    from bot.core.spam import SpamDetector
+    from bot.core.stats import Period
     from bot.settings import load_settings
-    from bot.spam import SpamDetector
-    from bot.stats import Period
     from bot.storage.sqlite import SQLiteStorage
 
     texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)

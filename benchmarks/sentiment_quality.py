@@ -28,9 +28,9 @@ sys.path.insert(0, str(REPO))
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer  # noqa: E402
-from bot.scoring.evaluate import flag_metrics  # noqa: E402
-from bot.text.clean import clean_for_scoring  # noqa: E402
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer  # noqa: E402
+from bot.core.scoring.evaluate import flag_metrics  # noqa: E402
+from bot.core.text.clean import clean_for_scoring  # noqa: E402
 
 SWEEP = (-0.5, -0.4, -0.3, -0.25, -0.2, -0.15, -0.1, -0.05, -0.02, 0.0, 0.05)
 EN_DEV = ("amazonReviewSnippets_GroundTruth.txt", "movieReviewSnippets_GroundTruth.txt",

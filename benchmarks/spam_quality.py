@@ -31,7 +31,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.spam import SpamDetector  # noqa: E402
+from bot.core.spam import SpamDetector  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from bot.scoring import Scorer
-    from bot.text.clean import clean_for_scoring
+    from bot.core.scoring import Scorer
+    from bot.core.text.clean import clean_for_scoring
 
     detector = SpamDetector()
     vader = SentimentIntensityAnalyzer()

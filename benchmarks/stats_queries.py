@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.stats import Period, StatsService
+from bot.core.stats import Period, StatsService
 from bot.storage.models import (
     MessageCreated,
     MessageDeleted,

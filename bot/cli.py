@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.errors import SentimeterError
+from bot.core.errors import SentimeterError
 
 log = logging.getLogger("bot")
 
@@ -53,9 +53,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def score_stream(stdin: TextIO, stdout: TextIO) -> int:
     """`sentimeter score`: the stable interface for evaluating the scorer from outside."""
-    from bot.ingest.pipeline import Pipeline
-    from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
-    from bot.spam import SpamDetector
+    from bot.core.ingest.pipeline import Pipeline
+    from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+    from bot.core.spam import SpamDetector
     from bot.storage.models import FlagKind, GuildConfig
 
     pipeline = Pipeline(Scorer(), SpamDetector())
@@ -103,7 +103,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return score_stream(sys.stdin, sys.stdout)
     if args.command == "eval":
-        from bot.scoring.evaluate import run_eval
+        from bot.core.scoring.evaluate import run_eval
 
         try:
             return run_eval(args.file, sys.stdout)
@@ -115,18 +115,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "analyze" and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
     if args.command == "run":
-        import discord
+        from bot.app.runner import run_bot, setup_logging
 
-        discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
-    else:  # the analyze report goes to stdout; discord.py is not even imported (it costs memory)
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
-    if args.command == "run":
-        from bot.runner import run_bot
-
+        setup_logging(level)
         asyncio.run(run_bot(settings, sync_global=args.sync))
         return 0
+    # the analyze report goes to stdout; discord.py is not even imported (it costs memory)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
     if args.command == "analyze":
-        from bot.analyze import analyze
+        from bot.offline.analyze import analyze
 
         if args.workers is not None and args.workers < 1:
             raise SentimeterError("--workers must be at least 1")

@@ -11,14 +11,14 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import embeds
-from bot.errors import UserFacingError
-from bot.i18n import available_locales, locale_for, t
-from bot.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.app import embeds
+from bot.app.i18n import available_locales, locale_for, t
+from bot.core.errors import UserFacingError
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
 from bot.storage.models import GuildConfig
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
 

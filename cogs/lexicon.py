@@ -12,12 +12,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import embeds
-from bot.errors import UserFacingError
-from bot.i18n import locale_for, t
+from bot.app import embeds
+from bot.app.i18n import locale_for, t
+from bot.app.markdown import truncate
+from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class Lexicon(
         normalised = normalise_word(word)
         if normalised is None or not await self.bot.storage.remove_lexicon_word(guild_id, normalised):
             raise UserFacingError(
-                t("lexicon.error.not_found", locale, word=embeds.clip(word.strip().replace("`", "ˋ"), 60))
+                t("lexicon.error.not_found", locale, word=truncate(word.strip().replace("`", "ˋ"), 60))
             )
         self.bot.configs.invalidate(guild_id)
         embed = discord.Embed(

@@ -13,10 +13,10 @@ import discord
 from discord.ext import commands
 
 from bot.catchup import ChannelState, plan_catch_up
-from bot.ingest.models import IncomingEdit, IncomingMessage
+from bot.core.ingest.models import IncomingEdit, IncomingMessage
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot import embeds
-from bot.errors import UserFacingError
-from bot.i18n import locale_for, t
-from bot.stats import Period
+from bot.app import embeds
+from bot.app.i18n import locale_for, t
+from bot.core.errors import UserFacingError
+from bot.core.stats import Period
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Rebuild bot/scoring/lexicons/id_lexicon.tsv: Indonesian word weights learned from IndoNLU SmSA train.tsv.
+"""Rebuild bot/core/scoring/lexicons/id_lexicon.tsv: Indonesian word weights learned from IndoNLU SmSA
+train.tsv.
 
     python scripts/build_id_lexicon.py [--data DIR] [--out FILE] [--tune]
 
@@ -40,12 +41,12 @@ sys.path.insert(0, str(REPO))
 
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR, NEGATE, SentimentIntensityAnalyzer  # noqa: E402
 
-from bot.scoring import indonesian  # noqa: E402
-from bot.scoring.evaluate import best_threshold, flag_metrics  # noqa: E402
-from bot.scoring.language import EN_STOPWORDS  # noqa: E402
-from bot.scoring.scorer import Scorer  # noqa: E402
-from bot.scoring.thresholds import DEFAULT_FLAG_THRESHOLD  # noqa: E402
-from bot.text.clean import clean_for_scoring  # noqa: E402
+from bot.core.scoring import indonesian  # noqa: E402
+from bot.core.scoring.evaluate import best_threshold, flag_metrics  # noqa: E402
+from bot.core.scoring.language import EN_STOPWORDS  # noqa: E402
+from bot.core.scoring.scorer import Scorer  # noqa: E402
+from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD  # noqa: E402
+from bot.core.text.clean import clean_for_scoring  # noqa: E402
 
 DEFAULT_OUT = REPO / "bot" / "scoring" / "lexicons" / "id_lexicon.tsv"
 NEGATORS = frozenset(NEGATE) | indonesian.NEGATORS

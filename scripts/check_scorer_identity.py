@@ -27,8 +27,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import _corpus  # noqa: E402
 
-from bot.scoring import Scorer  # noqa: E402
-from bot.text.clean import clean_for_scoring  # noqa: E402
+from bot.core.scoring import Scorer  # noqa: E402
+from bot.core.text.clean import clean_for_scoring  # noqa: E402
 
 TOLERANCE = 1e-12
 OVERRIDES = {"stream": 1.5, "gak jelas": 0.5, "kecewa": 1.0, "good": -2.0, "skill issue": 2.0}

@@ -1,6 +1,6 @@
-"""Train the small spam model shipped in bot/spam/data/spam_model.json (pure Python, no numpy/sklearn).
+"""Train the small spam model shipped in bot/core/spam/data/spam_model.json (pure Python, no numpy/sklearn).
 
-Trains a logistic regression over the features of :mod:`bot.spam.features` from the DEV files only:
+Trains a logistic regression over the features of :mod:`bot.core.spam.features` from the DEV files only:
 
 - id-judol-youtube/dev.tsv — Indonesian YouTube comments labelled for online-gambling promotion
   (gbennnn/judol-comment-classification, MIT)
@@ -20,7 +20,7 @@ questions about the creator's pages, slot machines in games, creator giveaways).
 negatives in validation, the fifth chosen by a hash of the text is a held-out false-positive check.
 
 The test files are never read here; id-smsa/valid.tsv is only used for the held-out false-positive check.
-The #markers (the hand-written evidence of bot.spam.rules) get a lighter L2 penalty than words
+The #markers (the hand-written evidence of bot.core.spam.rules) get a lighter L2 penalty than words
 (``--marker-l2``) so they keep their weight on videos whose vocabulary the model has not seen.
 
 ``--validate`` first reports held-out figures with the detector's full decision (its rules and the three
@@ -30,10 +30,10 @@ thresholds on them, within false-positive budgets that include the held-out ordi
 held-out chat; the shipped model is then trained on all of it. Features are counts of normalised words, word
 pairs, #markers and the character 3-5-grams of each word ("~scri", "nnel_"; a heavier L2, ``--gram-l2``,
 since a word has many overlapping ones: they carry spam's word shapes to videos whose words the model has not
-seen); the weights of "#url" (a link to a site outside bot.spam.rules.COMMON_SITES) and
+seen); the weights of "#url" (a link to a site outside bot.core.spam.rules.COMMON_SITES) and
 "#url_only" (nothing but such a link) are capped so that a link alone does not make a Discord message spam.
 
-    python scripts/train_spam.py [--data DIR] [--out bot/spam/data/spam_model.json] [--validate]
+    python scripts/train_spam.py [--data DIR] [--out bot/core/spam/data/spam_model.json] [--validate]
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.spam.detector import SpamDetector  # noqa: E402
-from bot.spam.features import analyse  # noqa: E402
+from bot.core.spam.detector import SpamDetector  # noqa: E402
+from bot.core.spam.features import analyse  # noqa: E402
 
 log = logging.getLogger(__name__)
 

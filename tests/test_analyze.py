@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.analyze import analyze, ingest_exports
-from bot.exporter import ExportError
-from bot.stats import Period, StatsService
+from bot.core.stats import Period, StatsService
+from bot.offline.analyze import analyze, ingest_exports
+from bot.offline.exporter import ExportError
 from bot.storage.models import FlagKind, FlagStatus
 from bot.storage.sqlite import SQLiteStorage
 from tests.conftest import REPO_ROOT

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.errors import SentimeterError
-from bot.exporter import ExportError, ExportReader, export_files, merged_messages
+from bot.core.errors import SentimeterError
+from bot.offline.exporter import ExportError, ExportReader, export_files, merged_messages
 from tests.conftest import REPO_ROOT
 
 GUILD = {"id": "111", "name": "Test Server", "iconUrl": "https://cdn.discordapp.com/embed/avatars/1.png"}

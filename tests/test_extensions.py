@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 
 import cogs
-from bot.client import Sentimeter
+from bot.app.client import Sentimeter
 from bot.storage.sqlite import SQLiteStorage
 from tests.cogs.conftest import make_bot
 

@@ -14,9 +14,9 @@ from discord import app_commands
 from discord.app_commands import TranslationContext
 from discord.app_commands import TranslationContextLocation as Where
 
-from bot import embeds
-from bot.client import Sentimeter
-from bot.i18n import (
+from bot.app import embeds
+from bot.app.client import Sentimeter
+from bot.app.i18n import (
     DEFAULT_LOCALE,
     SentimeterTranslator,
     available_locales,
@@ -26,7 +26,7 @@ from bot.i18n import (
     t,
     translation_key,
 )
-from bot.i18n.translator import NAME_RE
+from bot.app.i18n.translator import NAME_RE
 from bot.storage.models import GuildConfig
 from bot.storage.sqlite import SQLiteStorage
 from tests.cogs.conftest import make_bot
@@ -39,7 +39,7 @@ STRICT_MODULES = [
     "cogs/sentiment.py",
     "cogs/config.py",
     "cogs/lexicon.py",
-    "bot/embeds.py",
+    "bot/app/embeds.py",
 ]
 # Keys built at run time: the literal head of the f-string -> every key it can produce.
 DYNAMIC_KEYS: dict[str, list[str]] = {

@@ -1,5 +1,5 @@
-"""bot/review.py: escaping and safe truncation for review posts, button/action tables, and false-positive word
-candidates."""
+"""bot/core/review.py: escaping and safe truncation for review posts, button/action tables, and
+false-positive word candidates."""
 
 from __future__ import annotations
 
@@ -10,18 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.review import (
+from bot.app.markdown import ELLIPSIS, escape, grapheme_clusters, safe_text, truncate, utf16_len
+from bot.core.review import (
     ACTIONS_FOR_KIND,
-    ELLIPSIS,
     STATUS_FOR_ACTION,
     ReviewAction,
     action_allowed,
-    escape,
     false_positive_candidates,
-    grapheme_clusters,
-    safe_text,
-    truncate,
-    utf16_len,
 )
 from bot.storage.models import FlagKind, FlagStatus
 
@@ -161,7 +156,7 @@ def test_action_allowed(action: str, kind: FlagKind, status: FlagStatus, allowed
     assert action_allowed(action, kind, status) is allowed
 
 
-# -- false-positive candidates (explanations shaped like bot.scoring's) --------------------------------------
+# -- false-positive candidates (explanations shaped like bot.core.scoring's) ------------------------------
 
 
 @dataclass(frozen=True)
@@ -202,8 +197,8 @@ def test_false_positive_candidates_survive_a_failing_explainer() -> None:
 
 
 def test_false_positive_candidates_with_the_real_scorer() -> None:
-    scoring = pytest.importorskip("bot.scoring")
-    clean = pytest.importorskip("bot.text.clean")
+    scoring = pytest.importorskip("bot.core.scoring")
+    clean = pytest.importorskip("bot.core.text.clean")
     scorer = scoring.Scorer()
 
     def explain(text: str) -> object:

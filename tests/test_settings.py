@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StartupError
+from bot.core.errors import StartupError
 from bot.settings import Settings, load_settings
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stats import Period, StatsService, creator_tier, period_range
+from bot.core.stats import Period, StatsService, creator_tier, period_range
 from bot.storage.models import ChannelCount, MessageCreated, MessageRecord, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.errors import StartupError
+from bot.core.errors import StartupError
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, count_active
 from bot.storage.models import (
@@ -61,7 +61,7 @@ _MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
 def default_threshold() -> float:
     """The scoring package's DEFAULT_FLAG_THRESHOLD (imported lazily: storage does not need scoring)."""
     try:
-        from bot.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
+        from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
     except ImportError:  # the scoring package is not there (yet): the documented default
         return FALLBACK_FLAG_THRESHOLD
     return float(DEFAULT_FLAG_THRESHOLD)

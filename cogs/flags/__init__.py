@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from cogs.flags._cog import Flags
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 
 async def setup(bot: Sentimeter) -> None:

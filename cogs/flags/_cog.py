@@ -12,13 +12,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.embeds import period_label
-from bot.errors import UserFacingError
-from bot.i18n import locale_for, t
-from bot.review import false_positive_candidates, jump_url
-from bot.stats import Period
+from bot.app.embeds import period_label
+from bot.app.i18n import locale_for, t
+from bot.app.markdown import jump_url
+from bot.core.errors import UserFacingError
+from bot.core.review import false_positive_candidates
+from bot.core.stats import Period
+from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
-from bot.text.clean import clean_for_scoring
 from cogs.flags._posts import flag_summary_embed, review_embed, spam_log_embed
 from cogs.flags._views import (
     NO_PINGS,
@@ -31,8 +32,8 @@ from cogs.flags._views import (
 )
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
-    from bot.scoring import Explanation
+    from bot.app.client import Sentimeter
+    from bot.core.scoring import Explanation
 
 log = logging.getLogger(__name__)
 

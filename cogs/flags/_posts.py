@@ -6,16 +6,10 @@ import datetime as dt
 
 import discord
 
-from bot.embeds import fmt_decimal, fmt_int, fmt_ratio
-from bot.i18n import t
-from bot.review import (
-    EMBED_FIELD_VALUE_LIMIT,
-    REVIEW_REASON_LIMIT,
-    WordCandidate,
-    jump_url,
-    safe_text,
-    truncate,
-)
+from bot.app.embeds import fmt_decimal, fmt_int, fmt_ratio
+from bot.app.i18n import t
+from bot.app.markdown import EMBED_FIELD_VALUE_LIMIT, REVIEW_REASON_LIMIT, jump_url, safe_text, truncate
+from bot.core.review import WordCandidate
 from bot.storage.models import Flag, FlagKind, FlagStatus, FlagSummary
 
 COLOUR_OPEN = {

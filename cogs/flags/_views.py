@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.i18n import locale_for, t
-from bot.review import (
+from bot.app.i18n import locale_for, t
+from bot.core.review import (
     ACTIONS_FOR_KIND,
     DELETING_ACTIONS,
     STATUS_FOR_ACTION,
@@ -24,7 +24,7 @@ from bot.storage.models import Flag, FlagStatus, GuildConfig
 from cogs.flags._posts import flag_list_embed, restored_embed, review_embed, spam_log_embed, status_line
 
 if TYPE_CHECKING:
-    from bot.client import Sentimeter
+    from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
 

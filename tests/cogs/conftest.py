@@ -11,10 +11,10 @@ from unittest.mock import create_autospec
 import discord
 import pytest
 
-from bot.client import Sentimeter
-from bot.scoring import Scorer
+from bot.app.client import Sentimeter
+from bot.core.scoring import Scorer
+from bot.core.spam import SpamDetector
 from bot.settings import Settings
-from bot.spam import SpamDetector
 from bot.storage.models import MessageCreated, MessageRecord
 from bot.storage.sqlite import SQLiteStorage
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.client import Sentimeter
+from bot.app.client import Sentimeter
 
 
 @pytest.fixture

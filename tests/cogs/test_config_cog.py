@@ -8,9 +8,9 @@ from typing import Any
 import discord
 import pytest
 
-from bot.client import Sentimeter
-from bot.errors import UserFacingError
-from bot.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.app.client import Sentimeter
+from bot.core.errors import UserFacingError
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
 from bot.storage.sqlite import SQLiteStorage
 from cogs.config import Config
 from tests.cogs.conftest import (

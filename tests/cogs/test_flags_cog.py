@@ -15,7 +15,7 @@ import discord
 import pytest
 from discord.http import HTTPClient
 
-from bot.review import ReviewAction
+from bot.core.review import ReviewAction
 from bot.storage.models import FlagKind, FlagRequest, FlagStatus, MessageCreated, MessageRecord
 from cogs.flags._cog import Flags
 from cogs.flags._views import TEMPLATE, FlagButton, FlagPager, custom_id
@@ -511,7 +511,7 @@ async def test_flags_summary_suggests_words_from_false_positives(env: Any) -> No
 
 
 def test_every_status_kind_and_button_has_text_in_every_language() -> None:
-    from bot.i18n import catalogs
+    from bot.app.i18n import catalogs
 
     keys = [f"review.status.{s.value}" for s in FlagStatus]
     keys += [f"review.kind.{k.value}" for k in FlagKind] + [f"review.title.{k.value}" for k in FlagKind]

@@ -7,8 +7,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.client import Sentimeter
-from bot.errors import UserFacingError
+from bot.app.client import Sentimeter
+from bot.core.errors import UserFacingError
 from bot.storage.sqlite import SQLiteStorage
 from cogs.lexicon import MAX_WORDS, Lexicon, normalise_word
 from tests.cogs.conftest import GUILD_ID, fake_channel, fake_guild, fake_interaction, nothing_sent, sent

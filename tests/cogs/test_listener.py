@@ -16,7 +16,7 @@ import pytest
 from discord.http import HTTPClient
 
 from bot.catchup import ChannelState, plan_catch_up
-from bot.ingest.models import IncomingMessage
+from bot.core.ingest.models import IncomingMessage
 from cogs.listener import Listener, RecentEdits, incoming_from_edit, incoming_from_message
 
 GUILD_ID = 100_000_000_000_000_001

@@ -8,8 +8,8 @@ from unittest.mock import create_autospec
 import discord
 import pytest
 
-from bot.client import Sentimeter
-from bot.errors import UserFacingError
+from bot.app.client import Sentimeter
+from bot.core.errors import UserFacingError
 from bot.storage.sqlite import SQLiteStorage
 from cogs.sentiment import SentimentCheck
 from tests.cogs.conftest import GUILD_ID, fake_channel, fake_guild, fake_interaction, nothing_sent, sent

@@ -8,8 +8,8 @@ from unittest.mock import MagicMock, create_autospec
 import discord
 import pytest
 
-from bot.client import Sentimeter
-from bot.errors import UserFacingError
+from bot.app.client import Sentimeter
+from bot.core.errors import UserFacingError
 from bot.storage.models import MessageRecord, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 from cogs.stats import Stats

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.endpoints import configure_endpoints, reset_endpoints
+from bot.app.endpoints import configure_endpoints, reset_endpoints
 
 from .standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
 from .standin import payloads as p

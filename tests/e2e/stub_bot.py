@@ -19,7 +19,7 @@ from discord import app_commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.endpoints import configure_endpoints
+from bot.app.endpoints import configure_endpoints
 
 log = logging.getLogger("stub_bot")
 

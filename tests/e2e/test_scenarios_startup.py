@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.invite import required_permissions
+from bot.app.invite import required_permissions
 
 from .conftest import World, unhandled_errors
 from .standin import BotProcess, FakeDiscord

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot import embeds
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
-from bot.spam import SpamDetector
+from bot.app import embeds
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+from bot.core.spam import SpamDetector
+from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Totals
-from bot.text.clean import clean_for_scoring
 
 from .conftest import (
     Reply,
@@ -109,7 +109,7 @@ class Expect:
 
 
 class Expectations:
-    """Per channel and whole-server expectations; sentiment from bot.scoring on the same texts."""
+    """Per channel and whole-server expectations; sentiment from bot.core.scoring on the same texts."""
 
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.ingest.models import IncomingEdit, IncomingMessage
-from bot.ingest.pipeline import Pipeline
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
-from bot.spam import BehaviourTracker, SpamDetector
+from bot.core.ingest.models import IncomingEdit, IncomingMessage
+from bot.core.ingest.pipeline import Pipeline
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+from bot.core.spam import BehaviourTracker, SpamDetector
 from bot.storage.models import FlagKind, GuildConfig
 
 GUILD, CHANNEL, THREAD, EXEMPT, ROLE = 1, 10, 11, 12, 50

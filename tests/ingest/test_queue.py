@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest.queue import QueueClosedError, WriteQueue
+from bot.core.ingest.queue import QueueClosedError, WriteQueue
 from bot.storage.models import FlagChange, FlagKind, FlagRequest, MessageCreated, MessageRecord, WriteOp
 from bot.storage.sqlite import SQLiteStorage
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest import scoring
-from bot.ingest.pipeline import Pipeline, raw_score
-from bot.scoring import Scorer
-from bot.spam import SpamDetector
-from bot.spam.behaviour import fingerprint
+from bot.core.ingest import scoring
+from bot.core.ingest.pipeline import Pipeline, raw_score
+from bot.core.scoring import Scorer
+from bot.core.spam import SpamDetector
+from bot.core.spam.behaviour import fingerprint
 
 TEXTS = [
     "this stream is trash, worst one ever, so disappointed",

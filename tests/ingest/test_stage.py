@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from bot.config_cache import ConfigCache
-from bot.ingest.models import IncomingEdit, IncomingMessage
-from bot.ingest.pipeline import Pipeline
-from bot.ingest.queue import QueueClosedError, WriteQueue
-from bot.ingest.scoring import ScoreJob, ScoreResult, score_in_worker
-from bot.ingest.service import IngestService
-from bot.scoring import Scorer
-from bot.spam import BehaviourTracker, SpamDetector
+from bot.core.config_cache import ConfigCache
+from bot.core.ingest.models import IncomingEdit, IncomingMessage
+from bot.core.ingest.pipeline import Pipeline
+from bot.core.ingest.queue import QueueClosedError, WriteQueue
+from bot.core.ingest.scoring import ScoreJob, ScoreResult, score_in_worker
+from bot.core.ingest.service import IngestService
+from bot.core.scoring import Scorer
+from bot.core.spam import BehaviourTracker, SpamDetector
 from bot.storage.sqlite import SQLiteStorage
 
 GUILD = 7
@@ -234,7 +234,7 @@ async def test_workers_and_in_process_write_the_same_rows(tmp_path: Path) -> Non
 
 
 def test_cached_results_respect_the_server_lexicon() -> None:
-    from bot.ingest.scoring import build_job, score_job
+    from bot.core.ingest.scoring import build_job, score_job
 
     meh = {"meh": -3.0}
     job = build_job([("the stream was meh", None, False), ("the stream was meh", meh, False)] * 2)
@@ -249,8 +249,8 @@ def test_cached_results_respect_the_server_lexicon() -> None:
 
 WATCHED_BOT = """
 import asyncio, sys
-from bot.ingest.scoring import build_job, init_worker, score_in_worker
-from bot.ingest.stage import start_method
+from bot.core.ingest.scoring import build_job, init_worker, score_in_worker
+from bot.core.ingest.stage import start_method
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing, os
 
@@ -321,8 +321,8 @@ def test_workers_run_at_a_lower_cpu_priority_than_the_bot() -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from bot.ingest.scoring import WORKER_NICENESS, init_worker
-    from bot.ingest.stage import start_method
+    from bot.core.ingest.scoring import WORKER_NICENESS, init_worker
+    from bot.core.ingest.stage import start_method
 
     context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(1, mp_context=context, initializer=init_worker) as pool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scoring import Scorer
+from bot.core.scoring import Scorer
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,7 @@ def test_negated_context_counts_against_the_word(build: ModuleType) -> None:
 
 
 def test_shipped_lexicon_loads(build: ModuleType) -> None:
-    from bot.scoring.scorer import load_id_lexicon
+    from bot.core.scoring.scorer import load_id_lexicon
 
     lexicon = load_id_lexicon()
     assert len(lexicon) > 1000

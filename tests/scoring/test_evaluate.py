@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.scoring import DEFAULT_FLAG_THRESHOLD
-from bot.scoring.evaluate import best_threshold, flag_metrics, read_labelled, run_eval
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.core.scoring.evaluate import best_threshold, flag_metrics, read_labelled, run_eval
 
 
 def test_flag_metrics_counts() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scoring import Scorer
-from bot.scoring.indonesian import find_root, is_laughter, normalize_word, unreduplicate
-from bot.scoring.language import detect_language
+from bot.core.scoring import Scorer
+from bot.core.scoring.indonesian import find_root, is_laughter, normalize_word, unreduplicate
+from bot.core.scoring.language import detect_language
 
 
 @pytest.mark.parametrize(

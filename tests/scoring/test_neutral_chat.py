@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
-from bot.scoring.indonesian import NEUTRAL_WORDS
-from bot.text.clean import clean_for_scoring
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+from bot.core.scoring.indonesian import NEUTRAL_WORDS
+from bot.core.text.clean import clean_for_scoring
 
 NEUTRAL_CHAT = [
     # Indonesian
@@ -112,7 +112,7 @@ def test_neutral_words_carry_no_weight(scorer: Scorer, word: str) -> None:
 
 
 def test_neutral_words_are_not_in_the_shipped_list() -> None:
-    from bot.scoring.scorer import load_id_lexicon
+    from bot.core.scoring.scorer import load_id_lexicon
 
     lexicon = load_id_lexicon()
     assert not NEUTRAL_WORDS & set(lexicon)

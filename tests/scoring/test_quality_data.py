@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
-from bot.scoring.evaluate import flag_metrics
-from bot.text.clean import clean_for_scoring
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
+from bot.core.scoring.evaluate import flag_metrics
+from bot.core.text.clean import clean_for_scoring
 
 pytestmark = pytest.mark.data
 

@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from bot.scoring import DEFAULT_FLAG_THRESHOLD, Scorer, SentimentScore, is_flagged, sentiment_label
-from bot.text.clean import clean_for_scoring
+from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer, SentimentScore, is_flagged, sentiment_label
+from bot.core.text.clean import clean_for_scoring
 
 
 def compound(scorer: Scorer, text: str) -> float:

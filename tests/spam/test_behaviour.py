@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.spam import BehaviourTracker
+from bot.core.spam import BehaviourTracker
 
 T0 = 1_700_000_000.0
 OLD_ACCOUNT = T0 - 400 * 86400

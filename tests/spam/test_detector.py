@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.spam import SpamDetector
+from bot.core.spam import SpamDetector
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +259,7 @@ def test_links_shaped_like_spam_are_flagged_and_named(detector: SpamDetector, te
 
 def test_memory_for_new_words_stays_bounded() -> None:
     # A live server keeps bringing new words (names, typos, ids); what the detector keeps per word is capped.
-    from bot.spam.detector import WORD_GRAMS_LIMIT
+    from bot.core.spam.detector import WORD_GRAMS_LIMIT
 
     fresh = SpamDetector()
     for i in range(WORD_GRAMS_LIMIT // 50 + 50):  # 55 new words each: more than the limit in all
@@ -270,8 +270,8 @@ def test_memory_for_new_words_stays_bounded() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcdeghiklmnoprstuwy0127_", min_size=0, max_size=24))
 def test_word_shape_weights_are_the_sum_of_the_named_n_grams(token: str) -> None:
-    from bot.spam.detector import _gram_sum
-    from bot.spam.features import char_grams
+    from bot.core.spam.detector import _gram_sum
+    from bot.core.spam.features import char_grams
 
     model = _MODEL.model
     expected = sum(model.weight_of(name) for name in char_grams(token))

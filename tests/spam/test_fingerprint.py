@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.spam import SpamDetector
-from bot.spam.behaviour import fingerprint, fingerprint_normalized
-from bot.spam.normalize import normalize, normalize_for_matching
+from bot.core.spam import SpamDetector
+from bot.core.spam.behaviour import fingerprint, fingerprint_normalized
+from bot.core.spam.normalize import normalize, normalize_for_matching
 
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 

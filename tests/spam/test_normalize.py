@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.spam import normalize_for_matching
-from bot.spam.normalize import INVISIBLE, LEET, MARKS, SPACED, STYLED, normalize
+from bot.core.spam import normalize_for_matching
+from bot.core.spam.normalize import INVISIBLE, LEET, MARKS, SPACED, STYLED, normalize
 
 
 @pytest.mark.parametrize(

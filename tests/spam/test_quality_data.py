@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.spam import SpamDetector
+from bot.core.spam import SpamDetector
 from tests.conftest import shared_data_dir
 
 REPO = Path(__file__).resolve().parents[2]

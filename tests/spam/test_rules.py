@@ -1,4 +1,5 @@
-"""Hand-written patterns in bot.spam.rules: what they catch, what they leave, and the boundary hoisting."""
+"""Hand-written patterns in bot.core.spam.rules: what they catch, what they leave, and the boundary
+hoisting."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import re
 
 import pytest
 
-from bot.spam import rules
-from bot.spam.normalize import normalize_for_matching
+from bot.core.spam import rules
+from bot.core.spam.normalize import normalize_for_matching
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,7 @@ def test_promotional_link_kind(urls: list[str], kind: str | None) -> None:
     ],
 )
 def test_site_names_come_from_the_text_not_link_paths(text: str, sites: list[str]) -> None:
-    from bot.spam.features import analyse
+    from bot.core.spam.features import analyse
 
     assert analyse(text).sites == sites
 
@@ -190,7 +191,7 @@ def test_split_alternatives_respects_groups_and_classes() -> None:
 
 
 def test_link_shape_markers_describe_the_link() -> None:
-    from bot.spam.rules import link_shape_markers
+    from bot.core.spam.rules import link_shape_markers
 
     shop = link_shape_markers(["http://www.ebay.com/itm/131275322914?ssPageName=STRK&tag=abc"], [], "x")
     assert {"#host=ebay", "#tld=com", "#url_store", "#url_query", "#url_ref"} <= set(shop)
@@ -206,7 +207,7 @@ def test_link_shape_markers_describe_the_link() -> None:
 
 
 def test_documentation_subdomains_are_not_lookalikes() -> None:
-    from bot.spam.rules import lookalike_of
+    from bot.core.spam.rules import lookalike_of
 
     assert lookalike_of("discordpy.readthedocs.io") is None
     assert lookalike_of("discord-gift.xyz") == "discord.com"

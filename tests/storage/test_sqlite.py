@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import StartupError
+from bot.core.errors import StartupError
 from bot.storage.models import (
     ChannelCount,
     FlagKind,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text.clean import clean_for_scoring
+from bot.core.text.clean import clean_for_scoring
 
 CASES = [
     # mentions, @everyone / @here

@@ -1,0 +1,116 @@
+"""The bot: a small `commands.Bot` subclass that receives its collaborators in the constructor."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.app.extensions import walk_extensions
+from bot.app.invite import invite_url
+from bot.app.tree import SentimeterTree
+from bot.core.config_cache import ConfigCache
+from bot.core.ingest.pipeline import Pipeline
+from bot.core.ingest.queue import WriteQueue
+from bot.core.ingest.service import IngestService
+from bot.core.scoring import Scorer
+from bot.core.spam import BehaviourTracker, SpamDetector
+from bot.core.stats import StatsService
+from bot.settings import Settings
+from bot.storage.base import Storage
+from bot.storage.models import FlagChange
+
+log = logging.getLogger(__name__)
+
+
+def make_intents() -> discord.Intents:
+    intents = discord.Intents.default()  # guilds, guild messages, reactions; no members/presences needed
+    intents.message_content = True  # privileged: must be switched on in the Developer Portal
+    return intents
+
+
+class Sentimeter(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        storage: Storage,
+        scorer: Scorer,
+        spam: SpamDetector,
+        sync_global: bool = False,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=make_intents(),
+            tree_cls=SentimeterTree,
+            # Nothing the bot sends may ever ping anyone; individual sends repeat this for clarity.
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.storage = storage
+        self.scorer = scorer
+        self.spam = spam
+        self.stats = StatsService(storage)
+        self.configs = ConfigCache(storage)
+        self.pipeline = Pipeline(scorer, spam, BehaviourTracker())
+        self.queue = WriteQueue(
+            storage,
+            maxsize=settings.queue_size,
+            batch_size=settings.batch_size,
+            on_changes=self._on_flag_changes,
+        )
+        self.ingest = IngestService(
+            self.pipeline, self.queue, self.configs, workers=settings.effective_scoring_workers
+        )
+        self._sync_global = sync_global
+        self._gc_frozen = False
+
+    async def setup_hook(self) -> None:
+        self.queue.start()
+        self.ingest.start()
+        from bot.app.i18n.translator import SentimeterTranslator
+
+        await self.tree.set_translator(SentimeterTranslator())
+        for extension in walk_extensions():
+            await self.load_extension(extension)
+            log.debug("Loaded extension %s", extension)
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
+        if self._sync_global:
+            synced = await self.tree.sync()
+            log.info("Synced %d commands globally (they can take up to an hour to appear)", len(synced))
+        if self.application_id is not None:
+            log.info("Invite the bot with: %s", invite_url(self.application_id))
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("Ready as %s (id %s) in %d servers", user, user.id if user else "?", len(self.guilds))
+        if not self._gc_frozen:
+            # What exists once the caches are filled (modules, lexicons, guilds, channels, members) lives as
+            # long as the bot: keep it out of the garbage collector's full passes, which otherwise walk all of
+            # it again and again while messages stream in (on a big server, a large share of the CPU time).
+            self._gc_frozen = True
+            gc.collect()
+            gc.freeze()
+            log.debug(
+                "%d long-lived objects moved out of the garbage collector's scans", gc.get_freeze_count()
+            )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Slash commands only: comments are read by the listener cog, never parsed as prefix commands."""
+
+    def _on_flag_changes(self, changes: list[FlagChange]) -> None:
+        for change in changes:
+            self.dispatch("flag_change", change)
+
+    async def shutdown_writes(self) -> None:
+        """Commit every write already accepted (scored in the workers, then written). Called after the gateway
+        is closed, before the database."""
+        await self.ingest.close()
+        await self.queue.close()

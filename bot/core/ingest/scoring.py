@@ -1,0 +1,175 @@
+"""The text half of the pipeline for a batch of comments, in a worker process or in this one.
+
+What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
+batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score), the spam
+verdict's values only when the text is spam (None: not spam), and the text's behaviour fingerprint, so the
+bot process only looks it up."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.ingest.pipeline import Pipeline, RawScore, raw_score
+from bot.core.spam import SpamVerdict
+
+log = logging.getLogger(__name__)
+
+NO_LEXICON = -1
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreJob:
+    items: list[tuple[str, int, bool]]  # (content, index into lexicons or NO_LEXICON, exempt)
+    lexicons: list[dict[str, float]]
+
+
+SpamValues = tuple[float, str | None, bool]  # a spam verdict: confidence, reason, high_confidence
+# (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt)
+ItemResult = tuple[RawScore | None, SpamValues | None, int | None]
+
+
+def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
+    return None if values is None else SpamVerdict(True, values[0], values[1], values[2])
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    items: list[ItemResult]
+    errors: list[str]  # one line per item that could not be scored (counted unscored)
+    pid: int
+
+
+# Chat repeats itself ("lol", "gg", "ok", the same emoji): short comments already analysed with the same
+# lexicon are answered from a bounded cache (the analysis is a pure function of these inputs).
+CACHE_MAX_CHARS = 100
+CACHE_MAX_ENTRIES = 10_000
+_cache: dict[tuple[str, frozenset[tuple[str, float]] | None, bool], ItemResult] = {}
+
+
+def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
+    out: list[ItemResult] = []
+    errors: list[str] = []
+    lexicons = job.lexicons
+    lexicon_keys = [frozenset(lexicon.items()) for lexicon in lexicons]
+    cache = _cache
+    analyse = pipeline.analyse_with_fingerprint
+    for content, slot, exempt in job.items:
+        key = None
+        if len(content) <= CACHE_MAX_CHARS:
+            key = (content, lexicon_keys[slot] if slot != NO_LEXICON else None, exempt)
+            hit = cache.get(key)
+            if hit is not None:
+                out.append(hit)
+                continue
+        try:
+            lexicon = lexicons[slot] if slot != NO_LEXICON else None
+            score, verdict, fp = analyse(content, lexicon, exempt=exempt)
+        except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
+            errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
+            out.append((None, None, None))
+            continue
+        if verdict[0]:  # is_spam
+            # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
+            # do not pickle); the flag needs the reason anyway, so it is worked out here, in the worker
+            result: ItemResult = (
+                raw_score(score),
+                (verdict.confidence, verdict.reason, verdict.high_confidence),
+                fp,
+            )
+        else:
+            result = (raw_score(score), None, fp)
+        out.append(result)
+        if key is not None:
+            if len(cache) >= CACHE_MAX_ENTRIES:
+                cache.clear()
+            cache[key] = result
+    return ScoreResult(out, errors, os.getpid())
+
+
+# -- in a worker process -------------------------------------------------------------------------------------
+
+_worker: Pipeline | None = None
+
+WATCH_INTERVAL = 1.0
+# Workers run at a lower CPU priority than the bot process: when the cores are all busy (a burst, a catch-up),
+# the bot's own work -- gateway heartbeats, answering commands, committing writes -- comes first and scoring
+# takes the rest, instead of the three competing as equals and the writes falling behind.
+WORKER_NICENESS = 5
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fp:
+            stat = fp.read()
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc (not Linux): ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] != b"Z"  # a zombie is dead, only unreaped
+
+
+def _watch_bot(pid: int) -> None:
+    """Workers are children of the forkserver, not of the bot, and block reading their task queue (whose
+    pipe they hold both ends of): nothing tells them when the bot is killed. So they look every second."""
+    while _alive(pid):
+        time.sleep(WATCH_INTERVAL)
+    os._exit(0)
+
+
+def init_worker(bot_pid: int | None = None) -> None:
+    """Worker initializer: load the lexicons and spam rules once per process; exit when the bot process is
+    gone. Ctrl-C reaches the whole process group; the bot drains and stops its workers itself, so they ignore
+    it. Runs at WORKER_NICENESS."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
+    if bot_pid is not None:
+        threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
+    from bot.core.scoring import Scorer
+    from bot.core.spam import SpamDetector
+
+    _worker = Pipeline(Scorer(), SpamDetector())
+
+
+def warm_up() -> int:
+    """A no-op task: returns once this worker is initialised (the pool starts workers lazily)."""
+    assert _worker is not None, "worker not initialised"
+    return os.getpid()
+
+
+def score_in_worker(job: ScoreJob) -> ScoreResult:
+    pipeline = _worker
+    assert pipeline is not None, "worker not initialised"
+    return score_job(pipeline, job)
+
+
+def build_job(items: Sequence[tuple[str, dict[str, float] | None, bool]]) -> ScoreJob:
+    """(content, lexicon or None, exempt) per item -> a job that sends each distinct lexicon once."""
+    slots: dict[int, int] = {}
+    lexicons: list[dict[str, float]] = []
+    out: list[tuple[str, int, bool]] = []
+    for content, lexicon, exempt in items:
+        if not lexicon:
+            out.append((content, NO_LEXICON, exempt))
+            continue
+        slot = slots.get(id(lexicon))
+        if slot is None:
+            slot = slots[id(lexicon)] = len(lexicons)
+            lexicons.append(lexicon)
+        out.append((content, slot, exempt))
+    return ScoreJob(out, lexicons)

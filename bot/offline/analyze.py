@@ -1,0 +1,616 @@
+"""`sentimeter analyze`: run DiscordChatExporter exports through the bot's own pipeline, without Discord.
+
+The export is streamed (never loaded whole) and cut into chunks of about 2,000 messages. With ``--workers N``
+(N > 1; default: one per core) the work is spread over processes:
+
+- this process reads and parses the export (a thread) and passes chunks on;
+- N - 1 scoring workers run the costly, text-only half of the pipeline (``Pipeline.analyse``: clean, score,
+  text spam check): ``(content, exempt, lexicon index)`` in, ``(raw score, spam verdict or None)`` out;
+- one writer process runs the ordered half (``Pipeline.finish_message``: the behaviour tracker, the flag
+  decision, the write operation) and ``storage.apply``, one transaction per chunk, in message order, with its
+  own connection. It gets the chunk's message fields from here and the scores from the worker as bytes
+  (this process never unpickles them).
+
+Everything travels as plain tuples pickled with protocol 5, never dataclasses. At most a few chunks are in
+flight, so memory stays flat whatever the export size. ``--workers 1`` does everything in this process.
+Then the channel statistics and the comments a moderator would be asked to review are printed.
+
+Determinism: the behaviour tracker sees the messages in order in every layout and the workers only compute
+pure functions of the text, so `--workers 1` and `--workers N` write exactly the same rows.
+
+Memory: the process tree is this process, the spawned workers (lexicons and spam rules only), the writer and
+multiprocessing's resource tracker; no fork server. The SQLite page cache per connection is bounded by
+bot/storage/sqlite.py and the file is not memory-mapped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import multiprocessing
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.core.ingest.models import IncomingMessage
+from bot.core.ingest.pipeline import Pipeline, RawScore, raw_score
+from bot.core.spam import BehaviourTracker, SpamDetector, SpamVerdict
+from bot.offline.exporter import (
+    ExportedMessage,
+    ExportError,
+    ExportHeader,
+    ExportReader,
+    IncomingRow,
+    export_files,
+    merged_messages,
+)
+from bot.storage.models import (
+    Flag,
+    FlagKind,
+    FlagStatus,
+    GuildConfig,
+    ReactionChanged,
+    Sentiment,
+    Totals,
+    WriteOp,
+)
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2_000
+PARALLEL_MIN_BYTES = 20 * 1024 * 1024  # smaller exports are analysed in-process when --workers is not given
+TOP_FLAGS = 10
+_FLAG_PAGE = 1_000
+_PICKLE = 5
+
+# -- work items ------------------------------------------------------------------------------------
+
+# What a worker needs per message: the raw content, whether the author/channel is exempt, and which lexicon
+# (an index into the lexicons sent once when the worker starts).
+Job = tuple[str, bool, int]
+# What it sends back: the score as plain values (None: nothing to score) and the text spam verdict as plain
+# values (is_spam, confidence, reason, high_confidence), only when it says spam (None otherwise).
+RawVerdict = tuple[bool, float, str | None, bool]
+Analysed = tuple[RawScore | None, RawVerdict | None]
+
+
+@dataclass(slots=True)
+class _Chunk:
+    rows: list[IncomingRow]  # per message: IncomingMessage's fields
+    exempt: list[bool]  # per message
+    reactions: list[int]  # per message: the export's reaction count to add
+    jobs: list[Job]  # per message, for the scoring half
+
+
+# -- the text half, in a worker process or in-process ----------------------------------------------
+
+
+def _analyse(
+    pipeline: Pipeline, lexicons: Sequence[Mapping[str, float]], jobs: Sequence[Job]
+) -> list[Analysed]:
+    out: list[Analysed] = []
+    append = out.append
+    for content, exempt, lex in jobs:
+        score, verdict = pipeline.analyse(content, lexicons[lex], exempt=exempt)
+        raw = (True, verdict.confidence, verdict.reason, verdict.high_confidence) if verdict.is_spam else None
+        append((raw_score(score), raw))
+    return out
+
+
+_worker_pipeline: Pipeline | None = None
+_worker_lexicons: list[dict[str, float]] = []
+
+
+def _init_worker(lexicons: list[dict[str, float]]) -> None:
+    """Worker initializer: load the lexicons and spam rules once per process."""
+    global _worker_pipeline, _worker_lexicons
+    from bot.core.scoring import Scorer
+
+    _worker_pipeline = Pipeline(Scorer(), SpamDetector(), None)
+    _worker_lexicons = lexicons
+
+
+def _analyse_blob(blob: bytes) -> bytes:
+    """One chunk in a worker: pickled jobs in, pickled results out (protocol 5, plain tuples)."""
+    pipeline = _worker_pipeline
+    assert pipeline is not None, "worker not initialised"
+    return pickle.dumps(_analyse(pipeline, _worker_lexicons, pickle.loads(blob)), _PICKLE)
+
+
+# -- the reading side ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What the reader learned on the way: author names for the report, the time range, counts."""
+
+    authors: dict[int, str] = field(default_factory=dict)
+    first: float | None = None
+    last: float | None = None
+    counted: int = 0
+    already_stored: int = 0  # at or before the channel's newest stored message when the run began
+
+
+class _Reader:
+    def __init__(
+        self,
+        messages: Iterator[ExportedMessage],
+        settings: Mapping[int, tuple[GuildConfig, dict[str, float]]],
+        cursors: Mapping[tuple[int, int], int],
+    ) -> None:
+        self._messages = messages
+        self._configs = {g: config for g, (config, _) in settings.items()}
+        self._lexicon_index = {g: i for i, g in enumerate(settings)}
+        self._cursors = cursors
+        self.seen = _Seen()
+
+    def next_chunk(self, size: int) -> _Chunk | None:
+        rows: list[IncomingRow] = []
+        reactions: list[int] = []
+        exempt: list[bool] = []
+        jobs: list[Job] = []
+        seen, cursors, configs, lex_index = self.seen, self._cursors, self._configs, self._lexicon_index
+        authors = seen.authors
+        is_exempt = Pipeline.is_exempt
+        first, last = seen.first, seen.last
+        for exported in self._messages:
+            row = exported.incoming_row()
+            guild_id, channel_id, message_id, author_id, content, at = row[:6]
+            reaction_count = exported.reactions
+            if cursors:
+                cursor = cursors.get((guild_id, channel_id))
+                if cursor is not None and message_id <= cursor:
+                    # probably stored already (an earlier run, or the live bot, which counted its reactions
+                    # itself): the insert is skipped by storage, and the reactions must not be added twice
+                    seen.already_stored += 1
+                    reaction_count = 0
+            if author_id not in authors:
+                authors[author_id] = exported.author_name
+            if first is None or at < first:
+                first = at
+            if last is None or at > last:
+                last = at
+            ex = is_exempt(
+                configs[guild_id], channel_id, exported.parent_channel_id, exported.author_role_ids
+            )
+            rows.append(row)
+            reactions.append(reaction_count)
+            exempt.append(ex)
+            jobs.append((content, ex, lex_index[guild_id]))
+            if len(rows) >= size:
+                break
+        seen.first, seen.last = first, last
+        seen.counted += len(rows)
+        return _Chunk(rows, exempt, reactions, jobs) if rows else None
+
+
+def _finish(
+    pipeline: Pipeline,
+    rows: Sequence[IncomingRow],
+    exempt: Sequence[bool],
+    reactions: Sequence[int],
+    analysed: Sequence[Analysed],
+    configs: Mapping[int, GuildConfig],
+) -> list[WriteOp]:
+    """The ordered half, in message order: behaviour tracker, flag decision, write operations."""
+    ops: list[WriteOp] = []
+    append = ops.append
+    finish = pipeline.finish_message
+    for row, ex, count, (score, raw) in zip(rows, exempt, reactions, analysed, strict=True):
+        msg = IncomingMessage(*row)
+        verdict = None if raw is None else SpamVerdict(*raw)
+        append(finish(msg, configs[msg.guild_id], ex, score, verdict))
+        if count:
+            append(
+                ReactionChanged(
+                    guild_id=msg.guild_id, channel_id=msg.channel_id, message_id=msg.message_id, delta=count
+                )
+            )
+    return ops
+
+
+# -- the writer process (with a database file and --workers > 1) ------------------------------------
+# The ordered half and storage.apply (real Python work per message: the roll-up simulation) would otherwise
+# compete for this process's GIL with the reader. A one-process pool keeps its own SQLiteStorage, event loop
+# and behaviour tracker; it receives each chunk's rows (pickled here) and the scorer's results (passed on
+# as bytes, never unpickled here).
+
+_writer_state: tuple[asyncio.AbstractEventLoop, Any, Pipeline, dict[int, GuildConfig]] | None = None
+
+
+def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
+    global _writer_state
+    from bot.storage.sqlite import SQLiteStorage
+
+    loop = asyncio.new_event_loop()
+    storage = loop.run_until_complete(SQLiteStorage.connect(db_path))
+    elsewhere: Any = _Elsewhere()
+    _writer_state = (loop, storage, Pipeline(elsewhere, elsewhere, BehaviourTracker()), configs)
+
+
+def _write_blob(chunk_blob: bytes, analysed_blob: bytes) -> int:
+    assert _writer_state is not None, "writer not initialised"
+    loop, storage, pipeline, configs = _writer_state
+    rows, exempt, reactions = pickle.loads(chunk_blob)
+    ops = _finish(pipeline, rows, exempt, reactions, pickle.loads(analysed_blob), configs)
+    loop.run_until_complete(storage.apply(ops))
+    return len(ops)
+
+
+def _close_writer() -> None:
+    global _writer_state
+    if _writer_state is not None:
+        loop, storage, _, _ = _writer_state
+        _writer_state = None
+        try:
+            loop.run_until_complete(storage.close())
+        finally:
+            loop.close()
+
+
+class _Elsewhere:
+    """Stands in for the Scorer and the SpamDetector where only the ordered half runs."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"{name}: the text half runs in the worker processes")
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunResult:
+    headers: list[ExportHeader]
+    seen: _Seen
+    read: int  # message entries in the files, counted or not
+    skipped_bots: int
+    skipped_system: int
+    seconds: float
+    workers: int
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+async def ingest_exports(
+    paths: Sequence[Path],
+    storage: Any,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    chunk_size: int = CHUNK_SIZE,
+    in_flight: int | None = None,
+    db_path: Path | None = None,
+) -> RunResult:
+    """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read.
+
+    ``workers``: how many processes work beside this one (1: none, everything here). With a ``db_path``
+    (the file behind ``storage``) one of them is the writer (the ordered half and the writes, with its own
+    connection; ``storage`` is then only used for the configuration reads before the run) and the others
+    score; without one, all of them score and the writes are applied here, in order."""
+    from tqdm import tqdm
+
+    files = export_files(paths)
+    if not files:
+        raise ExportError("no export files given")
+    readers = [ExportReader(p) for p in files]  # reads and checks every header first: fail before writing
+    headers = [r.header for r in readers]
+    settings: dict[int, tuple[GuildConfig, dict[str, float]]] = {}
+    for header in headers:
+        if header.guild_id not in settings:
+            settings[header.guild_id] = (
+                await storage.get_config(header.guild_id),
+                await storage.get_lexicon(header.guild_id),
+            )
+    configs = {g: config for g, (config, _) in settings.items()}
+    lexicons = [lexicon for _, lexicon in settings.values()]  # in _Reader's lexicon index order
+    cursors: dict[tuple[int, int], int] = {}
+    for guild_id in settings:
+        for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
+            cursors[(guild_id, channel_id)] = newest
+    total_bytes = sum(r.size for r in readers)
+    if workers is None:
+        # starting worker processes costs about a second: below ~25,000 messages it is not worth it
+        workers = default_workers() if total_bytes >= PARALLEL_MIN_BYTES else 1
+    bar = tqdm(
+        total=total_bytes,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        desc="analyze",
+        file=sys.stderr,
+        disable=not progress,
+        leave=False,
+        mininterval=0.5,
+    )
+    for r in readers:
+        r.on_bytes = bar.update
+    reader = _Reader(merged_messages(readers), settings, cursors)
+    started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    executor: Executor | None = None
+    writer: Executor | None = None
+    if workers <= 1:
+        from bot.core.scoring import Scorer
+
+        pipeline = Pipeline(Scorer(), SpamDetector(), BehaviourTracker())
+    else:
+        elsewhere: Any = _Elsewhere()  # the text half runs in the workers: no lexicons or spam rules here
+        pipeline = Pipeline(elsewhere, elsewhere, BehaviourTracker())
+        # spawn: workers start from a clean interpreter (not a fork of this one, which has threads running)
+        # and load only what they use; unlike forkserver, no server process stays around the whole run
+        context = multiprocessing.get_context("spawn")
+        scorers = workers - 1 if db_path is not None else workers
+        executor = ProcessPoolExecutor(
+            scorers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
+        )
+        if db_path is not None:
+            writer = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
+            )
+    limit = in_flight or (workers + 2)
+    pending: asyncio.Queue[tuple[_Chunk, bytes, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
+
+    async def produce() -> None:
+        try:
+            while True:
+                chunk = await asyncio.to_thread(reader.next_chunk, chunk_size)
+                if chunk is None:
+                    break
+                future = None
+                blob = b""
+                if executor is not None:
+                    future = loop.run_in_executor(executor, _analyse_blob, pickle.dumps(chunk.jobs, _PICKLE))
+                    chunk.jobs = []
+                    if writer is not None:
+                        blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), _PICKLE)
+                        chunk.rows = []
+                await pending.put((chunk, blob, future))
+        except asyncio.CancelledError:
+            raise  # the consumer failed: nobody waits for the end marker (and the queue may be full)
+        except BaseException:
+            await pending.put(None)  # the consumer is still draining: let it finish, then re-raise
+            raise
+        await pending.put(None)
+
+    async def consume() -> None:
+        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished/scored.
+        writing: asyncio.Future[Any] | None = None
+        try:
+            while True:
+                item = await pending.get()
+                if item is None:
+                    break
+                chunk, blob, future = item
+                if future is None:
+                    analysed = await asyncio.to_thread(_analyse, pipeline, lexicons, chunk.jobs)
+                elif writer is not None:
+                    analysed_blob = await future
+                    if writing is not None:
+                        await writing
+                    writing = loop.run_in_executor(writer, _write_blob, blob, analysed_blob)
+                    continue
+                else:
+                    analysed = pickle.loads(await future)
+                ops = _finish(pipeline, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
+                if writing is not None:
+                    await writing
+                writing = asyncio.ensure_future(storage.apply(ops))
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await writing
+
+    try:
+        producer = asyncio.create_task(produce())
+        try:
+            await consume()
+        finally:
+            if not producer.done():
+                producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await producer
+    finally:
+        bar.close()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if writer is not None:
+            try:
+                await loop.run_in_executor(writer, _close_writer)
+            finally:
+                writer.shutdown(wait=True, cancel_futures=True)
+    return RunResult(
+        headers=headers,
+        seen=reader.seen,
+        read=sum(r.seen for r in readers),
+        skipped_bots=sum(r.skipped_bots for r in readers),
+        skipped_system=sum(r.skipped_system for r in readers),
+        seconds=time.perf_counter() - started,
+        workers=workers,
+    )
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:.0f}%" if value is not None else "–"
+
+
+def _mix(totals: Totals) -> str:
+    if not totals.scored:
+        return "no scored messages"
+    return (
+        f"{_pct(totals.share(Sentiment.POSITIVE))} positive · "
+        f"{_pct(totals.share(Sentiment.NEUTRAL))} neutral · "
+        f"{_pct(totals.share(Sentiment.NEGATIVE))} negative"
+    )
+
+
+def _avg(totals: Totals) -> str:
+    avg = totals.avg_compound
+    return f"{avg:+.2f}" if avg is not None else "–"
+
+
+def _hour(hour: int | None) -> str:
+    return f"{hour:02d}:00 UTC" if hour is not None else "–"
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _quote(text: str | None, width: int = 90) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _where(headers: list[ExportHeader]) -> str:
+    if len(headers) == 1:
+        return str(headers[0].path)
+    folders = {h.path.parent for h in headers}
+    if len(folders) == 1:
+        return f"{len(headers)} export files in {folders.pop()}"
+    return f"{len(headers)} export files"
+
+
+@dataclass(slots=True)
+class _FlagDigest:
+    negative: int = 0
+    spam: int = 0
+    worst: list[tuple[float, int, Flag]] = field(default_factory=list)  # max-heap on (-compound, -id)
+    first_spam: list[tuple[int, Flag]] = field(default_factory=list)  # max-heap on -message id
+
+
+async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int) -> _FlagDigest:
+    """Counts and the top few open flags of these channels, one page at a time (memory stays flat)."""
+    digest = _FlagDigest()
+    offset = 0
+    while True:
+        page = await storage.list_flags(guild_id, FlagStatus.OPEN, offset, _FLAG_PAGE)
+        for f in page:
+            if f.channel_id not in channels:
+                continue
+            if f.kind is FlagKind.NEGATIVE:
+                digest.negative += 1
+                item = (-(f.compound or 0.0), -f.message_id, f)
+                if len(digest.worst) < top:
+                    heapq.heappush(digest.worst, item)
+                elif item[:2] > digest.worst[0][:2]:
+                    heapq.heapreplace(digest.worst, item)
+            elif f.kind is FlagKind.SPAM:
+                digest.spam += 1
+                entry = (-f.message_id, f)
+                if len(digest.first_spam) < top:
+                    heapq.heappush(digest.first_spam, entry)
+                elif entry[0] > digest.first_spam[0][0]:
+                    heapq.heapreplace(digest.first_spam, entry)
+        if len(page) < _FLAG_PAGE:
+            return digest
+        offset += _FLAG_PAGE
+
+
+async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int = TOP_FLAGS) -> None:
+    from bot.core.stats import Period, StatsService
+
+    stats = StatsService(storage)
+    seen = result.seen
+    now = int(seen.last or time.time()) + 1
+    rate = seen.counted / result.seconds if result.seconds > 0 else 0.0
+    out.write(
+        f"Analyzed {seen.counted:,} messages in {result.seconds:.1f} s "
+        f"({rate:,.0f} messages/s, {result.workers} worker{'s' if result.workers != 1 else ''}).\n"
+        f"Read {result.read:,} messages from {_where(result.headers)}: {seen.counted:,} counted; "
+        f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages.\n"
+    )
+    if seen.already_stored:
+        out.write(f"{seen.already_stored:,} of them were already in the database and are counted once.\n")
+    guilds: dict[int, list[ExportHeader]] = {}
+    for header in result.headers:
+        guilds.setdefault(header.guild_id, []).append(header)
+    for guild_id, headers in guilds.items():
+        names = {h.channel_id: h.channel_name for h in headers}
+        server = await stats.server(guild_id, Period.ALL, now, member_count=len(seen.authors))
+        overall = server.overall
+        t = overall.totals
+        span = f"{_when(seen.first)} → {_when(seen.last)}" if seen.first and seen.last else "no messages"
+        out.write(f"\n{headers[0].guild_name or guild_id} · {len(names)} channel(s) · {span}\n")
+        out.write(
+            f"  Messages {t.messages:,} · active members {overall.active_members:,} · "
+            f"replies {t.replies:,} · "
+            f"reactions {t.reactions:,} · spam {t.spam:,}\n"
+            f"  Sentiment {_mix(t)} · average {_avg(t)} · busiest hour {_hour(overall.busiest_hour)}\n"
+        )
+        out.write(
+            "\n  Channel            messages  members  replies  reactions  positive neutral negative  avg"
+            "   busiest\n"
+        )
+        for channel_id in sorted(names, key=lambda c: names[c]):
+            ch = await stats.channel(guild_id, channel_id, Period.ALL, now)
+            c = ch.totals
+            out.write(
+                f"  #{names[channel_id][:17]:<17} {c.messages:>9,} {ch.active_members:>8,} {c.replies:>8,} "
+                f"{c.reactions:>10,}  {_pct(c.share(Sentiment.POSITIVE)):>8} "
+                f"{_pct(c.share(Sentiment.NEUTRAL)):>7} "
+                f"{_pct(c.share(Sentiment.NEGATIVE)):>8} {_avg(c):>5}   {_hour(ch.busiest_hour)}\n"
+            )
+        digest = await _flag_digest(storage, guild_id, set(names), top)
+        out.write(
+            f"\n  Flagged for review: {digest.negative:,} negative comment(s) "
+            f"and {digest.spam:,} spam message(s)\n"
+        )
+        if digest.worst:
+            out.write(f"\n  Most negative (top {len(digest.worst)}):\n")
+            for f in [item[2] for item in sorted(digest.worst, reverse=True)]:
+                out.write(
+                    f"  {f.compound or 0.0:+.2f}  #{names.get(f.channel_id, f.channel_id)}  "
+                    f"{_when(f.created_at)}  "
+                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
+                )
+        if digest.first_spam:
+            out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
+            for f in [entry[1] for entry in sorted(digest.first_spam, key=lambda e: e[0], reverse=True)]:
+                out.write(
+                    f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
+                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text, 70)}"
+                    f"{f'  ({f.reason})' if f.reason else ''}\n"
+                )
+    out.flush()
+
+
+async def analyze(
+    path: Path | Sequence[Path],
+    db_path: Path,
+    *,
+    workers: int | None,
+    progress: bool,
+    out: TextIO,
+    top: int = TOP_FLAGS,
+) -> int:
+    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N]`; returns the exit
+    code."""
+    from bot.storage.sqlite import SQLiteStorage
+
+    paths = [path] if isinstance(path, Path) else list(path)
+    async with SQLiteStorage.open(db_path) as storage:
+        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
+    log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
+    async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
+        await write_report(storage, result, out, top=top)
+    return 0

@@ -1,0 +1,396 @@
+"""Streaming reader for DiscordChatExporter JSON exports (https://github.com/Tyrrrz/DiscordChatExporter).
+
+One export file holds one channel (or thread)::
+
+    {"guild": {"id", "name", "iconUrl"},
+     "channel": {"id", "type", "categoryId", "category", "name", "topic"},
+     "dateRange": {...}, "exportedAt": "...",
+     "messages": [{"id", "type", "timestamp", "timestampEdited", "content",
+                   "author": {"id", "name", "nickname", "isBot", "roles"},
+                   "attachments": [], "stickers": [], "reactions": [{"emoji": {...}, "count"}],
+                   "reference": {"messageId", ...}, ...}],
+     "messageCount": N}
+
+The file is never loaded whole: the header is read with a short event scan, then the messages are streamed
+one at a time with ijson. Any malformed, truncated or foreign file raises `ExportError` with a one-line
+message that names the file and the position (byte offset and message number)."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from bot.core.errors import SentimeterError
+from bot.core.ingest.models import IncomingMessage
+
+log = logging.getLogger(__name__)
+
+# Message types a person writes; everything else ("GuildMemberJoin", "ChannelPinnedMessage", "ThreadCreated",
+# "Call", ...) is a system message and skipped, as the live bot does.
+COUNTED_TYPES = frozenset({"Default", "Reply"})
+THREAD_TYPES = frozenset({"GuildPublicThread", "GuildPrivateThread", "GuildNewsThread"})
+
+_BUF_SIZE = 64 * 1024
+DISCORD_EPOCH_MS = 1_420_070_400_000
+_YAJL_CARET = re.compile(r"\(right here\) -*\^")
+
+ByteCallback = Callable[[int], None]
+# IncomingMessage's fields in order: guild, channel, message, author, content, created_at, reply_to,
+# parent channel, has_attachments, author role ids, account created at
+IncomingRow = tuple[
+    int, int, int, int, str, float, int | None, int | None, bool, frozenset[int], float | None
+]
+
+
+class ExportError(SentimeterError):
+    """A file that is not a readable DiscordChatExporter JSON export. The message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportHeader:
+    path: Path
+    guild_id: int
+    guild_name: str
+    channel_id: int
+    channel_name: str
+    channel_type: str
+    category: str | None
+    parent_channel_id: int | None  # a thread's parent channel (DiscordChatExporter writes it as categoryId)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedMessage:
+    """One counted message (people only; bots and system messages are skipped by the reader)."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    author_id: int
+    author_name: str
+    content: str
+    created_at: float  # unix seconds
+    edited_at: float | None
+    reply_to_id: int | None
+    parent_channel_id: int | None
+    attachments: int  # attachments + stickers
+    reactions: int  # sum of the reaction counts
+    author_role_ids: frozenset[int]
+
+    @property
+    def has_attachments(self) -> bool:
+        return self.attachments > 0
+
+    def to_incoming(self) -> IncomingMessage:
+        return IncomingMessage(*self.incoming_row())
+
+    def incoming_row(self) -> IncomingRow:
+        """The fields of ``to_incoming()`` as a plain tuple, in IncomingMessage's field order (cheap to send
+        between processes): ``IncomingMessage(*row)`` rebuilds it."""
+        return (
+            self.guild_id,
+            self.channel_id,
+            self.message_id,
+            self.author_id,
+            self.content,
+            self.created_at,
+            self.reply_to_id,
+            self.parent_channel_id,
+            self.attachments > 0,
+            self.author_role_ids,
+            account_created_at(self.author_id),
+        )
+
+
+def account_created_at(user_id: int) -> float | None:
+    """When a Discord account was made, from its snowflake id (as discord.py's ``User.created_at``)."""
+    if user_id < 1 << 22:
+        return None
+    return ((user_id >> 22) + DISCORD_EPOCH_MS) / 1000
+
+
+class _CountingReader:
+    """Wraps a binary file: counts the bytes handed to the parser, keeps the last chunks (error positions)."""
+
+    def __init__(self, raw: IO[bytes], on_bytes: ByteCallback | None) -> None:
+        self._raw = raw
+        self.on_bytes = on_bytes
+        self.position = 0
+        self.prev_chunk = b""
+        self.chunk = b""
+        self.chunk_start = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        if data:
+            self.prev_chunk = self.chunk
+            self.chunk = data
+            self.chunk_start = self.position
+            self.position += len(data)
+            if self.on_bytes is not None:
+                self.on_bytes(len(data))
+        return data
+
+    def error_offset(self, yajl_message: str) -> int | None:
+        """Best effort: locate yajl's context snippet ("... (right here) ------^") in the last chunks."""
+        lines = yajl_message.split("\n")
+        if len(lines) < 3:
+            return None
+        caret = _YAJL_CARET.search(lines[2])
+        if caret is None:
+            return None
+        column = caret.end() - 1
+        text = lines[1]
+        before = text[:column].lstrip(" ")
+        after = text[column:].rstrip(" ")
+        window = (self.prev_chunk + self.chunk).replace(b"\n", b" ").replace(b"\r", b" ")
+        window_start = self.chunk_start - len(self.prev_chunk)
+        needle = (before + after).encode("utf-8", "replace")
+        if not needle.strip():
+            return None
+        found = window.rfind(needle)
+        if found < 0:
+            return None
+        # yajl's caret sits just after the offending token: report that token's last byte (0-based)
+        return max(0, window_start + found + len(before.encode("utf-8", "replace")) - 1)
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{what} is not an id")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ValueError(f"{what} is not an id: {value!r}")
+
+
+def _opt_int(value: Any) -> int | None:
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _timestamp(value: Any, what: str) -> float:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is missing")
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        raise ValueError(f"{what} is not an ISO 8601 time: {value!r}") from None
+
+
+class ExportReader:
+    """Reads one export file. ``header`` is available right after construction; iterate for the messages.
+
+    ``on_bytes`` is called with the number of bytes read each time the parser pulls a chunk (progress bars).
+    After iterating, ``seen``, ``skipped_bots`` and ``skipped_system`` say what was in the file."""
+
+    def __init__(self, path: Path | str, *, on_bytes: ByteCallback | None = None) -> None:
+        self.path = Path(path)
+        self.on_bytes = on_bytes
+        self.seen = 0
+        self.skipped_bots = 0
+        self.skipped_system = 0
+        try:
+            self.size = self.path.stat().st_size
+        except OSError as exc:
+            raise ExportError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        if self.size == 0:
+            raise ExportError(f"{self.path}: empty file")
+        self.header = self._read_header()
+
+    # -- header ---------------------------------------------------------------------------------------------
+    def _read_header(self) -> ExportHeader:
+        guild: dict[str, Any] | None = None
+        channel: dict[str, Any] | None = None
+        with self._open(None) as (reader, _raw):
+            try:
+                events = ijson.parse(reader, buf_size=_BUF_SIZE)
+                first = next(events, None)
+                if first is None:
+                    raise ExportError(f"{self.path}: empty file")
+                if first[1] != "start_map":
+                    raise ExportError(
+                        f"{self.path}: not a DiscordChatExporter JSON export (top level is not an object)"
+                    )
+                builder: ijson.ObjectBuilder | None = None
+                building = ""
+                for prefix, event, value in events:
+                    if builder is not None:
+                        if prefix == building and event == "end_map":
+                            if building == "guild":
+                                guild = builder.value
+                            else:
+                                channel = builder.value
+                            builder = None
+                            continue
+                        builder.event(event, value)
+                        continue
+                    if prefix in ("guild", "channel") and event == "start_map":
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                        building = prefix
+                    elif prefix == "messages" and event == "start_array":
+                        break
+                    elif prefix == "messages":
+                        raise ExportError(
+                            f"{self.path}: not a DiscordChatExporter JSON export ('messages' is not a list)"
+                        )
+                else:
+                    raise ExportError(
+                        f"{self.path}: not a DiscordChatExporter JSON export (no 'messages' list)"
+                    )
+            except ijson.JSONError as exc:
+                raise self._json_error(exc, reader, 0) from None
+        if guild is None or channel is None:
+            raise ExportError(
+                f"{self.path}: not a DiscordChatExporter JSON export "
+                "(no 'guild' and 'channel' before 'messages')"
+            )
+        try:
+            channel_type = str(channel.get("type") or "GuildTextChat")
+            parent = _opt_int(channel.get("categoryId")) if channel_type in THREAD_TYPES else None
+            return ExportHeader(
+                path=self.path,
+                guild_id=_int(guild.get("id"), "guild id"),
+                guild_name=str(guild.get("name") or ""),
+                channel_id=_int(channel.get("id"), "channel id"),
+                channel_name=str(channel.get("name") or ""),
+                channel_type=channel_type,
+                category=channel.get("category") if isinstance(channel.get("category"), str) else None,
+                parent_channel_id=parent,
+            )
+        except ValueError as exc:
+            raise ExportError(f"{self.path}: bad export header: {exc}") from None
+
+    # -- messages -------------------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[ExportedMessage]:
+        header = self.header
+        guild_id, channel_id, parent = header.guild_id, header.channel_id, header.parent_channel_id
+        self.seen = 0
+        with self._open(self.on_bytes) as (reader, _raw):
+            try:
+                for item in ijson.items(reader, "messages.item", use_float=True, buf_size=_BUF_SIZE):
+                    self.seen += 1
+                    try:
+                        msg = self._message(item, guild_id, channel_id, parent)
+                    except (ValueError, TypeError, AttributeError) as exc:
+                        raise ExportError(
+                            f"{self.path}: bad message {self.seen} (near byte {reader.position}): {exc}"
+                        ) from None
+                    if msg is not None:
+                        yield msg
+            except ijson.JSONError as exc:
+                raise self._json_error(exc, reader, self.seen + 1) from None
+
+    def _message(
+        self, item: Any, guild_id: int, channel_id: int, parent: int | None
+    ) -> ExportedMessage | None:
+        if not isinstance(item, dict):
+            raise ValueError("not an object")
+        author = item.get("author")
+        if not isinstance(author, dict):
+            raise ValueError("no 'author'")
+        kind = item.get("type", "Default")
+        if kind not in COUNTED_TYPES:
+            self.skipped_system += 1
+            return None
+        if author.get("isBot"):
+            self.skipped_bots += 1
+            return None
+        reply_to: int | None = None
+        reference = item.get("reference")
+        if kind == "Reply" and isinstance(reference, dict):
+            reply_to = _opt_int(reference.get("messageId"))
+        reactions = 0
+        for reaction in item.get("reactions") or ():
+            count = reaction.get("count") if isinstance(reaction, dict) else None
+            if isinstance(count, int | float) and count > 0:
+                reactions += int(count)
+        roles = author.get("roles") or ()
+        role_ids = frozenset(
+            r for r in (_opt_int(role.get("id")) for role in roles if isinstance(role, dict)) if r
+        )
+        edited = item.get("timestampEdited")
+        content = item.get("content")
+        return ExportedMessage(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            message_id=_int(item.get("id"), "'id'"),
+            author_id=_int(author.get("id"), "author id"),
+            author_name=str(author.get("nickname") or author.get("name") or ""),
+            content=content if isinstance(content, str) else "",
+            created_at=_timestamp(item.get("timestamp"), "'timestamp'"),
+            edited_at=_timestamp(edited, "'timestampEdited'") if edited else None,
+            reply_to_id=reply_to,
+            parent_channel_id=parent,
+            attachments=len(item.get("attachments") or ()) + len(item.get("stickers") or ()),
+            reactions=reactions,
+            author_role_ids=role_ids,
+        )
+
+    # -- helpers --------------------------------------------------------------------------------------------
+    def _open(self, on_bytes: ByteCallback | None) -> _Opened:
+        return _Opened(self.path, on_bytes)
+
+    def _json_error(self, exc: Exception, reader: _CountingReader, message_no: int) -> ExportError:
+        text = str(exc)
+        where = f"message {message_no}" if message_no else "header"
+        if reader.position >= self.size and ("premature EOF" in text or "ncomplete" in text):
+            return ExportError(f"{self.path}: truncated JSON at byte {self.size} ({where})")
+        first_line = text.split("\n", 1)[0].strip().rstrip(".") or "invalid JSON"
+        offset = reader.error_offset(text)
+        at = f"at byte {offset}" if offset is not None else f"near byte {reader.position}"
+        return ExportError(f"{self.path}: malformed JSON {at} ({where}): {first_line}")
+
+
+class _Opened:
+    def __init__(self, path: Path, on_bytes: ByteCallback | None) -> None:
+        self._path = path
+        self.on_bytes = on_bytes
+        self._raw: IO[bytes] | None = None
+
+    def __enter__(self) -> tuple[_CountingReader, IO[bytes]]:
+        try:
+            self._raw = self._path.open("rb")
+        except OSError as exc:
+            raise ExportError(f"{self._path}: cannot read: {exc.strerror or exc}") from None
+        return _CountingReader(self._raw, self.on_bytes), self._raw
+
+    def __exit__(self, *exc: object) -> None:
+        if self._raw is not None:
+            self._raw.close()
+
+
+def export_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand folders into the ``*.json`` files inside them (sorted); files are kept as given."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.json") if p.is_file())
+            if not found:
+                raise ExportError(f"{path}: no .json export files in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def merged_messages(readers: Iterable[ExportReader]) -> Iterator[ExportedMessage]:
+    """The messages of several exports (one per channel) in time order, still streaming."""
+    readers = list(readers)
+    if len(readers) == 1:
+        yield from readers[0]
+        return
+    yield from heapq.merge(*readers, key=lambda m: (m.created_at, m.message_id))

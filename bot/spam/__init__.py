@@ -1,8 +1,0 @@
-"""Spam and scam detection: single messages (:class:`SpamDetector`) and posting behaviour
-(:class:`BehaviourTracker`). Domain logic only, testable without Discord."""
-
-from bot.spam.behaviour import BehaviourTracker
-from bot.spam.detector import SpamDetector, SpamVerdict
-from bot.spam.normalize import normalize_for_matching
-
-__all__ = ["BehaviourTracker", "SpamDetector", "SpamVerdict", "normalize_for_matching"]

@@ -1,5 +1,0 @@
-"""Text utilities shared by the scoring and statistics code."""
-
-from bot.text.clean import clean_for_scoring
-
-__all__ = ["clean_for_scoring"]
