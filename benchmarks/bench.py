@@ -352,7 +352,8 @@ async def bench_stats(path: Path) -> dict[str, list[float]]:
     "Now" is just after the newest data (the database may have been cached days ago)."""
     import sqlite3
 
-    from bot.core.stats import Period, StatsService
+    from bot.core.periods import Period
+    from bot.core.stats import StatsService
     from bot.storage.sqlite import SQLiteStorage
 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -582,9 +583,9 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
 
     from bot.app.client import Sentimeter
     from bot.app.extensions import walk_extensions
+    from bot.core.periods import Period
     from bot.core.scoring import Scorer
     from bot.core.spam import SpamDetector
-    from bot.core.stats import Period
     from bot.settings import load_settings
     from bot.storage.sqlite import SQLiteStorage
 

@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.stats import Period, StatsService
+from bot.core.periods import Period
+from bot.core.stats import StatsService
 from bot.storage.models import (
     MessageCreated,
     MessageDeleted,

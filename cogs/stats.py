@@ -14,21 +14,14 @@ from discord.ext import commands
 
 from bot.app import embeds
 from bot.app.i18n import locale_for, t
+from bot.app.options import PERIOD_CHOICES
 from bot.core.errors import UserFacingError
-from bot.core.stats import Period
+from bot.core.periods import Period
 
 if TYPE_CHECKING:
     from bot.app.client import Sentimeter
 
 log = logging.getLogger(__name__)
-
-PERIOD_CHOICES = [
-    app_commands.Choice(name=_("Last 24 hours"), value=Period.DAY.value),
-    app_commands.Choice(name=_("Last 7 days"), value=Period.WEEK.value),
-    app_commands.Choice(name=_("Last 30 days"), value=Period.MONTH.value),
-    app_commands.Choice(name=_("Last 90 days"), value=Period.QUARTER.value),
-    app_commands.Choice(name=_("All time"), value=Period.ALL.value),
-]
 
 StatsChannel = (
     discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.Thread | discord.ForumChannel

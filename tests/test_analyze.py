@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.stats import Period, StatsService
+from bot.core.periods import Period
+from bot.core.stats import StatsService
 from bot.offline.analyze import analyze, ingest_exports
 from bot.offline.exporter import ExportError
 from bot.storage.models import FlagKind, FlagStatus

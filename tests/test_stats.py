@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.stats import Period, StatsService, creator_tier, period_range
+from bot.core.periods import Period, period_range
+from bot.core.stats import StatsService, creator_tier
 from bot.storage.models import ChannelCount, MessageCreated, MessageRecord, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 

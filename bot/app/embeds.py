@@ -15,11 +15,13 @@ import discord
 
 from bot.app.i18n import t
 from bot.app.markdown import truncate
+from bot.core.scoring.thresholds import sentiment_label
 from bot.storage.models import ChannelCount, GuildConfig, Sentiment, Totals
 
 if TYPE_CHECKING:
+    from bot.core.periods import Period
     from bot.core.scoring import Explanation
-    from bot.core.stats import Change, ChannelStats, MemberStats, Period, ServerStats
+    from bot.core.stats import Change, ChannelStats, MemberStats, ServerStats
 
 log = logging.getLogger(__name__)
 
@@ -132,26 +134,15 @@ def average_compound(totals: Totals, locale: str) -> str:
     avg = totals.avg_compound
     if avg is None:
         return t("common.none", locale)
-    label = t(f"sentiment.label.{sentiment_label_of(avg)}", locale)
+    label = t(f"sentiment.label.{sentiment_label(avg)}", locale)
     return f"{fmt_decimal(avg, locale, signed=True)} · {label}"
-
-
-def sentiment_label_of(compound: float) -> str:
-    """VADER's usual cut-offs (same as bot.core.scoring.sentiment_label)."""
-    if compound >= 0.05:
-        return "positive"
-    if compound <= -0.05:
-        return "negative"
-    return "neutral"
 
 
 def _colour_for(totals: Totals) -> discord.Colour:
     avg = totals.avg_compound
     if avg is None:
         return COLOUR_INFO
-    return {"positive": COLOUR_POSITIVE, "negative": COLOUR_NEGATIVE}.get(
-        sentiment_label_of(avg), COLOUR_INFO
-    )
+    return {"positive": COLOUR_POSITIVE, "negative": COLOUR_NEGATIVE}.get(sentiment_label(avg), COLOUR_INFO)
 
 
 def channel_list(
@@ -383,7 +374,7 @@ def sentiment_embed(
     explanation: Explanation, locale: str, *, text: str, threshold: float, flagged: bool
 ) -> discord.Embed:
     score = explanation.score
-    label = sentiment_label_of(score.compound)
+    label = sentiment_label(score.compound)
     colour = {"positive": COLOUR_POSITIVE, "negative": COLOUR_NEGATIVE}.get(label, COLOUR_NEUTRAL)
     quoted = truncate(text.replace("`", "ˋ"), 1000)
     embed = discord.Embed(

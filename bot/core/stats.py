@@ -1,56 +1,18 @@
-"""Engagement statistics for /stats: periods relative to now, compared with the period just before.
-
-Ranges are whole UTC hours: a period ends at the end of the current hour (so it includes everything up to
-now) and starts its length earlier; the storage roll-ups are hour-granular, so every figure is exact.
-"""
+"""Engagement statistics for /stats: periods relative to now (``bot/core/periods.py``), compared with the
+period just before."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from enum import StrEnum
 
+from bot.core.periods import Period, period_range
 from bot.storage.base import Storage
 from bot.storage.models import ChannelCount, Totals
 
 log = logging.getLogger(__name__)
 
-HOUR = 3600
-DAY = 86400
 TOP_CHANNELS = 5
-
-
-class Period(StrEnum):
-    DAY = "24h"
-    WEEK = "7d"
-    MONTH = "30d"
-    QUARTER = "90d"
-    ALL = "all"
-
-    @property
-    def seconds(self) -> int | None:
-        return _SECONDS[self]
-
-    @property
-    def label(self) -> str:
-        """English fallback label (the cogs localise through i18n)."""
-        return _LABELS[self]
-
-
-_SECONDS: dict[Period, int | None] = {
-    Period.DAY: DAY,
-    Period.WEEK: 7 * DAY,
-    Period.MONTH: 30 * DAY,
-    Period.QUARTER: 90 * DAY,
-    Period.ALL: None,
-}
-_LABELS: dict[Period, str] = {
-    Period.DAY: "last 24 hours",
-    Period.WEEK: "last 7 days",
-    Period.MONTH: "last 30 days",
-    Period.QUARTER: "last 90 days",
-    Period.ALL: "all time",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +68,6 @@ def creator_tier(member_count: int) -> str:
     if member_count <= 1_000_000:
         return "macro"
     return "mega"
-
-
-def period_range(period: Period, now: int) -> tuple[int | None, int]:
-    """[start, end) of ``period`` at ``now``: ends with the current hour, start None for ALL."""
-    end = int(now) - int(now) % HOUR + HOUR
-    seconds = period.seconds
-    return (None if seconds is None else end - seconds), end
 
 
 def _pct(current: float, previous: float) -> float | None:

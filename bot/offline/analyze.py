@@ -527,7 +527,8 @@ async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int
 
 
 async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int = TOP_FLAGS) -> None:
-    from bot.core.stats import Period, StatsService
+    from bot.core.periods import Period
+    from bot.core.stats import StatsService
 
     stats = StatsService(storage)
     seen = result.seen

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.periods import DAY, HOUR
+from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, write_presence
 from bot.storage.models import (
     Flag,
@@ -41,8 +43,6 @@ from bot.storage.models import (
     WriteOp,
 )
 
-HOUR = 3600
-DAY = 86400
 _ID_CHUNK = 5000
 
 # channel/guild/thread bucket vector: the presence vector, then the language counts
@@ -146,7 +146,7 @@ class _Msg:
             v[6] = 1
         elif self.scored:
             c = self.compound
-            v[3 if c >= 0.05 else 5 if c <= -0.05 else 4] = 1
+            v[3 if c >= POSITIVE_CUTOFF else 5 if c <= NEGATIVE_CUTOFF else 4] = 1
             v[7] = round(c * 10000)
             v[_LANG_SLOT.get(self.language, _OTHER_SLOT)] = 1
         return v
@@ -424,7 +424,7 @@ class _Batch:
             v[6] += 1
             a[6] += 1
         elif scored:
-            i = 3 if c >= 0.05 else 5 if c <= -0.05 else 4
+            i = 3 if c >= POSITIVE_CUTOFF else 5 if c <= NEGATIVE_CUTOFF else 4
             e4 = round(c * 10000)
             v[i] += 1
             a[i] += 1

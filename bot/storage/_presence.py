@@ -22,7 +22,8 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left
 
-HOUR = 3600
+from bot.core.periods import HOUR
+
 MAX_GAP_CLASS = 20  # 2^21 hours ~ 239 years
 VECTOR_COLUMNS = (
     "messages",

@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.core.errors import StartupError
+from bot.core.periods import DAY, HOUR
+from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, count_active
 from bot.storage.models import (
@@ -44,10 +46,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-HOUR = 3600
-DAY = 86400
 _MIN_TIME = -(2**62)
-FALLBACK_FLAG_THRESHOLD = -0.35
 SPAM_ACTIONS = ("review", "delete")
 CACHE_KIB = 16 * 1024  # SQLite page cache per connection (two connections)
 
@@ -59,11 +58,7 @@ _MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
 
 
 def default_threshold() -> float:
-    """The scoring package's DEFAULT_FLAG_THRESHOLD (imported lazily: storage does not need scoring)."""
-    try:
-        from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-    except ImportError:  # the scoring package is not there (yet): the documented default
-        return FALLBACK_FLAG_THRESHOLD
+    """The scoring package's DEFAULT_FLAG_THRESHOLD, for servers that set none."""
     return float(DEFAULT_FLAG_THRESHOLD)
 
 

@@ -15,9 +15,10 @@ from discord.ext import commands
 from bot.app.embeds import period_label
 from bot.app.i18n import locale_for, t
 from bot.app.markdown import jump_url
+from bot.app.options import PERIOD_CHOICES
 from bot.core.errors import UserFacingError
+from bot.core.periods import Period, period_range
 from bot.core.review import false_positive_candidates
-from bot.core.stats import Period
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
 from cogs.flags._posts import flag_summary_embed, review_embed, spam_log_embed
@@ -51,14 +52,6 @@ STATUS_CHOICES = [
     app_commands.Choice(name="Message deleted", value=FlagStatus.MESSAGE_DELETED.value),
     app_commands.Choice(name="Resolved by an edit", value=FlagStatus.AUTO_RESOLVED.value),
 ]
-PERIOD_CHOICES = [
-    app_commands.Choice(name="Last 24 hours", value=Period.DAY.value),
-    app_commands.Choice(name="Last 7 days", value=Period.WEEK.value),
-    app_commands.Choice(name="Last 30 days", value=Period.MONTH.value),
-    app_commands.Choice(name="Last 90 days", value=Period.QUARTER.value),
-    app_commands.Choice(name="All time", value=Period.ALL.value),
-]
-
 ReviewChannel = discord.TextChannel | discord.VoiceChannel | discord.Thread
 
 
@@ -284,11 +277,10 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         config = await self.bot.configs.get(guild_id)
         locale = locale_for(interaction, config)
         chosen = Period(period.value) if period is not None else Period.MONTH
-        now = int(time.time())
-        start = now - chosen.seconds if chosen.seconds is not None else None
+        start, end = period_range(chosen, int(time.time()))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.bot.storage.flag_summary(guild_id, start, now + 1)
-        texts = await self.bot.storage.false_positive_texts(guild_id, start, now + 1, SUMMARY_TEXTS)
+        summary = await self.bot.storage.flag_summary(guild_id, start, end)
+        texts = await self.bot.storage.false_positive_texts(guild_id, start, end, SUMMARY_TEXTS)
         lexicon = await self.bot.configs.lexicon(guild_id)
         scorer = self.bot.scorer
 

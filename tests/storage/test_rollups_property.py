@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.stats import Period, period_range
+from bot.core.periods import Period, period_range
 from bot.storage.models import (
     ChannelCount,
     MessageCreated,

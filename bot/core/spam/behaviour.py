@@ -15,6 +15,7 @@ import struct
 from collections import OrderedDict, deque
 from typing import Final, NamedTuple
 
+from bot.core.periods import DAY
 from bot.core.spam.detector import SpamVerdict
 from bot.core.spam.normalize import Normalized, normalize
 from bot.core.spam.rules import may_have_link
@@ -88,7 +89,7 @@ class BehaviourTracker:
         window: float = 300.0,
         min_channels: int = 3,
         min_new_accounts: int = 3,
-        new_account_age: float = 7 * 86400.0,
+        new_account_age: float = 7.0 * DAY,
         min_repeats: int = 5,
         max_fingerprints: int = 10_000,
         max_entries: int = 50,
