@@ -21,7 +21,7 @@
   command (process start-up and the report included); analyze_speedup_pipeline compares the rates the command
   reports itself (reading to last commit)
 - peak_rss_mb, command_latency_p99_ms (--latency-mode standin, the default): the real bot process
-  (`python -m bot run`, scoring workers included) against the loopback Discord stand-in (tests/e2e/standin),
+  (`python -m bot run`, scoring workers included) against the loopback Discord stand-in (testing/standin),
   which sends it MESSAGE_CREATE at 5,000/s over the gateway while /stats server is invoked every 50 ms;
   command_latency_* is the time to the interaction callback (the bot defers at once), command_answer_p99_ms to
   the answer; peak_rss_mb is the bot process alone (peak_tree_rss_mb with its workers). Ends with SIGTERM and
@@ -676,13 +676,12 @@ def run_botlike(stats_path: Path, workdir: Path, seconds: float, rate: int) -> d
 
 
 # ----------------------------------------------------------------------------------------------------------
-# 5b. the real bot process (`python -m bot run`) against the loopback Discord stand-in (tests/e2e/standin):
+# 5b. the real bot process (`python -m bot run`) against the loopback Discord stand-in (testing/standin):
 #     MESSAGE_CREATE at 5,000/s over the gateway while /stats server is invoked and its callback timed
 # ----------------------------------------------------------------------------------------------------------
 async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT))
-    from tests.e2e.standin import BotProcess, FakeDiscord
-    from tests.e2e.standin import payloads as p
+    from testing.standin import BotProcess, FakeDiscord
+    from testing.standin import payloads as p
 
     texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
     async with FakeDiscord(heartbeat_interval_ms=41_250) as fake:
@@ -833,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
         "--latency-mode",
         choices=("standin", "in-process"),
         default="standin",
-        help="standin: the real bot process fed over the gateway by tests/e2e/standin (default); "
+        help="standin: the real bot process fed over the gateway by testing/standin (default); "
         "in-process: the bot object fed directly, /stats timed on its own loop",
     )
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""Fixtures for end-to-end tests against the loopback Discord stand-in (tests/e2e/standin)."""
+"""Fixtures for end-to-end tests against the loopback Discord stand-in (testing/standin)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ import discord
 import pytest
 
 from bot.app.endpoints import configure_endpoints, reset_endpoints
-
-from .standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
-from .standin import payloads as p
+from testing.standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
+from testing.standin import payloads as p
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A tiny discord.py bot used only to test `BotProcess` (the real bot is `python -m bot run`).
+"""A tiny discord.py bot used only to test `BotProcess` (the real bot is `python -m bot run`); run from the
+repository root as ``python -m tests.e2e.stub_bot``.
 
 Reads the same environment as the real bot, syncs one /ping command to SENTIMETER_DEV_GUILD_ID, answers
 "!ping" with
@@ -12,12 +13,9 @@ import logging
 import os
 import signal
 import sys
-from pathlib import Path
 
 import discord
 from discord import app_commands
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.app.endpoints import configure_endpoints
 

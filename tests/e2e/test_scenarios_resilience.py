@@ -9,6 +9,9 @@ from collections import Counter
 
 import pytest
 
+from testing.standin import BotProcess, Channel, FakeDiscord, Message
+from testing.standin import payloads as p
+
 from .conftest import (
     World,
     db_query,
@@ -19,8 +22,6 @@ from .conftest import (
     unhandled_errors,
     wait_for_stored,
 )
-from .standin import BotProcess, Channel, FakeDiscord, Message
-from .standin import payloads as p
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from testing.standin import BotProcess, Channel, FakeDiscord, Member, Message
+from testing.standin import payloads as p
+
 from .conftest import Reply, World, command_reply, db_query, slash, unhandled_errors, wait_for_stored
-from .standin import BotProcess, Channel, FakeDiscord, Member, Message
-from .standin import payloads as p
 
 pytestmark = pytest.mark.e2e
 

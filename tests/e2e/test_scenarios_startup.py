@@ -10,10 +10,10 @@ from collections.abc import Callable
 import pytest
 
 from bot.app.invite import required_permissions
+from testing.standin import BotProcess, FakeDiscord
+from testing.standin import payloads as p
 
 from .conftest import World, unhandled_errors
-from .standin import BotProcess, FakeDiscord
-from .standin import payloads as p
 
 pytestmark = pytest.mark.e2e
 

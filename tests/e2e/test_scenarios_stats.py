@@ -17,6 +17,8 @@ from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
 from bot.core.spam import SpamDetector
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Totals
+from testing.standin import BotProcess, Channel, FakeDiscord, Member, Message
+from testing.standin import payloads as p
 
 from .conftest import (
     Reply,
@@ -27,8 +29,6 @@ from .conftest import (
     unhandled_errors,
     wait_for_stored,
 )
-from .standin import BotProcess, Channel, FakeDiscord, Member, Message
-from .standin import payloads as p
 
 pytestmark = pytest.mark.e2e
 

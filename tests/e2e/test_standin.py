@@ -7,7 +7,6 @@ import io
 import json
 import sys
 import zlib
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,13 +14,14 @@ import discord
 import pytest
 from discord import app_commands
 
+from testing.standin import BotProcess, FakeDiscord, SnowflakeGenerator, snowflake_time
+from testing.standin import payloads as p
+
 from .conftest import ClientFactory, World, default_intents
-from .standin import BotProcess, FakeDiscord, SnowflakeGenerator, snowflake_time
-from .standin import payloads as p
 
 pytestmark = pytest.mark.e2e
 
-STUB_BOT = Path(__file__).with_name("stub_bot.py")
+STUB_BOT = ("-m", "tests.e2e.stub_bot")  # run from the repository root (BotProcess cwd)
 
 
 class Recorder(discord.Client):
@@ -621,7 +621,7 @@ async def test_message_context_menu_modal_round_trip(
 async def test_bot_process_start_ready_terminate_kill_restart(
     fake: FakeDiscord, world: World, make_bot_process: Any
 ) -> None:
-    proc: BotProcess = make_bot_process(dev_guild_id=world.guild.id, argv=[sys.executable, str(STUB_BOT)])
+    proc: BotProcess = make_bot_process(dev_guild_id=world.guild.id, argv=[sys.executable, *STUB_BOT])
     await proc.start()
     await proc.wait_ready(timeout=60, log_line="stub ready")
     assert [c["name"] for c in fake.synced_commands(world.guild)] == ["ping"]

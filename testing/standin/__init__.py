@@ -1,4 +1,5 @@
-"""A protocol-level Discord stand-in (REST v10 + gateway v10 on 127.0.0.1) for end-to-end tests."""
+"""A protocol-level Discord stand-in (REST v10 + gateway v10 on 127.0.0.1) for end-to-end tests and the
+benchmarks."""
 
 from .payloads import (
     DEFAULT_BOT_PERMISSIONS,

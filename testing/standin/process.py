@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .server import FakeDiscord
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ARGV: tuple[str, ...] = (sys.executable, "-m", "bot", "run")
 
 
