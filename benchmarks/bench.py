@@ -2,7 +2,7 @@
 
     python benchmarks/bench.py [--messages N] [--data DIR]
 
-- vader_msgs_per_s: plain vaderSentiment ``polarity_scores`` over the seeded corpus (benchmarks/_corpus.py)
+- vader_msgs_per_s: plain vaderSentiment ``polarity_scores`` over the seeded corpus (benchmarks/corpus.py)
 - ingest_msgs_per_s, ingest_ratio: the same corpus through the bot's ingest path (IngestService → scoring
   stage, with SENTIMETER_SCORING_WORKERS worker processes (default one per core) → WriteQueue →
   SQLiteStorage.apply with roll-ups) into a fresh SQLite file, until everything is committed. Also the CPU
@@ -53,10 +53,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as a script (python benchmarks/x.py): put the repository root on sys.path
+    sys.path.insert(0, str(ROOT))
 
-import _corpus  # noqa: E402
+from benchmarks import corpus  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "sentimeter-bench"
 GUILD = 900_000_000_000_000_001
@@ -320,7 +320,7 @@ def _pick(rng: random.Random, cumulative: list[float]) -> int:
 def build_stats_db(path: Path, n: int) -> None:
     """The same database as applying stats_ops(n) through storage.apply, built in bulk
     (benchmarks/_bulkload.py; tests/test_bulkload.py proves the two equal)."""
-    import _bulkload
+    from benchmarks import _bulkload
 
     _bulkload.bulk_load(path, stats_ops(n), now=int(time.time()), log=progress)
 
@@ -395,7 +395,7 @@ def _load_example_writer() -> Any:
 def big_export(n: int, seed: int = 4242) -> Path:
     """A DiscordChatExporter file of n messages (one busy channel, 5,000 authors), cached."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = code_key(ROOT / "scripts" / "make_example_export.py", Path(__file__).parent / "_corpus.py")
+    key = code_key(ROOT / "scripts" / "make_example_export.py", Path(corpus.__file__))
     path = CACHE / f"export-{n}-{seed}-{key}.json"
     if path.exists():
         return path
@@ -413,7 +413,7 @@ def big_export(n: int, seed: int = 4242) -> Path:
         recent: list[int] = []
         for i in range(n):
             at = start + timedelta(seconds=i * step)
-            text = _corpus.comment(rng)
+            text = corpus.comment(rng)
             msg = ex.Message(
                 id=snowflake(at.timestamp(), i), at=at, author=members[_pick(rng, cum)], content=text
             )
@@ -589,7 +589,7 @@ async def botlike(db: Path, seconds: float, rate: int) -> dict[str, float]:
     from bot.settings import load_settings
     from bot.storage.sqlite import SQLiteStorage
 
-    texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
+    texts = corpus.corpus(int(seconds * rate) + rate, seed=77)
     async with SQLiteStorage.open(db) as storage:
         bot = Sentimeter(
             settings=load_settings(database=db), storage=storage, scorer=Scorer(), spam=SpamDetector()
@@ -683,7 +683,7 @@ async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) ->
     from testing.standin import BotProcess, FakeDiscord
     from testing.standin import payloads as p
 
-    texts = _corpus.corpus(int(seconds * rate) + rate, seed=77)
+    texts = corpus.corpus(int(seconds * rate) + rate, seed=77)
     async with FakeDiscord(heartbeat_interval_ms=41_250) as fake:
         guild = await fake.create_guild("Bench")
         channel = await fake.create_channel(guild, "general")
@@ -848,7 +848,7 @@ def main(argv: list[str] | None = None) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     results: dict[str, Any] = {"loadavg_1m_before": round(os.getloadavg()[0], 2)}
     begun = time.perf_counter()
-    texts = _corpus.corpus(args.corpus)
+    texts = corpus.corpus(args.corpus)
     with tempfile.TemporaryDirectory(prefix="sentimeter-bench-") as tmp:
         workdir = Path(tmp)
         if "vader" not in skip:

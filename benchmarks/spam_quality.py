@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+if not __package__:  # run as a script (python benchmarks/x.py): put the repository root on sys.path
+    sys.path.insert(0, str(REPO))
 
 from bot.core.spam import SpamDetector  # noqa: E402
 

@@ -3,7 +3,7 @@
     python scripts/check_scorer_identity.py --dump REF.json     # record the current outputs
     python scripts/check_scorer_identity.py --compare REF.json  # compare (exit 1 on any difference)
 
-Texts: SmSA train/valid/test, VADER's ground-truth files, the benchmark corpus (benchmarks/_corpus.py),
+Texts: SmSA train/valid/test, VADER's ground-truth files, the benchmark corpus (benchmarks/corpus.py),
 the example community export, scripts/data/chat_negatives.txt, and a seeded synthetic set that mixes words
 from all of them with negators, degree words, "but"/"tapi", ALL-CAPS, punctuation, reduplication and emoji
 (to exercise the rare rule paths). For every text it records the cleaned text, compound/pos/neu/neg and
@@ -23,10 +23,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
 
-import _corpus  # noqa: E402
-
+from benchmarks import corpus  # noqa: E402
 from bot.core.scoring import Scorer  # noqa: E402
 from bot.core.text.clean import clean_for_scoring  # noqa: E402
 
@@ -64,7 +62,7 @@ def texts(data: Path) -> Iterator[tuple[str, str]]:
     for path in sorted((data / "en-vader-groundtruth").glob("*.txt")):
         for text in _read_vader(path):
             yield f"vader/{path.stem}", text
-    for text in _corpus.corpus(20_000):
+    for text in corpus.corpus(20_000):
         yield "bench", text
     for path in sorted((REPO / "examples" / "dapur-nara").glob("*.json")):
         for message in json.loads(path.read_text(encoding="utf-8")).get("messages", []):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+from benchmarks.spam_quality import load_sets, quality
 from bot.core.spam import SpamDetector
 from tests.conftest import shared_data_dir
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from spam_quality import load_sets, quality  # noqa: E402
 
 pytestmark = pytest.mark.data
 
