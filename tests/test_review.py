@@ -18,6 +18,8 @@ from bot.core.review import (
     action_allowed,
     false_positive_candidates,
 )
+from bot.core.scoring import Scorer
+from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import FlagKind, FlagStatus
 
 
@@ -197,12 +199,10 @@ def test_false_positive_candidates_survive_a_failing_explainer() -> None:
 
 
 def test_false_positive_candidates_with_the_real_scorer() -> None:
-    scoring = pytest.importorskip("bot.core.scoring")
-    clean = pytest.importorskip("bot.core.text.clean")
-    scorer = scoring.Scorer()
+    scorer = Scorer()
 
     def explain(text: str) -> object:
-        return scorer.explain(clean.clean_for_scoring(text))
+        return scorer.explain(clean_for_scoring(text))
 
     texts = ["this beat is sick", "that drop was sick, insane", "sick edit bro"]
     words = {c.word for c in false_positive_candidates(texts, explain)}  # type: ignore[arg-type]
@@ -211,7 +211,7 @@ def test_false_positive_candidates_with_the_real_scorer() -> None:
     lexicon = {"sick": 2.0}
 
     def explain_with_lexicon(text: str) -> object:
-        return scorer.explain(clean.clean_for_scoring(text), overrides=lexicon)
+        return scorer.explain(clean_for_scoring(text), overrides=lexicon)
 
     words = {c.word for c in false_positive_candidates(texts, explain_with_lexicon)}  # type: ignore[arg-type]
     assert "sick" not in words

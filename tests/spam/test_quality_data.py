@@ -31,11 +31,24 @@ def test_indonesian_gambling_spam(results: dict[str, dict[str, float]]) -> None:
     assert judol["false_positive_rate"] <= 0.01
 
 
+# Regression floor, not the goal: English YouTube spam F1 measures 0.880 on the final model; the 0.90 goal
+# is unmet (see test_english_youtube_spam).
+EN_YOUTUBE_F1_REGRESSION_FLOOR = 0.87
+
+
 def test_english_youtube_spam(results: dict[str, dict[str, float]]) -> None:
+    """Precision holds its target; F1 is held at a regression floor just under the measured figure.
+
+    The project's goal for this set, F1 >= 0.90, is NOT met: F1 is 0.880 (recall 0.785), and what it misses
+    is mostly bare links to unknown sites and "like and subscribe" fan talk (see the README). The goal is an
+    open item; this test guards the measured figure against regressions instead of hiding the gap behind an
+    xfail.
+    """
     en = results["en-youtube-spam"]
     assert en["precision"] >= 0.90  # what a moderator sees must be right
-    if en["f1"] < 0.90:
-        pytest.xfail(f"target F1 >= 0.90 not met yet: {en['f1']:.3f} (recall {en['recall']:.3f})")
+    assert en["f1"] >= EN_YOUTUBE_F1_REGRESSION_FLOOR, (
+        f"English YouTube spam F1 regressed: {en['f1']:.3f} (recall {en['recall']:.3f})"
+    )
 
 
 @pytest.mark.parametrize("name", ["id-smsa", "en-vader-tweets"])

@@ -67,9 +67,15 @@ def test_non_string_input_gives_empty_string() -> None:
     assert clean_for_scoring(None) == ""  # type: ignore[arg-type]
 
 
-def test_pathological_input_is_fast_and_safe() -> None:
+def test_pathological_markup_is_cleaned_without_the_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    """Thousands of unbalanced markers go through the markup rules without an exception: nothing is logged
+    from the whitespace-only fallback, and the spoiler bars are gone (the fallback would keep them)."""
     nasty = "||" * 5000 + "`" * 5001 + "<@" * 3000 + "*_" * 4000 + "[" * 2000 + "](" * 2000
-    assert isinstance(clean_for_scoring(nasty), str)
+    with caplog.at_level("DEBUG", logger="bot.core.text.clean"):
+        out = clean_for_scoring(nasty)
+    assert isinstance(out, str)
+    assert "||" not in out
+    assert [r for r in caplog.records if r.name == "bot.core.text.clean"] == []
 
 
 @given(st.text())
