@@ -4,14 +4,15 @@ The export is streamed (never loaded whole) and cut into chunks of about 2,000 m
 (N > 1; default: one per core) the work is spread over processes:
 
 - this process reads and parses the export (a thread) and passes chunks on;
-- N - 1 scoring workers run the costly, text-only half of the pipeline (``Pipeline.analyse``: clean, score,
-  text spam check): ``(content, exempt, lexicon index)`` in, ``(raw score, spam verdict or None)`` out;
-- one writer process runs the ordered half (``Pipeline.finish_message``: the behaviour tracker, the flag
-  decision, the write operation) and ``storage.apply``, one transaction per chunk, in message order, with its
-  own connection. It gets the chunk's message fields from here and the scores from the worker as bytes
-  (this process never unpickles them).
+- N - 1 scoring workers run the analysis half of the pipeline (bot/core/ingest/analysis.py: clean, score,
+  text spam check, behaviour fingerprint) through the bot's own worker protocol (bot/core/ingest/scoring.py:
+  a ``ScoreJob`` in, a ``ScoreResult`` out, both pickled here and there: ``score_in_worker_pickled``);
+- one writer process runs the decision half (bot/core/ingest/decision.py, ``Decider.finish_message``: the
+  behaviour tracker, the flag decision, the write operation) and ``storage.apply``, one transaction per
+  chunk, in message order, with its own connection. It gets the chunk's message fields from here and the
+  scores from the worker as bytes (this process never unpickles them).
 
-Everything travels as plain tuples pickled with protocol 5, never dataclasses. At most a few chunks are in
+The messages and results travel as plain tuples, pickled with protocol 5. At most a few chunks are in
 flight, so memory stays flat whatever the export size. ``--workers 1`` does everything in this process.
 Then the channel statistics and the comments a moderator would be asked to review are printed.
 
@@ -40,9 +41,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.ingest.analysis import Analyser
+from bot.core.ingest.decision import Decider, is_exempt
 from bot.core.ingest.models import IncomingMessage
-from bot.core.ingest.pipeline import Pipeline, RawScore, raw_score
-from bot.core.spam import BehaviourTracker, SpamDetector, SpamVerdict
+from bot.core.ingest.scoring import (
+    NO_LEXICON,
+    PICKLE_PROTOCOL,
+    ScoreJob,
+    ScoreResult,
+    load_worker,
+    score_in_worker_pickled,
+    score_job,
+    spam_verdict,
+)
+from bot.core.spam import BehaviourTracker
 from bot.offline.exporter import (
     ExportedMessage,
     ExportError,
@@ -69,17 +81,6 @@ CHUNK_SIZE = 2_000
 PARALLEL_MIN_BYTES = 20 * 1024 * 1024  # smaller exports are analysed in-process when --workers is not given
 TOP_FLAGS = 10
 _FLAG_PAGE = 1_000
-_PICKLE = 5
-
-# -- work items ------------------------------------------------------------------------------------
-
-# What a worker needs per message: the raw content, whether the author/channel is exempt, and which lexicon
-# (an index into the lexicons sent once when the worker starts).
-Job = tuple[str, bool, int]
-# What it sends back: the score as plain values (None: nothing to score) and the text spam verdict as plain
-# values (is_spam, confidence, reason, high_confidence), only when it says spam (None otherwise).
-RawVerdict = tuple[bool, float, str | None, bool]
-Analysed = tuple[RawScore | None, RawVerdict | None]
 
 
 @dataclass(slots=True)
@@ -87,42 +88,7 @@ class _Chunk:
     rows: list[IncomingRow]  # per message: IncomingMessage's fields
     exempt: list[bool]  # per message
     reactions: list[int]  # per message: the export's reaction count to add
-    jobs: list[Job]  # per message, for the scoring half
-
-
-# -- the text half, in a worker process or in-process ----------------------------------------------
-
-
-def _analyse(
-    pipeline: Pipeline, lexicons: Sequence[Mapping[str, float]], jobs: Sequence[Job]
-) -> list[Analysed]:
-    out: list[Analysed] = []
-    append = out.append
-    for content, exempt, lex in jobs:
-        score, verdict = pipeline.analyse(content, lexicons[lex], exempt=exempt)
-        raw = (True, verdict.confidence, verdict.reason, verdict.high_confidence) if verdict.is_spam else None
-        append((raw_score(score), raw))
-    return out
-
-
-_worker_pipeline: Pipeline | None = None
-_worker_lexicons: list[dict[str, float]] = []
-
-
-def _init_worker(lexicons: list[dict[str, float]]) -> None:
-    """Worker initializer: load the lexicons and spam rules once per process."""
-    global _worker_pipeline, _worker_lexicons
-    from bot.core.scoring import Scorer
-
-    _worker_pipeline = Pipeline(Scorer(), SpamDetector(), None)
-    _worker_lexicons = lexicons
-
-
-def _analyse_blob(blob: bytes) -> bytes:
-    """One chunk in a worker: pickled jobs in, pickled results out (protocol 5, plain tuples)."""
-    pipeline = _worker_pipeline
-    assert pipeline is not None, "worker not initialised"
-    return pickle.dumps(_analyse(pipeline, _worker_lexicons, pickle.loads(blob)), _PICKLE)
+    job: ScoreJob | None  # per message, for the analysis half (the bot's worker protocol)
 
 
 # -- the reading side ------------------------------------------------------------------------------
@@ -148,7 +114,11 @@ class _Reader:
     ) -> None:
         self._messages = messages
         self._configs = {g: config for g, (config, _) in settings.items()}
-        self._lexicon_index = {g: i for i, g in enumerate(settings)}
+        # each job carries the run's server lexicons (the empty ones left out: NO_LEXICON)
+        self._lexicons = [lexicon for _, lexicon in settings.values() if lexicon]
+        self._lexicon_slot: dict[int, int] = {}
+        for g, (_, lexicon) in settings.items():
+            self._lexicon_slot[g] = len(self._lexicon_slot) if lexicon else NO_LEXICON
         self._cursors = cursors
         self.seen = _Seen()
 
@@ -156,10 +126,9 @@ class _Reader:
         rows: list[IncomingRow] = []
         reactions: list[int] = []
         exempt: list[bool] = []
-        jobs: list[Job] = []
-        seen, cursors, configs, lex_index = self.seen, self._cursors, self._configs, self._lexicon_index
+        items: list[tuple[str, int, bool]] = []
+        seen, cursors, configs, lex_slot = self.seen, self._cursors, self._configs, self._lexicon_slot
         authors = seen.authors
-        is_exempt = Pipeline.is_exempt
         first, last = seen.first, seen.last
         for exported in self._messages:
             row = exported.incoming_row()
@@ -184,30 +153,31 @@ class _Reader:
             rows.append(row)
             reactions.append(reaction_count)
             exempt.append(ex)
-            jobs.append((content, ex, lex_index[guild_id]))
+            items.append((content, lex_slot[guild_id], ex))
             if len(rows) >= size:
                 break
         seen.first, seen.last = first, last
         seen.counted += len(rows)
-        return _Chunk(rows, exempt, reactions, jobs) if rows else None
+        return _Chunk(rows, exempt, reactions, ScoreJob(items, self._lexicons)) if rows else None
 
 
 def _finish(
-    pipeline: Pipeline,
+    decider: Decider,
     rows: Sequence[IncomingRow],
     exempt: Sequence[bool],
     reactions: Sequence[int],
-    analysed: Sequence[Analysed],
+    analysed: ScoreResult,
     configs: Mapping[int, GuildConfig],
 ) -> list[WriteOp]:
-    """The ordered half, in message order: behaviour tracker, flag decision, write operations."""
+    """The decision half, in message order: behaviour tracker, flag decision, write operations."""
+    for error in analysed.errors:
+        log.warning("A comment could not be scored (counted unscored): %s", error)
     ops: list[WriteOp] = []
     append = ops.append
-    finish = pipeline.finish_message
-    for row, ex, count, (score, raw) in zip(rows, exempt, reactions, analysed, strict=True):
+    finish = decider.finish_message
+    for row, ex, count, (score, spam, fp) in zip(rows, exempt, reactions, analysed.items, strict=True):
         msg = IncomingMessage(*row)
-        verdict = None if raw is None else SpamVerdict(*raw)
-        append(finish(msg, configs[msg.guild_id], ex, score, verdict))
+        append(finish(msg, configs[msg.guild_id], ex, score, spam_verdict(spam), fp))
         if count:
             append(
                 ReactionChanged(
@@ -218,12 +188,12 @@ def _finish(
 
 
 # -- the writer process (with a database file and --workers > 1) ------------------------------------
-# The ordered half and storage.apply (real Python work per message: the roll-up simulation) would otherwise
+# The decision half and storage.apply (real Python work per message: the roll-up simulation) would otherwise
 # compete for this process's GIL with the reader. A one-process pool keeps its own SQLiteStorage, event loop
 # and behaviour tracker; it receives each chunk's rows (pickled here) and the scorer's results (passed on
 # as bytes, never unpickled here).
 
-_writer_state: tuple[asyncio.AbstractEventLoop, Any, Pipeline, dict[int, GuildConfig]] | None = None
+_writer_state: tuple[asyncio.AbstractEventLoop, Any, Decider, dict[int, GuildConfig]] | None = None
 
 
 def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
@@ -232,15 +202,14 @@ def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
 
     loop = asyncio.new_event_loop()
     storage = loop.run_until_complete(SQLiteStorage.connect(db_path))
-    elsewhere: Any = _Elsewhere()
-    _writer_state = (loop, storage, Pipeline(elsewhere, elsewhere, BehaviourTracker()), configs)
+    _writer_state = (loop, storage, Decider(BehaviourTracker()), configs)
 
 
 def _write_blob(chunk_blob: bytes, analysed_blob: bytes) -> int:
     assert _writer_state is not None, "writer not initialised"
-    loop, storage, pipeline, configs = _writer_state
+    loop, storage, decider, configs = _writer_state
     rows, exempt, reactions = pickle.loads(chunk_blob)
-    ops = _finish(pipeline, rows, exempt, reactions, pickle.loads(analysed_blob), configs)
+    ops = _finish(decider, rows, exempt, reactions, pickle.loads(analysed_blob), configs)
     loop.run_until_complete(storage.apply(ops))
     return len(ops)
 
@@ -254,13 +223,6 @@ def _close_writer() -> None:
             loop.run_until_complete(storage.close())
         finally:
             loop.close()
-
-
-class _Elsewhere:
-    """Stands in for the Scorer and the SpamDetector where only the ordered half runs."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"{name}: the text half runs in the worker processes")
 
 
 # -- the run ---------------------------------------------------------------------------------------
@@ -315,7 +277,6 @@ async def ingest_exports(
                 await storage.get_lexicon(header.guild_id),
             )
     configs = {g: config for g, (config, _) in settings.items()}
-    lexicons = [lexicon for _, lexicon in settings.values()]  # in _Reader's lexicon index order
     cursors: dict[tuple[int, int], int] = {}
     for guild_id in settings:
         for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
@@ -342,20 +303,19 @@ async def ingest_exports(
     loop = asyncio.get_running_loop()
     executor: Executor | None = None
     writer: Executor | None = None
+    analyser: Analyser | None = None  # the analysis half, when it runs in this process
+    decider = Decider(BehaviourTracker())  # the decision half, when it runs in this process
     if workers <= 1:
         from bot.core.scoring import Scorer
+        from bot.core.spam import SpamDetector
 
-        pipeline = Pipeline(Scorer(), SpamDetector(), BehaviourTracker())
+        analyser = Analyser(Scorer(), SpamDetector())
     else:
-        elsewhere: Any = _Elsewhere()  # the text half runs in the workers: no lexicons or spam rules here
-        pipeline = Pipeline(elsewhere, elsewhere, BehaviourTracker())
         # spawn: workers start from a clean interpreter (not a fork of this one, which has threads running)
         # and load only what they use; unlike forkserver, no server process stays around the whole run
         context = multiprocessing.get_context("spawn")
         scorers = workers - 1 if db_path is not None else workers
-        executor = ProcessPoolExecutor(
-            scorers, mp_context=context, initializer=_init_worker, initargs=(lexicons,)
-        )
+        executor = ProcessPoolExecutor(scorers, mp_context=context, initializer=load_worker)
         if db_path is not None:
             writer = ProcessPoolExecutor(
                 1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
@@ -372,10 +332,11 @@ async def ingest_exports(
                 future = None
                 blob = b""
                 if executor is not None:
-                    future = loop.run_in_executor(executor, _analyse_blob, pickle.dumps(chunk.jobs, _PICKLE))
-                    chunk.jobs = []
+                    job_blob = pickle.dumps(chunk.job, PICKLE_PROTOCOL)
+                    future = loop.run_in_executor(executor, score_in_worker_pickled, job_blob)
+                    chunk.job = None
                     if writer is not None:
-                        blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), _PICKLE)
+                        blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), PICKLE_PROTOCOL)
                         chunk.rows = []
                 await pending.put((chunk, blob, future))
         except asyncio.CancelledError:
@@ -395,7 +356,8 @@ async def ingest_exports(
                     break
                 chunk, blob, future = item
                 if future is None:
-                    analysed = await asyncio.to_thread(_analyse, pipeline, lexicons, chunk.jobs)
+                    assert analyser is not None and chunk.job is not None
+                    analysed = await asyncio.to_thread(score_job, analyser, chunk.job)
                 elif writer is not None:
                     analysed_blob = await future
                     if writing is not None:
@@ -404,7 +366,7 @@ async def ingest_exports(
                     continue
                 else:
                     analysed = pickle.loads(await future)
-                ops = _finish(pipeline, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
+                ops = _finish(decider, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
                 if writing is not None:
                     await writing
                 writing = asyncio.ensure_future(storage.apply(ops))

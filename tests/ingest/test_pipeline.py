@@ -6,8 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.ingest.analysis import Analyser
+from bot.core.ingest.decision import Decider, is_exempt
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.ingest.pipeline import Pipeline
+from bot.core.ingest.scoring import build_job, score_job, spam_verdict
 from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
 from bot.core.spam import BehaviourTracker, SpamDetector
 from bot.storage.models import FlagKind, GuildConfig
@@ -105,3 +108,38 @@ def test_an_edit_is_rescored(pipeline: Pipeline, config: GuildConfig) -> None:
     op = pipeline.on_edit(edit, config)
     assert op.scored and op.compound > 0 and op.flag is None
     assert pipeline.on_edit(replace(edit, content=NEGATIVE), config).flag is not None
+
+
+def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConfig) -> None:
+    """The bot's and `sentimeter analyze`'s layout: the analysis half through the worker protocol, the
+    decision half on its own (no scorer, no spam rules), the behaviour tracker included."""
+    repeated = "does anyone know when the next cooking class starts"
+    texts = [NEGATIVE, SPAM, "loved this recipe, thank you!! 😍", "", "gg", *[repeated] * 4, NEGATIVE]
+    messages = [
+        message(text, message_id=2000 + i, channel_id=(CHANNEL, THREAD, 13, 14)[i % 4], created_at=1.7e9 + i)
+        for i, text in enumerate(texts)
+    ]
+    messages.append(message(NEGATIVE, message_id=3000, channel_id=EXEMPT))
+    whole = Pipeline(Scorer(), SpamDetector(), BehaviourTracker())
+    expected = [whole.on_message(m, config) for m in messages]
+
+    exempt = [
+        is_exempt(config, m.channel_id, m.parent_channel_id, m.author_role_ids, m.author_is_staff)
+        for m in messages
+    ]
+    result = score_job(
+        Analyser(Scorer(), SpamDetector()),
+        build_job([(m.content, None, ex) for m, ex in zip(messages, exempt, strict=True)]),
+    )
+    decider = Decider(BehaviourTracker())
+    got = [
+        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp)
+        for m, ex, (score, spam, fp) in zip(messages, exempt, result.items, strict=True)
+    ]
+    assert got == expected
+    assert [op.flag is not None and op.flag.kind is FlagKind.SPAM for op in got[5:9]] == [
+        False,
+        False,
+        True,  # a third channel within minutes: the behaviour tracker's verdict
+        True,
+    ]

@@ -1,11 +1,11 @@
-"""score_job (what a scoring worker runs) gives per item what the pipeline's separate steps give."""
+"""score_job (what a scoring worker runs) gives per item what the analysis half's separate steps give."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.core.ingest import scoring
-from bot.core.ingest.pipeline import Pipeline, raw_score
+from bot.core.ingest.analysis import Analyser, raw_score
 from bot.core.scoring import Scorer
 from bot.core.spam import SpamDetector
 from bot.core.spam.behaviour import fingerprint
@@ -27,20 +27,20 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline(Scorer(), SpamDetector())
+def analyser() -> Analyser:
+    return Analyser(Scorer(), SpamDetector())
 
 
 @pytest.mark.parametrize("exempt", [False, True])
 @pytest.mark.parametrize("lexicon", [None, {"stream": 2.5, "trash": 1.0}])
 def test_items_match_the_separate_steps(
-    pipeline: Pipeline, exempt: bool, lexicon: dict[str, float] | None
+    analyser: Analyser, exempt: bool, lexicon: dict[str, float] | None
 ) -> None:
     scoring._cache.clear()
     job = scoring.build_job([(text, lexicon, exempt) for text in TEXTS * 2])  # twice: the cache answers
-    result = scoring.score_job(pipeline, job)
+    result = scoring.score_job(analyser, job)
     assert result.errors == []
-    fresh = Pipeline(Scorer(), SpamDetector())
+    fresh = Analyser(Scorer(), SpamDetector())
     for text, (score, spam, fp) in zip(TEXTS * 2, result.items, strict=True):
         expected_score, verdict = fresh.analyse(text, lexicon, exempt=exempt)
         assert score == raw_score(expected_score)
@@ -48,10 +48,10 @@ def test_items_match_the_separate_steps(
         assert fp == (None if exempt or not text.strip() else fingerprint(text))
 
 
-def test_spam_and_fingerprint_are_filled_in(pipeline: Pipeline) -> None:
+def test_spam_and_fingerprint_are_filled_in(analyser: Analyser) -> None:
     scoring._cache.clear()
     job = scoring.build_job([(TEXTS[1], None, False), (TEXTS[2], None, False), (TEXTS[4], None, False)])
-    items = scoring.score_job(pipeline, job).items
+    items = scoring.score_job(analyser, job).items
     assert items[0][1] is not None and items[1][1] is not None  # both spam, with a reason
     assert isinstance(items[0][1][1], str) and items[0][2] is not None and items[1][2] is not None
     assert items[2][1] is None and items[2][2] is None  # "gg": too short for a fingerprint

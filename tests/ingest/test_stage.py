@@ -238,8 +238,8 @@ def test_cached_results_respect_the_server_lexicon() -> None:
 
     meh = {"meh": -3.0}
     job = build_job([("the stream was meh", None, False), ("the stream was meh", meh, False)] * 2)
-    first = score_job(pipeline(), job)
-    again = score_job(pipeline(), job)  # answered from the cache this time
+    first = score_job(pipeline().analysis, job)
+    again = score_job(pipeline().analysis, job)  # answered from the cache this time
     plain, custom = first.items[0][0], first.items[1][0]
     assert plain is not None and custom is not None
     assert custom[0] < plain[0]  # the server's own word moved the score

@@ -1,27 +1,32 @@
-"""The text half of the pipeline for a batch of comments, in a worker process or in this one.
+"""The one worker protocol: the analysis half of the pipeline (bot/core/ingest/analysis.py) for a batch of
+comments, in a worker process or in this one. The bot's scoring stage (bot/core/ingest/stage.py) and
+`sentimeter analyze` (bot/offline/analyze.py) both send a ``ScoreJob`` to ``score_in_worker`` and hand the
+``ScoreResult`` to the decision half (bot/core/ingest/decision.py) in order.
 
 What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
 batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score), the spam
 verdict's values only when the text is spam (None: not spam), and the text's behaviour fingerprint, so the
-bot process only looks it up."""
+ordered half only looks it up."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
+import pickle
 import signal
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.ingest.pipeline import Pipeline, RawScore, raw_score
+from bot.core.ingest.analysis import Analyser, RawScore, raw_score
 from bot.core.spam import SpamVerdict
 
 log = logging.getLogger(__name__)
 
 NO_LEXICON = -1
+PICKLE_PROTOCOL = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +58,13 @@ CACHE_MAX_ENTRIES = 10_000
 _cache: dict[tuple[str, frozenset[tuple[str, float]] | None, bool], ItemResult] = {}
 
 
-def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
+def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
     out: list[ItemResult] = []
     errors: list[str] = []
     lexicons = job.lexicons
     lexicon_keys = [frozenset(lexicon.items()) for lexicon in lexicons]
     cache = _cache
-    analyse = pipeline.analyse_with_fingerprint
+    analyse = analyser.analyse_with_fingerprint
     for content, slot, exempt in job.items:
         key = None
         if len(content) <= CACHE_MAX_CHARS:
@@ -95,7 +100,7 @@ def score_job(pipeline: Pipeline, job: ScoreJob) -> ScoreResult:
 
 # -- in a worker process -------------------------------------------------------------------------------------
 
-_worker: Pipeline | None = None
+_worker: Analyser | None = None
 
 WATCH_INTERVAL = 1.0
 # Workers run at a lower CPU priority than the bot process: when the cores are all busy (a burst, a catch-up),
@@ -129,21 +134,27 @@ def _watch_bot(pid: int) -> None:
     os._exit(0)
 
 
-def init_worker(bot_pid: int | None = None) -> None:
-    """Worker initializer: load the lexicons and spam rules once per process; exit when the bot process is
-    gone. Ctrl-C reaches the whole process group; the bot drains and stops its workers itself, so they ignore
-    it. Runs at WORKER_NICENESS."""
+def load_worker() -> None:
+    """Load the lexicons and spam rules once per process (the initializer of `sentimeter analyze`'s
+    workers; the bot's run :func:`init_worker`)."""
     global _worker
+    from bot.core.scoring import Scorer
+    from bot.core.spam import SpamDetector
+
+    _worker = Analyser(Scorer(), SpamDetector())
+
+
+def init_worker(bot_pid: int | None = None) -> None:
+    """The bot's worker initializer: :func:`load_worker`; exit when the bot process is gone. Ctrl-C reaches
+    the whole process group; the bot drains and stops its workers itself, so they ignore it. Runs at
+    WORKER_NICENESS."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
     if bot_pid is not None:
         threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
-    from bot.core.scoring import Scorer
-    from bot.core.spam import SpamDetector
-
-    _worker = Pipeline(Scorer(), SpamDetector())
+    load_worker()
 
 
 def warm_up() -> int:
@@ -153,9 +164,16 @@ def warm_up() -> int:
 
 
 def score_in_worker(job: ScoreJob) -> ScoreResult:
-    pipeline = _worker
-    assert pipeline is not None, "worker not initialised"
-    return score_job(pipeline, job)
+    """The worker entry point."""
+    analyser = _worker
+    assert analyser is not None, "worker not initialised"
+    return score_job(analyser, job)
+
+
+def score_in_worker_pickled(job: bytes) -> bytes:
+    """:func:`score_in_worker` with the job and the result pickled (protocol 5) by the caller and here: for a
+    process that passes the result on to another one unopened (`sentimeter analyze`'s writer)."""
+    return pickle.dumps(score_in_worker(pickle.loads(job)), PICKLE_PROTOCOL)
 
 
 def build_job(items: Sequence[tuple[str, dict[str, float] | None, bool]]) -> ScoreJob:

@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from bot.core.config_cache import ConfigCache
+from bot.core.ingest.decision import is_exempt
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.queue import QueueClosedError, WriteQueue
@@ -42,7 +43,8 @@ class IngestService:
         self.queue = queue
         self.configs = configs
         self.stage = ScoringStage(
-            pipeline,
+            pipeline.analysis,
+            pipeline.decision,
             queue.put_many,
             workers=workers,
             batch_max=batch_size,
@@ -125,7 +127,7 @@ class IngestService:
     def _entry(
         self, event: IncomingMessage | IncomingEdit, config: GuildConfig, lexicon: dict[str, float]
     ) -> Entry:
-        exempt = Pipeline.is_exempt(
+        exempt = is_exempt(
             config, event.channel_id, event.parent_channel_id, event.author_role_ids, event.author_is_staff
         )
         return Entry(event, config, lexicon, exempt)

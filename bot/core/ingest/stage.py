@@ -5,8 +5,9 @@ the same order, into the write queue.
   so a reaction, edit or delete never overtakes the message it is about, whatever the batching.
 - A batch is whatever is waiting (up to ``batch_max``) when a worker is free; while every worker is busy,
   events accumulate into a full batch. At most ``2 × workers`` batches are in flight.
-- Results are consumed strictly in submission order by one emitter task, which runs the ordered half of the
-  pipeline (behaviour tracker, flag decision) and hands the writes to the write queue (waiting while it is
+- Results are consumed strictly in submission order by one emitter task, which runs the decision half of
+  the pipeline (bot/core/ingest/decision.py: behaviour tracker, flag decision) and hands the writes to the
+  write queue (waiting while it is
   full, so backpressure reaches the producers through ``capacity``).
 - A worker that dies (or a batch that fails there) costs nothing: that batch is scored in this process, and
   the pool is replaced for the next ones. Scoring is pure, so scoring a batch twice is harmless; the writes
@@ -27,8 +28,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from bot.core.ingest.analysis import Analyser
+from bot.core.ingest.decision import Decider
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
-from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.scoring import (
     ScoreJob,
     ScoreResult,
@@ -98,7 +100,8 @@ def start_method() -> str:
 class ScoringStage:
     def __init__(
         self,
-        pipeline: Pipeline,
+        analyser: Analyser,
+        decider: Decider,
         sink: Sink,
         *,
         workers: int = 0,
@@ -111,7 +114,8 @@ class ScoringStage:
     ) -> None:
         if workers < 0 or batch_max < 1 or capacity < 1:
             raise ValueError("workers must be >= 0, batch_max and capacity >= 1")
-        self._pipeline = pipeline
+        self._analyser = analyser  # batches scored in this process (no workers, or a worker failed)
+        self._decider = decider
         self._sink = sink
         self._workers = workers
         self._batch_max = batch_max
@@ -355,15 +359,15 @@ class ScoringStage:
                 return result
             self.batches_recovered += 1
         self.batches_in_process += 1
-        return score_job(self._pipeline, job)
+        return score_job(self._analyser, job)
 
     def _finish(self, batch: _Batch, result: ScoreResult | None) -> list[WriteOp]:
         if result is not None:
             for error in result.errors:
                 log.warning("A comment could not be scored (counted unscored): %s", error)
         scored = dict(zip(batch.scored, result.items, strict=True)) if result is not None else {}
-        pipeline = self._pipeline
-        finish_message = pipeline.finish_message
+        decider = self._decider
+        finish_message = decider.finish_message
         ops: list[WriteOp] = []
         append = ops.append
         for i, entry in enumerate(batch.entries):
@@ -382,11 +386,11 @@ class ScoringStage:
                     score, spam, _ = scored.get(i, (None, None, None))
                     assert entry.config is not None
                     ops.append(
-                        pipeline.finish_edit(event, entry.config, entry.exempt, score, spam_verdict(spam))
+                        decider.finish_edit(event, entry.config, entry.exempt, score, spam_verdict(spam))
                     )
                 else:
                     ops.append(event)
-            except Exception:  # pragma: no cover - a bug in the ordered half; the old path dropped it too
+            except Exception:  # pragma: no cover - a bug in the decision half; the old path dropped it too
                 log.exception("Dropping an event that could not be processed: %r", event)
         return ops
 

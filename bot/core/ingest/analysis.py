@@ -1,0 +1,58 @@
+"""The analysis half of the pipeline: clean → score → text spam check → behaviour fingerprint.
+
+A pure function of the text, the server's lexicon and whether the author/channel is exempt, so it can run
+in a worker process (bot/core/ingest/scoring.py runs it there for the bot and for `sentimeter analyze`).
+What depends on the order of the messages -- the behaviour tracker, the flag decision, the write -- is the
+decision half (bot/core/ingest/decision.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.core.scoring import Scorer, SentimentScore
+from bot.core.spam import SpamDetector, SpamVerdict
+from bot.core.spam import behaviour as _behaviour
+from bot.core.text.clean import clean_for_scoring
+
+NOT_SPAM = SpamVerdict(is_spam=False, confidence=0.0, reason=None, high_confidence=False)
+
+# A score as plain values (compound, pos, neu, neg, language): cheap to send between processes.
+RawScore = tuple[float, float, float, float, str]
+
+
+def raw_score(score: SentimentScore | None) -> RawScore | None:
+    if score is None:
+        return None
+    return (score.compound, score.pos, score.neu, score.neg, score.language)
+
+
+class Analyser:
+    """The costly, text-only half: needs the lexicons (Scorer) and the spam rules (SpamDetector)."""
+
+    def __init__(self, scorer: Scorer, spam: SpamDetector) -> None:
+        self.scorer = scorer
+        self.spam = spam
+
+    def analyse(
+        self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
+    ) -> tuple[SentimentScore | None, SpamVerdict]:
+        """Score the cleaned text and (unless exempt) check the raw text for spam."""
+        cleaned = clean_for_scoring(content) if content else ""
+        score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
+        if exempt or not content.strip():
+            return score, NOT_SPAM
+        return score, self.spam.check_text(content)
+
+    def analyse_with_fingerprint(
+        self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
+    ) -> tuple[SentimentScore | None, SpamVerdict, int | None]:
+        """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
+        check's normalisation of the text (what a scoring worker sends back)."""
+        cleaned = clean_for_scoring(content) if content else ""
+        score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
+        if exempt or not content.strip():
+            return score, NOT_SPAM, None
+        verdict, norm = self.spam.check_text_with_normalized(content)
+        if norm is None:
+            return score, verdict, _behaviour.fingerprint(content)
+        return score, verdict, _behaviour.fingerprint_normalized(norm)

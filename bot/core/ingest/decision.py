@@ -1,0 +1,137 @@
+"""The decision half of the pipeline: exemptions, the behaviour tracker, the review/flag decision and the
+write operation.
+
+It runs where the events are ordered (the bot's scoring stage emitter; `sentimeter analyze`'s writer), on
+what the analysis half (bot/core/ingest/analysis.py) concluded about the text, as plain values: the raw
+score, the spam verdict (None: not spam) and the behaviour fingerprint. It needs no lexicons or spam rules,
+only the behaviour tracker's state."""
+
+from __future__ import annotations
+
+from bot.core.ingest.analysis import RawScore
+from bot.core.ingest.models import IncomingEdit, IncomingMessage
+from bot.core.spam import BehaviourTracker, SpamVerdict
+from bot.core.spam.behaviour import UNSET, _Unset
+from bot.storage.models import (
+    FlagKind,
+    FlagRequest,
+    GuildConfig,
+    MessageCreated,
+    MessageEdited,
+    MessageRecord,
+)
+
+
+def is_exempt(
+    config: GuildConfig,
+    channel_id: int,
+    parent_channel_id: int | None,
+    role_ids: frozenset[int],
+    staff: bool = False,
+) -> bool:
+    """Exempt channels (and their threads), exempt roles, and the server's own staff are never flagged."""
+    if staff or channel_id in config.exempt_channels:
+        return True
+    if parent_channel_id is not None and parent_channel_id in config.exempt_channels:
+        return True
+    return not config.exempt_roles.isdisjoint(role_ids)
+
+
+def decide_flag(
+    content: str, compound: float | None, verdict: SpamVerdict | None, threshold: float
+) -> FlagRequest | None:
+    """Spam first; otherwise negative when the compound is at or below the server's threshold."""
+    if verdict is not None and verdict.is_spam:
+        return FlagRequest(kind=FlagKind.SPAM, text=content, reason=verdict.reason)
+    if compound is not None and compound <= threshold:
+        return FlagRequest(kind=FlagKind.NEGATIVE, text=content, reason=None)
+    return None
+
+
+class Decider:
+    """The ordered half. ``behaviour`` None: no behaviour signals (text spam only)."""
+
+    def __init__(self, behaviour: BehaviourTracker | None = None) -> None:
+        self.behaviour = behaviour
+
+    def finish_message(
+        self,
+        msg: IncomingMessage,
+        config: GuildConfig,
+        exempt: bool,
+        score: RawScore | None,
+        verdict: SpamVerdict | None,
+        fingerprint: int | _Unset | None = UNSET,
+    ) -> MessageCreated:
+        """The write for a message whose text was analysed (``verdict`` None: not spam). Runs the behaviour
+        tracker, so it must be called in the order the messages came in (``fingerprint``: the text's
+        behaviour fingerprint when the analysis already computed it)."""
+        flag: FlagRequest | None = None
+        is_spam = False
+        if not exempt:
+            content = msg.content
+            if self.behaviour is not None and content.strip():
+                behaviour_verdict = self.behaviour.observe(
+                    guild_id=msg.guild_id,
+                    channel_id=msg.channel_id,
+                    author_id=msg.author_id,
+                    content=content,
+                    created_at=msg.created_at,
+                    account_created_at=msg.author_created_at,
+                    precomputed=fingerprint,
+                )
+                if (
+                    behaviour_verdict is not None
+                    and behaviour_verdict.is_spam
+                    and (verdict is None or not verdict.is_spam)
+                ):
+                    verdict = behaviour_verdict
+            is_spam = verdict is not None and verdict.is_spam
+            flag = decide_flag(content, score[0] if score else None, verdict, config.threshold)
+        compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
+        record = MessageRecord(
+            guild_id=msg.guild_id,
+            channel_id=msg.channel_id,
+            message_id=msg.message_id,
+            author_id=msg.author_id,
+            created_at=int(msg.created_at),
+            reply_to_id=msg.reply_to_id,
+            parent_channel_id=msg.parent_channel_id,
+            scored=score is not None,
+            compound=compound,
+            pos=pos,
+            neu=neu,
+            neg=neg,
+            language=language,
+            is_spam=is_spam,
+        )
+        return MessageCreated(record=record, flag=flag)
+
+    def finish_edit(
+        self,
+        edit: IncomingEdit,
+        config: GuildConfig,
+        exempt: bool,
+        score: RawScore | None,
+        verdict: SpamVerdict | None,
+    ) -> MessageEdited:
+        """The write for a re-scored edit (edits do not feed the behaviour tracker)."""
+        flag: FlagRequest | None = None
+        is_spam = False
+        if not exempt:
+            is_spam = verdict is not None and verdict.is_spam
+            flag = decide_flag(edit.content, score[0] if score else None, verdict, config.threshold)
+        compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
+        return MessageEdited(
+            guild_id=edit.guild_id,
+            channel_id=edit.channel_id,
+            message_id=edit.message_id,
+            scored=score is not None,
+            compound=compound,
+            pos=pos,
+            neu=neu,
+            neg=neg,
+            language=language,
+            is_spam=is_spam,
+            flag=flag,
+        )
