@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.app import embeds
 from bot.app.i18n import available_locales, locale_for, t
+from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
 from bot.storage.models import GuildConfig
@@ -66,8 +67,7 @@ class Config(
             raise UserFacingError(t("errors.guild_only", interaction.locale))
         config = await self.bot.configs.get(guild.id)
         locale = locale_for(interaction, config)
-        if not interaction.permissions.manage_guild:
-            raise UserFacingError(t("errors.needs_manage_guild", locale))
+        require_permissions(interaction, locale=locale, manage_guild=True)
         return guild, config, locale
 
     async def _reply(

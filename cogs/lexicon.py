@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.i18n import locale_for, t
 from bot.app.markdown import truncate
+from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -55,8 +56,7 @@ class Lexicon(
         if guild is None:
             raise UserFacingError(t("errors.guild_only", interaction.locale))
         locale = locale_for(interaction, await self.bot.configs.get(guild.id))
-        if not interaction.permissions.manage_guild:
-            raise UserFacingError(t("errors.needs_manage_guild", locale))
+        require_permissions(interaction, locale=locale, manage_guild=True)
         return guild.id, locale
 
     @app_commands.command(name=_("add"), description=_("Add a word or change its weight"))

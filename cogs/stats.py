@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.i18n import locale_for, t
 from bot.app.options import PERIOD_CHOICES
+from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 from bot.core.periods import Period
 
@@ -172,8 +173,7 @@ class Stats(
         if guild is None:
             raise UserFacingError(t("errors.guild_only", interaction.locale))
         locale = locale_for(interaction, await self.bot.configs.get(guild.id))
-        if not interaction.permissions.manage_messages:
-            raise UserFacingError(t("errors.needs_manage_messages", locale))
+        require_permissions(interaction, locale=locale, manage_messages=True)
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=True, thinking=True)

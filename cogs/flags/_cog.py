@@ -16,6 +16,7 @@ from bot.app.embeds import period_label
 from bot.app.i18n import locale_for, t
 from bot.app.markdown import jump_url
 from bot.app.options import PERIOD_CHOICES
+from bot.app.permissions import has_permissions
 from bot.core.errors import UserFacingError
 from bot.core.periods import Period, period_range
 from bot.core.review import false_positive_candidates
@@ -63,7 +64,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         self.flag_menu = app_commands.ContextMenu(name="Flag for review", callback=self.flag_for_review)
         app_commands.guild_only()(self.flag_menu)
         app_commands.default_permissions(manage_messages=True)(self.flag_menu)
-        app_commands.checks.has_permissions(manage_messages=True)(self.flag_menu)
+        has_permissions(manage_messages=True)(self.flag_menu)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -237,7 +238,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     @app_commands.command(name="list", description="Flagged comments, newest first")
     @app_commands.describe(status="Only flags with this status")
     @app_commands.choices(status=STATUS_CHOICES)
-    @app_commands.checks.has_permissions(manage_messages=True)
+    @has_permissions(manage_messages=True)
     async def list_flags(
         self, interaction: discord.Interaction[Sentimeter], status: app_commands.Choice[str] | None = None
     ) -> None:
@@ -267,7 +268,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     )
     @app_commands.describe(period="How far back to look")
     @app_commands.choices(period=PERIOD_CHOICES)
-    @app_commands.checks.has_permissions(manage_messages=True)
+    @has_permissions(manage_messages=True)
     async def summary(
         self, interaction: discord.Interaction[Sentimeter], period: app_commands.Choice[str] | None = None
     ) -> None:

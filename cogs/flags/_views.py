@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.app.errors import SentimeterView, component_error
 from bot.app.i18n import locale_for, t
+from bot.app.permissions import require_bot_permissions, require_permissions
+from bot.core.errors import UserFacingError
 from bot.core.review import (
     ACTIONS_FOR_KIND,
     DELETING_ACTIONS,
@@ -80,18 +83,25 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         return cls(match["action"], int(match["flag_id"]), label=label)
 
     async def callback(self, interaction: discord.Interaction[Sentimeter]) -> None:  # type: ignore[override]
-        await handle_click(interaction, self.action, self.flag_id)
+        # discord.py only logs a DynamicItem's exceptions: answer them the way a View's on_error does
+        try:
+            await handle_click(interaction, self.action, self.flag_id)
+        except Exception as error:
+            await self.on_error(interaction, error)
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:
+        await component_error(interaction, error, self)
 
 
 def review_view(flag: Flag, locale: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = SentimeterView(timeout=None)
     for action in ACTIONS_FOR_KIND.get(flag.kind, ()):
         view.add_item(FlagButton(action, flag.id, locale=locale))
     return view
 
 
 def undo_view(flag: Flag, locale: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = SentimeterView(timeout=None)
     view.add_item(FlagButton(ReviewAction.UNDO, flag.id, locale=locale))
     return view
 
@@ -99,70 +109,44 @@ def undo_view(flag: Flag, locale: str) -> discord.ui.View:
 # -- clicks --------------------------------------------------------------------------------------------------
 
 
-async def _refuse(interaction: discord.Interaction[Any], message: str) -> None:
-    await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
-
-
-def _refusal(
+def _check_permissions(
     interaction: discord.Interaction[Sentimeter], action: str, flag: Flag, locale: str
-) -> str | None:
-    """Why this person (or the bot) may not do this, or None. Checked at click time, every time."""
-    perms = interaction.permissions
-    if not perms.manage_messages:
-        return t("review.click.need_manage_messages", locale)
-    if action == ReviewAction.SPAM_TIMEOUT and not perms.moderate_members:
-        return t("review.click.need_moderate_members", locale)
+) -> None:
+    """Raise unless this person (and the bot) may do this. Checked at click time, every time, through the
+    same helpers as the slash commands' checks."""
+    if action == ReviewAction.SPAM_TIMEOUT:
+        require_permissions(interaction, locale=locale, moderate_members=True)
     guild = interaction.guild
     channel = guild.get_channel_or_thread(flag.channel_id) if guild is not None else None
-    user = interaction.user
-    if (
-        channel is not None
-        and isinstance(user, discord.Member)
-        and not channel.permissions_for(user).manage_messages
-    ):
-        return t("review.click.need_manage_messages_there", locale, channel=f"<#{flag.channel_id}>")
-    me = guild.me if guild is not None else None
-    if me is not None:
-        if (
-            action in DELETING_ACTIONS
-            and channel is not None
-            and not channel.permissions_for(me).manage_messages
-        ):
-            return t("review.click.bot_cannot_delete", locale, channel=f"<#{flag.channel_id}>")
-        if action == ReviewAction.SPAM_TIMEOUT and not me.guild_permissions.moderate_members:
-            return t("review.click.bot_cannot_timeout", locale)
-        if action == ReviewAction.UNDO and channel is not None:
-            mine = channel.permissions_for(me)
-            if not (mine.send_messages and mine.embed_links):
-                return t("review.click.bot_cannot_post", locale, channel=f"<#{flag.channel_id}>")
-    return None
+    if channel is not None:
+        require_permissions(interaction, channel=channel, locale=locale, manage_messages=True)
+        if action in DELETING_ACTIONS:
+            require_bot_permissions(interaction, channel=channel, locale=locale, manage_messages=True)
+    if action == ReviewAction.SPAM_TIMEOUT:
+        require_bot_permissions(interaction, locale=locale, moderate_members=True)
+    if action == ReviewAction.UNDO and channel is not None:
+        require_bot_permissions(
+            interaction, channel=channel, locale=locale, send_messages=True, embed_links=True
+        )
 
 
 async def handle_click(interaction: discord.Interaction[Sentimeter], action: str, flag_id: int) -> None:
+    """Refusals are raised (UserFacingError, the permission errors); FlagButton answers them."""
     bot = interaction.client
     guild_id = interaction.guild_id
     if guild_id is None or interaction.guild is None:
-        await _refuse(interaction, t("review.click.guild_only", locale_for(interaction)))
-        return
+        raise UserFacingError(t("review.click.guild_only", locale_for(interaction)))
     config = await bot.configs.get(guild_id)
     locale = locale_for(interaction, config)
-    if not interaction.permissions.manage_messages:  # before telling anything about the flag
-        await _refuse(interaction, t("review.click.need_manage_messages", locale))
-        return
+    require_permissions(interaction, locale=locale, manage_messages=True)  # before telling anything about it
     flag = await bot.storage.get_flag(guild_id, flag_id)  # scoped: another server's flag is "unknown"
     if flag is None:
-        await _refuse(interaction, t("review.click.unknown_flag", locale))
-        return
+        raise UserFacingError(t("review.click.unknown_flag", locale))
     if action != ReviewAction.UNDO and not flag.is_open:
-        await _refuse(interaction, already_resolved(flag, locale))
-        return
+        raise UserFacingError(already_resolved(flag, locale))
     if not action_allowed(action, flag.kind, flag.status):
-        await _refuse(interaction, t("review.click.not_allowed", locale))
-        return
-    refusal = _refusal(interaction, action, flag, locale)
-    if refusal is not None:
-        await _refuse(interaction, refusal)
-        return
+        raise UserFacingError(t("review.click.not_allowed", locale))
+    _check_permissions(interaction, action, flag, locale)
     if action == ReviewAction.UNDO:
         await _undo(interaction, flag, config, locale)
         return
@@ -173,8 +157,7 @@ async def handle_click(interaction: discord.Interaction[Sentimeter], action: str
     )
     if resolved is None:
         current = await bot.storage.get_flag(guild_id, flag.id)
-        await _refuse(interaction, already_resolved(current or flag, locale))
-        return
+        raise UserFacingError(already_resolved(current or flag, locale))
     post_locale = server_locale(config)
     notes: list[str] = []
     if action in DELETING_ACTIONS:
@@ -243,8 +226,7 @@ async def _undo(
         flag.guild_id, flag.id, FlagStatus.AUTO_DELETED, FlagStatus.NOT_SPAM, interaction.user.id, now
     )
     if relabelled is None:
-        await _refuse(interaction, already_resolved(flag, locale))
-        return
+        raise UserFacingError(already_resolved(flag, locale))
     shown = relabelled
     notes = [t("spam.undo.done", post_locale, user=f"<@{interaction.user.id}>")]
     source = interaction.message
@@ -264,7 +246,7 @@ async def _undo(
 # -- /flags list pager ---------------------------------------------------------------------------------------
 
 
-class FlagPager(discord.ui.View):
+class FlagPager(SentimeterView):
     """Previous/Next over the flag list. Only the person who ran the command may page."""
 
     def __init__(
@@ -317,7 +299,9 @@ class FlagPager(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.user.id != self.invoker_id:
-            await _refuse(interaction, t("flags.list.not_yours", locale_for(interaction)))
+            # through the shared error path; a check answers and returns False so the button does not run
+            refusal = UserFacingError(t("flags.list.not_yours", locale_for(interaction)))
+            await component_error(interaction, refusal, None)
             return False
         return True
 
