@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.core.periods import Period, period_range
-from bot.storage.base import Storage
+from bot.storage.base import StatsStore
 from bot.storage.models import ChannelCount, Totals
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def _pct(current: float, previous: float) -> float | None:
 
 
 class StatsService:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: StatsStore) -> None:
         self._storage = storage
 
     async def channel(self, guild_id: int, channel_id: int, period: Period, now: int) -> ChannelStats:

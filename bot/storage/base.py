@@ -1,5 +1,15 @@
-"""The storage interface. SQLite implements it today (bot/storage/sqlite.py); a PostgreSQL back end can
-implement the same methods later. Times are unix seconds (UTC); ranges are half-open [start, end), and
+"""The storage interface, by concern. SQLite implements it today (bot/storage/sqlite.py); a PostgreSQL back
+end can implement it later, one part at a time, each part with its own tests:
+
+- ``WriteStore``: the write path (``apply``: messages, reactions, edits, deletions, with every roll-up);
+- ``StatsStore``: statistics, answered from the roll-ups;
+- ``CursorStore``: catch-up cursors after downtime;
+- ``FlagStore``: flags and their review;
+- ``SettingsStore``: per-server settings and lexicon;
+- ``Storage``: all of them plus ``close`` (what the bot is given).
+
+A consumer that needs one part is typed with that part (``StatsService`` takes a ``StatsStore``,
+``ConfigCache`` a ``SettingsStore``). Times are unix seconds (UTC); ranges are half-open [start, end), and
 ``start=None`` means "from the beginning". Every method is scoped by guild."""
 
 from __future__ import annotations
@@ -20,11 +30,9 @@ from bot.storage.models import (
 )
 
 
-class Storage(Protocol):
-    # -- life cycle ---------------------------------------------------------------------------------------
-    async def close(self) -> None: ...
+class WriteStore(Protocol):
+    """The write path: one transaction per batch."""
 
-    # -- the write path: one transaction per batch ---------------------------------------------------------
     async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
         """Apply a batch in one transaction, keeping every roll-up exact.
 
@@ -46,10 +54,14 @@ class Storage(Protocol):
         """
         ...
 
-    # -- statistics (answered from roll-ups, never by scanning messages) -------------------------------------
-    # ``channel_id`` None = the whole server. A channel's figures include its threads (a forum's: its posts);
-    # a thread's are its own. Lists of channels (top_channels, member_top_channels) count a thread's messages
-    # under its parent.
+
+class StatsStore(Protocol):
+    """Statistics, answered from roll-ups, never by scanning messages.
+
+    ``channel_id`` None = the whole server. A channel's figures include its threads (a forum's: its posts); a
+    thread's are its own. Lists of channels (top_channels, member_top_channels) count a thread's messages
+    under its parent."""
+
     async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals: ...
     async def active_authors(
         self, guild_id: int, channel_id: int | None, start: int | None, end: int
@@ -73,12 +85,18 @@ class Storage(Protocol):
     ) -> list[ChannelCount]: ...
     async def first_message_at(self, guild_id: int) -> int | None: ...
 
-    # -- catch-up after downtime ---------------------------------------------------------------------------
+
+class CursorStore(Protocol):
+    """Catch-up after downtime (the cursors move with ``WriteStore.apply``)."""
+
     async def channel_cursors(self, guild_id: int) -> dict[int, int]:
         """channel id -> the newest message id stored for it."""
         ...
 
-    # -- flags ----------------------------------------------------------------------------------------------
+
+class FlagStore(Protocol):
+    """Flags (created by ``WriteStore.apply`` or by hand) and their review."""
+
     async def get_flag(self, guild_id: int, flag_id: int) -> Flag | None: ...
     async def open_flag_for_message(self, guild_id: int, message_id: int) -> Flag | None: ...
     async def create_flag(
@@ -131,7 +149,11 @@ class Storage(Protocol):
         """Texts of flags marked NOT_NEGATIVE (for the lexicon suggestions in /flags summary)."""
         ...
 
-    # -- per-server configuration ----------------------------------------------------------------------------
+
+class SettingsStore(Protocol):
+    """Per-server configuration and lexicon. The bot reads them through ``bot.core.config_cache.ConfigCache``
+    and writes them through it too, so its cached copy never goes stale."""
+
     async def get_config(self, guild_id: int) -> GuildConfig:
         """Defaults (threshold = DEFAULT_FLAG_THRESHOLD) when the server never changed anything."""
         ...
@@ -147,7 +169,13 @@ class Storage(Protocol):
     async def add_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
     async def remove_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
 
-    # -- per-server lexicon ---------------------------------------------------------------------------------
+    # lexicon
     async def get_lexicon(self, guild_id: int) -> dict[str, float]: ...
     async def set_lexicon_word(self, guild_id: int, word: str, valence: float) -> None: ...
     async def remove_lexicon_word(self, guild_id: int, word: str) -> bool: ...
+
+
+class Storage(WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, Protocol):
+    """Everything the bot stores (each part above), plus the life cycle."""
+
+    async def close(self) -> None: ...

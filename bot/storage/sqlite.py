@@ -1,7 +1,8 @@
-"""SQLite implementation of the Storage protocol (aiosqlite, WAL).
+"""SQLite implementation of the Storage protocol (WAL).
 
-Two connections: a writer (every write, one batch = one unit of work on its thread) and a reader (statistics,
-flags and settings reads), so /stats never waits behind an ingest batch and never sees half of one.
+Two connections, each a plain ``sqlite3`` connection on its own thread (bot/storage/_thread.py): a writer
+(every write, one batch = one unit of work on its thread) and a reader (statistics, flags and settings reads),
+so /stats never waits behind an ingest batch and never sees half of one.
 
 Statistics ranges are hour-granular: a bucket counts when its hour starts in [start, end), i.e. both ends are
 rounded up to the next whole hour. StatsService passes hour-aligned ranges, so its figures are exact.
@@ -21,15 +22,14 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.errors import StartupError
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, count_active
+from bot.storage._thread import ConnectionThread
 from bot.storage.models import (
     ChannelCount,
     Flag,
@@ -41,6 +41,9 @@ from bot.storage.models import (
     Totals,
     WriteOp,
 )
+
+if TYPE_CHECKING:
+    from bot.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
@@ -164,10 +167,12 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 class SQLiteStorage:
+    """Implements ``bot.storage.base.Storage`` (every part of it)."""
+
     def __init__(
         self,
-        writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
+        writer: ConnectionThread,
+        reader: ConnectionThread,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -190,21 +195,29 @@ class SQLiteStorage:
 
     @classmethod
     async def connect(cls, path: str | Path, *, clock: Callable[[], float] = time.time) -> SQLiteStorage:
-        """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it."""
+        """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it.
+
+        A database that cannot be opened or written raises ``StartupError``, with no connection or thread
+        left behind."""
         path = Path(path)
-        writer: aiosqlite.Connection | None = None
-        reader: aiosqlite.Connection | None = None
+        writer: ConnectionThread | None = None
+        reader: ConnectionThread | None = None
+        version = 0
+
+        def setup_writer(conn: sqlite3.Connection) -> None:
+            nonlocal version
+            _connect_pragmas(conn, reader=False)
+            version = migrate(conn)
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            writer = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
-            await _run(writer, lambda c: _connect_pragmas(c, reader=False))
-            version = await _run(writer, migrate)
-            reader = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
-            await _run(reader, lambda c: _connect_pragmas(c, reader=True))
+            writer = await ConnectionThread.open(path, name="sentimeter-db-writer", setup=setup_writer)
+            reader = await ConnectionThread.open(
+                path, name="sentimeter-db-reader", setup=lambda c: _connect_pragmas(c, reader=True)
+            )
         except BaseException as exc:
-            for conn in (reader, writer):
-                if conn is not None:
-                    await conn.close()
+            if writer is not None:
+                await writer.close()
             if isinstance(exc, OSError | sqlite3.Error):
                 raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
             raise
@@ -212,9 +225,11 @@ class SQLiteStorage:
         return cls(writer, reader, clock=clock)
 
     async def close(self) -> None:
+        if self._writer.closed:
+            return
         await self._reader.close()
         try:
-            await _run(self._writer, lambda c: c.execute("PRAGMA optimize"))
+            await self._writer.run(lambda c: c.execute("PRAGMA optimize"))
         finally:
             await self._writer.close()
 
@@ -222,10 +237,10 @@ class SQLiteStorage:
         return int(self._clock())
 
     async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await _run(self._reader, fn)
+        return await self._reader.run(fn)
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await _run(self._writer, fn)
+        return await self._writer.run(fn)
 
     # -- the write path --------------------------------------------------------------------------------------
     async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
@@ -624,17 +639,6 @@ def normalize_word(word: str) -> str:
     return word.strip().lower()
 
 
-async def _run(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    """Run ``fn(sqlite3_connection)`` on the aiosqlite connection's own thread, as one unit of work.
-
-    aiosqlite queues every call onto that thread; ``_execute`` is the queueing primitive behind its public
-    methods. Running a whole batch through it costs one thread hop instead of one per statement, and nothing
-    else on the connection can interleave with the batch's transaction.
-    """
-    result: T = await conn._execute(lambda: fn(conn._conn))
-    return result
-
-
 def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:
     row = conn.execute(
         f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?", (guild_id, flag_id)
@@ -678,3 +682,9 @@ def _get_config(conn: sqlite3.Connection, guild_id: int) -> GuildConfig:
         spam_action=spam_action,
         spam_timeout_minutes=int(timeout),
     )
+
+
+if TYPE_CHECKING:
+
+    def _implements_storage(storage: SQLiteStorage) -> Storage:  # mypy: every part of the protocol
+        return storage

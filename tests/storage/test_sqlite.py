@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +103,37 @@ async def test_unwritable_path_is_a_startup_error(tmp_path: Path) -> None:
     with pytest.raises(StartupError, match="Cannot write the database at"):
         async with SQLiteStorage.open(folder):
             pass
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_refused_connect_leaves_no_thread_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connect that SQLite refuses (the path is a folder) is a clean StartupError: the connection's thread
+    has ended before the error propagates, so nothing reports to the event loop after it is closed (this was
+    an intermittent "Event loop is closed" thread exception)."""
+    folder = tmp_path / "is-a-folder"
+    folder.mkdir()
+    failures: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    before = set(threading.enumerate())
+
+    async def start() -> None:
+        async with SQLiteStorage.open(folder):
+            pass
+
+    for _ in range(20):  # each run ends its own event loop right after the error
+        with pytest.raises(StartupError, match="Cannot write the database at"):
+            asyncio.run(start())
+        assert set(threading.enumerate()) - before == set()
+    assert failures == []
+
+
+async def test_close_ends_both_threads(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
+    storage = await SQLiteStorage.connect(tmp_path / "s.db")
+    assert len(set(threading.enumerate()) - before) == 2  # the writer's and the reader's
+    await storage.close()
+    await storage.close()  # idempotent
+    assert set(threading.enumerate()) - before == set()
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
