@@ -183,7 +183,7 @@ def test_numbers_use_the_languages_separators() -> None:
 
 
 def _interaction(locale: discord.Locale) -> Any:
-    interaction = create_autospec(discord.Interaction, instance=True)
+    interaction = create_autospec(discord.Interaction, instance=True, spec_set=True)
     interaction.locale = locale
     return interaction
 

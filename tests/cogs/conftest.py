@@ -1,5 +1,6 @@
 """Narrow cog tests: the real bot object with real collaborators (SQLite in tmp_path, the real Scorer), and
-Discord objects faked with `create_autospec` so a misspelt attribute fails the test."""
+Discord objects faked with `create_autospec(..., spec_set=True)` so a misspelt attribute, read or assigned,
+fails the test."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ async def bot(storage: SQLiteStorage, tmp_path: Path) -> Sentimeter:
 def fake_member(
     user_id: int = USER_ID, *, name: str = "Rina", guild_permissions: discord.Permissions | None = None
 ) -> Any:
-    member = create_autospec(discord.Member, instance=True)
+    member = create_autospec(discord.Member, instance=True, spec_set=True)
     member.id = user_id
     member.display_name = name
     member.name = name.lower()
@@ -70,7 +71,7 @@ def fake_member(
 
 
 def fake_guild(guild_id: int = GUILD_ID, *, name: str = "Creator Hub", member_count: int = 2_500) -> Any:
-    guild = create_autospec(discord.Guild, instance=True)
+    guild = create_autospec(discord.Guild, instance=True, spec_set=True)
     guild.id = guild_id
     guild.name = name
     guild.member_count = member_count
@@ -90,7 +91,7 @@ def fake_channel(
     bot_permissions: discord.Permissions | None = None,
 ) -> Any:
     """A channel: `permissions_for(guild.me)` gives `bot_permissions`; others may read if viewer_can_read."""
-    channel = create_autospec(cls, instance=True)
+    channel = create_autospec(cls, instance=True, spec_set=True)
     channel.id = channel_id
     channel.name = name
     channel.mention = f"<#{channel_id}>"
@@ -111,7 +112,7 @@ def register_channels(guild: Any, channels: Iterable[Any]) -> None:
 
 
 def fake_role(guild: Any, role_id: int = 77, name: str = "Mods") -> Any:
-    role = create_autospec(discord.Role, instance=True)
+    role = create_autospec(discord.Role, instance=True, spec_set=True)
     role.id = role_id
     role.name = name
     role.mention = f"<@&{role_id}>"
@@ -127,16 +128,16 @@ def fake_interaction(
     permissions: discord.Permissions | None = None,
     locale: discord.Locale = discord.Locale.american_english,
 ) -> Any:
-    interaction = create_autospec(discord.Interaction, instance=True)
+    interaction = create_autospec(discord.Interaction, instance=True, spec_set=True)
     interaction.guild = guild
     interaction.guild_id = guild.id
     interaction.channel = channel
     interaction.user = user if user is not None else fake_member()
     interaction.permissions = permissions if permissions is not None else discord.Permissions.none()
     interaction.locale = locale
-    interaction.response = create_autospec(discord.InteractionResponse, instance=True)
+    interaction.response = create_autospec(discord.InteractionResponse, instance=True, spec_set=True)
     interaction.response.is_done.return_value = False
-    interaction.followup = create_autospec(discord.Webhook, instance=True)
+    interaction.followup = create_autospec(discord.Webhook, instance=True, spec_set=True)
     return interaction
 
 

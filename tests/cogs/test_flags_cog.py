@@ -77,7 +77,7 @@ class Discord:
 
 
 def http_error(cls: type[discord.HTTPException], status: int) -> discord.HTTPException:
-    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True)
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True, spec_set=True)
     response.status = status
     response.reason = "error"
     return cls(response, {"code": 10008, "message": "Unknown Message"})
@@ -88,7 +88,7 @@ async def env(storage: Any, tmp_path: Path) -> AsyncIterator[Any]:
     from tests.cogs.conftest import make_bot
 
     bot = make_bot(storage, tmp_path / "sentimeter.db")
-    http = create_autospec(HTTPClient, instance=True)
+    http = create_autospec(HTTPClient, instance=True, spec_set=True)
     bot.http = http
     bot._connection.http = http
     # Every send must pass AllowedMentions.none() itself: a default that pings everything would leak.
@@ -204,7 +204,8 @@ async def test_custom_id_round_trip(action: str) -> None:
     match = FlagButton.__discord_ui_compiled_template__.fullmatch(cid)
     assert match is not None
     button: discord.ui.Button[Any] = discord.ui.Button(label="Localised label", custom_id=cid)
-    item = await FlagButton.from_custom_id(create_autospec(discord.Interaction, instance=True), button, match)
+    interaction = create_autospec(discord.Interaction, instance=True, spec_set=True)
+    item = await FlagButton.from_custom_id(interaction, button, match)
     assert (item.action, item.flag_id, item.item.label, item.custom_id) == (
         action,
         flag_id,
@@ -296,7 +297,7 @@ async def test_click_without_manage_messages_changes_nothing(env: Any) -> None:
 
 async def test_click_on_another_servers_flag_changes_nothing(env: Any) -> None:
     change = await new_flag(env)
-    other = create_autospec(discord.Guild, instance=True)
+    other = create_autospec(discord.Guild, instance=True, spec_set=True)
     other.id = OTHER_GUILD_ID
     interaction = interaction_for(env, perms=discord.Permissions(manage_messages=True), guild=other)
     await click(env, ReviewAction.ACK, change.flag.id, interaction)

@@ -244,7 +244,7 @@ class World:
 
 
 def make_world() -> World:
-    http = create_autospec(HTTPClient, instance=True)
+    http = create_autospec(HTTPClient, instance=True, spec_set=True)
     intents = discord.Intents.default()
     intents.message_content = True
     from discord.state import ConnectionState
@@ -460,7 +460,7 @@ async def live_bot(storage: Any, tmp_path: Path) -> AsyncIterator[Any]:
     from tests.cogs.conftest import make_bot
 
     bot: Any = make_bot(storage, tmp_path / "sentimeter.db")
-    http = create_autospec(HTTPClient, instance=True)
+    http = create_autospec(HTTPClient, instance=True, spec_set=True)
     bot.http = http
     bot._connection.http = http
     bot._connection.loop = asyncio.get_running_loop()
@@ -645,7 +645,7 @@ async def test_catch_up_survives_forbidden_channels(live_bot: Any) -> None:
         channel = world.guild.get_channel_or_thread(channel_id)
         assert channel is not None
         channel.last_message_id = next_id()  # type: ignore[union-attr]
-    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True)
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True, spec_set=True)
     response.status = 403
     response.reason = "Forbidden"
     later = message_payload(THREAD_ID, "after outage")
@@ -725,7 +725,7 @@ async def test_one_emojis_reactions_removed_sets_the_count_read_back(live_bot: A
     assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 2
 
     # the message was deleted meanwhile, or Discord refused: the count is left alone, nothing breaks
-    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True)
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True, spec_set=True)
     for status, error in ((404, discord.NotFound), (403, discord.Forbidden)):
         response.status, response.reason = status, "refused"
 

@@ -119,7 +119,7 @@ async def test_text_with_only_links_and_mentions_has_nothing_to_score(cog: Senti
 
 
 async def test_message_menu_scores_the_message(cog: SentimentCheck) -> None:
-    message = create_autospec(discord.Message, instance=True)
+    message = create_autospec(discord.Message, instance=True, spec_set=True)
     message.content = "Thanks, this tutorial was really helpful!"
     interaction = interaction_in_guild()
 
@@ -129,7 +129,7 @@ async def test_message_menu_scores_the_message(cog: SentimentCheck) -> None:
     assert reply.ephemeral is True
     assert reply.field("Sentiment") == "Positive"
 
-    attachment_only = create_autospec(discord.Message, instance=True)
+    attachment_only = create_autospec(discord.Message, instance=True, spec_set=True)
     attachment_only.content = ""
     empty = interaction_in_guild()
     with pytest.raises(UserFacingError, match="no text"):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from unittest.mock import MagicMock, create_autospec
+from typing import Any
+from unittest.mock import create_autospec
 
 import discord
 import pytest
@@ -39,7 +40,7 @@ YESTERDAY = MIDNIGHT - DAY
 async def cog(bot: Sentimeter) -> Stats:
     # By default Discord cannot be asked for a fresh member count: the count from connecting is used.
     bot.fetch_guild = create_autospec(  # type: ignore[method-assign]
-        bot.fetch_guild, side_effect=discord.HTTPException(_response(503), "unavailable")
+        bot.fetch_guild, spec_set=True, side_effect=discord.HTTPException(_response(503), "unavailable")
     )
     return Stats(bot, clock=lambda: NOW)
 
@@ -274,8 +275,8 @@ async def test_language_mix_without_scored_messages(cog: Stats, storage: SQLiteS
     assert sent(interaction).field("Language mix") == "No scored messages in this period."
 
 
-def _response(status: int) -> MagicMock:
-    response = MagicMock()
+def _response(status: int) -> Any:
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True, spec_set=True)
     response.status = status
     response.reason = "error"
     return response
@@ -289,7 +290,7 @@ async def test_server_stats_ask_discord_for_the_current_member_count(
     guild = fake_guild(member_count=2_000)  # the stale count from connecting
     general = fake_channel(guild)
     register_channels(guild, [general])
-    fresh = create_autospec(discord.Guild, instance=True)
+    fresh = create_autospec(discord.Guild, instance=True, spec_set=True)
     fresh.approximate_member_count = 150_000
     cog.bot.fetch_guild.side_effect = None  # type: ignore[attr-defined]
     cog.bot.fetch_guild.return_value = fresh  # type: ignore[attr-defined]
