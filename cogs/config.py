@@ -75,11 +75,7 @@ class Config(
         interaction: discord.Interaction[Sentimeter],
         config: GuildConfig,
         message: str,
-        *,
-        changed: bool = True,
     ) -> None:
-        if changed:
-            self.bot.configs.invalidate(config.guild_id)
         locale = locale_for(interaction, config)
         lexicon = await self.bot.configs.lexicon(config.guild_id)
         embed = embeds.config_embed(config, locale, lexicon_size=len(lexicon))
@@ -98,7 +94,7 @@ class Config(
     @app_commands.command(name=_("show"), description=_("Show this server's settings"))
     async def show(self, interaction: discord.Interaction[Sentimeter]) -> None:
         _guild, config, locale = await self._start(interaction)
-        await self._reply(interaction, config, t("config.show.description", locale), changed=False)
+        await self._reply(interaction, config, t("config.show.description", locale))
 
     @app_commands.command(
         name=_("threshold"), description=_("Flag comments whose score is at or below this value")
@@ -119,7 +115,7 @@ class Config(
                     default=embeds.fmt_decimal(DEFAULT_FLAG_THRESHOLD, locale, 2, signed=True),
                 )
             )
-        config = await self.bot.storage.set_threshold(guild.id, round(value, 3))
+        config = await self.bot.configs.set_threshold(guild.id, round(value, 3))
         await self._reply(
             interaction,
             config,
@@ -139,7 +135,7 @@ class Config(
     ) -> None:
         guild, _config, locale = await self._start(interaction)
         if channel is None:
-            config = await self.bot.storage.set_review_channel(guild.id, None)
+            config = await self.bot.configs.set_review_channel(guild.id, None)
             await self._reply(interaction, config, t("config.review_channel.cleared", locale))
             return
         self._same_guild(channel, guild, locale)
@@ -154,7 +150,7 @@ class Config(
                     permissions=", ".join(t(f"permission.{name}", locale) for name in missing),
                 )
             )
-        config = await self.bot.storage.set_review_channel(guild.id, channel.id)
+        config = await self.bot.configs.set_review_channel(guild.id, channel.id)
         await self._reply(
             interaction, config, t("config.review_channel.done", locale, channel=channel.mention)
         )
@@ -171,10 +167,9 @@ class Config(
                 interaction,
                 config,
                 t("config.exempt_channel.already", locale, channel=channel.mention),
-                changed=False,
             )
             return
-        config = await self.bot.storage.add_exempt_channel(guild.id, channel.id)
+        config = await self.bot.configs.add_exempt_channel(guild.id, channel.id)
         await self._reply(
             interaction, config, t("config.exempt_channel.added", locale, channel=channel.mention)
         )
@@ -188,7 +183,7 @@ class Config(
         self._same_guild(channel, guild, locale)
         if channel.id not in config.exempt_channels:
             raise UserFacingError(t("config.exempt_channel.not_exempt", locale, channel=channel.mention))
-        config = await self.bot.storage.remove_exempt_channel(guild.id, channel.id)
+        config = await self.bot.configs.remove_exempt_channel(guild.id, channel.id)
         await self._reply(
             interaction, config, t("config.exempt_channel.removed", locale, channel=channel.mention)
         )
@@ -200,11 +195,9 @@ class Config(
         if role.guild.id != guild.id:
             raise UserFacingError(t("errors.other_guild_role", locale))
         if role.id in config.exempt_roles:
-            await self._reply(
-                interaction, config, t("config.exempt_role.already", locale, role=role.mention), changed=False
-            )
+            await self._reply(interaction, config, t("config.exempt_role.already", locale, role=role.mention))
             return
-        config = await self.bot.storage.add_exempt_role(guild.id, role.id)
+        config = await self.bot.configs.add_exempt_role(guild.id, role.id)
         await self._reply(interaction, config, t("config.exempt_role.added", locale, role=role.mention))
 
     @exempt_role.command(name=_("remove"), description=_("Score and flag comments by a role again"))
@@ -215,7 +208,7 @@ class Config(
         guild, config, locale = await self._start(interaction)
         if role.id not in config.exempt_roles:
             raise UserFacingError(t("config.exempt_role.not_exempt", locale, role=role.mention))
-        config = await self.bot.storage.remove_exempt_role(guild.id, role.id)
+        config = await self.bot.configs.remove_exempt_role(guild.id, role.id)
         await self._reply(interaction, config, t("config.exempt_role.removed", locale, role=role.mention))
 
     @app_commands.command(name=_("language"), description=_("The bot's language for this server"))
@@ -225,7 +218,7 @@ class Config(
         guild, _config, locale = await self._start(interaction)
         if language not in available_locales():
             raise UserFacingError(t("config.error.unknown_language", locale))
-        config = await self.bot.storage.set_language(guild.id, language)
+        config = await self.bot.configs.set_language(guild.id, language)
         await self._reply(
             interaction, config, t("config.language.done", locale, language=t("language.name", language))
         )
@@ -252,7 +245,7 @@ class Config(
             raise UserFacingError(
                 t("config.error.timeout_range", locale, max=embeds.fmt_int(MAX_TIMEOUT_MINUTES, locale))
             )
-        config = await self.bot.storage.set_spam_action(guild.id, action, timeout_minutes)
+        config = await self.bot.configs.set_spam_action(guild.id, action, timeout_minutes)
         message = t(f"config.spam_action.done.{action}", locale)
         me = guild.me
         if action == "delete" and not me.guild_permissions.manage_messages:

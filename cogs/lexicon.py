@@ -80,8 +80,7 @@ class Lexicon(
         if normalised not in current and len(current) >= MAX_WORDS:
             raise UserFacingError(t("lexicon.error.full", locale, max=embeds.fmt_int(MAX_WORDS, locale)))
         weight = round(weight, 2)
-        await self.bot.storage.set_lexicon_word(guild_id, normalised, weight)
-        self.bot.configs.invalidate(guild_id)
+        await self.bot.configs.set_lexicon_word(guild_id, normalised, weight)
         key = "lexicon.updated" if normalised in current else "lexicon.added"
         embed = discord.Embed(
             title=t("lexicon.title", locale),
@@ -97,11 +96,10 @@ class Lexicon(
     async def remove(self, interaction: discord.Interaction[Sentimeter], word: str) -> None:
         guild_id, locale = await self._start(interaction)
         normalised = normalise_word(word)
-        if normalised is None or not await self.bot.storage.remove_lexicon_word(guild_id, normalised):
+        if normalised is None or not await self.bot.configs.remove_lexicon_word(guild_id, normalised):
             raise UserFacingError(
                 t("lexicon.error.not_found", locale, word=truncate(word.strip().replace("`", "ˋ"), 60))
             )
-        self.bot.configs.invalidate(guild_id)
         embed = discord.Embed(
             title=t("lexicon.title", locale),
             description=t("lexicon.removed", locale, word=normalised),
