@@ -39,6 +39,8 @@ VECTOR_COLUMNS = (
 # (guild_id, author_id, scope_id, hour)
 Key = tuple[int, int, int, int]
 Group = tuple[int, int, int]  # (guild_id, author_id, scope_id)
+Info = tuple[int | None, int | None, int | None]  # (current message count or None, previous hour, next hour)
+Change = tuple[int, bool, int | None, int | None]  # (hour, added (else removed), previous hour, next hour)
 
 _NO_ROW: tuple[None, None, None] = (None, None, None)
 _FETCH_CHUNK = 2000  # keys per neighbour query (4 parameters each)
@@ -50,11 +52,9 @@ def gap_class(hour: int, prev_hour: int | None) -> int:
     return ((hour - prev_hour) // HOUR).bit_length() - 1
 
 
-def _fetch_neighbours(
-    conn: sqlite3.Connection, keys: list[Key]
-) -> dict[Key, tuple[int | None, int | None, int | None]]:
+def _fetch_neighbours(conn: sqlite3.Connection, keys: list[Key]) -> dict[Key, Info]:
     """key -> (current message count or None, previous existing hour, next existing hour)."""
-    out: dict[Key, tuple[int | None, int | None, int | None]] = {}
+    out: dict[Key, Info] = {}
     for i in range(0, len(keys), _FETCH_CHUNK):
         chunk = keys[i : i + _FETCH_CHUNK]
         values = ",".join(["(?,?,?,?)"] * len(chunk))
@@ -146,10 +146,24 @@ def write_presence(
 ) -> dict[Group, int | None]:
     """Apply per-key vector deltas (VECTOR_COLUMNS order) to the presence table, keeping prev_hour exact.
 
-    Returns the cache updates to make once the transaction has committed."""
+    Returns the cache updates to make once the transaction has committed. In four steps: find where each
+    key whose message count changes stands (``_locate``), sort the keys into inserted, removed and updated
+    rows (``_classify``), work out the prev_hour of every new row and of every existing row right after a
+    change (``_link``), and write it all (``_write``)."""
+    info = _locate(conn, deltas, cache)
+    inserts, removes, updates, changes = _classify(deltas, info)
+    new_prev, prev_fixes, cache_updates = _link(changes, cache.last)
+    _write(conn, deltas, inserts, removes, updates, new_prev, prev_fixes)
+    return cache_updates
+
+
+def _locate(conn: sqlite3.Connection, deltas: dict[Key, list[int]], cache: LastHourCache) -> dict[Key, Info]:
+    """For every key whose message count changes: its current count (None: no row) and its existing
+    neighbours, as far as the next steps need them. From the cache when it can tell, else from the database:
+    one seek for the newest hour of each group, then the neighbour query for what is left."""
     last = cache.last
     complete = cache.complete
-    info: dict[Key, tuple[int | None, int | None, int | None]] = {}
+    info: dict[Key, Info] = {}
     to_fetch: list[Key] = []
     for key, vec in deltas.items():
         n = vec[0]
@@ -186,12 +200,18 @@ def write_presence(
             rest.append(key)
         if rest:
             info.update(_fetch_neighbours(conn, rest))
+    return info
 
+
+def _classify(
+    deltas: dict[Key, list[int]], info: dict[Key, Info]
+) -> tuple[list[Key], list[Key], list[tuple[int, ...]], dict[Group, list[Change]]]:
+    """(rows to insert, rows to remove, (delta vector, key) updates of rows that stay, and per group the
+    changed hours (added or removed) with their existing neighbours)."""
     inserts: list[Key] = []
     removes: list[Key] = []
     updates: list[tuple[int, ...]] = []
-    # per group: the changed hours (added or removed) with their existing neighbours
-    changes: dict[Group, list[tuple[int, bool, int | None, int | None]]] = {}
+    changes: dict[Group, list[Change]] = {}
     for key, vec in deltas.items():
         n = vec[0]
         if n == 0:
@@ -216,7 +236,14 @@ def write_presence(
             changes[group] = [(key[3], added, prev, nxt)]
         else:
             items.append((key[3], added, prev, nxt))
+    return inserts, removes, updates, changes
 
+
+def _link(
+    changes: dict[Group, list[Change]], last: dict[Group, int]
+) -> tuple[dict[Key, int | None], dict[Key, int | None], dict[Group, int | None]]:
+    """(prev_hour of each inserted row, new prev_hour of existing rows right after a change, and the cache
+    updates: each group's newest hour after the batch, when known without another read, else None)."""
     new_prev: dict[Key, int | None] = {}
     prev_fixes: dict[Key, int | None] = {}
     cache_updates: dict[Group, int | None] = {}
@@ -233,42 +260,50 @@ def write_presence(
         adds = sorted(h for h, is_add, _, _ in items if is_add)
         rems = {h for h, is_add, _, _ in items if not is_add}
         preds = {h: p for h, _, p, _ in items}
-
-        def resolve(
-            x: int,
-            existing_pred: int | None,
-            adds: list[int] = adds,
-            rems: set[int] = rems,
-            preds: dict[int, int | None] = preds,
-        ) -> int | None:
-            y = existing_pred
-            while y is not None and y in rems:
-                y = preds[y]
-            i = bisect_left(adds, x)
-            from_adds = adds[i - 1] if i else None
-            if y is None:
-                return from_adds
-            if from_adds is None:
-                return y
-            return max(y, from_adds)
-
         for x in adds:
-            new_prev[(g, a, sc, x)] = resolve(x, preds[x])
+            new_prev[(g, a, sc, x)] = _resolve_prev(x, preds[x], adds, rems, preds)
         for c, is_add, p, succ in items:
             if succ is None or succ in rems:  # nothing after c, or that row goes too
                 continue
             old = p if is_add else c
-            fixed = resolve(succ, old)
+            fixed = _resolve_prev(succ, old, adds, rems, preds)
             if fixed != old:
                 prev_fixes[(g, a, sc, succ)] = fixed
-        # newest hour after the batch, when known without another read (None: forget the group)
         if rems:
             cache_updates[group] = None
         elif any(x is None for _, _, _, x in items):
             cache_updates[group] = adds[-1]
         else:
             cache_updates[group] = last.get(group)
+    return new_prev, prev_fixes, cache_updates
 
+
+def _resolve_prev(
+    x: int, existing_pred: int | None, adds: list[int], rems: set[int], preds: dict[int, int | None]
+) -> int | None:
+    """The hour before ``x`` once the batch is applied: the nearest existing predecessor that stays (skipping
+    removed rows) or the nearest added hour before ``x``, whichever is later."""
+    y = existing_pred
+    while y is not None and y in rems:
+        y = preds[y]
+    i = bisect_left(adds, x)
+    from_adds = adds[i - 1] if i else None
+    if y is None:
+        return from_adds
+    if from_adds is None:
+        return y
+    return max(y, from_adds)
+
+
+def _write(
+    conn: sqlite3.Connection,
+    deltas: dict[Key, list[int]],
+    inserts: list[Key],
+    removes: list[Key],
+    updates: list[tuple[int, ...]],
+    new_prev: dict[Key, int | None],
+    prev_fixes: dict[Key, int | None],
+) -> None:
     if removes:
         conn.executemany(
             "DELETE FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?", removes
@@ -302,7 +337,6 @@ def write_presence(
             " WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
             [(p, gap_class(key[3], p), *key) for key, p in prev_fixes.items()],
         )
-    return cache_updates
 
 
 def _active_sql() -> str:
