@@ -12,7 +12,7 @@
 - stats_p50_ms, stats_p95_ms (+ stats_by_period_ms: period -> [p50, p95]): /stats server and /stats channel
   for every period on a database of N messages (default 1,000,000: one year, 50 channels, 20,000 members,
   reactions, replies, edits, deletes), "now" just after its newest message; built once by the bulk loader
-  (benchmarks/_bulkload.py: the same tables as storage.apply, ~30 s for 1M, ~5 min for 10M) and cached in the
+  (bot/storage/bulkload.py: the same tables as storage.apply, ~30 s for 1M, ~5 min for 10M) and cached in the
   temp folder, keyed by size, schema and loader)
 - analyze_msgs_per_s, analyze_peak_rss_mb (+ _pss_mb, _main_rss_mb): `sentimeter analyze` as a subprocess on a
   generated 500,000-message DiscordChatExporter export; memory polled from /proc over the process tree
@@ -319,16 +319,16 @@ def _pick(rng: random.Random, cumulative: list[float]) -> int:
 
 def build_stats_db(path: Path, n: int) -> None:
     """The same database as applying stats_ops(n) through storage.apply, built in bulk
-    (benchmarks/_bulkload.py; tests/test_bulkload.py proves the two equal)."""
-    from benchmarks import _bulkload
+    (bot/storage/bulkload.py; tests/test_bulkload.py proves the two equal)."""
+    from bot.storage.bulkload import bulk_load
 
-    _bulkload.bulk_load(path, stats_ops(n), now=int(time.time()), log=progress)
+    bulk_load(path, stats_ops(n), now=int(time.time()), log=progress)
 
 
 def stats_db(n: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     # the schema and the loader; query code may change freely
-    key = code_key(ROOT / "bot" / "storage" / "migrations", Path(__file__).parent / "_bulkload.py")
+    key = code_key(ROOT / "bot" / "storage" / "migrations", ROOT / "bot" / "storage" / "bulkload.py")
     path = CACHE / f"stats-{n}-{key}.db"
     if not path.exists():
         for old in CACHE.glob(f"stats-{n}-*.db"):

@@ -1,19 +1,18 @@
-"""benchmarks/_bulkload.py builds exactly the database that ``SQLiteStorage.apply`` builds from the same
+"""bot/storage/bulkload.py builds exactly the database that ``SQLiteStorage.apply`` builds from the same
 ops."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from benchmarks import bench
+from bot.storage import bulkload
 from bot.storage.models import (
     FlagKind,
     FlagRequest,
@@ -26,25 +25,9 @@ from bot.storage.models import (
     WriteOp,
 )
 from bot.storage.sqlite import SQLiteStorage
-from tests.conftest import REPO_ROOT
 
 NOW = 1_750_000_000
 G1, G2 = 111, 222
-
-
-def _module(name: str) -> ModuleType:
-    bench_dir = str(REPO_ROOT / "benchmarks")
-    if bench_dir not in sys.path:
-        sys.path.insert(0, bench_dir)
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bulkload = _module("_bulkload")
 
 
 async def build_with_apply(path: Path, batches: list[list[WriteOp]]) -> None:
@@ -212,7 +195,6 @@ async def test_bulk_load_matches_apply_on_mixed_ops(tmp_path: Path) -> None:
 
 
 async def test_bulk_load_matches_apply_on_the_benchmark_stream(tmp_path: Path) -> None:
-    bench = _module("bench")
     batches = [b for batch in bench.stats_ops(5_000) for b in _split(batch, 700)]
     await build_with_apply(tmp_path / "apply.db", batches)
     bulkload.bulk_load(tmp_path / "bulk.db", batches, now=NOW)

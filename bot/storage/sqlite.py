@@ -11,6 +11,9 @@ A channel's statistics include its threads (forum posts included): its own chann
 rows (the sum over its threads, kept by the write path), and its presence scope, which counts its threads'
 authors too. A thread's statistics are the thread's alone. Lists of channels (top channels, a member's top
 channels) count thread messages under the parent channel. See migrations/0002_language_counts.sql.
+
+A large database is built much faster than through ``apply`` by ``bot.storage.bulkload.bulk_load`` (the same
+tables, for benchmarks).
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Fast bulk load of a fresh Sentimeter database from a stream of write operations (benchmarks only).
+"""Bulk load: a fresh SQLite database from a stream of write batches, fast (public API of the SQLite
+storage; the benchmarks build their large statistics databases with it).
 
 ``bulk_load(path, batches, now=...)`` produces exactly the tables that applying the same batches, in order,
 through ``SQLiteStorage.apply`` (with its clock at ``now``) to an empty database would produce -- messages,
 every roll-up (channel/guild/thread hour and day, language columns), channel_parents, presence with
-prev_hour/gap_class, channel_cursors, flags -- about 20x faster. tests/test_bulkload.py compares the two
-row for row.
+prev_hour/gap_class, channel_cursors, flags -- about 20x faster. It lives next to the write path
+(bot/storage/_batch.py) and shares its message record, flag rules and sentiment cut-offs, so the two cannot
+drift apart silently; tests/test_bulkload.py compares them row for row.
 
 How: the final roll-ups are a function of the messages that are still stored at the end (a deletion removes a
 message's whole current vector, an edit or a reaction changes it in place, and a bucket or presence row exists
@@ -18,7 +20,9 @@ exactly while it counts a message). So
 
 An operation that refers to a message which has left the window raises ``ValueError`` (the benchmark
 generators only touch recent messages); operations on messages that were never created (ids below the
-first created one, or above the window) are ignored, as ``apply`` ignores them."""
+first created one, or above the window) are ignored, as ``apply`` ignores them. The file is written without
+a journal and without syncing (it did not exist before: a crash leaves a file to delete, nothing to
+recover); it is in WAL mode once done, like any database ``SQLiteStorage`` opens."""
 
 from __future__ import annotations
 
@@ -29,8 +33,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.core.periods import DAY, HOUR
+from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
 from bot.storage import _batch
-from bot.storage._presence import gap_class
+from bot.storage._presence import VECTOR_COLUMNS, gap_class
 from bot.storage.models import (
     FlagRequest,
     FlagStatus,
@@ -62,8 +68,8 @@ _FLAG_SQL = (
 
 
 class _Msg(_batch._Msg):
-    """The write path's own message record (its ``row()`` is the messages table's column order), plus the
-    simulator's bookkeeping."""
+    """The write path's own message record (its ``row()`` is the messages table's column order, its fields
+    what ``apply`` keeps), plus the simulator's bookkeeping."""
 
     __slots__ = ("flags", "live")
     flags: list[_Flag] | None
@@ -333,16 +339,18 @@ class _Simulator:
 # -- set-based roll-ups ------------------------------------------------------------------------------------
 
 _COUNTED = "is_spam = 0 AND scored <> 0"
-_HOUR_OF = "created_at - ((created_at % 3600) + 3600) % 3600"
+_HOUR_OF = f"created_at - ((created_at % {HOUR}) + {HOUR}) % {HOUR}"
 _M_HOUR_OF = _HOUR_OF.replace("created_at", "m.created_at")
-# VECTOR_COLUMNS order (bot/storage/_presence.py), as _Msg.vector() in bot/storage/_batch.py
+# VECTOR_COLUMNS order, as _Msg.vector() in bot/storage/_batch.py (the same cut-offs)
+_POSITIVE = f"compound >= {POSITIVE_CUTOFF!r}"
+_NEGATIVE = f"compound <= {NEGATIVE_CUTOFF!r}"
 _VECTOR_EXPRS = (
     "count(*)",
     "count(reply_to_id)",
     "sum(reactions)",
-    f"sum(CASE WHEN {_COUNTED} AND compound >= 0.05 THEN 1 ELSE 0 END)",
-    f"sum(CASE WHEN {_COUNTED} AND compound < 0.05 AND compound > -0.05 THEN 1 ELSE 0 END)",
-    f"sum(CASE WHEN {_COUNTED} AND compound <= -0.05 THEN 1 ELSE 0 END)",
+    f"sum(CASE WHEN {_COUNTED} AND {_POSITIVE} THEN 1 ELSE 0 END)",
+    f"sum(CASE WHEN {_COUNTED} AND NOT {_POSITIVE} AND NOT {_NEGATIVE} THEN 1 ELSE 0 END)",
+    f"sum(CASE WHEN {_COUNTED} AND {_NEGATIVE} THEN 1 ELSE 0 END)",
     "sum(CASE WHEN is_spam <> 0 THEN 1 ELSE 0 END)",
     f"sum(CASE WHEN {_COUNTED} THEN bulk_e4(compound) ELSE 0 END)",
 )
@@ -354,9 +362,9 @@ _LANGUAGES = (
     f" sum(CASE WHEN {_COUNTED} AND (language IS NULL OR language NOT IN ('en', 'id', 'mixed'))"
     " THEN 1 ELSE 0 END)"
 )
-_VEC = "messages, replies, reactions, positive, neutral, negative, spam, compound_e4"
-_BUCKET = f"{_VEC}, lang_en, lang_id, lang_mixed, lang_other"
-_SUM_BUCKET = ", ".join(f"sum({c.strip()})" for c in _BUCKET.split(","))
+_VEC = ", ".join(VECTOR_COLUMNS)
+_BUCKET = ", ".join(_batch.BUCKET_COLUMNS)
+_SUM_BUCKET = ", ".join(f"sum({c})" for c in _batch.BUCKET_COLUMNS)
 _PRESENCE_COLUMNS = f"guild_id, author_id, scope_id, hour, {_VEC}, prev_hour, gap_class"
 
 
@@ -371,7 +379,7 @@ def _rollups(conn: sqlite3.Connection, log: Callable[[str], None]) -> None:
         (
             "channel_day",
             f"INSERT INTO channel_day (guild_id, channel_id, day, {_BUCKET})"
-            f" SELECT guild_id, channel_id, hour - ((hour % 86400) + 86400) % 86400 AS d, {_SUM_BUCKET}"
+            f" SELECT guild_id, channel_id, hour - ((hour % {DAY}) + {DAY}) % {DAY} AS d, {_SUM_BUCKET}"
             " FROM channel_hour GROUP BY guild_id, channel_id, d ORDER BY 1, 2, 3",
         ),
         (
@@ -429,8 +437,7 @@ def _rollups(conn: sqlite3.Connection, log: Callable[[str], None]) -> None:
 
 
 def _vector_as() -> str:
-    names = [c.strip() for c in _VEC.split(",")]
-    return ", ".join(f"{e} AS {n}" for e, n in zip(_VECTOR_EXPRS, names, strict=True))
+    return ", ".join(f"{e} AS {n}" for e, n in zip(_VECTOR_EXPRS, VECTOR_COLUMNS, strict=True))
 
 
 def _e4(compound: float) -> int:
@@ -447,7 +454,10 @@ def bulk_load(
     cache_mb: int = 1024,
 ) -> int:
     """Create ``path`` (must not exist) holding what applying ``batches`` in order through
-    ``SQLiteStorage.apply`` at clock ``now`` would store. Returns the number of messages created."""
+    ``SQLiteStorage.apply`` at clock ``now`` would store. Returns the number of messages created.
+
+    ``window``: how many of the most recently created messages later operations may still refer to;
+    ``log``: progress lines; ``cache_mb``: SQLite's page cache (and sort budget) for the load."""
     if path.exists():
         raise FileExistsError(path)
     started = time.perf_counter()
