@@ -27,7 +27,7 @@ import math
 import string
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaderSentiment.vaderSentiment import (
     BOOSTER_DICT,
@@ -366,6 +366,8 @@ class Scorer(SentimentIntensityAnalyzer):
     def _run(
         self, text: str, overrides: Mapping[str, float] | None, *, trace: bool
     ) -> tuple[SentimentScore, list[WordContribution]]:
+        """Score one comment: its words, their own valences, the per-word rule, the whole-comment rules,
+        VADER's aggregation. ``trace``: also note why each word counts (for :meth:`explain`)."""
         raw, lower, canon, packed = self._tokens(text)
         if not raw:
             return SentimentScore(0.0, 0.0, 0.0, 0.0, "unknown"), []
@@ -378,11 +380,36 @@ class Scorer(SentimentIntensityAnalyzer):
         # "unknown" (no function words, no clearly Indonesian word) is scored with the English rules: the
         # Indonesian list's weak weights for English words seen in SmSA ("plan", "one") would only add noise
         is_id = language in ("id", "mixed")
-        over: dict[str, float] = {}
-        if overrides:
-            over = {str(k).strip().lower(): float(v) for k, v in overrides.items()}
+        over = _server_lexicon(overrides) if overrides else {}
+        norm, shown, raws = self._words(raw, lower, canon, packed, is_id, over)
+        notes: list[list[str]] | None = [[] for _ in norm] if trace else None
+        base, laugh, dual = self._base_valences(norm, shown, raws, over, is_id, language, notes)
+        rules = _ID_RULES if is_id else _EN_RULES
+        sentiments = self._word_rules(norm, raws, base, laugh, dual, rules, language, notes)
+        # the rules over the whole comment, each skipped at once when its words are absent
+        if not WILD_PRAISE.isdisjoint(norm):
+            _wild_praise(norm, sentiments, rules.negators, notes)
+        if not rules.contrast.isdisjoint(norm):
+            _contrast(norm, base, sentiments, rules.contrast, notes)
+        if any(laugh):
+            _laughter_next_to_insult(norm, laugh, sentiments, notes)
+        result = _score_valence(sentiments, text, language)
+        if notes is None:
+            return result, []
+        return result, _contributions(shown, sentiments, notes)
 
-        # Indonesian canonical forms (slang, reduplication); a slang entry may expand to two words.
+    def _words(
+        self,
+        raw: list[str],
+        lower: list[str],
+        canon: list[str],
+        packed: int,
+        is_id: bool,
+        over: dict[str, float],
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The words the rules read (``norm``), as shown in explanations (``shown``) and as written
+        (``raws``): Indonesian canonical forms (slang, reduplication; a slang entry may expand to two words),
+        then known phrases joined into one word."""
         if is_id:
             norm = canon
             expands = packed >> _EXPAND_SHIFT > 0
@@ -406,26 +433,23 @@ class Scorer(SentimentIntensityAnalyzer):
             heads = heads | {k.split()[0] for k in over_phrases}
         if not heads.isdisjoint(norm):
             norm, shown, raws = _merge_phrases(norm, shown, raws, phrases, over_phrases, heads)
+        return norm, shown, raws
 
+    def _base_valences(
+        self,
+        norm: list[str],
+        shown: list[str],
+        raws: list[str],
+        over: dict[str, float],
+        is_id: bool,
+        language: str,
+        notes: list[list[str]] | None,
+    ) -> tuple[list[float | None], list[bool], dict[int, float]]:
+        """Each word's own valence before any rule (None: none), whether it is laughter, and the valences
+        of Indonesian function words that also count on their own ("parah", "kurang")."""
         n = len(norm)
-        caps = sum(map(str.isupper, raws))
-        is_cap_diff = 0 < n - caps < n  # VADER's allcap_differential
-        if is_id:
-            negators = _ID_NEGATORS
-            pre = _ID_PRE
-            post = indonesian.POST_BOOSTERS
-            weak = indonesian.WEAK_NEGATORS
-            contrast = indonesian.CONTRAST
-        else:
-            negators = _EN_NEGATORS
-            pre = _EN_PRE
-            post = {}
-            weak = {}
-            contrast = _EN_CONTRAST
-
         base: list[float | None] = [None] * n
         laugh = [False] * n
-        notes: list[list[str]] | None = [[] for _ in range(n)] if trace else None
         dual: dict[int, float] = {}
         info_cache = self._info_cache[is_id]
         for i, word in enumerate(norm):
@@ -463,11 +487,30 @@ class Scorer(SentimentIntensityAnalyzer):
                 capital = CAPITAL_LETTERS.get(raws[i])
                 if capital is not None:
                     base[i] = capital
+        return base, laugh, dual
 
+    def _word_rules(
+        self,
+        norm: list[str],
+        raws: list[str],
+        base: list[float | None],
+        laugh: list[bool],
+        dual: dict[int, float],
+        rules: _Rules,
+        language: str,
+        notes: list[list[str]] | None,
+    ) -> list[float]:
+        """VADER's per-word rule over the language's word sets: "no", ALL CAPS, degree words and negation in
+        the three words before, "least", Indonesian degree words after; then the Indonesian function words
+        that no rule used count on their own. Returns each word's sentiment."""
+        negators, pre, post, weak, _ = rules
+        n = len(norm)
+        caps = sum(map(str.isupper, raws))
+        is_cap_diff = 0 < n - caps < n  # VADER's allcap_differential
         # which of the rarer rules can apply at all in this comment
         has_no = "no" in norm
         special_negation = not _NEGATION_SPECIAL.isdisjoint(norm)
-        has_least = not is_id and "least" in norm
+        has_least = language not in ("id", "mixed") and "least" in norm
         idioms = False
         if language != "id" and not _IDIOM_WORDS.isdisjoint(norm):
             joined = f" {' '.join(norm)} "
@@ -525,6 +568,7 @@ class Scorer(SentimentIntensityAnalyzer):
                             ("boosted" if abs(pre[prev]) == pre[prev] else "dampened") + f" by '{prev}'"
                         )
                 # VADER's _negation_check over the language's negators (plus Indonesian weak negators)
+                # ("never so/this" strengthens; "so"/"this" right before and "without doubt" do not negate)
                 special = False
                 if special_negation and start_i:
                     special = True
@@ -574,50 +618,85 @@ class Scorer(SentimentIntensityAnalyzer):
         for i, value in dual.items():  # "parah", "kurang" alone: a word of their own
             if not used[i]:
                 sentiments[i] = value
+        return sentiments
 
-        # intensified praise: "gila sih skillnya", "insane clutch", "crazy good" count as praise
-        if not WILD_PRAISE.isdisjoint(norm):
-            for i, word in enumerate(norm):
-                if word in WILD_PRAISE and sentiments[i] < 0 and _praised(norm, i, negators):
-                    sentiments[i] = -sentiments[i]
+
+class _Rules(NamedTuple):
+    """The word sets of one language's rules."""
+
+    negators: frozenset[str]
+    pre: Mapping[str, float]  # degree words before the word
+    post: Mapping[str, float]  # degree words after it ("bagus banget")
+    weak: Mapping[str, float]  # weak negators ("kurang"): their own scalar
+    contrast: frozenset[str]  # "but", "tapi"
+
+
+_EN_RULES = _Rules(_EN_NEGATORS, _EN_PRE, {}, {}, _EN_CONTRAST)
+_ID_RULES = _Rules(
+    _ID_NEGATORS, _ID_PRE, indonesian.POST_BOOSTERS, indonesian.WEAK_NEGATORS, indonesian.CONTRAST
+)
+
+
+def _server_lexicon(overrides: Mapping[str, float]) -> dict[str, float]:
+    """A server's overrides as the rules read them: lower-cased, trimmed words, float valences."""
+    return {str(k).strip().lower(): float(v) for k, v in overrides.items()}
+
+
+def _wild_praise(
+    norm: list[str], sentiments: list[float], negators: frozenset[str], notes: list[list[str]] | None
+) -> None:
+    """Intensified praise: "gila sih skillnya", "insane clutch", "crazy good" count as praise."""
+    for i, word in enumerate(norm):
+        if word in WILD_PRAISE and sentiments[i] < 0 and _praised(norm, i, negators):
+            sentiments[i] = -sentiments[i]
+            if notes is not None:
+                notes[i].append("praise next to a skill or praise word")
+
+
+def _contrast(
+    norm: list[str],
+    base: list[float | None],
+    sentiments: list[float],
+    contrast: frozenset[str],
+    notes: list[list[str]] | None,
+) -> None:
+    """Contrast ("but", "tapi"): VADER halves what comes before and weights what follows by 1.5."""
+    n = len(norm)
+    for i, word in enumerate(norm):
+        if word in contrast and base[i] is None:
+            for j in range(n):
+                if sentiments[j] and j != i:
+                    factor = 0.5 if j < i else 1.5
+                    sentiments[j] *= factor
                     if notes is not None:
-                        notes[i].append("praise next to a skill or praise word")
+                        notes[j].append(f"{'weakened before' if j < i else 'strengthened after'} '{word}'")
+            break
 
-        # contrast ("but", "tapi"): VADER halves what comes before and weights what follows by 1.5
-        if not contrast.isdisjoint(norm):
-            for i, word in enumerate(norm):
-                if word in contrast and base[i] is None:
-                    for j in range(n):
-                        if sentiments[j] and j != i:
-                            factor = 0.5 if j < i else 1.5
-                            sentiments[j] *= factor
-                            if notes is not None:
-                                notes[j].append(
-                                    f"{'weakened before' if j < i else 'strengthened after'} '{word}'"
-                                )
-                    break
 
-        # laughter never cancels an insult: next to one it counts for nothing
-        if any(laugh) and any(sentiments[i] < 0 and norm[i] in _INSULTS for i in range(n)):
-            for i in range(n):
-                if laugh[i] and sentiments[i] > 0:
-                    sentiments[i] = 0.0
-                    if notes is not None:
-                        notes[i].append("laughter ignored next to an insult")
+def _laughter_next_to_insult(
+    norm: list[str], laugh: list[bool], sentiments: list[float], notes: list[list[str]] | None
+) -> None:
+    """Laughter never cancels an insult: next to one it counts for nothing."""
+    n = len(norm)
+    if any(sentiments[i] < 0 and norm[i] in _INSULTS for i in range(n)):
+        for i in range(n):
+            if laugh[i] and sentiments[i] > 0:
+                sentiments[i] = 0.0
+                if notes is not None:
+                    notes[i].append("laughter ignored next to an insult")
 
-        result = _score_valence(sentiments, text, language)
-        contributions: list[WordContribution] = []
-        if notes is not None:
-            for i in range(n):
-                if sentiments[i]:
-                    contributions.append(
-                        WordContribution(
-                            word=shown[i],
-                            valence=round(sentiments[i], 3),
-                            note="; ".join(notes[i]) if notes[i] else None,
-                        )
-                    )
-        return result, contributions
+
+def _contributions(
+    shown: list[str], sentiments: list[float], notes: list[list[str]]
+) -> list[WordContribution]:
+    """The words that moved the score, with why (for ``explain``)."""
+    return [
+        WordContribution(
+            word=shown[i], valence=round(sentiments[i], 3), note="; ".join(notes[i]) if notes[i] else None
+        )
+        for i in range(len(shown))
+        if sentiments[i]
+    ]
 
 
 def _score_valence(sentiments: list[float], text: str, language: str) -> SentimentScore:
