@@ -259,16 +259,43 @@ async def ingest_exports(
     """Stream the exports through the pipeline into ``storage`` (any `Storage`). Returns what was read.
 
     ``workers``: how many processes work beside this one (1: none, everything here). With a ``db_path``
-    (the file behind ``storage``) one of them is the writer (the ordered half and the writes, with its own
+    (the file behind ``storage``) one of them is the writer (the decision half and the writes, with its own
     connection; ``storage`` is then only used for the configuration reads before the run) and the others
     score; without one, all of them score and the writes are applied here, in order."""
-    from tqdm import tqdm
-
     files = export_files(paths)
     if not files:
         raise ExportError("no export files given")
     readers = [ExportReader(p) for p in files]  # reads and checks every header first: fail before writing
     headers = [r.header for r in readers]
+    settings, cursors = await _server_settings(storage, headers)
+    configs = {g: config for g, (config, _) in settings.items()}
+    if workers is None:
+        # starting worker processes costs about a second: below ~25,000 messages it is not worth it
+        workers = default_workers() if sum(r.size for r in readers) >= PARALLEL_MIN_BYTES else 1
+    bar = _progress_bar(readers, progress)
+    reader = _Reader(merged_messages(readers), settings, cursors)
+    started = time.perf_counter()
+    layout = _Layout.start(workers, db_path, configs)
+    try:
+        await _pump(reader, layout, storage, configs, chunk_size, in_flight or (workers + 2))
+    finally:
+        bar.close()
+        await layout.stop()
+    return RunResult(
+        headers=headers,
+        seen=reader.seen,
+        read=sum(r.seen for r in readers),
+        skipped_bots=sum(r.skipped_bots for r in readers),
+        skipped_system=sum(r.skipped_system for r in readers),
+        seconds=time.perf_counter() - started,
+        workers=workers,
+    )
+
+
+async def _server_settings(
+    storage: Any, headers: Sequence[ExportHeader]
+) -> tuple[dict[int, tuple[GuildConfig, dict[str, float]]], dict[tuple[int, int], int]]:
+    """Each server's configuration and lexicon, and each stored channel's newest message id."""
     settings: dict[int, tuple[GuildConfig, dict[str, float]]] = {}
     for header in headers:
         if header.guild_id not in settings:
@@ -276,17 +303,19 @@ async def ingest_exports(
                 await storage.get_config(header.guild_id),
                 await storage.get_lexicon(header.guild_id),
             )
-    configs = {g: config for g, (config, _) in settings.items()}
     cursors: dict[tuple[int, int], int] = {}
     for guild_id in settings:
         for channel_id, newest in (await storage.channel_cursors(guild_id)).items():
             cursors[(guild_id, channel_id)] = newest
-    total_bytes = sum(r.size for r in readers)
-    if workers is None:
-        # starting worker processes costs about a second: below ~25,000 messages it is not worth it
-        workers = default_workers() if total_bytes >= PARALLEL_MIN_BYTES else 1
+    return settings, cursors
+
+
+def _progress_bar(readers: Sequence[ExportReader], progress: bool) -> Any:
+    """A byte-count bar on stderr (disabled: ``progress`` False), fed by the readers."""
+    from tqdm import tqdm
+
     bar = tqdm(
-        total=total_bytes,
+        total=sum(r.size for r in readers),
         unit="B",
         unit_scale=True,
         unit_divisor=1024,
@@ -298,114 +327,143 @@ async def ingest_exports(
     )
     for r in readers:
         r.on_bytes = bar.update
-    reader = _Reader(merged_messages(readers), settings, cursors)
-    started = time.perf_counter()
-    loop = asyncio.get_running_loop()
-    executor: Executor | None = None
-    writer: Executor | None = None
-    analyser: Analyser | None = None  # the analysis half, when it runs in this process
-    decider = Decider(BehaviourTracker())  # the decision half, when it runs in this process
-    if workers <= 1:
-        from bot.core.scoring import Scorer
-        from bot.core.spam import SpamDetector
+    return bar
 
-        analyser = Analyser(Scorer(), SpamDetector())
-    else:
+
+@dataclass(slots=True)
+class _Layout:
+    """Where the two halves run. ``scorers`` None: the analysis half runs here (``analyser``); ``writer``
+    None: the decision half and the writes run here (``decider``), else in the writer process."""
+
+    decider: Decider
+    analyser: Analyser | None = None
+    scorers: Executor | None = None
+    writer: Executor | None = None
+
+    @classmethod
+    def start(cls, workers: int, db_path: Path | None, configs: dict[int, GuildConfig]) -> _Layout:
+        layout = cls(Decider(BehaviourTracker()))
+        if workers <= 1:
+            from bot.core.scoring import Scorer
+            from bot.core.spam import SpamDetector
+
+            layout.analyser = Analyser(Scorer(), SpamDetector())
+            return layout
         # spawn: workers start from a clean interpreter (not a fork of this one, which has threads running)
         # and load only what they use; unlike forkserver, no server process stays around the whole run
         context = multiprocessing.get_context("spawn")
         scorers = workers - 1 if db_path is not None else workers
-        executor = ProcessPoolExecutor(scorers, mp_context=context, initializer=load_worker)
+        layout.scorers = ProcessPoolExecutor(scorers, mp_context=context, initializer=load_worker)
         if db_path is not None:
-            writer = ProcessPoolExecutor(
+            layout.writer = ProcessPoolExecutor(
                 1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
             )
-    limit = in_flight or (workers + 2)
-    pending: asyncio.Queue[tuple[_Chunk, bytes, asyncio.Future[bytes] | None] | None] = asyncio.Queue(limit)
+        return layout
 
-    async def produce() -> None:
-        try:
-            while True:
-                chunk = await asyncio.to_thread(reader.next_chunk, chunk_size)
-                if chunk is None:
-                    break
-                future = None
-                blob = b""
-                if executor is not None:
-                    job_blob = pickle.dumps(chunk.job, PICKLE_PROTOCOL)
-                    future = loop.run_in_executor(executor, score_in_worker_pickled, job_blob)
-                    chunk.job = None
-                    if writer is not None:
-                        blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), PICKLE_PROTOCOL)
-                        chunk.rows = []
-                await pending.put((chunk, blob, future))
-        except asyncio.CancelledError:
-            raise  # the consumer failed: nobody waits for the end marker (and the queue may be full)
-        except BaseException:
-            await pending.put(None)  # the consumer is still draining: let it finish, then re-raise
-            raise
-        await pending.put(None)
+    async def stop(self) -> None:
+        """Stop the scoring workers; close the writer's connection, then stop it."""
+        if self.scorers is not None:
+            self.scorers.shutdown(wait=True, cancel_futures=True)
+        if self.writer is not None:
+            try:
+                await asyncio.get_running_loop().run_in_executor(self.writer, _close_writer)
+            finally:
+                self.writer.shutdown(wait=True, cancel_futures=True)
 
-    async def consume() -> None:
-        # Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished/scored.
-        writing: asyncio.Future[Any] | None = None
-        try:
-            while True:
-                item = await pending.get()
-                if item is None:
-                    break
-                chunk, blob, future = item
-                if future is None:
-                    assert analyser is not None and chunk.job is not None
-                    analysed = await asyncio.to_thread(score_job, analyser, chunk.job)
-                elif writer is not None:
-                    analysed_blob = await future
-                    if writing is not None:
-                        await writing
-                    writing = loop.run_in_executor(writer, _write_blob, blob, analysed_blob)
-                    continue
-                else:
-                    analysed = pickle.loads(await future)
-                ops = _finish(decider, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
+
+# A chunk on its way: what the decision half needs here (or, pickled, in the writer process), and the
+# worker's pickled result to come (None: the chunk is analysed here).
+_Pending = tuple[_Chunk, bytes, asyncio.Future[bytes] | None]
+
+
+async def _pump(
+    reader: _Reader,
+    layout: _Layout,
+    storage: Any,
+    configs: Mapping[int, GuildConfig],
+    chunk_size: int,
+    limit: int,
+) -> None:
+    """Read, analyse and write every chunk, at most ``limit`` in flight between reading and writing. A
+    failure on either side stops the other."""
+    pending: asyncio.Queue[_Pending | None] = asyncio.Queue(limit)
+    producer = asyncio.create_task(_produce(reader, layout, pending, chunk_size))
+    try:
+        await _consume(pending, layout, storage, configs)
+    finally:
+        if not producer.done():
+            producer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await producer
+
+
+async def _produce(
+    reader: _Reader, layout: _Layout, pending: asyncio.Queue[_Pending | None], chunk_size: int
+) -> None:
+    """Read chunks (in a thread) and hand each to a scoring worker, if any; queue them in order."""
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            chunk = await asyncio.to_thread(reader.next_chunk, chunk_size)
+            if chunk is None:
+                break
+            future = None
+            blob = b""
+            if layout.scorers is not None:
+                job_blob = pickle.dumps(chunk.job, PICKLE_PROTOCOL)
+                future = loop.run_in_executor(layout.scorers, score_in_worker_pickled, job_blob)
+                chunk.job = None
+                if layout.writer is not None:
+                    blob = pickle.dumps((chunk.rows, chunk.exempt, chunk.reactions), PICKLE_PROTOCOL)
+                    chunk.rows = []
+            await pending.put((chunk, blob, future))
+    except asyncio.CancelledError:
+        raise  # the consumer failed: nobody waits for the end marker (and the queue may be full)
+    except BaseException:
+        await pending.put(None)  # the consumer is still draining: let it finish, then re-raise
+        raise
+    await pending.put(None)
+
+
+async def _consume(
+    pending: asyncio.Queue[_Pending | None],
+    layout: _Layout,
+    storage: Any,
+    configs: Mapping[int, GuildConfig],
+) -> None:
+    """The chunks in order: their analysis (awaited, or done here), then the decision half and the writes.
+    Writes stay in order, one in flight: chunk N is committed while chunk N+1 is finished/scored."""
+    loop = asyncio.get_running_loop()
+    writing: asyncio.Future[Any] | None = None
+    try:
+        while True:
+            item = await pending.get()
+            if item is None:
+                break
+            chunk, blob, future = item
+            if future is None:
+                assert layout.analyser is not None and chunk.job is not None
+                analysed = await asyncio.to_thread(score_job, layout.analyser, chunk.job)
+            elif layout.writer is not None:
+                analysed_blob = await future
                 if writing is not None:
                     await writing
-                writing = asyncio.ensure_future(storage.apply(ops))
+                writing = loop.run_in_executor(layout.writer, _write_blob, blob, analysed_blob)
+                continue
+            else:
+                analysed = pickle.loads(await future)
+            ops = _finish(layout.decider, chunk.rows, chunk.exempt, chunk.reactions, analysed, configs)
             if writing is not None:
                 await writing
-                writing = None
-        finally:
-            if writing is not None and not writing.done():
-                writing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await writing
-
-    try:
-        producer = asyncio.create_task(produce())
-        try:
-            await consume()
-        finally:
-            if not producer.done():
-                producer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await producer
+            writing = asyncio.ensure_future(storage.apply(ops))
+        if writing is not None:
+            await writing
+            writing = None
     finally:
-        bar.close()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-        if writer is not None:
-            try:
-                await loop.run_in_executor(writer, _close_writer)
-            finally:
-                writer.shutdown(wait=True, cancel_futures=True)
-    return RunResult(
-        headers=headers,
-        seen=reader.seen,
-        read=sum(r.seen for r in readers),
-        skipped_bots=sum(r.skipped_bots for r in readers),
-        skipped_system=sum(r.skipped_system for r in readers),
-        seconds=time.perf_counter() - started,
-        workers=workers,
-    )
+        if writing is not None and not writing.done():
+            writing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writing
 
 
 # -- the report ------------------------------------------------------------------------------------
