@@ -4,9 +4,9 @@ comments, in a worker process or in this one. The bot's scoring stage (bot/core/
 ``ScoreResult`` to the decision half (bot/core/ingest/decision.py) in order.
 
 What travels is kept to plain values, which pickle fast: in, a list of (content, lexicon slot, exempt) and the
-batch's distinct server lexicons; out, per item a raw score tuple (or None: nothing to score), the spam
-verdict's values only when the text is spam (None: not spam), and the text's behaviour fingerprint, so the
-ordered half only looks it up."""
+server lexicons the slots refer to, each once; out, per item a raw score tuple (or None: nothing to score),
+the spam verdict's values only when the text is spam (None: not spam), and the text's behaviour fingerprint,
+so the decision half only looks it up."""
 
 from __future__ import annotations
 
