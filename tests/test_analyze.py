@@ -163,6 +163,27 @@ async def test_one_and_two_workers_write_the_same(tmp_path: Path) -> None:
     assert "#ngobrol" in outputs[1] and "Most negative" in outputs[1]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_each_server_is_scored_with_its_own_lexicon(tmp_path: Path, workers: int) -> None:
+    """Two servers in one run, the first without a lexicon of its own: the second one's words apply to its
+    messages only, in-process and in the scoring workers alike."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    text = "that last run was sweaty"
+    plain = export([message(1, text)])
+    custom = export([message(2, text)], guild={**GUILD, "id": "112"}, channel={**CHANNEL, "id": "333"})
+    write(folder, plain, "a_plain.json")
+    write(folder, custom, "b_custom.json")
+    db = tmp_path / "lexicons.db"
+    async with SQLiteStorage.open(db) as storage:
+        await storage.set_lexicon_word(112, "sweaty", -2.5)
+    await analyze([folder], db, workers=workers, progress=False, out=io.StringIO())
+    async with SQLiteStorage.open(db) as storage:
+        assert await storage.list_flags(111, None, 0, 10) == []
+        flagged = await storage.list_flags(112, None, 0, 10)
+    assert [(f.message_id, f.kind) for f in flagged] == [(2, FlagKind.NEGATIVE)]
+
+
 async def test_the_shipped_example_analyzes(tmp_path: Path) -> None:
     folder = REPO_ROOT / "examples" / "dapur-nara"
     declared = sum(json.loads(p.read_text(encoding="utf-8"))["messageCount"] for p in folder.glob("*.json"))

@@ -115,10 +115,12 @@ class _Reader:
         self._messages = messages
         self._configs = {g: config for g, (config, _) in settings.items()}
         # each job carries the run's server lexicons (the empty ones left out: NO_LEXICON)
-        self._lexicons = [lexicon for _, lexicon in settings.values() if lexicon]
+        self._lexicons: list[dict[str, float]] = []
         self._lexicon_slot: dict[int, int] = {}
         for g, (_, lexicon) in settings.items():
-            self._lexicon_slot[g] = len(self._lexicon_slot) if lexicon else NO_LEXICON
+            self._lexicon_slot[g] = len(self._lexicons) if lexicon else NO_LEXICON
+            if lexicon:
+                self._lexicons.append(lexicon)
         self._cursors = cursors
         self.seen = _Seen()
 
