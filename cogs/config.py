@@ -12,8 +12,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import embeds
+from bot.app.context import guild_context
 from bot.app.i18n import available_locales, locale_for, t
-from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
 from bot.storage.models import GuildConfig
@@ -62,13 +62,8 @@ class Config(
         self, interaction: discord.Interaction[Sentimeter]
     ) -> tuple[discord.Guild, GuildConfig, str]:
         """The guild, its configuration and the reply language; refuses people without Manage Server."""
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        config = await self.bot.configs.get(guild.id)
-        locale = locale_for(interaction, config)
-        require_permissions(interaction, locale=locale, manage_guild=True)
-        return guild, config, locale
+        ctx = await guild_context(self.bot, interaction, manage_guild=True)
+        return ctx.guild, ctx.config, ctx.locale
 
     async def _reply(
         self,

@@ -13,9 +13,9 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import embeds
-from bot.app.i18n import locale_for, t
+from bot.app.context import guild_context
+from bot.app.i18n import t
 from bot.app.markdown import truncate
-from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -52,12 +52,8 @@ class Lexicon(
         super().__init__()
 
     async def _start(self, interaction: discord.Interaction[Sentimeter]) -> tuple[int, str]:
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
-        require_permissions(interaction, locale=locale, manage_guild=True)
-        return guild.id, locale
+        ctx = await guild_context(self.bot, interaction, manage_guild=True)
+        return ctx.guild.id, ctx.locale
 
     @app_commands.command(name=_("add"), description=_("Add a word or change its weight"))
     @app_commands.describe(

@@ -12,7 +12,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import embeds
-from bot.app.i18n import locale_for, t
+from bot.app.context import guild_context
+from bot.app.i18n import t
 from bot.core.errors import UserFacingError
 from bot.core.text.clean import clean_for_scoring
 
@@ -62,11 +63,8 @@ class SentimentCheck(
     async def _check(
         self, interaction: discord.Interaction[Sentimeter], text: str, *, from_message: bool = False
     ) -> None:
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        config = await self.bot.configs.get(guild.id)
-        locale = locale_for(interaction, config)
+        ctx = await guild_context(self.bot, interaction)
+        guild, config, locale = ctx.guild, ctx.config, ctx.locale
         if is_blank(text):
             raise UserFacingError(
                 t("sentiment.error.no_text" if from_message else "sentiment.error.empty", locale)

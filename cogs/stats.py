@@ -13,9 +13,9 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import embeds
-from bot.app.i18n import locale_for, t
+from bot.app.context import guild_context
+from bot.app.i18n import t
 from bot.app.options import PERIOD_CHOICES
-from bot.app.permissions import require_permissions
 from bot.core.errors import UserFacingError
 from bot.core.periods import Period
 
@@ -91,10 +91,8 @@ class Stats(
         channel: StatsChannel | None = None,
         period: str = Period.WEEK.value,
     ) -> None:
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+        ctx = await guild_context(self.bot, interaction)
+        guild, locale = ctx.guild, ctx.locale
         target = channel if channel is not None else interaction.channel
         if not isinstance(target, STATS_CHANNEL_TYPES):
             raise UserFacingError(t("stats.error.channel_type", locale))
@@ -126,10 +124,8 @@ class Stats(
     async def server(
         self, interaction: discord.Interaction[Sentimeter], period: str = Period.WEEK.value
     ) -> None:
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
+        ctx = await guild_context(self.bot, interaction)
+        guild, locale = ctx.guild, ctx.locale
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=False, thinking=True)
@@ -169,11 +165,8 @@ class Stats(
         member: discord.Member | discord.User,
         period: str = Period.WEEK.value,
     ) -> None:
-        guild = interaction.guild
-        if guild is None:
-            raise UserFacingError(t("errors.guild_only", interaction.locale))
-        locale = locale_for(interaction, await self.bot.configs.get(guild.id))
-        require_permissions(interaction, locale=locale, manage_messages=True)
+        ctx = await guild_context(self.bot, interaction, manage_messages=True)
+        guild, locale = ctx.guild, ctx.locale
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -12,8 +12,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.context import guild_context
 from bot.app.embeds import period_label
-from bot.app.i18n import locale_for, t
+from bot.app.i18n import t
 from bot.app.markdown import jump_url
 from bot.app.options import PERIOD_CHOICES
 from bot.app.permissions import has_permissions
@@ -185,11 +186,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     async def flag_for_review(
         self, interaction: discord.Interaction[Sentimeter], message: discord.Message
     ) -> None:
-        guild = interaction.guild
-        if guild is None or interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage()
-        config = await self.bot.configs.get(guild.id)
-        locale = locale_for(interaction, config)
+        ctx = await guild_context(self.bot, interaction)
+        guild, config, locale = ctx.guild, ctx.config, ctx.locale
         if message.author.bot or message.webhook_id is not None or message.is_system():
             raise UserFacingError(t("flags.menu.not_a_comment", locale))
         flag = await self.bot.storage.open_flag_for_message(guild.id, message.id)
@@ -242,11 +240,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     async def list_flags(
         self, interaction: discord.Interaction[Sentimeter], status: app_commands.Choice[str] | None = None
     ) -> None:
-        guild_id = interaction.guild_id
-        if guild_id is None:
-            raise app_commands.NoPrivateMessage()
-        config = await self.bot.configs.get(guild_id)
-        locale = locale_for(interaction, config)
+        ctx = await guild_context(self.bot, interaction)
+        guild_id, locale = ctx.guild.id, ctx.locale
         wanted = FlagStatus(status.value) if status is not None else None
         total = await self.bot.storage.count_flags(guild_id, wanted)
         pager = FlagPager(
@@ -272,11 +267,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     async def summary(
         self, interaction: discord.Interaction[Sentimeter], period: app_commands.Choice[str] | None = None
     ) -> None:
-        guild_id = interaction.guild_id
-        if guild_id is None:
-            raise app_commands.NoPrivateMessage()
-        config = await self.bot.configs.get(guild_id)
-        locale = locale_for(interaction, config)
+        ctx = await guild_context(self.bot, interaction)
+        guild_id, locale = ctx.guild.id, ctx.locale
         chosen = Period(period.value) if period is not None else Period.MONTH
         start, end = period_range(chosen, int(time.time()))
         await interaction.response.defer(ephemeral=True, thinking=True)
