@@ -100,6 +100,13 @@ def with_change(value: str, change: str) -> str:
     return f"{value} ({change})" if change else value
 
 
+def page_footer(key: str, locale: str, *, page: int, pages: int, total: int) -> str:
+    """The footer of a paged list: "page 2 of 5 · 93 entries" in the list's own wording (``key``)."""
+    return t(
+        key, locale, page=fmt_int(page, locale), pages=fmt_int(pages, locale), total=fmt_int(total, locale)
+    )
+
+
 def period_label(period: Period, locale: str) -> str:
     return t(f"period.{period.value}", locale)
 
@@ -493,13 +500,5 @@ def lexicon_embed(
         for word, weight in entries
     ]
     embed.description = truncate("\n".join(lines), DESCRIPTION_LIMIT)
-    embed.set_footer(
-        text=t(
-            "lexicon.footer",
-            locale,
-            page=fmt_int(page, locale),
-            pages=fmt_int(pages, locale),
-            total=fmt_int(total, locale),
-        )
-    )
+    embed.set_footer(text=page_footer("lexicon.footer", locale, page=page, pages=pages, total=total))
     return embed

@@ -6,7 +6,7 @@ import datetime as dt
 
 import discord
 
-from bot.app.embeds import fmt_decimal, fmt_int, fmt_ratio
+from bot.app.embeds import fmt_decimal, fmt_int, fmt_ratio, page_footer
 from bot.app.i18n import t
 from bot.app.markdown import EMBED_FIELD_VALUE_LIMIT, REVIEW_REASON_LIMIT, jump_url, safe_text, truncate
 from bot.core.review import WordCandidate
@@ -146,15 +146,7 @@ def flag_list_embed(
             value=truncate(value, EMBED_FIELD_VALUE_LIMIT),
             inline=False,
         )
-    embed.set_footer(
-        text=t(
-            "flags.list.footer",
-            locale,
-            page=fmt_int(page, locale),
-            pages=fmt_int(pages, locale),
-            total=fmt_int(total, locale),
-        )
-    )
+    embed.set_footer(text=page_footer("flags.list.footer", locale, page=page, pages=pages, total=total))
     return embed
 
 

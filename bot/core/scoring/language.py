@@ -190,15 +190,8 @@ def detect_language(
             en += 1
         elif token in _ID_ONLY or token in _ID_MARKERS or (is_laughter(token) and token.startswith("wk")):
             id_ += 1
-    if en + id_ == 0:
-        en_words = sum(1 for token in tokens if token in en_lexicon)
-        id_words = sum(1 for token in tokens if token in id_lexicon and token not in en_lexicon)
-        if en_words == 0 and id_words == 0:
-            return "unknown"
-        en, id_ = en_words, id_words
-    share = id_ / (en + id_)
-    if share >= 0.8:
-        return "id"
-    if share <= 0.2:
-        return "en"
-    return "mixed"
+    if en + id_:
+        return language_from_counts(en, id_, 0, 0)
+    en_words = sum(1 for token in tokens if token in en_lexicon)
+    id_words = sum(1 for token in tokens if token in id_lexicon and token not in en_lexicon)
+    return language_from_counts(0, 0, en_words, id_words)
