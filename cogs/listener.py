@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.catchup import ChannelState, plan_catch_up
+from bot.core.ingest.catchup import ChannelState, plan_catch_up
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ import discord
 import pytest
 from discord.http import HTTPClient
 
-from bot.catchup import ChannelState, plan_catch_up
+from bot.core.ingest.catchup import ChannelState, plan_catch_up
 from bot.core.ingest.models import IncomingMessage
 from cogs.listener import Listener, RecentEdits, incoming_from_edit, incoming_from_message
 
