@@ -360,12 +360,14 @@ _ACTIVE_ALL_SQL = (
 )
 
 
-def count_active(conn: sqlite3.Connection, guild_id: int, scope_id: int, start: int | None, end: int) -> int:
-    """Distinct authors with a message in the hour-aligned range [start, end) (start None: from the start)."""
+def active_query(
+    guild_id: int, scope_id: int, start: int | None, end: int
+) -> tuple[str, dict[str, int]] | None:
+    """(SQL, parameters) of the count of distinct authors with a message in the hour-aligned range
+    [start, end) (start None: from the start): one row, one column. None: the range is empty (count 0).
+    The reader runs it (aiosqlite)."""
     if start is not None and start >= end:
-        return 0
+        return None
     if start is None:
-        row = conn.execute(_ACTIVE_ALL_SQL, {"g": guild_id, "s": scope_id, "end": end}).fetchone()
-    else:
-        row = conn.execute(_ACTIVE_SQL, {"g": guild_id, "s": scope_id, "start": start, "end": end}).fetchone()
-    return int(row[0])
+        return _ACTIVE_ALL_SQL, {"g": guild_id, "s": scope_id, "end": end}
+    return _ACTIVE_SQL, {"g": guild_id, "s": scope_id, "start": start, "end": end}

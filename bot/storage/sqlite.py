@@ -1,8 +1,15 @@
 """SQLite implementation of the Storage protocol (WAL).
 
-Two connections, each a plain ``sqlite3`` connection on its own thread (bot/storage/_thread.py): a writer
-(every write, one batch = one unit of work on its thread) and a reader (statistics, flags and settings reads),
-so /stats never waits behind an ingest batch and never sees half of one.
+Two connections, each on its own thread (bot/storage/_thread.py), so /stats never waits behind an ingest
+batch and never sees half of one:
+
+- the reader (statistics, flags, cursors and settings reads) is an ``aiosqlite.Connection``, used through
+  aiosqlite's public API: each read is one statement or a few awaited one after another (a few inside one
+  read transaction when they must see the same committed state);
+- the writer (every write) is a plain ``sqlite3`` connection on a one-thread executor of ours
+  (``ConnectionThread``): a write batch (``_batch.apply_batch``: heavy Python and many statements in one
+  transaction) runs as one synchronous unit on that thread, which aiosqlite's public API cannot do (it runs
+  one statement per call).
 
 Statistics ranges are hour-granular: a bucket counts when its hour starts in [start, end), i.e. both ends are
 rounded up to the next whole hour. StatsService passes hour-aligned ranges, so its figures are exact.
@@ -18,21 +25,24 @@ tables, for benchmarks).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiosqlite
+
 from bot.core.errors import StartupError
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
-from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, count_active
-from bot.storage._thread import ConnectionThread
+from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
+from bot.storage._thread import ConnectionThread, ReaderConnection
 from bot.storage.models import (
     ChannelCount,
     Flag,
@@ -175,12 +185,16 @@ class SQLiteStorage:
     def __init__(
         self,
         writer: ConnectionThread,
-        reader: ConnectionThread,
+        reader: ReaderConnection,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._writer = writer
         self._reader = reader
+        # One read method at a time on the reader: a read transaction (``_reading(snapshot=True)``) spans
+        # several awaits, and another method's statement in between would see its older snapshot (a read
+        # that follows a write must see it) or start a second transaction.
+        self._read_lock = asyncio.Lock()
         self._clock = clock
         self._presence_cache = LastHourCache()
 
@@ -204,7 +218,7 @@ class SQLiteStorage:
         left behind."""
         path = Path(path)
         writer: ConnectionThread | None = None
-        reader: ConnectionThread | None = None
+        reader: ReaderConnection | None = None
         version = 0
 
         def setup_writer(conn: sqlite3.Connection) -> None:
@@ -215,10 +229,12 @@ class SQLiteStorage:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer = await ConnectionThread.open(path, name="sentimeter-db-writer", setup=setup_writer)
-            reader = await ConnectionThread.open(
-                path, name="sentimeter-db-reader", setup=lambda c: _connect_pragmas(c, reader=True)
-            )
+            # only once the writer has opened and migrated the file (a refused path fails there, before any
+            # aiosqlite thread exists)
+            reader = await ReaderConnection.open(path, setup=lambda c: _connect_pragmas(c, reader=True))
         except BaseException as exc:
+            if reader is not None:  # pragma: no cover - nothing can fail after the reader's open
+                await reader.close()
             if writer is not None:
                 await writer.close()
             if isinstance(exc, OSError | sqlite3.Error):
@@ -230,7 +246,8 @@ class SQLiteStorage:
     async def close(self) -> None:
         if self._writer.closed:
             return
-        await self._reader.close()
+        async with self._read_lock:  # after the read in progress, if any
+            await self._reader.close()
         try:
             await self._writer.run(lambda c: c.execute("PRAGMA optimize"))
         finally:
@@ -239,8 +256,34 @@ class SQLiteStorage:
     def _now(self) -> int:
         return int(self._clock())
 
-    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._reader.run(fn)
+    @asynccontextmanager
+    async def _reading(self, *, snapshot: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """The reader, for one read method (see ``_read_lock``). ``snapshot``: inside one read transaction,
+        so that several statements see the same committed state (WAL: a transaction's snapshot starts at its
+        first read); else each statement is its own transaction (autocommit)."""
+        async with self._read_lock:
+            if self._reader.closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            db = self._reader.conn
+            if not snapshot:
+                yield db
+                return
+            await db.execute("BEGIN")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]:
+        async with self._reading() as db:
+            return list(await db.execute_fetchall(sql, params))
+
+    async def _fetchone(self, sql: str, params: Any = ()) -> Any:
+        async with self._reading() as db:
+            return await _first(db, sql, params)
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         return await self._writer.run(fn)
@@ -275,23 +318,26 @@ class SQLiteStorage:
                 " WHERE guild_id = :g AND parent_id = :c AND hour >= :lo AND hour < :hi)"
             )
 
-        def run(conn: sqlite3.Connection) -> Totals:
-            acc = [0] * N_BUCKET
-            parts = [(hour_sql, r) for r in hours]
-            if days is not None:
-                parts.append((day_sql, days))
+        acc = [0] * N_BUCKET
+        parts = [(hour_sql, r) for r in hours]
+        if days is not None:
+            parts.append((day_sql, days))
+        # several parts: one snapshot, so that a batch committed meanwhile is counted wholly or not at all
+        async with self._reading(snapshot=len(parts) > 1) as db:
             for sql, (lo, hi) in parts:
-                row = conn.execute(sql, {"g": guild_id, "c": channel_id, "lo": lo, "hi": hi}).fetchone()
+                row = await _first(db, sql, {"g": guild_id, "c": channel_id, "lo": lo, "hi": hi})
                 for i in range(N_BUCKET):
                     acc[i] += row[i]
-            return _totals_from(acc)
-
-        return await self._read(run)
+        return _totals_from(acc)
 
     async def active_authors(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> int:
         s, e = _hour_range(start, end)
         scope = 0 if channel_id is None else channel_id
-        return await self._read(lambda c: count_active(c, guild_id, scope, s, e))
+        query = active_query(guild_id, scope, s, e)
+        if query is None:
+            return 0
+        row = await self._fetchone(*query)
+        return int(row[0])
 
     async def busiest_hour(
         self, guild_id: int, channel_id: int | None, start: int | None, end: int
@@ -314,11 +360,8 @@ class SQLiteStorage:
             " GROUP BY h ORDER BY n DESC, h LIMIT 1"
         )
 
-        def run(conn: sqlite3.Connection) -> int | None:
-            row = conn.execute(query, params).fetchone()
-            return int(row[0]) if row is not None and row[1] > 0 else None
-
-        return await self._read(run)
+        row = await self._fetchone(query, params)
+        return int(row[0]) if row is not None and row[1] > 0 else None
 
     async def top_channels(
         self, guild_id: int, start: int | None, end: int, limit: int
@@ -347,7 +390,7 @@ class SQLiteStorage:
             " GROUP BY channel_id HAVING n > 0 ORDER BY n DESC, channel_id LIMIT ?"
         )
         params.append(limit)
-        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        rows = await self._fetchall(sql, params)
         return [ChannelCount(int(ch), int(n)) for ch, n in rows]
 
     async def member_totals(self, guild_id: int, author_id: int, start: int | None, end: int) -> Totals:
@@ -357,7 +400,7 @@ class SQLiteStorage:
             " AND hour >= ? AND hour < ?"
         )
         params = (guild_id, author_id, _MIN_TIME if s is None else s, e)
-        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        row = await self._fetchone(sql, params)
         return _totals_from(row)
 
     async def member_active_days(self, guild_id: int, author_id: int, start: int | None, end: int) -> int:
@@ -367,7 +410,7 @@ class SQLiteStorage:
             " AND scope_id = 0 AND hour >= ? AND hour < ?"
         )
         params = (guild_id, author_id, _MIN_TIME if s is None else s, e)
-        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        row = await self._fetchone(sql, params)
         return int(row[0])
 
     async def member_top_channels(
@@ -383,27 +426,29 @@ class SQLiteStorage:
             " GROUP BY p.scope_id ORDER BY n DESC, p.scope_id LIMIT ?"
         )
         params = (guild_id, author_id, _MIN_TIME if s is None else s, e, limit)
-        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        rows = await self._fetchall(sql, params)
         return [ChannelCount(int(ch), int(n)) for ch, n in rows]
 
     async def first_message_at(self, guild_id: int) -> int | None:
         """Start of the earliest hour that still holds a counted message (hour precision)."""
         sql = "SELECT hour FROM guild_hour WHERE guild_id = ? ORDER BY hour LIMIT 1"
-        row = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchone())
+        row = await self._fetchone(sql, (guild_id,))
         return None if row is None else int(row[0])
 
     # -- catch-up --------------------------------------------------------------------------------------------
     async def channel_cursors(self, guild_id: int) -> dict[int, int]:
         sql = "SELECT channel_id, last_message_id FROM channel_cursors WHERE guild_id = ?"
-        rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
+        rows = await self._fetchall(sql, (guild_id,))
         return {int(ch): int(mid) for ch, mid in rows}
 
     # -- flags -----------------------------------------------------------------------------------------------
     async def get_flag(self, guild_id: int, flag_id: int) -> Flag | None:
-        return await self._read(lambda c: _get_flag(c, guild_id, flag_id))
+        row = await self._fetchone(_FLAG_SQL, (guild_id, flag_id))
+        return None if row is None else flag_from_row(row)
 
     async def open_flag_for_message(self, guild_id: int, message_id: int) -> Flag | None:
-        return await self._read(lambda c: _open_flag(c, guild_id, message_id))
+        row = await self._fetchone(_OPEN_FLAG_SQL, (guild_id, message_id))
+        return None if row is None else flag_from_row(row)
 
     async def create_flag(
         self,
@@ -494,7 +539,7 @@ class SQLiteStorage:
                 " ORDER BY id DESC LIMIT ? OFFSET ?"
             )
             params = (guild_id, FlagStatus(status).value, limit, offset)
-        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        rows = await self._fetchall(sql, params)
         return [flag_from_row(r) for r in rows]
 
     async def count_flags(self, guild_id: int, status: FlagStatus | None) -> int:
@@ -503,37 +548,30 @@ class SQLiteStorage:
         else:
             sql = "SELECT count(*) FROM flags WHERE guild_id = ? AND status = ?"
             params = (guild_id, FlagStatus(status).value)  # type: ignore[assignment]
-        row = await self._read(lambda c: c.execute(sql, params).fetchone())
+        row = await self._fetchone(sql, params)
         return int(row[0])
 
     async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary:
         where = "guild_id = ? AND created_at >= ? AND created_at < ?"
         params = (guild_id, _MIN_TIME if start is None else int(start), int(end))
 
-        def run(conn: sqlite3.Connection) -> FlagSummary:
-            by_status = {
-                FlagStatus(s): int(n)
-                for s, n in conn.execute(
-                    f"SELECT status, count(*) FROM flags WHERE {where} GROUP BY status", params
-                )
-            }
-            by_kind = {
-                FlagKind(k): int(n)
-                for k, n in conn.execute(
-                    f"SELECT kind, count(*) FROM flags WHERE {where} GROUP BY kind", params
-                )
-            }
-            by_channel = [
-                ChannelCount(int(ch), int(n))
-                for ch, n in conn.execute(
-                    f"SELECT channel_id, count(*) AS n FROM flags WHERE {where}"
-                    " GROUP BY channel_id ORDER BY n DESC, channel_id",
-                    params,
-                )
-            ]
-            return FlagSummary(by_status=by_status, by_channel=by_channel, by_kind=by_kind)
-
-        return await self._read(run)
+        async with self._reading(snapshot=True) as db:  # the three breakdowns count the same flags
+            statuses = await db.execute_fetchall(
+                f"SELECT status, count(*) FROM flags WHERE {where} GROUP BY status", params
+            )
+            kinds = await db.execute_fetchall(
+                f"SELECT kind, count(*) FROM flags WHERE {where} GROUP BY kind", params
+            )
+            channels = await db.execute_fetchall(
+                f"SELECT channel_id, count(*) AS n FROM flags WHERE {where}"
+                " GROUP BY channel_id ORDER BY n DESC, channel_id",
+                params,
+            )
+        return FlagSummary(
+            by_status={FlagStatus(s): int(n) for s, n in statuses},
+            by_channel=[ChannelCount(int(ch), int(n)) for ch, n in channels],
+            by_kind={FlagKind(k): int(n) for k, n in kinds},
+        )
 
     async def false_positive_texts(self, guild_id: int, start: int | None, end: int, limit: int) -> list[str]:
         sql = (
@@ -547,12 +585,16 @@ class SQLiteStorage:
             int(end),
             limit,
         )
-        rows = await self._read(lambda c: c.execute(sql, params).fetchall())
+        rows = await self._fetchall(sql, params)
         return [str(r[0]) for r in rows]
 
     # -- per-server configuration ----------------------------------------------------------------------------
     async def get_config(self, guild_id: int) -> GuildConfig:
-        return await self._read(lambda c: _get_config(c, guild_id))
+        async with self._reading(snapshot=True) as db:  # the row and the exemptions from the same state
+            row = await _first(db, _CONFIG_SQL, (guild_id,))
+            channels = await db.execute_fetchall(_EXEMPT_CHANNELS_SQL, (guild_id,))
+            roles = await db.execute_fetchall(_EXEMPT_ROLES_SQL, (guild_id,))
+        return _config_from(guild_id, row, channels, roles)
 
     async def _update_config(self, guild_id: int, sql: str | None, params: Sequence[Any]) -> GuildConfig:
         def run(conn: sqlite3.Connection) -> GuildConfig:
@@ -618,7 +660,7 @@ class SQLiteStorage:
     # -- per-server lexicon ----------------------------------------------------------------------------------
     async def get_lexicon(self, guild_id: int) -> dict[str, float]:
         sql = "SELECT word, valence FROM lexicon WHERE guild_id = ? ORDER BY word"
-        rows = await self._read(lambda c: c.execute(sql, (guild_id,)).fetchall())
+        rows = await self._fetchall(sql, (guild_id,))
         return {str(w): float(v) for w, v in rows}
 
     async def set_lexicon_word(self, guild_id: int, word: str, valence: float) -> None:
@@ -642,34 +684,46 @@ def normalize_word(word: str) -> str:
     return word.strip().lower()
 
 
+async def _first(db: aiosqlite.Connection, sql: str, params: Any) -> Any:
+    """The row of a statement that returns at most one (an aggregate, ``LIMIT 1`` or a unique key), or None.
+    ``execute_fetchall``: one thread hop, where ``execute`` + ``fetchone`` + closing the cursor take three."""
+    rows = await db.execute_fetchall(sql, params)
+    return next(iter(rows), None)
+
+
+# Reads that the writer also makes (inside its own transactions, through the sync helpers below).
+_FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?"
+_OPEN_FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id = ? AND status = 'open'"
+_CONFIG_SQL = (
+    "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes"
+    " FROM guild_config WHERE guild_id = ?"
+)
+_EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = ?"
+_EXEMPT_ROLES_SQL = "SELECT role_id FROM exempt_roles WHERE guild_id = ?"
+
+
 def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:
-    row = conn.execute(
-        f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?", (guild_id, flag_id)
-    ).fetchone()
+    row = conn.execute(_FLAG_SQL, (guild_id, flag_id)).fetchone()
     return None if row is None else flag_from_row(row)
 
 
 def _open_flag(conn: sqlite3.Connection, guild_id: int, message_id: int) -> Flag | None:
-    row = conn.execute(
-        f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id = ? AND status = 'open'",
-        (guild_id, message_id),
-    ).fetchone()
+    row = conn.execute(_OPEN_FLAG_SQL, (guild_id, message_id)).fetchone()
     return None if row is None else flag_from_row(row)
 
 
 def _get_config(conn: sqlite3.Connection, guild_id: int) -> GuildConfig:
-    row = conn.execute(
-        "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes"
-        " FROM guild_config WHERE guild_id = ?",
-        (guild_id,),
-    ).fetchone()
-    channels = frozenset(
-        int(r[0])
-        for r in conn.execute("SELECT channel_id FROM exempt_channels WHERE guild_id = ?", (guild_id,))
-    )
-    roles = frozenset(
-        int(r[0]) for r in conn.execute("SELECT role_id FROM exempt_roles WHERE guild_id = ?", (guild_id,))
-    )
+    row = conn.execute(_CONFIG_SQL, (guild_id,)).fetchone()
+    channels = conn.execute(_EXEMPT_CHANNELS_SQL, (guild_id,)).fetchall()
+    roles = conn.execute(_EXEMPT_ROLES_SQL, (guild_id,)).fetchall()
+    return _config_from(guild_id, row, channels, roles)
+
+
+def _config_from(
+    guild_id: int, row: Sequence[Any] | None, channel_rows: Iterable[Any], role_rows: Iterable[Any]
+) -> GuildConfig:
+    channels = frozenset(int(r[0]) for r in channel_rows)
+    roles = frozenset(int(r[0]) for r in role_rows)
     if row is None:
         return GuildConfig(
             guild_id=guild_id, threshold=default_threshold(), exempt_channels=channels, exempt_roles=roles

@@ -8,9 +8,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from bot.core.errors import StartupError
+from bot.storage._thread import ReaderConnection
 from bot.storage.models import (
     ChannelCount,
     FlagKind,
@@ -23,7 +25,7 @@ from bot.storage.models import (
     ReactionChanged,
     Totals,
 )
-from bot.storage.sqlite import SQLiteStorage, default_threshold, migration_scripts
+from bot.storage.sqlite import SQLiteStorage, _connect_pragmas, default_threshold, migration_scripts
 from tests.storage.conftest import NOW, T0, Clock, created, rec
 
 H = 3600
@@ -134,6 +136,87 @@ async def test_close_ends_both_threads(tmp_path: Path) -> None:
     await storage.close()
     await storage.close()  # idempotent
     assert set(threading.enumerate()) - before == set()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_refused_reader_connect_leaves_no_thread_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader (aiosqlite) refused on its own, and its setup failing: aiosqlite's thread has ended before
+    the error propagates, however soon the event loop closes after it."""
+    folder = tmp_path / "is-a-folder"
+    folder.mkdir()
+    failures: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    before = set(threading.enumerate())
+
+    def refuse(_conn: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("refused by setup")
+
+    async def start(path: Path, setup: Any) -> None:
+        await ReaderConnection.open(path, setup=setup)
+
+    for _ in range(20):
+        with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+            asyncio.run(start(folder, lambda _c: None))
+        with pytest.raises(sqlite3.OperationalError, match="refused by setup"):
+            asyncio.run(start(tmp_path / "s.db", refuse))
+        assert set(threading.enumerate()) - before == set()
+    assert failures == []
+
+
+async def test_reader_is_aiosqlite_and_read_only(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
+    reader = await ReaderConnection.open(tmp_path / "s.db", setup=lambda c: _connect_pragmas(c, reader=True))
+    assert isinstance(reader.conn, aiosqlite.Connection)
+    assert await reader.conn.execute_fetchall("PRAGMA query_only") == [(1,)]
+    assert await reader.conn.execute_fetchall("PRAGMA busy_timeout") == [(10000,)]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await reader.conn.execute("CREATE TABLE t (x)")
+    await reader.close()
+    await reader.close()  # idempotent
+    assert reader.closed
+    assert set(threading.enumerate()) - before == set()
+
+
+async def test_reads_after_close_are_refused(tmp_path: Path) -> None:
+    storage = await SQLiteStorage.connect(tmp_path / "s.db")
+    await storage.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        await storage.get_config(1)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        await storage.totals(1, None, None, NOW)
+
+
+async def test_concurrent_reads_and_writes(storage: SQLiteStorage) -> None:
+    """Reads awaited together while writes commit: the reads made of several statements (each one read
+    transaction on the reader) neither collide nor see another read's older snapshot."""
+    await storage.apply([created(i, at=T0 + i * H) for i in range(1, 50)])
+
+    async def write_then_read(i: int) -> None:
+        await storage.set_threshold(1, i / 100)
+        assert (await storage.get_config(1)).threshold >= i / 100  # this write, or a later one
+        flag = await storage.create_flag(
+            guild_id=1,
+            channel_id=10,
+            message_id=1000 + i,
+            author_id=3,
+            kind=FlagKind.MANUAL,
+            text=None,
+            compound=None,
+            reason=None,
+            created_at=NOW,
+        )
+        assert await storage.get_flag(1, flag.id) == flag
+
+    reads = [storage.totals(1, None, T0 + 5 * H, NOW) for _ in range(20)]
+    reads += [storage.flag_summary(1, None, NOW + 1) for _ in range(20)]
+    results = await asyncio.gather(*reads, *[write_then_read(i) for i in range(20)])
+    assert {r.messages for r in results[:20]} == {45}
+    # each summary is one consistent state: its breakdowns count the same flags
+    for summary in results[20:40]:
+        assert sum(summary.by_status.values()) == sum(summary.by_kind.values())
+        assert sum(summary.by_status.values()) == sum(c.messages for c in summary.by_channel)
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
