@@ -1,0 +1,100 @@
+"""Is this comment negative feedback a moderator should see, and about what?
+
+A logistic regression (``data/feedback_model.json``, rebuilt by ``scripts/train_feedback.py``) over the cue
+families of ``cues`` and VADER's scores, plus word weights kept small by a heavy penalty. The topic comes from
+the topic word lists (an insult makes it ``toxicity``), the evidence from the phrases that matched."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from bot.core.feedback.features import Matches, features, match
+
+MODEL_RESOURCE = "feedback_model.json"
+
+# Topics by how specific their words are: a complaint naming the mic is about audio even when it also says
+# "stream". "content" and "other" are the fall-backs.
+TOPIC_PRIORITY: tuple[str, ...] = (
+    "giveaway", "ads", "merch", "schedule", "audio", "video", "moderation", "tech", "community", "other",
+    "content",
+)  # fmt: skip
+EVIDENCE_LIMIT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackVerdict:
+    probability: float  # 0..1: how likely this is negative feedback a moderator wants to see
+    topic: str  # one of features.TOPICS
+    evidence: tuple[str, ...]  # the phrases that made it look like feedback, most telling first
+
+
+NO_FEEDBACK = FeedbackVerdict(0.0, "other", ())
+
+
+def choose_topic(found: Matches) -> str:
+    """``toxicity`` when it insults someone; otherwise the most specific topic its words name, the topic
+    with most matches winning a tie of specificity; ``content`` when it names none."""
+    if "insult" in found.hits:
+        return "toxicity"
+    best = None
+    for topic in TOPIC_PRIORITY:
+        n = len(found.topic_hits.get(topic, ()))
+        if n and (best is None or n > best[1]):
+            best = (topic, n)
+        if best is not None and topic in ("other", "content"):
+            break
+    return best[0] if best is not None else "content"
+
+
+def evidence_of(found: Matches, topic: str) -> tuple[str, ...]:
+    """Short quotes a moderator can read: the complaint or insult words first, then what it is about."""
+    quotes: list[str] = []
+    for phrase in (
+        *found.hits.get("insult", ()),
+        *found.negated_praise,
+        *found.hits.get("complaint", ()),
+        *found.hits.get("persist", ()),
+        *found.hits.get("sarcasm", ()),
+        *found.topic_hits.get(topic, ()),
+    ):
+        if phrase not in quotes and not any(phrase in q for q in quotes):
+            quotes.append(phrase)
+        if len(quotes) >= EVIDENCE_LIMIT:
+            break
+    return tuple(quotes)
+
+
+class FeedbackDetector:
+    """``assess(cleaned_text, compound, neg)``: probability, topic and evidence. Pure and thread-safe; the
+    weights are read once."""
+
+    def __init__(self, model: Mapping[str, Any] | None = None) -> None:
+        if model is None:
+            model = load_model()
+        self.weights: dict[str, float] = {str(k): float(v) for k, v in model["weights"].items()}
+        self.bias = float(model.get("bias", 0.0))
+        self.thresholds: dict[str, float] = {str(k): float(v) for k, v in model["thresholds"].items()}
+
+    def probability(self, x: Mapping[str, float]) -> float:
+        w = self.weights
+        z = self.bias + sum(w.get(name, 0.0) * value for name, value in x.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def assess(self, cleaned: str, compound: float, neg: float) -> FeedbackVerdict:
+        if not cleaned.strip():
+            return NO_FEEDBACK
+        found = match(cleaned)
+        p = self.probability(features(found, compound, neg))
+        topic = choose_topic(found)
+        return FeedbackVerdict(round(p, 4), topic, evidence_of(found, topic))
+
+
+def load_model() -> dict[str, Any]:
+    text = resources.files("bot.core.feedback.data").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    return model
