@@ -24,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
@@ -185,6 +185,38 @@ def flag_from_row(row: Sequence[Any]) -> Flag:
         review_channel_id=row[13],
         review_message_id=row[14],
     )
+
+
+class EditableFlag(Protocol):
+    kind: FlagKind
+    text: str | None
+    compound: float | None
+    reason: str | None
+    status: FlagStatus
+    resolved_at: int | None
+
+
+def refresh_on_edit(
+    flag: EditableFlag, request: FlagRequest | None, compound: float | None, now: int
+) -> bool:
+    """What an edit does to an open automatic flag: resolved when the edited text is no longer flagged,
+    updated when its kind, text, score or reason changed. True when the flag changed."""
+    if request is None:
+        flag.status = FlagStatus.AUTO_RESOLVED
+        flag.resolved_at = now
+        return True
+    if (flag.kind, flag.text, flag.compound, flag.reason) == (
+        request.kind,
+        request.text,
+        compound,
+        request.reason,
+    ):
+        return False
+    flag.kind = request.kind
+    flag.text = request.text
+    flag.compound = compound
+    flag.reason = request.reason
+    return True
 
 
 @dataclass(slots=True)
@@ -476,20 +508,7 @@ class _Batch:
         if open_flag is not None:
             if open_flag.kind not in AUTOMATIC:
                 return  # a moderator's own flag stays as it is
-            if op.flag is None:
-                open_flag.status = FlagStatus.AUTO_RESOLVED
-                open_flag.resolved_at = self.now
-                self._report(open_flag)
-            elif (open_flag.kind, open_flag.text, open_flag.compound, open_flag.reason) != (
-                op.flag.kind,
-                op.flag.text,
-                compound,
-                op.flag.reason,
-            ):
-                open_flag.kind = op.flag.kind
-                open_flag.text = op.flag.text
-                open_flag.compound = compound
-                open_flag.reason = op.flag.reason
+            if refresh_on_edit(open_flag, op.flag, compound, self.now):
                 self._report(open_flag)
         elif op.flag is not None and m is not None:
             kind = op.flag.kind

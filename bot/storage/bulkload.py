@@ -250,19 +250,7 @@ class _Simulator:
         if open_flag is not None:
             if open_flag.kind not in _AUTOMATIC:
                 return
-            if op.flag is None:
-                open_flag.status = FlagStatus.AUTO_RESOLVED
-                open_flag.resolved_at = self.now
-            elif (open_flag.kind, open_flag.text, open_flag.compound, open_flag.reason) != (
-                op.flag.kind,
-                op.flag.text,
-                compound,
-                op.flag.reason,
-            ):
-                open_flag.kind = op.flag.kind
-                open_flag.text = op.flag.text
-                open_flag.compound = compound
-                open_flag.reason = op.flag.reason
+            _batch.refresh_on_edit(open_flag, op.flag, compound, self.now)
         elif op.flag is not None and m is not None:
             kind = op.flag.kind
             if not any(f.kind is kind and f.status in _REVIEWED for f in flags):
