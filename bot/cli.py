@@ -76,7 +76,10 @@ def score_stream(stdin: TextIO, stdout: TextIO) -> int:
             "pos": score.pos if score else 0.0,
             "neu": score.neu if score else 1.0,
             "neg": score.neg if score else 0.0,
+            # flag: goes to the review queue as negative feedback at the default sensitivity
             "flag": result.flag is not None and result.flag.kind is FlagKind.NEGATIVE,
+            "feedback": result.feedback[0] if result.feedback else 0.0,
+            "topic": result.feedback[1] if result.feedback else None,
             "spam": result.spam.is_spam,
             "spam_reason": result.spam.reason,
             "language": score.language if score else None,

@@ -1,9 +1,8 @@
-"""/config: the server's flag threshold, review channel, exemptions, interface language and spam action."""
+"""/config: the review queue's sensitivity, review channel, exemptions, interface language and spam action."""
 
 from __future__ import annotations
 
 import logging
-import math
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,7 +14,7 @@ from bot.app import embeds
 from bot.app.context import guild_context
 from bot.app.i18n import available_locales, locale_for, t
 from bot.core.errors import UserFacingError
-from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
+from bot.core.feedback.sensitivity import SENSITIVITIES
 from bot.storage.models import GuildConfig
 
 if TYPE_CHECKING:
@@ -36,6 +35,11 @@ LANGUAGE_CHOICES = [
 SPAM_ACTION_CHOICES = [
     app_commands.Choice(name=_("Post for review"), value="review"),
     app_commands.Choice(name=_("Delete sure spam automatically"), value="delete"),
+]
+SENSITIVITY_CHOICES = [
+    app_commands.Choice(name=_("Low: only clear complaints"), value="low"),
+    app_commands.Choice(name=_("Normal (recommended)"), value="normal"),
+    app_commands.Choice(name=_("High: milder feedback too"), value="high"),
 ]
 REVIEW_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
@@ -92,34 +96,17 @@ class Config(
         await self._reply(interaction, config, t("config.show.description", locale))
 
     @app_commands.command(
-        name=_("threshold"), description=_("Flag comments whose score is at or below this value")
+        name=_("sensitivity"), description=_("How readily negative feedback goes to the review queue")
     )
-    @app_commands.describe(value=_("Between -1 and 0, e.g. -0.5 (lower flags fewer comments)"))
-    async def threshold(
-        self, interaction: discord.Interaction[Sentimeter], value: app_commands.Range[float, -1.0, 0.0]
-    ) -> None:
+    @app_commands.describe(level=_("Low: only clear complaints; high: milder ones too"))
+    @app_commands.choices(level=SENSITIVITY_CHOICES)
+    async def sensitivity(self, interaction: discord.Interaction[Sentimeter], level: str) -> None:
         guild, _config, locale = await self._start(interaction)
-        if not math.isfinite(value) or not -1.0 < value < 0.0:
-            raise UserFacingError(
-                t(
-                    "config.error.threshold_range",
-                    locale,
-                    value=embeds.fmt_decimal(value, locale, 2, signed=True)
-                    if math.isfinite(value)
-                    else str(value),
-                    default=embeds.fmt_decimal(DEFAULT_FLAG_THRESHOLD, locale, 2, signed=True),
-                )
-            )
-        config = await self.bot.configs.set_threshold(guild.id, round(value, 3))
-        await self._reply(
-            interaction,
-            config,
-            t(
-                "config.threshold.done",
-                locale,
-                threshold=embeds.fmt_decimal(config.threshold, locale, 2, signed=True),
-            ),
-        )
+        if level not in SENSITIVITIES:
+            raise UserFacingError(t("errors.bad_value", locale, value=level))
+        config = await self.bot.configs.set_sensitivity(guild.id, level)
+        label = t(f"config.sensitivity.{config.sensitivity}", locale)
+        await self._reply(interaction, config, t("config.sensitivity.done", locale, level=label))
 
     @app_commands.command(
         name=_("review-channel"), description=_("Where flagged comments are posted for moderators")

@@ -15,6 +15,7 @@ from bot.app import embeds
 from bot.app.context import guild_context
 from bot.app.i18n import t
 from bot.core.errors import UserFacingError
+from bot.core.feedback.sensitivity import threshold_for
 from bot.core.text.clean import clean_for_scoring
 
 if TYPE_CHECKING:
@@ -84,9 +85,11 @@ class SentimentCheck(
 
         lexicon = await self.bot.configs.lexicon(guild.id)
         explanation = self.bot.scorer.explain(cleaned, overrides=lexicon)
-        flagged = explanation.score.compound <= config.threshold
+        score = explanation.score
+        feedback = self.bot.pipeline.analysis.feedback.assess(cleaned, score.compound, score.neg)
+        flagged = feedback.probability >= threshold_for(config.sensitivity)
         embed = embeds.sentiment_embed(
-            explanation, locale, text=text, threshold=config.threshold, flagged=flagged
+            explanation, locale, text=text, sensitivity=config.sensitivity, feedback=feedback, flagged=flagged
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

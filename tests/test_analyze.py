@@ -169,7 +169,7 @@ async def test_each_server_is_scored_with_its_own_lexicon(tmp_path: Path, worker
     messages only, in-process and in the scoring workers alike."""
     folder = tmp_path / "exports"
     folder.mkdir()
-    text = "that last run was sweaty"
+    text = "your editing is sweaty"
     plain = export([message(1, text)])
     custom = export([message(2, text)], guild={**GUILD, "id": "112"}, channel={**CHANNEL, "id": "333"})
     write(folder, plain, "a_plain.json")
@@ -177,6 +177,8 @@ async def test_each_server_is_scored_with_its_own_lexicon(tmp_path: Path, worker
     db = tmp_path / "lexicons.db"
     async with SQLiteStorage.open(db) as storage:
         await storage.set_lexicon_word(112, "sweaty", -2.5)
+        for guild_id in (111, 112):  # both want to see mild feedback: only the lexicon differs
+            await storage.set_sensitivity(guild_id, "high")
     await analyze([folder], db, workers=workers, progress=False, out=io.StringIO())
     async with SQLiteStorage.open(db) as storage:
         assert await storage.list_flags(111, None, 0, 10) == []

@@ -160,15 +160,17 @@ def test_every_key_used_in_code_exists_in_every_locale() -> None:
 
 
 def test_t_fills_placeholders_and_falls_back() -> None:
-    assert t("config.threshold.done", "en", threshold="-0.30") == "Flag threshold set to -0.30."
-    assert t("config.threshold.done", "id", threshold="-0,30") == "Ambang batas penandaan diatur ke -0,30."
-    assert t("config.threshold.done", discord.Locale.indonesian, threshold="x").endswith("x.")
+    assert t("config.sensitivity.done", "en", level="High") == "Review sensitivity set to High."
+    assert t("config.sensitivity.done", "id", level="Tinggi") == "Sensitivitas tinjauan diatur ke Tinggi."
+    assert t("config.sensitivity.done", discord.Locale.indonesian, level="x").endswith("x.")
     assert t("period.7d", "en-GB") == "Last 7 days"  # a regional code uses its language
     assert t("period.7d", "fr") == "Last 7 days"  # a language we lack falls back to English
     assert t("period.7d", None) == "Last 7 days"
     assert t("no.such.key", "id") == "no.such.key"
-    assert t("config.threshold.done", "en") == "Flag threshold set to {threshold}."  # nothing to fill
-    assert t("config.threshold.done", "en", wrong="x") == "Flag threshold set to {threshold}."  # never raises
+    assert t("config.sensitivity.done", "en") == "Review sensitivity set to {level}."  # nothing to fill
+    assert (
+        t("config.sensitivity.done", "en", wrong="x") == "Review sensitivity set to {level}."
+    )  # never raises
 
 
 def test_numbers_use_the_languages_separators() -> None:

@@ -19,6 +19,7 @@ from bot.core.scoring.thresholds import sentiment_label
 from bot.storage.models import ChannelCount, GuildConfig, Sentiment, Totals
 
 if TYPE_CHECKING:
+    from bot.core.feedback import FeedbackVerdict
     from bot.core.periods import Period
     from bot.core.scoring import Explanation
     from bot.core.stats import Change, ChannelStats, MemberStats, ServerStats
@@ -378,7 +379,13 @@ def contribution_lines(explanation: Explanation, locale: str, limit: int = 8) ->
 
 
 def sentiment_embed(
-    explanation: Explanation, locale: str, *, text: str, threshold: float, flagged: bool
+    explanation: Explanation,
+    locale: str,
+    *,
+    text: str,
+    sensitivity: str,
+    feedback: FeedbackVerdict,
+    flagged: bool,
 ) -> discord.Embed:
     score = explanation.score
     label = sentiment_label(score.compound)
@@ -406,7 +413,9 @@ def sentiment_embed(
         value=t(
             "sentiment.flagged.yes" if flagged else "sentiment.flagged.no",
             locale,
-            threshold=fmt_decimal(threshold, locale, 2, signed=True),
+            topic=t(f"topic.{feedback.topic}", locale),
+            probability=fmt_pct(100 * feedback.probability, locale),
+            level=t(f"config.sensitivity.{sensitivity}", locale).split(":")[0],
         ),
     )
     embed.add_field(name=t("sentiment.field.language", locale), value=language_label(score.language, locale))
@@ -437,10 +446,8 @@ def config_embed(
 ) -> discord.Embed:
     embed = discord.Embed(title=title or t("config.title", locale), colour=COLOUR_INFO)
     embed.add_field(
-        name=t("config.field.threshold", locale),
-        value=t(
-            "config.threshold_value", locale, threshold=fmt_decimal(config.threshold, locale, 2, signed=True)
-        ),
+        name=t("config.field.sensitivity", locale),
+        value=t(f"config.sensitivity.{config.sensitivity}", locale),
     )
     embed.add_field(
         name=t("config.field.review_channel", locale),

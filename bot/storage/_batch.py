@@ -72,7 +72,7 @@ MESSAGE_COLUMNS = (
 )
 FLAG_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, kind, status, text, compound, reason, created_at,"
-    " resolved_at, resolved_by, review_channel_id, review_message_id"
+    " resolved_at, resolved_by, review_channel_id, review_message_id, topic"
 )
 
 
@@ -184,6 +184,7 @@ def flag_from_row(row: Sequence[Any]) -> Flag:
         resolved_by=row[12],
         review_channel_id=row[13],
         review_message_id=row[14],
+        topic=row[15],
     )
 
 
@@ -192,6 +193,7 @@ class EditableFlag(Protocol):
     text: str | None
     compound: float | None
     reason: str | None
+    topic: str | None
     status: FlagStatus
     resolved_at: int | None
 
@@ -205,17 +207,19 @@ def refresh_on_edit(
         flag.status = FlagStatus.AUTO_RESOLVED
         flag.resolved_at = now
         return True
-    if (flag.kind, flag.text, flag.compound, flag.reason) == (
+    if (flag.kind, flag.text, flag.compound, flag.reason, flag.topic) == (
         request.kind,
         request.text,
         compound,
         request.reason,
+        request.topic,
     ):
         return False
     flag.kind = request.kind
     flag.text = request.text
     flag.compound = compound
     flag.reason = request.reason
+    flag.topic = request.topic
     return True
 
 
@@ -236,6 +240,7 @@ class _FlagState:
     resolved_by: int | None = None
     review_channel_id: int | None = None
     review_message_id: int | None = None
+    topic: str | None = None
     dirty: bool = False
 
     @classmethod
@@ -257,6 +262,7 @@ class _FlagState:
             f.resolved_by,
             f.review_channel_id,
             f.review_message_id,
+            f.topic,
         )
 
     def freeze(self) -> Flag:
@@ -277,6 +283,7 @@ class _FlagState:
             resolved_by=self.resolved_by,
             review_channel_id=self.review_channel_id,
             review_message_id=self.review_message_id,
+            topic=self.topic,
         )
 
 
@@ -547,6 +554,7 @@ class _Batch:
             compound=compound,
             reason=req.reason,
             created_at=at,
+            topic=req.topic,
         )
         self.flags.setdefault((m.guild_id, m.message_id), []).append(f)
         self.new_flags.append(f)
@@ -714,10 +722,10 @@ class _Batch:
         changed = [f for fl in self.flags.values() for f in fl if f.id is not None and f.dirty]
         if changed:
             conn.executemany(
-                "UPDATE flags SET kind = ?, status = ?, text = ?, compound = ?, reason = ?, resolved_at = ?"
-                " WHERE id = ?",
+                "UPDATE flags SET kind = ?, status = ?, text = ?, compound = ?, reason = ?, topic = ?,"
+                " resolved_at = ? WHERE id = ?",
                 [
-                    (f.kind.value, f.status.value, f.text, f.compound, f.reason, f.resolved_at, f.id)
+                    (f.kind.value, f.status.value, f.text, f.compound, f.reason, f.topic, f.resolved_at, f.id)
                     for f in changed
                 ],
             )
@@ -736,7 +744,7 @@ class _Batch:
             next_id += 1
         conn.executemany(
             "INSERT INTO flags (id, guild_id, channel_id, message_id, author_id, kind, status, text,"
-            " compound, reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " compound, reason, created_at, resolved_at, topic) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     f.id,
@@ -751,6 +759,7 @@ class _Batch:
                     f.reason,
                     f.created_at,
                     f.resolved_at,
+                    f.topic,
                 )
                 for f in self.new_flags
             ],

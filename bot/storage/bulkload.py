@@ -63,7 +63,7 @@ _MESSAGE_SQL = (
 )
 _FLAG_SQL = (
     "INSERT INTO flags (id, guild_id, channel_id, message_id, author_id, kind, status, text, compound,"
-    " reason, created_at, resolved_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    " reason, created_at, resolved_at, topic) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -93,6 +93,7 @@ class _Flag:
         "resolved_at",
         "status",
         "text",
+        "topic",
     )
 
     def __init__(self, fid: int, m: _Msg, req: FlagRequest, compound: float | None, at: int) -> None:
@@ -106,6 +107,7 @@ class _Flag:
         self.text: str | None = req.text
         self.compound = compound
         self.reason = req.reason
+        self.topic = req.topic
         self.created_at = at
         self.resolved_at: int | None = None
 
@@ -123,6 +125,7 @@ class _Flag:
             self.reason,
             self.created_at,
             self.resolved_at,
+            self.topic,
         )
 
 

@@ -13,7 +13,7 @@ class Sentiment(StrEnum):
 
 
 class FlagKind(StrEnum):
-    NEGATIVE = "negative"  # automatic: compound <= the server's threshold
+    NEGATIVE = "negative"  # automatic: the feedback detector says a moderator should see it
     SPAM = "spam"  # automatic: the spam detector said so
     MANUAL = "manual"  # a moderator used "Flag for review"
 
@@ -56,7 +56,8 @@ class FlagRequest:
 
     kind: FlagKind
     text: str  # the original content, shown to moderators
-    reason: str | None = None  # e.g. the spam reason
+    reason: str | None = None  # the spam reason, or the feedback's evidence
+    topic: str | None = None  # what negative feedback is about (bot/core/feedback TOPICS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class Flag:
     resolved_by: int | None = None  # user id; None for automatic resolutions
     review_channel_id: int | None = None
     review_message_id: int | None = None
+    topic: str | None = None  # negative feedback's topic; None for spam and older flags
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +155,7 @@ class GuildConfig:
         "review"  # "review" (post for moderators) | "delete" (auto-delete high-confidence spam)
     )
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
+    sensitivity: str = "normal"  # the review queue's sensitivity: "low" | "normal" | "high"
 
 
 # The language split of the roll-ups: a message's detected language is counted as one of these.

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from bot.core.errors import StartupError
+from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
@@ -620,6 +621,12 @@ class SQLiteStorage:
         sql = "UPDATE guild_config SET threshold = ? WHERE guild_id = ?"
         return await self._update_config(guild_id, sql, (threshold, guild_id))
 
+    async def set_sensitivity(self, guild_id: int, sensitivity: str) -> GuildConfig:
+        if sensitivity not in SENSITIVITIES:
+            raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}, got {sensitivity!r}")
+        sql = "UPDATE guild_config SET sensitivity = ? WHERE guild_id = ?"
+        return await self._update_config(guild_id, sql, (sensitivity, guild_id))
+
     async def set_review_channel(self, guild_id: int, channel_id: int | None) -> GuildConfig:
         sql = "UPDATE guild_config SET review_channel_id = ? WHERE guild_id = ?"
         return await self._update_config(guild_id, sql, (channel_id, guild_id))
@@ -695,7 +702,7 @@ async def _first(db: aiosqlite.Connection, sql: str, params: Any) -> Any:
 _FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?"
 _OPEN_FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id = ? AND status = 'open'"
 _CONFIG_SQL = (
-    "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes"
+    "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes, sensitivity"
     " FROM guild_config WHERE guild_id = ?"
 )
 _EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = ?"
@@ -728,7 +735,7 @@ def _config_from(
         return GuildConfig(
             guild_id=guild_id, threshold=default_threshold(), exempt_channels=channels, exempt_roles=roles
         )
-    threshold, review_channel_id, language, spam_action, timeout = row
+    threshold, review_channel_id, language, spam_action, timeout, sensitivity = row
     return GuildConfig(
         guild_id=guild_id,
         threshold=default_threshold() if threshold is None else float(threshold),
@@ -738,6 +745,7 @@ def _config_from(
         language=language,
         spam_action=spam_action,
         spam_timeout_minutes=int(timeout),
+        sensitivity=sensitivity or DEFAULT_SENSITIVITY,
     )
 
 

@@ -72,10 +72,19 @@ def review_embed(
     if flag.kind is FlagKind.SPAM:
         reason = safe_text(flag.reason, REVIEW_REASON_LIMIT) if flag.reason else t("review.no_reason", locale)
         embed.add_field(name=t("review.field.reason", locale), value=reason, inline=False)
-    elif flag.compound is not None:
-        embed.add_field(
-            name=t("review.field.score", locale), value=fmt_decimal(flag.compound, locale, 3, signed=True)
-        )
+    else:
+        if flag.topic is not None:
+            embed.add_field(name=t("review.field.topic", locale), value=t(f"topic.{flag.topic}", locale))
+        if flag.compound is not None:
+            embed.add_field(
+                name=t("review.field.score", locale), value=fmt_decimal(flag.compound, locale, 3, signed=True)
+            )
+        if flag.reason:
+            embed.add_field(
+                name=t("review.field.evidence", locale),
+                value=safe_text(flag.reason, REVIEW_REASON_LIMIT),
+                inline=False,
+            )
     embed.add_field(
         name=t("review.field.message", locale),
         value=t("review.jump", locale, url=jump_url(flag.guild_id, flag.channel_id, flag.message_id)),

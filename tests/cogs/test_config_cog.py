@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import discord
@@ -10,7 +9,6 @@ import pytest
 
 from bot.app.client import Sentimeter
 from bot.core.errors import UserFacingError
-from bot.core.scoring import DEFAULT_FLAG_THRESHOLD
 from bot.storage.sqlite import SQLiteStorage
 from cogs.config import Config
 from tests.cogs.conftest import (
@@ -44,9 +42,9 @@ async def test_everything_needs_manage_server(cog: Config, storage: SQLiteStorag
         guild, channel=fake_channel(guild), permissions=discord.Permissions(manage_messages=True)
     )
     with pytest.raises(UserFacingError, match="Manage Server"):
-        await cog.threshold.callback(cog, member, -0.3)
+        await cog.sensitivity.callback(cog, member, "high")
     assert nothing_sent(member)
-    assert (await storage.get_config(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD
+    assert (await storage.get_config(GUILD_ID)).sensitivity == "normal"
 
     with pytest.raises(UserFacingError, match="Manage Server"):
         await cog.show.callback(cog, fake_interaction(guild, channel=fake_channel(guild)))
@@ -67,27 +65,26 @@ async def test_show_lists_the_settings(cog: Config, storage: SQLiteStorage) -> N
     assert reply.field("Review channel").startswith("Not set")
 
 
-async def test_threshold_is_stored_and_the_cache_refreshed(cog: Config, bot: Sentimeter) -> None:
-    assert (await bot.configs.get(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD  # cached now
+async def test_sensitivity_is_stored_and_the_cache_refreshed(cog: Config, bot: Sentimeter) -> None:
+    assert (await bot.configs.get(GUILD_ID)).sensitivity == "normal"  # cached now
     interaction = admin_interaction()
 
-    await cog.threshold.callback(cog, interaction, -0.3)
+    await cog.sensitivity.callback(cog, interaction, "high")
 
-    assert (await bot.configs.get(GUILD_ID)).threshold == pytest.approx(-0.3)
+    assert (await bot.configs.get(GUILD_ID)).sensitivity == "high"
     reply = sent(interaction)
     assert reply.ephemeral is True
-    assert reply.embed.description == "Flag threshold set to −0.30."
-    assert reply.field("Flag threshold").startswith("−0.30")
+    assert reply.embed.description == "Review sensitivity set to High: milder feedback too."
+    assert reply.field("Review sensitivity") == "High: milder feedback too"
 
 
-@pytest.mark.parametrize("value", [-1.0, 0.0, 0.5, -1.5, math.nan])
-async def test_out_of_range_threshold_is_explained(cog: Config, storage: SQLiteStorage, value: float) -> None:
+@pytest.mark.parametrize("value", ["extreme", "", "NORMAL"])
+async def test_an_unknown_sensitivity_is_refused(cog: Config, storage: SQLiteStorage, value: str) -> None:
     interaction = admin_interaction()
-    with pytest.raises(UserFacingError, match="between -1 and 0") as raised:
-        await cog.threshold.callback(cog, interaction, value)
-    assert "flag" in str(raised.value)  # says what the threshold does, not just "invalid"
+    with pytest.raises(UserFacingError, match="isn't valid"):
+        await cog.sensitivity.callback(cog, interaction, value)
     assert nothing_sent(interaction)
-    assert (await storage.get_config(GUILD_ID)).threshold == DEFAULT_FLAG_THRESHOLD
+    assert (await storage.get_config(GUILD_ID)).sensitivity == "normal"
 
 
 async def test_review_channel_checks_the_bots_permissions(cog: Config, bot: Sentimeter) -> None:

@@ -53,17 +53,23 @@ async def test_negative_text_would_be_flagged_at_the_default_threshold(cog: Sent
     assert "`hate`" in reply.field("Why")
 
 
-async def test_the_servers_threshold_decides_flagging(cog: SentimentCheck, storage: SQLiteStorage) -> None:
-    text = "The audio was a bit bad."  # compound about -0.54
+async def test_the_servers_sensitivity_decides_flagging(cog: SentimentCheck, storage: SQLiteStorage) -> None:
+    text = "the stream keeps lagging every single time, fix it"  # no negative word; feedback about tech
     first = interaction_in_guild()
     await cog.check.callback(cog, first, text)
-    assert sent(first).field("Would it be flagged?").startswith("Yes")  # the default threshold flags it
+    answer = sent(first).field("Would it be flagged?")
+    assert answer.startswith("Yes: negative feedback about technical problems")  # the default, normal
+    assert "Normal sensitivity" in answer
 
-    await storage.set_threshold(GUILD_ID, -0.6)
-    cog.bot.configs.invalidate(GUILD_ID)
+    await cog.bot.configs.set_sensitivity(GUILD_ID, "low")
     second = interaction_in_guild()
     await cog.check.callback(cog, second, text)
-    assert sent(second).field("Would it be flagged?") == "No: this server flags scores at or below −0.60."
+    assert sent(second).field("Would it be flagged?").startswith("No: not negative feedback")
+
+    hype = interaction_in_guild()
+    await cog.check.callback(cog, hype, "I died to the boss 6 times 😭")  # negative, and not feedback
+    assert sent(hype).field("Sentiment") == "Negative"
+    assert sent(hype).field("Would it be flagged?").startswith("No")
 
 
 async def test_server_lexicon_moves_the_score(cog: SentimentCheck, storage: SQLiteStorage) -> None:

@@ -449,12 +449,8 @@ async def test_bad_input_gets_polite_ephemeral_errors_and_no_cross_guild_data(
             await slash(fake, g, admin, "config", {"channel": other_channel}, subcommand="review-channel"),
         ),
         (
-            "threshold out of range",
-            await slash(fake, g, admin, "config", {"value": 5.0}, subcommand="threshold"),
-        ),
-        (
-            "threshold below range",
-            await slash(fake, g, admin, "config", {"value": -3.5}, subcommand="threshold"),
+            "sensitivity not one of the choices",
+            await slash(fake, g, admin, "config", {"level": "extreme"}, subcommand="sensitivity"),
         ),
         (
             "timeout out of range",
@@ -498,7 +494,7 @@ async def test_bad_input_gets_polite_ephemeral_errors_and_no_cross_guild_data(
         ),
         (
             "config by a member without Manage Server",
-            await slash(fake, g, world.alice, "config", {"value": -0.5}, subcommand="threshold"),
+            await slash(fake, g, world.alice, "config", {"level": "high"}, subcommand="sensitivity"),
         ),
     ]
     for what, reply in cases:
@@ -513,7 +509,7 @@ async def test_bad_input_gets_polite_ephemeral_errors_and_no_cross_guild_data(
         (other_channel.id,),
     ) == [(0,)]
     assert db_query(
-        bot_process.database, "SELECT threshold FROM guild_config WHERE guild_id = ?", (world.guild.id,)
+        bot_process.database, "SELECT sensitivity FROM guild_config WHERE guild_id = ?", (world.guild.id,)
     ) in ([], [(None,)])
 
     # a right-to-left text with words is scored, not refused, and shown without breaking the reply

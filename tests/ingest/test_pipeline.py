@@ -85,15 +85,18 @@ def test_exempt_comments_are_counted_never_flagged(
     assert op.record.scored and op.flag is None and not op.record.is_spam
 
 
-def test_the_servers_threshold_and_lexicon_apply(pipeline: Pipeline, config: GuildConfig) -> None:
+def test_the_servers_sensitivity_and_lexicon_apply(pipeline: Pipeline, config: GuildConfig) -> None:
     mild = message("the audio was a bit meh today")
-    assert pipeline.on_message(mild, config).flag is not None
-    assert pipeline.on_message(mild, replace(config, threshold=-0.6)).flag is None
+    op = pipeline.on_message(mild, config)
+    assert op.flag is not None and op.flag.topic == "audio" and op.flag.reason is not None
     # the server's own words: "meh" is fine here, "sweaty" is an insult
     assert pipeline.on_message(mild, config, {"meh": 2.0}).flag is None
-    sweaty = message("that last run was sweaty")
-    assert pipeline.on_message(sweaty, config).flag is None
-    assert pipeline.on_message(sweaty, config, {"sweaty": -2.5}).flag is not None
+    # ... though a server that wants to see more still gets the mild one
+    assert pipeline.on_message(mild, replace(config, sensitivity="high"), {"meh": 2.0}).flag is not None
+    eager = replace(config, sensitivity="high")
+    sweaty = message("your editing is sweaty")
+    assert pipeline.on_message(sweaty, eager).flag is None
+    assert pipeline.on_message(sweaty, eager, {"sweaty": -2.5}).flag is not None
 
 
 def test_an_edit_is_rescored(pipeline: Pipeline, config: GuildConfig) -> None:
@@ -133,8 +136,8 @@ def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConf
     )
     decider = Decider(BehaviourTracker())
     got = [
-        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp)
-        for m, ex, (score, spam, fp) in zip(messages, exempt, result.items, strict=True)
+        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp, feedback)
+        for m, ex, (score, spam, fp, feedback) in zip(messages, exempt, result.items, strict=True)
     ]
     assert got == expected
     assert [op.flag is not None and op.flag.kind is FlagKind.SPAM for op in got[5:9]] == [

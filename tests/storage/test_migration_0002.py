@@ -187,7 +187,7 @@ async def test_version_1_database_upgrades_with_backfilled_counts(tmp_path: Path
 
     async with SQLiteStorage.open(old) as upgraded:
         conn = sqlite3.connect(old)
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2 == len(migration_scripts())
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migration_scripts())  # the newest
         conn.close()
         assert table_rows(old) == table_rows(reference)
 

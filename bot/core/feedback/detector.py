@@ -14,8 +14,7 @@ from importlib import resources
 from typing import Any
 
 from bot.core.feedback.features import Matches, features, match
-
-MODEL_RESOURCE = "feedback_model.json"
+from bot.core.feedback.sensitivity import MODEL_RESOURCE
 
 # Topics by how specific their words are: a complaint naming the mic is about audio even when it also says
 # "stream". "content" and "other" are the fall-backs.

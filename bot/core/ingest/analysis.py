@@ -1,4 +1,5 @@
-"""The analysis half of the pipeline: clean → score → text spam check → behaviour fingerprint.
+"""The analysis half of the pipeline: clean → score → text spam check → negative-feedback check → behaviour
+fingerprint.
 
 A pure function of the text, the server's lexicon and whether the author/channel is exempt, so it can run
 in a worker process (bot/core/ingest/scoring.py runs it there for the bot and for `sentimeter analyze`).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.core.feedback import FeedbackDetector
 from bot.core.scoring import Scorer, SentimentScore
 from bot.core.spam import SpamDetector, SpamVerdict
 from bot.core.spam import behaviour as _behaviour
@@ -20,6 +22,10 @@ NOT_SPAM = SpamVerdict(is_spam=False, confidence=0.0, reason=None, high_confiden
 RawScore = tuple[float, float, float, float, str]
 
 
+# Negative feedback as plain values: probability, topic, evidence (None: blank, exempt or spam).
+FeedbackValues = tuple[float, str, tuple[str, ...]]
+
+
 def raw_score(score: SentimentScore | None) -> RawScore | None:
     if score is None:
         return None
@@ -27,32 +33,43 @@ def raw_score(score: SentimentScore | None) -> RawScore | None:
 
 
 class Analyser:
-    """The costly, text-only half: needs the lexicons (Scorer) and the spam rules (SpamDetector)."""
+    """The costly, text-only half: needs the lexicons (Scorer), the spam rules (SpamDetector) and the
+    feedback model (FeedbackDetector, loaded from the shipped weights when not given)."""
 
-    def __init__(self, scorer: Scorer, spam: SpamDetector) -> None:
+    def __init__(self, scorer: Scorer, spam: SpamDetector, feedback: FeedbackDetector | None = None) -> None:
         self.scorer = scorer
         self.spam = spam
+        self.feedback = feedback if feedback is not None else FeedbackDetector()
+
+    def _feedback(self, cleaned: str, score: SentimentScore | None) -> FeedbackValues | None:
+        if score is None:
+            return None
+        verdict = self.feedback.assess(cleaned, score.compound, score.neg)
+        return (verdict.probability, verdict.topic, verdict.evidence)
 
     def analyse(
         self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
-    ) -> tuple[SentimentScore | None, SpamVerdict]:
-        """Score the cleaned text and (unless exempt) check the raw text for spam."""
+    ) -> tuple[SentimentScore | None, SpamVerdict, FeedbackValues | None]:
+        """Score the cleaned text and (unless exempt) check the raw text for spam and, when it is not spam,
+        the cleaned text for negative feedback."""
         cleaned = clean_for_scoring(content) if content else ""
         score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
         if exempt or not content.strip():
-            return score, NOT_SPAM
-        return score, self.spam.check_text(content)
+            return score, NOT_SPAM, None
+        verdict = self.spam.check_text(content)
+        return score, verdict, None if verdict.is_spam else self._feedback(cleaned, score)
 
     def analyse_with_fingerprint(
         self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
-    ) -> tuple[SentimentScore | None, SpamVerdict, int | None]:
+    ) -> tuple[SentimentScore | None, SpamVerdict, int | None, FeedbackValues | None]:
         """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
         check's normalisation of the text (what a scoring worker sends back)."""
         cleaned = clean_for_scoring(content) if content else ""
         score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
         if exempt or not content.strip():
-            return score, NOT_SPAM, None
+            return score, NOT_SPAM, None, None
         verdict, norm = self.spam.check_text_with_normalized(content)
+        feedback = None if verdict.is_spam else self._feedback(cleaned, score)
         if norm is None:
-            return score, verdict, _behaviour.fingerprint(content)
-        return score, verdict, _behaviour.fingerprint_normalized(norm)
+            return score, verdict, _behaviour.fingerprint(content), feedback
+        return score, verdict, _behaviour.fingerprint_normalized(norm), feedback

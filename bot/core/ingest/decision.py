@@ -8,7 +8,8 @@ only the behaviour tracker's state."""
 
 from __future__ import annotations
 
-from bot.core.ingest.analysis import RawScore
+from bot.core.feedback.sensitivity import threshold_for
+from bot.core.ingest.analysis import FeedbackValues, RawScore
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.spam import BehaviourTracker, SpamVerdict
 from bot.core.spam.behaviour import UNSET, _Unset
@@ -38,13 +39,16 @@ def is_exempt(
 
 
 def decide_flag(
-    content: str, compound: float | None, verdict: SpamVerdict | None, threshold: float
+    content: str, feedback: FeedbackValues | None, verdict: SpamVerdict | None, sensitivity: str
 ) -> FlagRequest | None:
-    """Spam first; otherwise negative when the compound is at or below the server's threshold."""
+    """Spam first; otherwise negative feedback when the feedback model's probability reaches the server's
+    sensitivity threshold. The flag carries the topic and the evidence (the words that made it feedback)."""
     if verdict is not None and verdict.is_spam:
         return FlagRequest(kind=FlagKind.SPAM, text=content, reason=verdict.reason)
-    if compound is not None and compound <= threshold:
-        return FlagRequest(kind=FlagKind.NEGATIVE, text=content, reason=None)
+    if feedback is not None and feedback[0] >= threshold_for(sensitivity):
+        _p, topic, evidence = feedback
+        reason = ", ".join(f"“{phrase}”" for phrase in evidence) or None
+        return FlagRequest(kind=FlagKind.NEGATIVE, text=content, reason=reason, topic=topic)
     return None
 
 
@@ -62,6 +66,7 @@ class Decider:
         score: RawScore | None,
         verdict: SpamVerdict | None,
         fingerprint: int | _Unset | None = UNSET,
+        feedback: FeedbackValues | None = None,
     ) -> MessageCreated:
         """The write for a message whose text was analysed (``verdict`` None: not spam). Runs the behaviour
         tracker, so it must be called in the order the messages came in (``fingerprint``: the text's
@@ -87,7 +92,7 @@ class Decider:
                 ):
                     verdict = behaviour_verdict
             is_spam = verdict is not None and verdict.is_spam
-            flag = decide_flag(content, score[0] if score else None, verdict, config.threshold)
+            flag = decide_flag(content, feedback, verdict, config.sensitivity)
         compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
         record = MessageRecord(
             guild_id=msg.guild_id,
@@ -114,13 +119,14 @@ class Decider:
         exempt: bool,
         score: RawScore | None,
         verdict: SpamVerdict | None,
+        feedback: FeedbackValues | None = None,
     ) -> MessageEdited:
         """The write for a re-scored edit (edits do not feed the behaviour tracker)."""
         flag: FlagRequest | None = None
         is_spam = False
         if not exempt:
             is_spam = verdict is not None and verdict.is_spam
-            flag = decide_flag(edit.content, score[0] if score else None, verdict, config.threshold)
+            flag = decide_flag(edit.content, feedback, verdict, config.sensitivity)
         compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
         return MessageEdited(
             guild_id=edit.guild_id,

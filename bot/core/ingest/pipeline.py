@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.ingest.analysis import NOT_SPAM, Analyser, raw_score
+from bot.core.ingest.analysis import NOT_SPAM, Analyser, FeedbackValues, raw_score
 from bot.core.ingest.decision import Decider, decide_flag, is_exempt
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.scoring import Scorer, SentimentScore
@@ -26,6 +26,7 @@ class Assessment:
     score: SentimentScore | None  # None: nothing to score (attachment/sticker-only, or only markup)
     spam: SpamVerdict
     flag: FlagRequest | None
+    feedback: FeedbackValues | None = None  # probability, topic, evidence (None: exempt, blank or spam)
 
 
 class Pipeline:
@@ -45,13 +46,14 @@ class Pipeline:
         behaviour_verdict: SpamVerdict | None = None,
     ) -> Assessment:
         """One text, without the behaviour tracker (``behaviour_verdict``: its verdict, if known)."""
-        score, verdict = self.analysis.analyse(content, lexicon, exempt=exempt)
+        score, verdict, feedback = self.analysis.analyse(content, lexicon, exempt=exempt)
         if exempt:
-            return Assessment(score=score, spam=NOT_SPAM, flag=None)
+            return Assessment(score=score, spam=NOT_SPAM, flag=None, feedback=None)
         if not verdict.is_spam and behaviour_verdict is not None and behaviour_verdict.is_spam:
             verdict = behaviour_verdict
-        flag = decide_flag(content, score.compound if score else None, verdict, config.threshold)
-        return Assessment(score=score, spam=verdict, flag=flag)
+            feedback = None
+        flag = decide_flag(content, feedback, verdict, config.sensitivity)
+        return Assessment(score=score, spam=verdict, flag=flag, feedback=feedback)
 
     def on_message(
         self, msg: IncomingMessage, config: GuildConfig, lexicon: Mapping[str, float] | None = None
@@ -59,8 +61,8 @@ class Pipeline:
         exempt = is_exempt(
             config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids, msg.author_is_staff
         )
-        score, verdict = self.analysis.analyse(msg.content, lexicon, exempt=exempt)
-        return self.decision.finish_message(msg, config, exempt, raw_score(score), verdict)
+        score, verdict, feedback = self.analysis.analyse(msg.content, lexicon, exempt=exempt)
+        return self.decision.finish_message(msg, config, exempt, raw_score(score), verdict, feedback=feedback)
 
     def on_edit(
         self, edit: IncomingEdit, config: GuildConfig, lexicon: Mapping[str, float] | None = None
@@ -68,5 +70,5 @@ class Pipeline:
         exempt = is_exempt(
             config, edit.channel_id, edit.parent_channel_id, edit.author_role_ids, edit.author_is_staff
         )
-        score, verdict = self.analysis.analyse(edit.content, lexicon, exempt=exempt)
-        return self.decision.finish_edit(edit, config, exempt, raw_score(score), verdict)
+        score, verdict, feedback = self.analysis.analyse(edit.content, lexicon, exempt=exempt)
+        return self.decision.finish_edit(edit, config, exempt, raw_score(score), verdict, feedback)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.ingest.analysis import Analyser, RawScore, raw_score
+from bot.core.ingest.analysis import Analyser, FeedbackValues, RawScore, raw_score
 from bot.core.spam import SpamVerdict
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,9 @@ class ScoreJob:
 
 
 SpamValues = tuple[float, str | None, bool]  # a spam verdict: confidence, reason, high_confidence
-# (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt)
-ItemResult = tuple[RawScore | None, SpamValues | None, int | None]
+# (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt), negative
+# feedback (None: nothing to score, exempt or spam)
+ItemResult = tuple[RawScore | None, SpamValues | None, int | None, FeedbackValues | None]
 
 
 def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
@@ -75,10 +76,10 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
                 continue
         try:
             lexicon = lexicons[slot] if slot != NO_LEXICON else None
-            score, verdict, fp = analyse(content, lexicon, exempt=exempt)
+            score, verdict, fp, feedback = analyse(content, lexicon, exempt=exempt)
         except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
-            out.append((None, None, None))
+            out.append((None, None, None, None))
             continue
         if verdict[0]:  # is_spam
             # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
@@ -87,9 +88,10 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
                 raw_score(score),
                 (verdict.confidence, verdict.reason, verdict.high_confidence),
                 fp,
+                None,
             )
         else:
-            result = (raw_score(score), None, fp)
+            result = (raw_score(score), None, fp, feedback)
         out.append(result)
         if key is not None:
             if len(cache) >= CACHE_MAX_ENTRIES:

@@ -379,14 +379,18 @@ class ScoringStage:
                     if item is None:  # not analysed: the tracker works the fingerprint out itself
                         append(finish_message(event, entry.config, entry.exempt, None, None))
                     else:
-                        score, spam, fp = item
+                        score, spam, fp, feedback = item
                         verdict = None if spam is None else spam_verdict(spam)
-                        append(finish_message(event, entry.config, entry.exempt, score, verdict, fp))
+                        append(
+                            finish_message(event, entry.config, entry.exempt, score, verdict, fp, feedback)
+                        )
                 elif isinstance(event, IncomingEdit):
-                    score, spam, _ = scored.get(i, (None, None, None))
+                    score, spam, _, feedback = scored.get(i, (None, None, None, None))
                     assert entry.config is not None
                     ops.append(
-                        decider.finish_edit(event, entry.config, entry.exempt, score, spam_verdict(spam))
+                        decider.finish_edit(
+                            event, entry.config, entry.exempt, score, spam_verdict(spam), feedback
+                        )
                     )
                 else:
                     ops.append(event)
