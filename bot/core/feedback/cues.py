@@ -105,7 +105,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "same", "boring", "reaction", "reacting", "react",
         "recipe", "review", "reviews", "guest", "intro",
         "editing", "edit", "filler", "rushed", "segment",
-        "ai", "prank", "pranks", "challenge", "topic", "topics", "konten", "kontennya", "videonya",
+        "ai", "prank", "pranks", "challenge", "topic", "topics", "tutorial", "tutorials", "guide",
+        "lesson", "lessons", "upload", "uploads", "konten", "kontennya", "videonya",
         "streamnya", "isinya", "itu itu aja", "gitu gitu aja", "itu itu", "judulnya", "judul",
         "thumbnailnya", "bahasannya", "obrolannya", "resep", "resepnya", "penjelasannya", "editan",
         "editannya", "prank", "receh", "faedah", "faedahnya", "bahas", "ngebahas",
@@ -121,9 +122,9 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
 INSULTS: tuple[str, ...] = (
     "idiot", "idiots", "stupid", "dumb", "dumbass",
     "moron", "morons", "braindead", "brain dead", "loser",
-    "losers", "clown", "clowns", "pathetic", "trash streamer", "garbage", "trash", "fraud", "hack",
+    "losers", "clown", "clowns", "pathetic", "trash streamer", "fraud", "hack",
     "no talent", "talentless", "ugly", "fat", "disgusting person", "shut up", "stfu", "kys", "retard",
-    "retarded", "cringe", "annoying", "worst", "pig", "dogwater", "bozo", "noob", "noobs", "bot lmao",
+    "retarded", "pig", "dogwater", "bozo", "noob", "noobs", "bot lmao",
     "get a job", "nobody asked", "who asked", "you suck",
     "u suck", "ur trash", "you're trash", "anjing",
     "anjg", "anjeng", "ajg", "babi", "bangsat", "bgst",
@@ -205,7 +206,7 @@ COMPLAINT: tuple[str, ...] = (
     "cringe", "ga suka", "gak suka", "ga respect", "not funny", "unfunny", "fake views", "bought views",
     "overrated", "annoying", "so annoying", "worst", "hate this", "hate it", "i hate", "sucks", "suck",
     "garbage", "trash", "awful", "stupid",
-    "pointless", "no point", "makes no sense", "doesn't make sense",
+    "pointless", "no point", "useless", "worthless", "unbearable", "makes no sense", "doesn't make sense",
     "nonsense", "ruined", "ruin",
 )
 

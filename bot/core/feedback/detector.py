@@ -6,6 +6,7 @@ the topic word lists (an insult makes it ``toxicity``), the evidence from the ph
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from bot.core.feedback.features import Matches, features, match
+from bot.core.feedback.features import Matches, cue_features, match, plain_words
 from bot.core.feedback.sensitivity import MODEL_RESOURCE
 
 # Topics by how specific their words are: a complaint naming the mic is about audio even when it also says
@@ -75,20 +76,33 @@ class FeedbackDetector:
     def __init__(self, model: Mapping[str, Any] | None = None) -> None:
         if model is None:
             model = load_model()
-        self.weights: dict[str, float] = {str(k): float(v) for k, v in model["weights"].items()}
+        weights = {str(k): float(v) for k, v in model["weights"].items()}
         self.bias = float(model.get("bias", 0.0))
+        # words and word pairs by the word itself: summed without building feature names
+        self.word_weights = {k[2:]: v for k, v in weights.items() if k.startswith("w=")}
+        self.pair_weights = {k[2:]: v for k, v in weights.items() if k.startswith("b=")}
+        self.weights = {k: v for k, v in weights.items() if not k.startswith(("w=", "b="))}
         self.thresholds: dict[str, float] = {str(k): float(v) for k, v in model["thresholds"].items()}
 
-    def probability(self, x: Mapping[str, float]) -> float:
+    def probability(self, found: Matches, compound: float, neg: float) -> float:
         w = self.weights
-        z = self.bias + sum(w.get(name, 0.0) * value for name, value in x.items())
+        z = self.bias
+        for name, value in cue_features(found, compound, neg).items():
+            z += w.get(name, 0.0) * value
+        words = plain_words(found)
+        word_weights = self.word_weights
+        for word in set(words):
+            z += word_weights.get(word, 0.0)
+        pair_weights = self.pair_weights
+        for pair in {a + " " + b for a, b in itertools.pairwise(words)}:
+            z += pair_weights.get(pair, 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def assess(self, cleaned: str, compound: float, neg: float) -> FeedbackVerdict:
         if not cleaned.strip():
             return NO_FEEDBACK
         found = match(cleaned)
-        p = self.probability(features(found, compound, neg))
+        p = self.probability(found, compound, neg)
         topic = choose_topic(found)
         return FeedbackVerdict(round(p, 4), topic, evidence_of(found, topic))
 

@@ -18,7 +18,7 @@ MAX_WORDS = 300
 MAX_PHRASE = 4
 TOPICS: tuple[str, ...] = (*cues.TOPIC_WORDS, "toxicity")
 
-_REPEAT = re.compile(r"(\w)\1{2,}")
+_REPEAT = re.compile(r"(.)\1\1+")  # "sooo" -> "so", "!!!" -> "!", "😭😭😭" -> "😭"
 _REDUP = re.compile(r"^([a-z]{2,})2$")
 _EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]"
 _TOKEN = re.compile(r"[\w']+(?:[-/²][\w']+)*²?|" + _EMOJI + r"|[?!]")
@@ -27,8 +27,8 @@ _SPLIT = re.compile(r"[-²]")
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words, emoji and ``?``/``!`` of ``text``, with "sooo" → "so", "lagi2"/"lagi²"/"itu-itu"
-    → two words, at most ``MAX_WORDS``."""
+    """Lower-cased words, emoji and ``?``/``!`` of ``text``, with any character repeated three or more times
+    written once ("sooo" → "so"), "lagi2"/"lagi²"/"itu-itu" → two words, at most ``MAX_WORDS``."""
     text = _REPEAT.sub(r"\1", text[:MAX_CHARS].lower().replace("’", "'"))
     out: list[str] = []
     for tok in _TOKEN.findall(text):
@@ -37,9 +37,10 @@ def words(text: str) -> list[str]:
             if tok.endswith("²") and parts:
                 parts.append(parts[-1])
             out.extend(parts)
+        elif tok[-1] == "2" and (m := _REDUP.match(tok)) is not None:
+            out.extend((m.group(1), m.group(1)))
         else:
-            m = _REDUP.match(tok)
-            out.extend((m.group(1), m.group(1)) if m else (tok,))
+            out.append(tok)
         if len(out) >= MAX_WORDS:
             break
     return out[:MAX_WORDS]
@@ -132,13 +133,15 @@ def _record(found: Matches, tags: tuple[str, ...], gram: str, ws: list[str], i: 
             and i > 0
             and (ws[i - 1] in NEGATORS or (i > 1 and ws[i - 2] in NEGATORS))
         ):
-            found.negated_praise.append(" ".join(ws[max(0, i - 2) : i + 1]))
+            phrase = " ".join(ws[max(0, i - 2) : i + 1])
+            if not found.negated_praise or found.negated_praise[-1] != phrase:  # praise and hype both
+                found.negated_praise.append(phrase)
 
 
-def features(found: Matches, compound: float, neg: float) -> dict[str, float]:
-    """The model's inputs: cue families present, VADER's negativity and positivity, and the combinations
-    that make a remark feedback (a complaint *about* something, negativity aimed at the creator), plus the
-    words themselves (``w=``/``b=``; the model keeps only words seen across sources, heavily regularised)."""
+def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float]:
+    """The model's inputs apart from words: cue families present, VADER's negativity and positivity, and
+    the combinations that make a remark feedback (a complaint *about* something, negativity aimed at the
+    creator)."""
     h = found.hits
     has = {family: family in h for family in FAMILIES}
     negative = compound <= -0.05
@@ -180,7 +183,18 @@ def features(found: Matches, compound: float, neg: float) -> dict[str, float]:
     for name, on in pairs.items():
         if on:
             x[name] = 1.0
-    plain = [w for w in found.words if w not in ("?", "!")]
+    return x
+
+
+def plain_words(found: Matches) -> list[str]:
+    return [w for w in found.words if w != "?" and w != "!"]
+
+
+def features(found: Matches, compound: float, neg: float) -> dict[str, float]:
+    """:func:`cue_features` plus the words and word pairs as ``w=``/``b=`` features (what the trainer
+    sees; the detector sums their weights directly)."""
+    x = cue_features(found, compound, neg)
+    plain = plain_words(found)
     for w in plain:
         x["w=" + w] = 1.0
     for a, b in itertools.pairwise(plain):
