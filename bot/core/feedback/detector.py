@@ -81,7 +81,9 @@ class FeedbackDetector:
         # words and word pairs by the word itself: summed without building feature names
         self.word_weights = {k[2:]: v for k, v in weights.items() if k.startswith("w=")}
         self.pair_weights = {k[2:]: v for k, v in weights.items() if k.startswith("b=")}
+        self.pair_first = frozenset(pair.split(" ", 1)[0] for pair in self.pair_weights)
         self.weights = {k: v for k, v in weights.items() if not k.startswith(("w=", "b="))}
+        self.floor = min(float(v) for v in model["thresholds"].values())
         self.thresholds: dict[str, float] = {str(k): float(v) for k, v in model["thresholds"].items()}
 
     def probability(self, found: Matches, compound: float, neg: float) -> float:
@@ -94,7 +96,8 @@ class FeedbackDetector:
         for word in set(words):
             z += word_weights.get(word, 0.0)
         pair_weights = self.pair_weights
-        for pair in {a + " " + b for a, b in itertools.pairwise(words)}:
+        first = self.pair_first  # only words that start a weighted pair are joined with the next one
+        for pair in {a + " " + b for a, b in itertools.pairwise(words) if a in first}:
             z += pair_weights.get(pair, 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -102,9 +105,11 @@ class FeedbackDetector:
         if not cleaned.strip():
             return NO_FEEDBACK
         found = match(cleaned)
-        p = self.probability(found, compound, neg)
+        p = round(self.probability(found, compound, neg), 4)
         topic = choose_topic(found)
-        return FeedbackVerdict(round(p, 4), topic, evidence_of(found, topic))
+        if p < self.floor:  # below every sensitivity: nobody will read the evidence
+            return FeedbackVerdict(p, topic, ())
+        return FeedbackVerdict(p, topic, evidence_of(found, topic))
 
 
 def load_model() -> dict[str, Any]:

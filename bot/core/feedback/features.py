@@ -91,6 +91,15 @@ def _build_index() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
 INDEX, PREFIXES = _build_index()
 NEGATORS = frozenset(_norm(n) for n in cues.NEGATORS)
+# per phrase: (families, topics), split once so matching does no string work per hit
+_SPLIT_INDEX: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    key: (
+        tuple(t for t in tags if not t.startswith(_TOPIC_TAG)),
+        tuple(t[len(_TOPIC_TAG) :] for t in tags if t.startswith(_TOPIC_TAG)),
+    )
+    for key, tags in INDEX.items()
+}
+_PRAISING = frozenset({"praise", "hype"})
 
 
 @dataclass(slots=True)
@@ -106,36 +115,46 @@ class Matches:
 def match(text: str) -> Matches:
     ws = words(text)
     found = Matches(ws)
+    hits = found.hits
+    topic_hits = found.topic_hits
+    index = _SPLIT_INDEX
+    prefixes = PREFIXES
     n = len(ws)
     for i in range(n):
         gram = ws[i]
         k = 0
         while True:
-            tags = INDEX.get(gram)
-            if tags:
-                _record(found, tags, gram, ws, i, k)
+            tags = index.get(gram)
+            if tags is not None:
+                families, topics = tags
+                for family in families:
+                    if family in hits:
+                        hits[family].append(gram)
+                    else:
+                        hits[family] = [gram]
+                for topic in topics:
+                    if topic in topic_hits:
+                        topic_hits[topic].append(gram)
+                    else:
+                        topic_hits[topic] = [gram]
+                if k == 0 and i > 0 and not _PRAISING.isdisjoint(families):
+                    _negated(found, ws, i)
             k += 1
-            if k >= MAX_PHRASE or i + k >= n or gram not in PREFIXES:
+            if k >= MAX_PHRASE or i + k >= n or gram not in prefixes:
                 break
             gram = gram + " " + ws[i + k]
     return found
 
 
-def _record(found: Matches, tags: tuple[str, ...], gram: str, ws: list[str], i: int, k: int) -> None:
-    for tag in tags:
-        if tag.startswith(_TOPIC_TAG):
-            found.topic_hits.setdefault(tag[len(_TOPIC_TAG) :], []).append(gram)
-            continue
-        found.hits.setdefault(tag, []).append(gram)
-        if (
-            k == 0
-            and tag in ("praise", "hype")
-            and i > 0
-            and (ws[i - 1] in NEGATORS or (i > 1 and ws[i - 2] in NEGATORS))
-        ):
-            phrase = " ".join(ws[max(0, i - 2) : i + 1])
-            if not found.negated_praise or found.negated_praise[-1] != phrase:  # praise and hype both
-                found.negated_praise.append(phrase)
+def _negated(found: Matches, ws: list[str], i: int) -> None:
+    """Praise right after a negator ("ga lucu", "not funny", "teu rame") is a complaint."""
+    if ws[i - 1] in NEGATORS or (i > 1 and ws[i - 2] in NEGATORS):
+        phrase = " ".join(ws[max(0, i - 2) : i + 1])
+        if not found.negated_praise or found.negated_praise[-1] != phrase:
+            found.negated_praise.append(phrase)
+
+
+_FAMILY_FEATURE = {family: "f_" + family for family in FAMILIES}
 
 
 def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float]:
@@ -143,12 +162,13 @@ def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float
     the combinations that make a remark feedback (a complaint *about* something, negativity aimed at the
     creator)."""
     h = found.hits
-    has = {family: family in h for family in FAMILIES}
     negative = compound <= -0.05
-    topic = bool(found.topic_hits)
-    specific = any(t != "content" for t in found.topic_hits)
-    complaint = has["complaint"] or bool(found.negated_praise)
-    target = has["target"]
+    topic_hits = found.topic_hits
+    topic = bool(topic_hits)
+    specific = topic and (len(topic_hits) > 1 or "content" not in topic_hits)
+    negated = bool(found.negated_praise)
+    complaint = "complaint" in h or negated
+    target = "target" in h
     question = "?" in found.words
     x: dict[str, float] = {
         "bias": 1.0,
@@ -158,31 +178,42 @@ def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float
         "q": float(question),
         "topic": float(topic),
         "topic_spec": float(specific),
-        "negpraise": float(bool(found.negated_praise)),
+        "negpraise": float(negated),
         "len": min(math.log1p(len(found.words)) / 4, 1.5),
     }
-    for family in FAMILIES:
-        if has[family]:
-            x["f_" + family] = 1.0
-    pairs = {
-        "tgt_comp": target and complaint,
-        "tgt_neg": target and negative,
-        "top_comp": topic and complaint,
-        "top_neg": topic and negative,
-        "spec_comp": specific and complaint,
-        "persist_top": has["persist"] and topic,
-        "sarc_top": has["sarcasm"] and topic,
-        "ins_tgt": has["insult"] and target,
-        "pers_neg": has["personal"] and negative and not target,
-        "game_neg": has["gameplay"] and negative,
-        "hype_neg": has["hype"] and negative,
-        "ask_nocomp": has["asking"] and question and not complaint,
-        "third_neg": has["third"] and negative,
-        "contest_tgt": has["contest"] and (target or topic),
-    }
-    for name, on in pairs.items():
-        if on:
-            x[name] = 1.0
+    for family in h:
+        x[_FAMILY_FEATURE[family]] = 1.0
+    if target:
+        if complaint:
+            x["tgt_comp"] = 1.0
+        if negative:
+            x["tgt_neg"] = 1.0
+        if "insult" in h:
+            x["ins_tgt"] = 1.0
+    if topic:
+        if complaint:
+            x["top_comp"] = 1.0
+        if negative:
+            x["top_neg"] = 1.0
+        if "persist" in h:
+            x["persist_top"] = 1.0
+        if "sarcasm" in h:
+            x["sarc_top"] = 1.0
+    if specific and complaint:
+        x["spec_comp"] = 1.0
+    if negative:
+        if "personal" in h and not target:
+            x["pers_neg"] = 1.0
+        if "gameplay" in h:
+            x["game_neg"] = 1.0
+        if "hype" in h:
+            x["hype_neg"] = 1.0
+        if "third" in h:
+            x["third_neg"] = 1.0
+    if question and "asking" in h and not complaint:
+        x["ask_nocomp"] = 1.0
+    if "contest" in h and (target or topic):
+        x["contest_tgt"] = 1.0
     return x
 
 
