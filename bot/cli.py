@@ -47,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     evaluate = sub.add_parser("eval", help="precision/recall/F1 of flagging on your own labelled comments")
-    evaluate.add_argument("file", type=Path, help="TSV: text<TAB>label (positive/neutral/negative or 1/0)")
+    evaluate.add_argument(
+        "file",
+        type=Path,
+        help="TSV: text<TAB>label (positive/neutral/negative or 1/0), or the community format with the header"
+        " lang sentiment feedback spam topic niche text",
+    )
     return parser
 
 
@@ -106,12 +111,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return score_stream(sys.stdin, sys.stdout)
     if args.command == "eval":
+        from bot.core.feedback.evaluate import is_community_file, run_community_eval
         from bot.core.scoring.evaluate import run_eval
 
         try:
+            if is_community_file(args.file):
+                return run_community_eval(args.file, sys.stdout)
             return run_eval(args.file, sys.stdout)
         except (OSError, ValueError) as exc:
-            raise SentimeterError(str(exc)) from None
+            raise SentimeterError(f"{args.file}: {exc}") from None
 
     settings = load_settings()
     level = settings.log_level
