@@ -518,7 +518,8 @@ def _where(headers: list[ExportHeader]) -> str:
 class _FlagDigest:
     negative: int = 0
     spam: int = 0
-    worst: list[tuple[float, int, Flag]] = field(default_factory=list)  # max-heap on (-compound, -id)
+    # topic -> (count, the example: the most negative of them, earliest on a tie)
+    topics: dict[str, tuple[int, Flag]] = field(default_factory=dict)
     first_spam: list[tuple[int, Flag]] = field(default_factory=list)  # max-heap on -message id
 
 
@@ -533,11 +534,11 @@ async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int
                 continue
             if f.kind is FlagKind.NEGATIVE:
                 digest.negative += 1
-                item = (-(f.compound or 0.0), -f.message_id, f)
-                if len(digest.worst) < top:
-                    heapq.heappush(digest.worst, item)
-                elif item[:2] > digest.worst[0][:2]:
-                    heapq.heapreplace(digest.worst, item)
+                topic = f.topic or "other"
+                count, example = digest.topics.get(topic, (0, f))
+                if (f.compound or 0.0, f.message_id) < (example.compound or 0.0, example.message_id):
+                    example = f
+                digest.topics[topic] = (count + 1, example)
             elif f.kind is FlagKind.SPAM:
                 digest.spam += 1
                 entry = (-f.message_id, f)
@@ -600,11 +601,12 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
             f"\n  Flagged for review: {digest.negative:,} negative comment(s) "
             f"and {digest.spam:,} spam message(s)\n"
         )
-        if digest.worst:
-            out.write(f"\n  Most negative (top {len(digest.worst)}):\n")
-            for f in [item[2] for item in sorted(digest.worst, reverse=True)]:
+        if digest.topics:
+            out.write("\n  What people complain about (negative feedback by topic, with an example):\n")
+            ranked = sorted(digest.topics.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
+            for topic, (count, f) in ranked:
                 out.write(
-                    f"  {f.compound or 0.0:+.2f}  #{names.get(f.channel_id, f.channel_id)}  "
+                    f"  {topic:<10} {count:>6,}  #{names.get(f.channel_id, f.channel_id)}  "
                     f"{_when(f.created_at)}  "
                     f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
                 )

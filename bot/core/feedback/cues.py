@@ -14,7 +14,8 @@ from __future__ import annotations
 # -- topics: what a complaint is about ----------------------------------------------------------------------
 TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "audio": (
-        "audio", "sound", "sounds", "mic", "mics", "microphone", "volume", "voice", "voices", "loud",
+        "audio", "audionya", "soundnya", "sound", "sounds", "mic", "mics", "microphone", "volume", "voice",
+        "voices", "loud",
         "louder", "quiet", "quieter", "echo", "echoes", "hiss", "static", "peaking", "clipping",
         "clips out", "muffled", "earrape", "ear rape", "ears", "earbuds", "headphones", "mixing", "mix",
         "desync", "out of sync", "muted", "mute", "copyright", "left channel", "right channel", "bass",

@@ -37,9 +37,11 @@ NO_FEEDBACK = FeedbackVerdict(0.0, "other", ())
 
 
 def choose_topic(found: Matches) -> str:
-    """``toxicity`` when it insults someone; otherwise the most specific topic its words name, the topic
-    with most matches winning a tie of specificity; ``content`` when it names none."""
-    if "insult" in found.hits:
+    """``toxicity`` when it insults someone (an insult aimed at a person, or one with nothing else named);
+    otherwise the most specific topic its words name, the topic with most matches winning a tie of
+    specificity; ``content`` when it names none. "audionya jelek banget" is about audio, "lu jelek" is
+    toxicity."""
+    if "insult" in found.hits and ("target" in found.hits or not found.topic_hits):
         return "toxicity"
     best = None
     for topic in TOPIC_PRIORITY:
