@@ -247,6 +247,7 @@ class FlagSummary:
     by_status: dict[FlagStatus, int]
     by_channel: list[ChannelCount]  # flags per channel, most first
     by_kind: dict[FlagKind, int]
+    by_topic: dict[str, int] = field(default_factory=dict)  # negative feedback by what it is about
 
     @property
     def false_positive_rate(self) -> float | None:

@@ -568,10 +568,16 @@ class SQLiteStorage:
                 " GROUP BY channel_id ORDER BY n DESC, channel_id",
                 params,
             )
+            topics = await db.execute_fetchall(
+                f"SELECT topic, count(*) FROM flags WHERE {where} AND kind = ? AND topic IS NOT NULL"
+                " GROUP BY topic",
+                (*params, FlagKind.NEGATIVE.value),
+            )
         return FlagSummary(
             by_status={FlagStatus(s): int(n) for s, n in statuses},
             by_channel=[ChannelCount(int(ch), int(n)) for ch, n in channels],
             by_kind={FlagKind(k): int(n) for k, n in kinds},
+            by_topic={str(topic): int(n) for topic, n in topics},
         )
 
     async def false_positive_texts(self, guild_id: int, start: int | None, end: int, limit: int) -> list[str]:

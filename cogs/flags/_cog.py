@@ -273,6 +273,9 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         start, end = period_range(chosen, int(time.time()))
         await interaction.response.defer(ephemeral=True, thinking=True)
         summary = await self.bot.storage.flag_summary(guild_id, start, end)
+        previous = None
+        if start is not None:  # the period just before, of the same length, for the change by topic
+            previous = await self.bot.storage.flag_summary(guild_id, start - (end - start), start)
         texts = await self.bot.storage.false_positive_texts(guild_id, start, end, SUMMARY_TEXTS)
         lexicon = await self.bot.configs.lexicon(guild_id)
         scorer = self.bot.scorer
@@ -281,5 +284,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
             return scorer.explain(clean_for_scoring(text), overrides=lexicon or None)
 
         candidates = false_positive_candidates(texts, explain, limit=SUMMARY_WORDS)
-        embed = flag_summary_embed(summary, candidates, locale, period_label=period_label(chosen, locale))
+        embed = flag_summary_embed(
+            summary, candidates, locale, period_label=period_label(chosen, locale), previous=previous
+        )
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import discord
 
-from bot.app.embeds import fmt_decimal, fmt_int, fmt_ratio, page_footer
+from bot.app.embeds import fmt_change, fmt_decimal, fmt_int, fmt_ratio, page_footer
 from bot.app.i18n import t
 from bot.app.markdown import EMBED_FIELD_VALUE_LIMIT, REVIEW_REASON_LIMIT, jump_url, safe_text, truncate
 from bot.core.review import WordCandidate
@@ -159,8 +159,30 @@ def flag_list_embed(
     return embed
 
 
+def topic_lines(summary: FlagSummary, previous: FlagSummary | None, locale: str) -> list[str]:
+    """Negative feedback by topic, most first, each with its change against the period before (when that
+    period is known and had some)."""
+    lines = []
+    for topic, count in sorted(summary.by_topic.items(), key=lambda item: (-item[1], item[0])):
+        before = previous.by_topic.get(topic, 0) if previous is not None else 0
+        change = fmt_change(100.0 * (count - before) / before, locale) if before else ""
+        line = t(
+            "flags.summary.count_line",
+            locale,
+            label=t(f"topic.{topic}", locale),
+            count=fmt_int(count, locale),
+        )
+        lines.append(f"{line} {change}".rstrip())
+    return lines
+
+
 def flag_summary_embed(
-    summary: FlagSummary, candidates: list[WordCandidate], locale: str, *, period_label: str
+    summary: FlagSummary,
+    candidates: list[WordCandidate],
+    locale: str,
+    *,
+    period_label: str,
+    previous: FlagSummary | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(
         title=t("flags.summary.title", locale, period=period_label), colour=discord.Colour.blurple()
@@ -202,6 +224,12 @@ def flag_summary_embed(
         name=t("flags.summary.field.by_kind", locale),
         value=truncate("\n".join(kind_lines), EMBED_FIELD_VALUE_LIMIT) or none,
     )
+    if summary.by_topic:
+        embed.add_field(
+            name=t("flags.summary.field.by_topic", locale),
+            value=truncate("\n".join(topic_lines(summary, previous, locale)), EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
     embed.add_field(
         name=t("flags.summary.field.by_channel", locale),
         value=truncate("\n".join(channel_lines), EMBED_FIELD_VALUE_LIMIT) or none,
