@@ -57,3 +57,29 @@ async def test_flags_keep_their_topic_and_the_summary_counts_them(tmp_path: Path
 def test_no_topics_no_field() -> None:
     empty_topics = FlagSummary(by_status={}, by_channel=[], by_kind={})
     assert topic_lines(empty_topics, None, "id") == []
+
+
+def test_a_review_post_shows_the_topic_and_the_evidence_safely() -> None:
+    from bot.storage.models import Flag, FlagKind, FlagStatus
+    from cogs.flags._posts import review_embed
+
+    flag = Flag(
+        id=9,
+        guild_id=GUILD,
+        channel_id=10,
+        message_id=2,
+        author_id=7,
+        kind=FlagKind.NEGATIVE,
+        status=FlagStatus.OPEN,
+        text="telat mulu @everyone",
+        compound=-0.2,
+        reason="“telat mulu”, “@everyone”",
+        created_at=T0,
+        topic="schedule",
+    )
+    fields = {f.name: f.value for f in review_embed(flag, "en").fields}
+    assert fields["About"] == "schedule"
+    assert "telat mulu" in str(fields["Because of"]) and "@everyone" not in str(fields["Because of"]).replace(
+        "@\u200beveryone", ""
+    )  # escaped: never pings
+    assert {f.name: f.value for f in review_embed(flag, "id").fields}["Tentang"] == "jadwal"
