@@ -133,3 +133,21 @@ def test_praise_rule_needs_the_praise_word_unnegated(scorer: Scorer) -> None:
 def test_laughter_and_emoji_are_not_negated(scorer: Scorer) -> None:
     assert compound(scorer, "udah liat belum 🙏") > 0
     assert compound(scorer, "bisa ga wkwk") > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("join our discord", 1),  # the platform's name is not a complaint (VADER alone: -0.13)
+        ("can't wait!!", 1),
+        ("this goes hard", 1),
+        ("gak sabar nunggu part 2", 1),
+        ("pepeD pepeD", 1),
+        ("<:Sadge:801223867719417866> missed it", -1),
+        ("PepeHands", -1),
+        ("ResidentSleeper", -1),
+    ],
+)
+def test_community_language(scorer: Scorer, text: str, sign: int) -> None:
+    compound = scorer.score(clean_for_scoring(text)).compound
+    assert compound * sign >= 0.05, (text, compound)
