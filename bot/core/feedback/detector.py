@@ -7,15 +7,13 @@ the topic word lists (an insult makes it ``toxicity``), the evidence from the ph
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from bot.core.feedback.features import Matches, cue_features, match, plain_words
-from bot.core.feedback.sensitivity import MODEL_RESOURCE
+from bot.core.feedback.model import load_model
 
 # Topics by how specific their words are: a complaint naming the mic is about audio even when it also says
 # "stream". "content" and "other" are the fall-backs.
@@ -85,8 +83,7 @@ class FeedbackDetector:
         self.pair_weights = {k[2:]: v for k, v in weights.items() if k.startswith("b=")}
         self.pair_first = frozenset(pair.split(" ", 1)[0] for pair in self.pair_weights)
         self.weights = {k: v for k, v in weights.items() if not k.startswith(("w=", "b="))}
-        self.floor = min(float(v) for v in model["thresholds"].values())
-        self.thresholds: dict[str, float] = {str(k): float(v) for k, v in model["thresholds"].items()}
+        self.floor = min(float(v) for v in model["thresholds"].values())  # the highest sensitivity's
 
     def probability(self, found: Matches, compound: float, neg: float) -> float:
         w = self.weights
@@ -112,9 +109,3 @@ class FeedbackDetector:
         if p < self.floor:  # below every sensitivity: nobody will read the evidence
             return FeedbackVerdict(p, topic, ())
         return FeedbackVerdict(p, topic, evidence_of(found, topic))
-
-
-def load_model() -> dict[str, Any]:
-    text = resources.files("bot.core.feedback.data").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
-    model: dict[str, Any] = json.loads(text)
-    return model

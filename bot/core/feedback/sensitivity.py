@@ -5,20 +5,18 @@ messages flagged, ``normal``: 3%, ``high``: 6%) and shipped with the weights."""
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
+
+from bot.core.feedback.model import load_model
 
 SENSITIVITIES: tuple[str, ...] = ("low", "normal", "high")
 DEFAULT_SENSITIVITY = "normal"
-MODEL_RESOURCE = "feedback_model.json"
 
 
 @cache
 def thresholds() -> dict[str, float]:
     """Sensitivity → probability threshold, from the shipped model (read once per process)."""
-    text = resources.files("bot.core.feedback.data").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
-    table = json.loads(text)["thresholds"]
+    table = load_model()["thresholds"]
     return {name: float(table[name]) for name in SENSITIVITIES}
 
 
