@@ -52,12 +52,10 @@ class Analyser:
     ) -> tuple[SentimentScore | None, SpamVerdict, FeedbackValues | None]:
         """Score the cleaned text and (unless exempt) check the raw text for spam and, when it is not spam,
         the cleaned text for negative feedback."""
-        cleaned = clean_for_scoring(content) if content else ""
-        score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
-        if exempt or not content.strip():
-            return score, NOT_SPAM, None
-        verdict = self.spam.check_text(content)
-        return score, verdict, None if verdict.is_spam else self._feedback(cleaned, score)
+        score, verdict, _fingerprint, feedback = self.analyse_with_fingerprint(
+            content, lexicon, exempt=exempt
+        )
+        return score, verdict, feedback
 
     def analyse_with_fingerprint(
         self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
