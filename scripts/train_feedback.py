@@ -41,6 +41,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
 
 from bot.core.feedback.detector import choose_topic  # noqa: E402
+from bot.core.feedback.evaluate import rates  # noqa: E402
 from bot.core.feedback.features import features, match  # noqa: E402
 from bot.core.scoring import Scorer  # noqa: E402
 from bot.core.text.clean import clean_for_scoring  # noqa: E402
@@ -150,28 +151,18 @@ def predict(w: dict[str, float], x: dict[str, float]) -> float:
 
 
 def figures(rows: list[Row], probs: list[float], threshold: float) -> dict[str, float]:
-    tp = fp = fn = flood = ordinary = topic_right = 0
-    for row, p in zip(rows, probs, strict=True):
-        flagged = p >= threshold
-        if flagged and row.feedback:
-            tp += 1
-            topic_right += row.predicted_topic == row.topic
-        elif flagged:
-            fp += 1
-        elif row.feedback:
-            fn += 1
-        if row.ordinary:
-            ordinary += 1
-            flood += flagged
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    flagged = [p >= threshold for p in probs]
+    found = rates(flagged, [bool(r.feedback) for r in rows])
+    flood = [f for r, f in zip(rows, flagged, strict=True) if r.ordinary]
+    topic_right = sum(
+        r.predicted_topic == r.topic for r, f in zip(rows, flagged, strict=True) if f and r.feedback
+    )
     return {
-        "f1": round(f1, 3),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "flood": round(flood / ordinary, 4) if ordinary else 0.0,
-        "topic_right": round(topic_right / tp, 3) if tp else 0.0,
+        "f1": round(found.f1, 3),
+        "precision": round(found.precision, 3),
+        "recall": round(found.recall, 3),
+        "flood": round(sum(flood) / len(flood), 4) if flood else 0.0,
+        "topic_right": round(topic_right / found.found, 3) if found.found else 0.0,
     }
 
 

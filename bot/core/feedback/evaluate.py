@@ -79,7 +79,8 @@ class Rates:
     labelled: int
 
 
-def _rates(predicted: Sequence[bool], actual: Sequence[bool]) -> Rates:
+def rates(predicted: Sequence[bool], actual: Sequence[bool]) -> Rates:
+    """Precision, recall and F1 of ``predicted`` against the labels ``actual``."""
     tp = sum(p and a for p, a in zip(predicted, actual, strict=True))
     flagged = sum(predicted)
     labelled = sum(actual)
@@ -119,9 +120,9 @@ def evaluate(rows: Sequence[CommunityRow], pipeline: Pipeline) -> CommunityRepor
     non_spam = [i for i, r in enumerate(rows) if not r.spam]
     found = sum(confusion.values())
     return CommunityReport(
-        feedback=_rates(feedback_flags, [r.feedback for r in rows]),
+        feedback=rates(feedback_flags, [r.feedback for r in rows]),
         flood=sum(feedback_flags[i] for i in ordinary) / len(ordinary) if ordinary else 0.0,
-        spam=_rates(spam_flags, [r.spam for r in rows]),
+        spam=rates(spam_flags, [r.spam for r in rows]),
         non_spam_called_spam=sum(spam_flags[i] for i in non_spam) / len(non_spam) if non_spam else 0.0,
         sentiment_right=labels_right / len(rows),
         topic_right=sum(n for (a, b), n in confusion.items() if a == b) / found if found else 0.0,
