@@ -415,7 +415,7 @@ def sentiment_embed(
             locale,
             topic=t(f"topic.{feedback.topic}", locale),
             probability=fmt_pct(100 * feedback.probability, locale),
-            level=t(f"config.sensitivity.{sensitivity}", locale).split(":")[0],
+            level=t(f"config.sensitivity.name.{sensitivity}", locale),
         ),
     )
     embed.add_field(name=t("sentiment.field.language", locale), value=language_label(score.language, locale))
