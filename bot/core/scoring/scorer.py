@@ -56,6 +56,8 @@ from bot.core.scoring.slang import (
     EN_LAUGHTER,
     EN_SLANG,
     PRAISE_WORDS,
+    QUESTION_COMPLAINT,
+    QUESTION_SCALE,
     SKILL_WORDS,
     WILD_PRAISE,
 )
@@ -133,6 +135,7 @@ def load_id_lexicon() -> dict[str, float]:
             continue
         word, value = line.split("\t")[:2]
         lexicon[word] = float(value)
+    lexicon.update(indonesian.CHAT_LEXICON)
     return lexicon
 
 
@@ -393,6 +396,8 @@ class Scorer(SentimentIntensityAnalyzer):
             _contrast(norm, base, sentiments, rules.contrast, notes)
         if any(laugh):
             _laughter_next_to_insult(norm, laugh, sentiments, notes)
+        if "?" in text and QUESTION_COMPLAINT.isdisjoint(norm):
+            _question(norm, laugh, sentiments, notes)
         result = _score_valence(sentiments, text, language)
         if notes is None:
             return result, []
@@ -684,6 +689,17 @@ def _laughter_next_to_insult(
                 sentiments[i] = 0.0
                 if notes is not None:
                     notes[i].append("laughter ignored next to an insult")
+
+
+def _question(
+    norm: list[str], laugh: list[bool], sentiments: list[float], notes: list[list[str]] | None
+) -> None:
+    """A question names what it asks about: its words count QUESTION_SCALE, emoji and laughter in full."""
+    for i, value in enumerate(sentiments):
+        if value and not laugh[i] and norm[i] not in EMOJI:
+            sentiments[i] = value * QUESTION_SCALE
+            if notes is not None:
+                notes[i].append("in a question")
 
 
 def _contributions(
