@@ -528,6 +528,15 @@ CHAT_LEXICON: dict[str, float] = {
     "sial": -1.8,
     "afk": -1.0,
     "ngelag": -1.8,
+    "belum dikirim": -1.5,
+    "gak dikirim": -1.5,
+    "gak bales": -1.2,
+    "gak dibales": -1.2,
+    "mati total": -2.0,
+    "ilang": -1.0,
+    "dimundurin": -1.0,
+    "diundur": -1.0,
+    "ditunda": -0.8,
 }
 
 

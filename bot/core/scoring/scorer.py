@@ -57,7 +57,10 @@ from bot.core.scoring.slang import (
     EN_SLANG,
     PRAISE_WORDS,
     QUESTION_COMPLAINT,
+    QUESTION_OPENERS,
     QUESTION_SCALE,
+    QUESTION_SCALE_NEG,
+    QUESTION_STRONG,
     SKILL_WORDS,
     WILD_PRAISE,
 )
@@ -84,6 +87,7 @@ _INSULTS = (
     )
     | EN_INSULTS
 )
+_CRYING = "😭"
 _VARIATION_SELECTOR_CHARS = frozenset("\ufe0e\ufe0f")
 _EN_CONTRAST = frozenset({"but"})
 # words without which VADER's "never so", "without doubt" and "so"/"this" negation exceptions cannot apply
@@ -396,7 +400,9 @@ class Scorer(SentimentIntensityAnalyzer):
             _contrast(norm, base, sentiments, rules.contrast, notes)
         if any(laugh):
             _laughter_next_to_insult(norm, laugh, sentiments, notes)
-        if "?" in text and QUESTION_COMPLAINT.isdisjoint(norm):
+            if _CRYING in norm:
+                _crying(norm, laugh, sentiments, notes)
+        if "!" not in text and _is_question(norm[0], text) and QUESTION_COMPLAINT.isdisjoint(norm):
             _question(norm, laugh, sentiments, notes)
         result = _score_valence(sentiments, text, language)
         if notes is None:
@@ -678,6 +684,19 @@ def _contrast(
             break
 
 
+def _crying(
+    norm: list[str], laugh: list[bool], sentiments: list[float], notes: list[list[str]] | None
+) -> None:
+    """😭 takes the tone of the words around it: laughing with fun ones, crying with sad ones."""
+    if sum(v for i, v in enumerate(sentiments) if not laugh[i]) >= 0:
+        return
+    for i, word in enumerate(norm):
+        if word == _CRYING and sentiments[i] > 0:
+            sentiments[i] = -sentiments[i]
+            if notes is not None:
+                notes[i].append("crying next to sad words")
+
+
 def _laughter_next_to_insult(
     norm: list[str], laugh: list[bool], sentiments: list[float], notes: list[list[str]] | None
 ) -> None:
@@ -691,13 +710,25 @@ def _laughter_next_to_insult(
                     notes[i].append("laughter ignored next to an insult")
 
 
+def _is_question(first: str, text: str) -> bool:
+    """The comment opens with a question word or its last sentence is a question (no letters after the last
+    question mark)."""
+    if first in QUESTION_OPENERS:
+        return True
+    end = text.rfind("?")
+    return end >= 0 and not any(c.isalpha() for c in text[end + 1 :])
+
+
 def _question(
     norm: list[str], laugh: list[bool], sentiments: list[float], notes: list[list[str]] | None
 ) -> None:
-    """A question names what it asks about: its words count QUESTION_SCALE, emoji and laughter in full."""
+    """A question names what it asks about: positive words count QUESTION_SCALE, negative ones
+    QUESTION_SCALE_NEG; strong words, insults, emoji and laughter count in full."""
     for i, value in enumerate(sentiments):
-        if value and not laugh[i] and norm[i] not in EMOJI:
-            sentiments[i] = value * QUESTION_SCALE
+        if not value or abs(value) >= QUESTION_STRONG or laugh[i]:
+            continue
+        if norm[i] not in EMOJI and norm[i] not in _INSULTS:
+            sentiments[i] = value * (QUESTION_SCALE if value > 0 else QUESTION_SCALE_NEG)
             if notes is not None:
                 notes[i].append("in a question")
 

@@ -178,7 +178,6 @@ EN_SLANG: dict[str, float] = {
     "they ate": 2.5,
     "ate that": 2.5,
     "ate this": 2.5,
-    "ate it": 2.0,
     "no crumbs": 2.0,
     "mothering": 2.0,
     "iconic": 2.0,
@@ -193,8 +192,6 @@ EN_SLANG: dict[str, float] = {
     "went crazy": 2.0,
     "goes insane": 2.3,
     "here for it": 2.0,
-    "i'm dead": 1.5,
-    "im dead": 1.5,
     "i'm crying": 1.5,
     "im crying": 1.5,
     "i'm screaming": 1.5,
@@ -217,6 +214,20 @@ EN_SLANG: dict[str, float] = {
     "bias wrecked": 2.0,
     "bias wrecker": 2.0,
     "spray transfer": 0.0,
+    "effortless": 1.8,
+    "cinematic": 1.8,
+    "crisp": 1.2,
+    "is gold": 2.0,
+    "so back": 2.0,
+    "he's cooking": 2.0,
+    "she's cooking": 2.0,
+    "let him cook": 2.0,
+    "let her cook": 2.0,
+    "addictive": 1.5,
+    "haven't received": -1.8,
+    "never received": -1.8,
+    "still waiting": -1.2,
+    "disrespectful": -2.0,
     # complaints without VADER's negative words
     "every single time": -1.5,
     "too loud": -1.5,
@@ -411,10 +422,19 @@ EMOJI: dict[str, tuple[float, bool]] = {
     "💥": (0.0, False),
 }
 
-# Questions ask; the sentiment words in them mostly name what is asked about ("does it work if n is
-# negative?", "what mic is this?"). In a comment with a question mark, words count QUESTION_SCALE of their
-# weight (emoji and laughter in full) unless a word of QUESTION_COMPLAINT makes it a rhetorical complaint.
-QUESTION_SCALE = 0.3
+# Questions ask; the sentiment words in them mostly name what is asked about ("is it worth it?", "what mic is
+# this?"). In a comment that ends as a question or opens with a question word, without "!" and without a word
+# of QUESTION_COMPLAINT (rhetorical complaints), positive words count QUESTION_SCALE of their weight and
+# negative ones QUESTION_SCALE_NEG; words of QUESTION_STRONG or more, insults, emoji and laughter in full.
+# The two scales are chosen by scripts/fit_question_scale.py (k-fold on community-dev).
+QUESTION_SCALE = 0.0
+QUESTION_SCALE_NEG = 0.3
+QUESTION_STRONG = 2.5
+QUESTION_OPENERS: frozenset[str] = frozenset(
+    ["anyone", "anybody", "does", "do", "is", "are", "can", "could", "what", "what's", "which", "who",
+     "who's", "where", "when", "how", "apa", "apakah", "kapan", "dimana", "gimana", "bagaimana", "berapa",
+     "siapa"]
+)  # fmt: skip
 QUESTION_COMPLAINT: frozenset[str] = frozenset(["why", "kenapa", "knp", "kok", "seriously", "serius"])
 
 # "gila sih skillnya", "insane clutch", "that play was sick", "crazy good": in gaming and food talk these
