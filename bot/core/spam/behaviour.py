@@ -16,6 +16,7 @@ from collections import OrderedDict, deque
 from typing import Final, NamedTuple
 
 from bot.core.periods import DAY
+from bot.core.spam.community import BAIT
 from bot.core.spam.detector import SpamVerdict
 from bot.core.spam.normalize import Normalized, normalize
 from bot.core.spam.rules import may_have_link
@@ -161,15 +162,19 @@ class BehaviourTracker:
         if len(channels) >= self.min_channels:
             high = link or len(channels) >= self.min_channels + 2
             reason = f"same message posted in {len(channels)} channels within {minutes} min"
-            return SpamVerdict(True, 0.9 if high else 0.8, reason, high)
+            return SpamVerdict(True, 0.9 if high else 0.8, reason, high, category=BAIT)
         new_authors = {p.author_id for p in posts if p.new_account}
         if len(new_authors) >= self.min_new_accounts:
             high = link or len(new_authors) >= self.min_new_accounts + 2
             reason = f"same message from {len(new_authors)} new accounts within {minutes} min"
-            return SpamVerdict(True, 0.9 if high else 0.8, reason, high)
+            return SpamVerdict(True, 0.9 if high else 0.8, reason, high, category=BAIT)
         if len(mine) >= self.min_repeats:
             return SpamVerdict(
-                True, 0.7, f"same message repeated {len(mine)} times within {minutes} min", False
+                True,
+                0.7,
+                f"same message repeated {len(mine)} times within {minutes} min",
+                False,
+                category=BAIT,
             )
         return None
 

@@ -12,9 +12,9 @@ from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
+from bot.core.spam import community, rules
 from bot.core.spam import normalize as _n
-from bot.core.spam import rules
-from bot.core.spam.features import GRAM_MAX_WORD, GRAM_SLICES, Analysis, analyse
+from bot.core.spam.features import GRAM_MAX_WORD, GRAM_SLICE_OBJECTS, Analysis, analyse
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my c
 OFFER_CONFIDENCE = (
     0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
 )
+GAMBLING_RULE_BELOW = 0.5  # model probability above which the chat-style gambling rule is not needed
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
 _STYLED_WORD_RE = re.compile(
     r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
@@ -32,16 +33,19 @@ _STYLED_WORD_RE = re.compile(
 _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None"]):
+class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None", str]):
     """What :meth:`SpamDetector.check_text` decided: ``SpamVerdict(is_spam, confidence, reason,
-    high_confidence)``. Immutable; compares and hashes by those four fields.
+    high_confidence, category=...)``. Immutable; compares and hashes by those five fields.
+
+    ``category`` is one of :data:`bot.core.spam.community.CATEGORIES` (gambling, scam, promotion, bait) for
+    spam, "" otherwise.
 
     ``reason`` (short, human readable, for moderators) is worked out when read, for the detector's own
     verdicts: it is the slowest part of judging a spam message and most verdicts are never explained.
     """
 
     __slots__ = ()
-    __match_args__ = ("is_spam", "confidence", "reason", "high_confidence")
+    __match_args__ = ("is_spam", "confidence", "reason", "high_confidence", "category")
 
     def __new__(
         cls,
@@ -51,8 +55,12 @@ class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None"]):
         high_confidence: bool,
         *,
         explain: Callable[[], str] | None = None,
+        category: str = "",
     ) -> SpamVerdict:
-        return tuple.__new__(cls, (is_spam, confidence, high_confidence, explain or reason))
+        return tuple.__new__(cls, (is_spam, confidence, high_confidence, explain or reason, category))
+
+    def __getnewargs_ex__(self) -> tuple[tuple[bool, float, str | None, bool], dict[str, str]]:
+        return (self[0], self[1], self.reason, self[2]), {"category": self[4]}
 
     @property
     def is_spam(self) -> bool:
@@ -73,8 +81,13 @@ class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None"]):
         reason = self[3]
         return reason() if callable(reason) else reason
 
-    def _fields(self) -> tuple[bool, float, str | None, bool]:
-        return (self[0], self[1], self.reason, self[2])
+    @property
+    def category(self) -> str:
+        """gambling | scam | promotion | bait for spam; "" when not spam."""
+        return self[4]
+
+    def _fields(self) -> tuple[bool, float, str | None, bool, str]:
+        return (self[0], self[1], self.reason, self[2], self[4])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SpamVerdict):
@@ -91,7 +104,7 @@ class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None"]):
     def __repr__(self) -> str:
         return (
             f"SpamVerdict(is_spam={self[0]!r}, confidence={self[1]!r}, reason={self.reason!r}, "
-            f"high_confidence={self[2]!r})"
+            f"high_confidence={self[2]!r}, category={self[4]!r})"
         )
 
 
@@ -205,8 +218,7 @@ def _gram_sum(grams: dict[str, float], token: str) -> float:
     if len(token) > GRAM_MAX_WORD:
         return 0.0
     padded = f"_{token}_"
-    get = grams.get
-    return sum([get(padded[i:j], 0.0) for i, j in GRAM_SLICES[len(padded)]])
+    return sum(map(grams.get, map(padded.__getitem__, GRAM_SLICE_OBJECTS[len(padded)]), _ZEROS))
 
 
 def _sigmoid(x: float) -> float:
@@ -286,13 +298,16 @@ class SpamDetector:
             return SpamVerdict(False, round(confidence, 4), None, False), norm
         if hits:
             high = any(_strong(kind, a, content) for kind, _ in hits)
+            category = community.category_of([kind for kind, _ in hits])
         else:
             high = prob >= model.high_threshold and _gambling_evident(a)
+            category = _model_category(a)
 
         def explain() -> str:
             return self._explain(a, prob, [_signal(kind, a, content) for kind, _ in hits])
 
-        return SpamVerdict(True, round(confidence, 4), None, high, explain=explain), norm
+        verdict = SpamVerdict(True, round(confidence, 4), None, high, explain=explain, category=category)
+        return verdict, norm
 
     # --- explanation (only for spam, so it may be slower) -------------------------------------------------
     def _explain(self, a: Analysis, prob: float, rule_hits: list[rules.Signal]) -> str:
@@ -412,7 +427,34 @@ def _rule_hits(a: Analysis, content: str, prob: float) -> list[tuple[str, float]
         rule = MARKER_RULES.get(marker)
         if rule is not None and prob >= rule[2]:
             hits.append((rule[0], rule[1]))
+    kinds = community.community_hits(
+        text, a.tokens, a.norm.flags, a.urls, a.sites, "<@" in content, gambling=prob < GAMBLING_RULE_BELOW
+    )
+    if kinds:
+        # a community rule adds what the rules above did not already say (they keep the reason they gave)
+        said = {community.KIND_CATEGORY.get(kind) for kind, _ in hits}
+        for kind in kinds:
+            category, confidence = community.KIND_RULES[kind]
+            if category not in said:
+                hits.append((kind, confidence))
     return hits
+
+
+def _model_category(a: Analysis) -> str:
+    """The category of a verdict the model decided alone; agrees with _explain."""
+    text = a.norm.text
+    if a.sites or rules.GAMBLING_STRONG_RE.search(text) is not None:
+        return community.GAMBLING
+    promo = bool(_promo_terms(a))
+    if a.norm.flags & _OBFUSCATED and not promo:
+        return community.GAMBLING
+    if promo:
+        return community.PROMOTION
+    if "#bait_hint" in a.markers:
+        return community.BAIT
+    if rules.GAMBLING_WEAK_RE.search(text) is not None:
+        return community.GAMBLING
+    return community.PROMOTION
 
 
 def _gambling_evident(a: Analysis) -> bool:
@@ -472,6 +514,9 @@ def _signal(kind: str, a: Analysis, content: str) -> rules.Signal:
         return rules.Signal("bait", f"engagement bait ({rules.quote_terms(terms)})", MARKER_RULES["#bait"][1])
     if kind == "promo_link":
         return rules.Signal("promo_link", "link to a page to promote", MARKER_RULES["#url_promo"][1])
+    if kind in community.KIND_RULES:
+        detail = community.describe(kind, text, a.urls, a.sites)
+        return rules.Signal(kind, detail, community.KIND_RULES[kind][1])
     return rules.Signal("promo", f"self-promotion ({rules.quote_terms(_promo_terms(a))})", PROMO_CONFIDENCE)
 
 

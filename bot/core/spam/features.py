@@ -70,6 +70,8 @@ class Analysis:
 GRAM_SLICES = [
     [(i, i + n) for n in GRAM_SIZES for i in range(length - n + 1)] for length in range(GRAM_MAX_WORD + 3)
 ]
+# the same as slice objects, for C-level lookups (detector._gram_sum)
+GRAM_SLICE_OBJECTS = [[slice(i, j) for i, j in slices] for slices in GRAM_SLICES]
 
 
 def char_grams(token: str) -> tuple[str, ...]:

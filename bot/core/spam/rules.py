@@ -193,7 +193,8 @@ PROMO_LINK_RE = re.compile(
 # --- Discord / Steam scams ----------------------------------------------------------------------------------
 _TLDS = (
     "com|net|org|gg|xyz|io|ru|ly|me|co|site|online|shop|top|click|link|gift|store|info|biz|club|fun|live|app"
-    "|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id"
+    "|tk|ml|ga|cf|gq|pw|cc|su|icu|vip|win|bet|id|gifts|work|art|pro|today|life|world|space|website|tech"
+    "|host|cloud|digital|tv|asia|fans|games"
 )
 URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'|\ufeff\u200b]+"
