@@ -87,10 +87,22 @@ def score_stream(stdin: TextIO, stdout: TextIO) -> int:
             "topic": result.feedback[1] if result.feedback else None,
             "spam": result.spam.is_spam,
             "spam_reason": result.spam.reason,
+            "spam_category": result.spam.category,  # gambling | scam | promotion | bait; "" when not spam
             "language": score.language if score else None,
         }
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     stdout.flush()
+    return 0
+
+
+def _community_spam_report(path: Path, out: TextIO) -> int:
+    """`sentimeter eval` on a community file: the spam figures per category, after the review-queue report."""
+    from bot.core.feedback.evaluate import read_community
+    from bot.core.spam import SpamDetector
+    from bot.core.spam.evaluate import spam_report, write_spam_report
+
+    rows = read_community(path)
+    write_spam_report(spam_report(((row.text, row.spam) for row in rows), SpamDetector()), out)
     return 0
 
 
@@ -116,7 +128,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         try:
             if is_community_file(args.file):
-                return run_community_eval(args.file, sys.stdout)
+                status = run_community_eval(args.file, sys.stdout)
+                return status or _community_spam_report(args.file, sys.stdout)
             return run_eval(args.file, sys.stdout)
         except (OSError, ValueError) as exc:
             raise SentimeterError(f"{args.file}: {exc}") from None

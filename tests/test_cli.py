@@ -98,3 +98,39 @@ def test_missing_input_file_is_one_line(args: list[str], tmp_path: Path) -> None
     assert result.returncode != 0
     assert result.stderr.strip().startswith("sentimeter: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_score_names_the_spam_category() -> None:
+    texts = [
+        "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini di PULAU777, pasti maxwin!!",
+        "hey i accidentally reported your account, contact this admin to fix it <@402918376450192384>",
+        "jual akun ml sultan, harga nego, minat pc",
+        "thanks for the stream!",
+    ]
+    result = run_cli("score", stdin="".join(json.dumps(t) + "\n" for t in texts))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["spam_category"] for row in rows] == ["gambling", "scam", "promotion", ""]
+    assert [row["spam"] for row in rows] == [True, True, True, False]
+    assert rows[1]["spam_reason"] and rows[3]["spam_reason"] is None
+
+
+def test_eval_on_the_community_format_reports_spam_by_category(tmp_path: Path) -> None:
+    lines = [
+        "lang\tsentiment\tfeedback\tspam\ttopic\tniche\ttext",
+        "id\tpos\t0\t1\t\tgeneral\tslot gacor malam ini, depo 5rb bisa wd 1jt, link di bio",
+        "en\tneu\t0\t1\t\tgeneral\tjoin my server!! daily giveaways and 3k members discord.gg/bigvibes",
+        "en\tneu\t0\t1\t\tgeneral\tgg",
+        "en\tpos\t0\t0\t\tgeneral\tthanks for the stream!",
+    ]
+    path = tmp_path / "mine.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("eval", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "spam by category: precision 1.000  recall 0.667" in out
+    assert "2 of 3 found; non-spam called spam 0 of 1" in out
+    table = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  ")}
+    assert table["gambling"] == ["1", "0", "0"]
+    assert table["promotion"] == ["1", "0", "0"]
+    assert table["unclear"] == ["0", "1", "0"]

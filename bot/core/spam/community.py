@@ -32,7 +32,7 @@ CONTACT_RE = _compile_words(
 # --- scams and phishing -------------------------------------------------------------------------------------
 REPORT_SCAM_RE = _compile_words(
     r"\b(?:accident(?:al)?ly|mistakenly|wrongly|falsely)\s*(?:reported|report(?:ed)?\s*(?:you|ur|your))"
-    r"|\breported\s*(?:your|ur)\s*(?:account|acc)\b|\b(?:ga|gak|nggak|ngga|tidak|tdk|gk|g)\s*sengaja\s*"
+    r"|\b(?:reported|flagged)\s*(?:your|ur)\s*(?:account|acc|profile)\b|\b(?:ga|gak|nggak|ngga|tidak|tdk|gk|g)\s*sengaja\s*"
     r"(?:ke\s*)?(?:report|lapor\w*|melaporkan)|\b(?:your|ur)\s*account\s*(?:will|is\s*going\s*to|gets?|might)"
     r"\s*(?:be\s*|get\s*)?(?:banned|disabled|suspended|terminated)\b|\bakun\s*(?:kamu|mu|lu|lo|anda)\s*"
     r"(?:bakal|akan|bisa)\s*(?:di\s*)?(?:banned|ban|blokir|nonaktif)"
@@ -72,12 +72,16 @@ FOLLOW_TRADE_RE = _compile_words(
 )
 # "follback ya kak" on its own is a thank-you; with a request to follow or subscribe it is the trade
 FOLLOW_BACK_RE = _compile_words(r"\b(?:sub\w*|follow)\s*balik\b|\b(?:foll?back|folbek|followback)\b")
+FOLLOW_ASK_RE = _compile_words(
+    r"\b(?:follow|sub\w*)\s*(?:(?:ig|insta\w*|tiktok|twitter|akun|channel|yt)\s*)?(?:aku|gue|gw|saya|me|my|kita|dong"
+    r"|yuk|pls|plz|please)\b|\b(?:pls|plz|please)\s*(?:follow|sub\w*)\b"
+)
 JOIN_WORDS = frozenset({"join", "gabung", "masuk", "come", "joinnya"})
 OWN_WORDS = frozenset({"my", "our", "kita", "kami", "aku", "gue", "gw", "ku", "members", "member"})
 SELF_MADE_RE = _compile_words(
-    r"\bi\s*(?:host|run|make|started|created|own|just\s*started)\s*(?:a|an|my|our)\s*(?:\w+\s*){0,3}?"
+    r"\bi\s*(?:host|run|make|started|created|own|just\s*started)\s*(?:a|an|my|our)\s+(?:\w+\s+){0,3}?"
     r"(?:channel|podcast|server|youtube|tiktok|blog|shop|store|league|clan|community|newsletter|brand|stream)"
-    r"|\baku\s*(?:bikin|buat|punya)\s*(?:\w+\s*){0,2}?(?:channel|podcast|server|akun|konten)"
+    r"|\baku\s*(?:bikin|buat|punya)\s+(?:\w+\s+){0,2}?(?:channel|podcast|server|akun|konten)"
 )
 CALL_RE = _compile_words(
     r"\b(?:check\s*(?:it|me|us|them)?\s*out|give\s*it\s*a|listen|follow|sub|subs|subbed|subscribe|support"
@@ -233,7 +237,7 @@ def community_hits(
         if contact or (link and (offer == "sell" or not invite)):
             found.append(offer)
     if not vocab.isdisjoint(_FOLLOW_GATE) and (
-        FOLLOW_TRADE_RE.search(text) or (FOLLOW_BACK_RE.search(text) and CALL_RE.search(text))
+        FOLLOW_TRADE_RE.search(text) or (FOLLOW_BACK_RE.search(text) and FOLLOW_ASK_RE.search(text))
     ):
         found.append("follow_trade")
     if invite and not JOIN_WORDS.isdisjoint(tokens) and not OWN_WORDS.isdisjoint(tokens):
@@ -261,6 +265,7 @@ def _gambling_cues(text: str, flags: int, has_site: bool) -> int:
     return count
 
 
+_WORD_END = re.compile(r"[^\W_]*")
 _DESCRIPTIONS = {
     "report_scam": ("'I reported your account' scam", (REPORT_SCAM_RE, CONTACT_RE)),
     "phish": ("phishing: something free for a login or your details", (PHISH_RE,)),
@@ -277,7 +282,12 @@ _DESCRIPTIONS = {
 def describe(kind: str, text: str, urls: list[str], sites: list[str]) -> str:
     """The moderator-facing evidence of rule ``kind`` (spam only, so it may be slower)."""
     what, patterns = _DESCRIPTIONS[kind]
-    terms = [m.group(0).strip() for pattern in patterns for m in pattern.finditer(text)]
+    # each match to the end of its last word ("depo 1" of "depo 10rb" reads "depo 10rb")
+    terms = [
+        text[m.start() : _WORD_END.match(text, m.end()).end()].strip()  # type: ignore[union-attr]
+        for pattern in patterns
+        for m in pattern.finditer(text)
+    ]
     terms = [t for t in terms if t]
     if kind == "gambling":
         terms += [s.upper() for s in sites]

@@ -25,6 +25,7 @@ PROMO_CONFIDENCE = 0.8  # a hand-written self-promotion pattern ("check out my c
 OFFER_CONFIDENCE = (
     0.85  # "free gift cards", or "make money online" with a link or a request to click/subscribe
 )
+HINT_PROBABILITY = 0.2  # model probability from which a missed message's category is worth a guess
 GAMBLING_RULE_BELOW = 0.5  # model probability above which the chat-style gambling rule is not needed
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
 _STYLED_WORD_RE = re.compile(
@@ -274,6 +275,22 @@ class SpamDetector:
             cache.clear()
         cache[content] = entry[0]
         return entry
+
+    def category_hint(self, content: str) -> str:
+        """The category ``content`` points to even when it is not judged spam (for reports on missed spam):
+        the verdict's, else the category of any rule that fires or of a suspicious model score, else ""."""
+        verdict = self.check_text(content)
+        if verdict.is_spam or not content or content.isspace():
+            return verdict.category
+        a = analyse(content)
+        prob = _sigmoid(self.model.logit(a))
+        hits = _rule_hits(a, content, prob)
+        if hits:
+            return community.category_of([kind for kind, _ in hits])
+        text = a.norm.text
+        if prob >= HINT_PROBABILITY or a.sites or rules.GAMBLING_WEAK_RE.search(text) is not None:
+            return _model_category(a)
+        return community.GAMBLING if rules.GAMBLING_STRONG_RE.search(text) is not None else ""
 
     def _judge(self, content: str) -> tuple[SpamVerdict, _n.Normalized | None]:
         if not content or content.isspace():
