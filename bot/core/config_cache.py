@@ -11,10 +11,12 @@ the storage directly)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 
+from bot.core.feedback import adapt
 from bot.storage.base import SettingsStore
-from bot.storage.models import GuildConfig
+from bot.storage.models import GuildConfig, LearningExample
 
 
 class ConfigCache:
@@ -23,6 +25,7 @@ class ConfigCache:
         self._configs: dict[int, GuildConfig] = {}
         self._lexicons: dict[int, dict[str, float]] = {}
         self._generations: dict[int, int] = {}
+        self._learning: dict[int, asyncio.Lock] = {}  # one refit at a time per server
 
     # -- reads -----------------------------------------------------------------------------------------------
     async def get(self, guild_id: int) -> GuildConfig:
@@ -100,6 +103,19 @@ class ConfigCache:
 
     async def remove_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig:
         return await self._write_config(guild_id, self._storage.remove_exempt_role(guild_id, role_id))
+
+    async def learn(self, guild_id: int, example: LearningExample) -> GuildConfig:
+        """Keep a moderator's decision and refit the server's adjustment (in a thread: a few hundred
+        examples take tens of milliseconds); the cached configuration carries the new one."""
+        async with self._learning.setdefault(guild_id, asyncio.Lock()):
+            await self._storage.record_example(guild_id, example)
+            examples = await self._storage.learning_examples(guild_id, adapt.MAX_EXAMPLES)
+            learned = await asyncio.to_thread(adapt.fit, examples)
+            return await self._write_config(guild_id, self._storage.set_learned(guild_id, learned))
+
+    async def reset_learning(self, guild_id: int) -> GuildConfig:
+        async with self._learning.setdefault(guild_id, asyncio.Lock()):
+            return await self._write_config(guild_id, self._storage.reset_learning(guild_id))
 
     async def set_lexicon_word(self, guild_id: int, word: str, valence: float) -> None:
         try:

@@ -25,6 +25,8 @@ from bot.storage.models import (
     FlagStatus,
     FlagSummary,
     GuildConfig,
+    LearnedAdjustment,
+    LearningExample,
     Totals,
     WriteOp,
 )
@@ -172,6 +174,23 @@ class SettingsStore(Protocol):
     async def remove_exempt_channel(self, guild_id: int, channel_id: int) -> GuildConfig: ...
     async def add_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
     async def remove_exempt_role(self, guild_id: int, role_id: int) -> GuildConfig: ...
+
+    # learning from moderators (bot/core/feedback/adapt.py); ``get_config`` carries the fitted adjustment
+    async def record_example(self, guild_id: int, example: LearningExample) -> None:
+        """Keep one review decision as numbers (never text); a flag's later decision replaces its earlier."""
+        ...
+
+    async def learning_examples(self, guild_id: int, limit: int) -> list[LearningExample]:
+        """The server's newest ``limit`` decisions, oldest first."""
+        ...
+
+    async def set_learned(self, guild_id: int, learned: LearnedAdjustment | None) -> GuildConfig:
+        """Store (None: drop) the adjustment fitted from the decisions."""
+        ...
+
+    async def reset_learning(self, guild_id: int) -> GuildConfig:
+        """Forget every decision and the adjustment fitted from them."""
+        ...
 
     # lexicon
     async def get_lexicon(self, guild_id: int) -> dict[str, float]: ...

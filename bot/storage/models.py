@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -156,6 +157,39 @@ class GuildConfig:
     )
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
     sensitivity: str = "normal"  # the review queue's sensitivity: "low" | "normal" | "high"
+    learned: LearnedAdjustment | None = None  # what the server's moderators taught (None: nothing yet)
+
+
+class ExampleKind(StrEnum):
+    FEEDBACK = "feedback"  # Acknowledge / Not negative / Delete on a feedback flag, or a hand-made flag
+    SPAM = "spam"  # Not spam / Delete (and time out) on a spam flag
+
+
+@dataclass(frozen=True, slots=True)
+class LearningExample:
+    """One moderator decision, as the adapter's numbers: never the text (word features are hashed)."""
+
+    flag_id: int
+    kind: ExampleKind
+    label: bool  # feedback: a moderator wants to see it; spam: it is spam
+    features: Mapping[str, float]  # bot/core/feedback/adapt.py's features ({"confidence": …} for spam)
+    shipped_logit: float  # the shipped model's logit (feedback) or 0.0 (spam)
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedAdjustment:
+    """A server's correction on top of the shipped models, fitted by bot/core/feedback/adapt.py from its
+    moderators' decisions."""
+
+    weights: tuple[tuple[str, float], ...]  # feature -> weight of the logit correction, sorted
+    cap: float  # |correction| never exceeds this (grows slowly with the number of decisions)
+    decisions: int  # how many moderator decisions it was fitted on
+    spam_floor: float = 0.0  # text spam verdicts (not high-confidence) at or below this are overruled
+    lookup: dict[str, float] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lookup", dict(self.weights))
 
 
 # The language split of the roll-ups: a message's detected language is counted as one of these.

@@ -26,6 +26,7 @@ tables, for benchmarks).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 import time
@@ -46,12 +47,15 @@ from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
 from bot.storage.models import (
     ChannelCount,
+    ExampleKind,
     Flag,
     FlagChange,
     FlagKind,
     FlagStatus,
     FlagSummary,
     GuildConfig,
+    LearnedAdjustment,
+    LearningExample,
     Totals,
     WriteOp,
 )
@@ -601,7 +605,8 @@ class SQLiteStorage:
             row = await _first(db, _CONFIG_SQL, (guild_id,))
             channels = await db.execute_fetchall(_EXEMPT_CHANNELS_SQL, (guild_id,))
             roles = await db.execute_fetchall(_EXEMPT_ROLES_SQL, (guild_id,))
-        return _config_from(guild_id, row, channels, roles)
+            learned = await _first(db, _LEARNED_SQL, (guild_id,))
+        return _config_from(guild_id, row, channels, roles, learned)
 
     async def _update_config(self, guild_id: int, sql: str | None, params: Sequence[Any]) -> GuildConfig:
         def run(conn: sqlite3.Connection) -> GuildConfig:
@@ -670,6 +675,77 @@ class SQLiteStorage:
         sql = "DELETE FROM exempt_roles WHERE guild_id = ? AND role_id = ?"
         return await self._update_config(guild_id, sql, (guild_id, role_id))
 
+    # -- learning from moderators ----------------------------------------------------------------------------
+    async def record_example(self, guild_id: int, example: LearningExample) -> None:
+        sql = (
+            "INSERT INTO learning_examples"
+            " (guild_id, flag_id, kind, label, features, shipped_logit, created_at) VALUES (?,?,?,?,?,?,?)"
+            " ON CONFLICT (guild_id, flag_id) DO UPDATE SET kind = excluded.kind,"
+            " label = excluded.label, features = excluded.features, shipped_logit = excluded.shipped_logit,"
+            " created_at = excluded.created_at"
+        )
+        params = (
+            guild_id,
+            example.flag_id,
+            example.kind.value,
+            int(example.label),
+            json.dumps(dict(example.features), separators=(",", ":")),
+            float(example.shipped_logit),
+            int(example.created_at),
+        )
+        await self._write(lambda c: c.execute(sql, params))
+
+    async def learning_examples(self, guild_id: int, limit: int) -> list[LearningExample]:
+        sql = (
+            "SELECT flag_id, kind, label, features, shipped_logit, created_at FROM learning_examples"
+            " WHERE guild_id = ? ORDER BY created_at DESC, flag_id DESC LIMIT ?"
+        )
+        rows = await self._fetchall(sql, (guild_id, limit))
+        return [
+            LearningExample(
+                flag_id=int(flag_id),
+                kind=ExampleKind(kind),
+                label=bool(label),
+                features={str(k): float(v) for k, v in json.loads(features).items()},
+                shipped_logit=float(logit),
+                created_at=int(at),
+            )
+            for flag_id, kind, label, features, logit, at in reversed(rows)
+        ]
+
+    async def set_learned(self, guild_id: int, learned: LearnedAdjustment | None) -> GuildConfig:
+        if learned is None:
+            return await self._update_config(guild_id, _FORGET_LEARNED_SQL, (guild_id,))
+        sql = (
+            "INSERT INTO learned_adjustments (guild_id, weights, cap, decisions, spam_floor, updated_at)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT (guild_id) DO UPDATE SET weights = excluded.weights,"
+            " cap = excluded.cap, decisions = excluded.decisions, spam_floor = excluded.spam_floor,"
+            " updated_at = excluded.updated_at"
+        )
+        params = (
+            guild_id,
+            json.dumps(dict(learned.weights), separators=(",", ":")),
+            float(learned.cap),
+            int(learned.decisions),
+            float(learned.spam_floor),
+            self._now(),
+        )
+        return await self._update_config(guild_id, sql, params)
+
+    async def reset_learning(self, guild_id: int) -> GuildConfig:
+        def run(conn: sqlite3.Connection) -> GuildConfig:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM learning_examples WHERE guild_id = ?", (guild_id,))
+                conn.execute(_FORGET_LEARNED_SQL, (guild_id,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return _get_config(conn, guild_id)
+
+        return await self._write(run)
+
     # -- per-server lexicon ----------------------------------------------------------------------------------
     async def get_lexicon(self, guild_id: int) -> dict[str, float]:
         sql = "SELECT word, valence FROM lexicon WHERE guild_id = ? ORDER BY word"
@@ -713,6 +789,8 @@ _CONFIG_SQL = (
 )
 _EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = ?"
 _EXEMPT_ROLES_SQL = "SELECT role_id FROM exempt_roles WHERE guild_id = ?"
+_LEARNED_SQL = "SELECT weights, cap, decisions, spam_floor FROM learned_adjustments WHERE guild_id = ?"
+_FORGET_LEARNED_SQL = "DELETE FROM learned_adjustments WHERE guild_id = ?"
 
 
 def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:
@@ -729,17 +807,39 @@ def _get_config(conn: sqlite3.Connection, guild_id: int) -> GuildConfig:
     row = conn.execute(_CONFIG_SQL, (guild_id,)).fetchone()
     channels = conn.execute(_EXEMPT_CHANNELS_SQL, (guild_id,)).fetchall()
     roles = conn.execute(_EXEMPT_ROLES_SQL, (guild_id,)).fetchall()
-    return _config_from(guild_id, row, channels, roles)
+    learned = conn.execute(_LEARNED_SQL, (guild_id,)).fetchone()
+    return _config_from(guild_id, row, channels, roles, learned)
+
+
+def _learned_from(row: Sequence[Any] | None) -> LearnedAdjustment | None:
+    if row is None:
+        return None
+    weights, cap, decisions, spam_floor = row
+    return LearnedAdjustment(
+        weights=tuple(sorted((str(k), float(v)) for k, v in json.loads(weights).items())),
+        cap=float(cap),
+        decisions=int(decisions),
+        spam_floor=float(spam_floor),
+    )
 
 
 def _config_from(
-    guild_id: int, row: Sequence[Any] | None, channel_rows: Iterable[Any], role_rows: Iterable[Any]
+    guild_id: int,
+    row: Sequence[Any] | None,
+    channel_rows: Iterable[Any],
+    role_rows: Iterable[Any],
+    learned_row: Sequence[Any] | None = None,
 ) -> GuildConfig:
     channels = frozenset(int(r[0]) for r in channel_rows)
     roles = frozenset(int(r[0]) for r in role_rows)
+    learned = _learned_from(learned_row)
     if row is None:
         return GuildConfig(
-            guild_id=guild_id, threshold=default_threshold(), exempt_channels=channels, exempt_roles=roles
+            guild_id=guild_id,
+            threshold=default_threshold(),
+            exempt_channels=channels,
+            exempt_roles=roles,
+            learned=learned,
         )
     threshold, review_channel_id, language, spam_action, timeout, sensitivity = row
     return GuildConfig(
@@ -752,6 +852,7 @@ def _config_from(
         spam_action=spam_action,
         spam_timeout_minutes=int(timeout),
         sensitivity=sensitivity or DEFAULT_SENSITIVITY,
+        learned=learned,
     )
 
 

@@ -4,19 +4,23 @@ write operation.
 It runs where the events are ordered (the bot's scoring stage emitter; `sentimeter analyze`'s writer), on
 what the analysis half (bot/core/ingest/analysis.py) concluded about the text, as plain values: the raw
 score, the spam verdict (None: not spam) and the behaviour fingerprint. It needs no lexicons or spam rules,
-only the behaviour tracker's state."""
+only the behaviour tracker's state, and the server's adjustment learned from its moderators
+(``GuildConfig.learned``, bot/core/feedback/adapt.py)."""
 
 from __future__ import annotations
 
+from bot.core.feedback import adapt
 from bot.core.feedback.sensitivity import threshold_for
 from bot.core.ingest.analysis import FeedbackValues, RawScore
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.spam import BehaviourTracker, SpamVerdict
 from bot.core.spam.behaviour import UNSET, _Unset
+from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import (
     FlagKind,
     FlagRequest,
     GuildConfig,
+    LearnedAdjustment,
     MessageCreated,
     MessageEdited,
     MessageRecord,
@@ -39,17 +43,42 @@ def is_exempt(
 
 
 def decide_flag(
-    content: str, feedback: FeedbackValues | None, verdict: SpamVerdict | None, sensitivity: str
+    content: str,
+    feedback: FeedbackValues | None,
+    verdict: SpamVerdict | None,
+    sensitivity: str,
+    *,
+    learned: LearnedAdjustment | None = None,
+    score: RawScore | None = None,
 ) -> FlagRequest | None:
-    """Spam first; otherwise negative feedback when the feedback model's probability reaches the server's
-    sensitivity threshold. The flag carries the topic and the evidence (the words that made it feedback)."""
+    """Spam first; otherwise negative feedback when the feedback model's probability, corrected by what the
+    server's moderators taught (``learned``; the text's features are worked out again only when the
+    correction could cross the threshold), reaches the server's sensitivity threshold. The flag carries the
+    topic and the evidence (the words that made it feedback)."""
     if verdict is not None and verdict.is_spam:
         return FlagRequest(kind=FlagKind.SPAM, text=content, reason=verdict.reason)
-    if feedback is not None and feedback[0] >= threshold_for(sensitivity):
-        _p, topic, evidence = feedback
+    if feedback is None:
+        return None
+    p, topic, evidence = feedback
+    threshold = threshold_for(sensitivity)
+    if learned is not None and score is not None and adapt.may_change(learned, p, threshold):
+        p = adapt.adjusted_probability(learned, p, topic, clean_for_scoring(content), score[0], score[3])
+    if p >= threshold:
         reason = ", ".join(f"“{phrase}”" for phrase in evidence) or None
         return FlagRequest(kind=FlagKind.NEGATIVE, text=content, reason=reason, topic=topic)
     return None
+
+
+def let_through(verdict: SpamVerdict | None, learned: LearnedAdjustment | None) -> SpamVerdict | None:
+    """The text spam verdict, or None when the server's moderators have taught that such verdicts are not
+    spam (never a high-confidence one; see adapt.spam_overruled)."""
+    if (
+        verdict is not None
+        and verdict.is_spam
+        and adapt.spam_overruled(learned, verdict.confidence, verdict.high_confidence)
+    ):
+        return None
+    return verdict
 
 
 class Decider:
@@ -75,6 +104,7 @@ class Decider:
         is_spam = False
         if not exempt:
             content = msg.content
+            verdict = let_through(verdict, config.learned)
             if self.behaviour is not None and content.strip():
                 behaviour_verdict = self.behaviour.observe(
                     guild_id=msg.guild_id,
@@ -92,7 +122,9 @@ class Decider:
                 ):
                     verdict = behaviour_verdict
             is_spam = verdict is not None and verdict.is_spam
-            flag = decide_flag(content, feedback, verdict, config.sensitivity)
+            flag = decide_flag(
+                content, feedback, verdict, config.sensitivity, learned=config.learned, score=score
+            )
         compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
         record = MessageRecord(
             guild_id=msg.guild_id,
@@ -125,8 +157,11 @@ class Decider:
         flag: FlagRequest | None = None
         is_spam = False
         if not exempt:
+            verdict = let_through(verdict, config.learned)
             is_spam = verdict is not None and verdict.is_spam
-            flag = decide_flag(edit.content, feedback, verdict, config.sensitivity)
+            flag = decide_flag(
+                edit.content, feedback, verdict, config.sensitivity, learned=config.learned, score=score
+            )
         compound, pos, neu, neg, language = score if score is not None else (0.0, 0.0, 0.0, 0.0, None)
         return MessageEdited(
             guild_id=edit.guild_id,
