@@ -209,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     params = Params()
     rows = read_community(args.data)
-    rows += read_labelled(args.data, "id-judol-youtube", LABELS / "id-judol-youtube-dev.tsv")
-    rows += read_labelled(args.data, "en-youtube-spam", LABELS / "en-youtube-spam-dev.tsv")
+    for labels in sorted(LABELS.glob("*.tsv")):  # <corpus>-dev[-N].tsv: labels of <corpus>/dev.tsv
+        rows += read_labelled(args.data, labels.name.split("-dev")[0], labels)
     print(f"featurising {len(rows)} texts", file=sys.stderr)
     featurise(rows, Scorer())
     probs = cross_validate(rows, params)

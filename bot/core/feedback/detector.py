@@ -2,17 +2,39 @@
 
 A logistic regression (``data/feedback_model.json``, rebuilt by ``scripts/train_feedback.py``) over the cue
 families of ``cues`` and VADER's scores, plus word weights kept small by a heavy penalty. The topic comes from
-the topic word lists (an insult makes it ``toxicity``), the evidence from the phrases that matched."""
+the topic word lists (an insult makes it ``toxicity``), the evidence from the phrases that matched.
+
+The detector runs in every scoring worker, so :meth:`FeedbackDetector.assess` does not build the named
+features: one :func:`~bot.core.feedback.features.scan` of the words sums the word and pair weights and
+collects the cue families and topics as bit masks; the weight of each combination of cues is worked out once
+(from :func:`~bot.core.feedback.features.binary_features`, the trainer's own function) and remembered."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.feedback.features import Matches, cue_features, match, plain_words
+from bot.core.feedback.features import (
+    CUE_BITS,
+    FAMILIES,
+    LIST_TOPICS,
+    MAX_WORDS,
+    PRAISING_BIT,
+    QUESTION_BIT,
+    TOPIC_SHIFT,
+    Matches,
+    binary_features,
+    compile_lexicon,
+    cue_features,
+    length_feature,
+    match,
+    plain_words,
+    scan,
+    vocabulary,
+    word_pairs,
+)
 from bot.core.feedback.model import load_model
 
 # Topics by how specific their words are: a complaint naming the mic is about audio even when it also says
@@ -22,6 +44,7 @@ TOPIC_PRIORITY: tuple[str, ...] = (
     "content",
 )  # fmt: skip
 EVIDENCE_LIMIT = 3
+_CACHE_LIMIT = 1 << 16  # cue combinations remembered (a few hundred occur in practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +62,16 @@ def choose_topic(found: Matches) -> str:
     otherwise the most specific topic its words name, the topic with most matches winning a tie of
     specificity; ``content`` when it names none. "audionya jelek banget" is about audio, "lu jelek" is
     toxicity."""
-    if "insult" in found.hits and ("target" in found.hits or not found.topic_hits):
+    counts = {topic: len(hits) for topic, hits in found.topic_hits.items()}
+    return _topic("insult" in found.hits, "target" in found.hits, counts)
+
+
+def _topic(insult: bool, target: bool, counts: Mapping[str, int]) -> str:
+    if insult and (target or not counts):
         return "toxicity"
     best = None
     for topic in TOPIC_PRIORITY:
-        n = len(found.topic_hits.get(topic, ()))
+        n = counts.get(topic, 0)
         if n and (best is None or n > best[1]):
             best = (topic, n)
         if best is not None and topic in ("other", "content"):
@@ -69,6 +97,14 @@ def evidence_of(found: Matches, topic: str) -> tuple[str, ...]:
     return tuple(quotes)
 
 
+_INSULT = 1 << FAMILIES.index("insult")
+_TARGET = 1 << FAMILIES.index("target")
+_NEGATIVE_BIT = PRAISING_BIT << 1  # VADER's compound <= -0.05
+_NEGATED_BIT = PRAISING_BIT << 2  # praise after a negator
+_TOPIC_MASK = (1 << len(LIST_TOPICS)) - 1
+_VERDICT_LIMIT = 1 << 15  # verdicts below the floor remembered, by (probability, topic)
+
+
 class FeedbackDetector:
     """``assess(cleaned_text, compound, neg)``: probability, topic and evidence. Pure and thread-safe; the
     weights are read once."""
@@ -78,34 +114,97 @@ class FeedbackDetector:
             model = load_model()
         weights = {str(k): float(v) for k, v in model["weights"].items()}
         self.bias = float(model.get("bias", 0.0))
-        # words and word pairs by the word itself: summed without building feature names
-        self.word_weights = {k[2:]: v for k, v in weights.items() if k.startswith("w=")}
-        self.pair_weights = {k[2:]: v for k, v in weights.items() if k.startswith("b=")}
-        self.pair_first = frozenset(pair.split(" ", 1)[0] for pair in self.pair_weights)
         self.weights = {k: v for k, v in weights.items() if not k.startswith(("w=", "b="))}
+        self.lexicon = compile_lexicon(
+            {k[2:]: v for k, v in weights.items() if k.startswith("w=")},
+            {k[2:]: v for k, v in weights.items() if k.startswith("b=")},
+        )
+        self._vocab = vocabulary(self.lexicon)
+        w = self.weights
+        self._cneg, self._cpos, self._vneg = w.get("cneg", 0.0), w.get("cpos", 0.0), w.get("vneg", 0.0)
+        # bias and length together, by the number of words
+        self._base = [self.bias + w.get("len", 0.0) * length_feature(n) for n in range(MAX_WORDS + 1)]
+        self._cues: dict[int, float] = {}  # cue combination (bits) -> its summed weight
+        self._below: dict[tuple[float, str], FeedbackVerdict] = {}
         self.floor = min(float(v) for v in model["thresholds"].values())  # the highest sensitivity's
 
+    def _cue_weight(self, key: int) -> float:
+        """The summed weight of the 0/1 features of one combination of cues, from the trainer's function."""
+        x = binary_features(
+            [f for i, f in enumerate(FAMILIES) if key >> i & 1],
+            [t for i, t in enumerate(LIST_TOPICS) if key >> (TOPIC_SHIFT + i) & 1],
+            negated=bool(key & _NEGATED_BIT),
+            question=bool(key & QUESTION_BIT),
+            negative=bool(key & _NEGATIVE_BIT),
+        )
+        z = sum(self.weights.get(k, 0.0) * v for k, v in x.items())
+        if len(self._cues) < _CACHE_LIMIT:
+            self._cues[key] = z
+        return z
+
     def probability(self, found: Matches, compound: float, neg: float) -> float:
-        w = self.weights
-        z = self.bias
-        for name, value in cue_features(found, compound, neg).items():
-            z += w.get(name, 0.0) * value
-        words = plain_words(found)
-        word_weights = self.word_weights
-        for word in set(words):
-            z += word_weights.get(word, 0.0)
-        pair_weights = self.pair_weights
-        first = self.pair_first  # only words that start a weighted pair are joined with the next one
-        for pair in {a + " " + b for a, b in itertools.pairwise(words) if a in first}:
-            z += pair_weights.get(pair, 0.0)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """The model on the trainer's named features (:func:`features`): the same number :meth:`assess`
+        works out in one scan."""
+        z = sum(self.weights.get(k, 0.0) * v for k, v in cue_features(found, compound, neg).items())
+        z += self.bias - self.weights.get("bias", 0.0)
+        nodes = self.lexicon
+        for word in set(plain_words(found)):
+            node = nodes.get(word)
+            z += node[3] if node is not None else 0.0
+        for pair in set(word_pairs(found.words)):
+            a, b = pair.split(" ")
+            node = nodes.get(a)
+            kid = node[4].get(b) if node is not None and node[4] is not None else None
+            z += kid[3] if kid is not None else 0.0
+        return _sigmoid(z)
 
     def assess(self, cleaned: str, compound: float, neg: float) -> FeedbackVerdict:
-        if not cleaned.strip():
+        if not cleaned or cleaned.isspace():
             return NO_FEEDBACK
-        found = match(cleaned)
-        p = round(self.probability(found, compound, neg), 4)
-        topic = choose_topic(found)
-        if p < self.floor:  # below every sensitivity: nobody will read the evidence
-            return FeedbackVerdict(p, topic, ())
-        return FeedbackVerdict(p, topic, evidence_of(found, topic))
+        mask, topic_hits, negated, z, n = scan(cleaned, self.lexicon, self._vocab)
+        key = mask & CUE_BITS
+        if compound <= -0.05:
+            key |= _NEGATIVE_BIT
+        if negated:
+            key |= _NEGATED_BIT
+        cue = self._cues.get(key)
+        if cue is None:
+            cue = self._cue_weight(key)
+        z += self._base[n] + cue + self._vneg * neg
+        z += self._cneg * -compound if compound < 0.0 else self._cpos * compound
+        p = round(_sigmoid(z), 4)
+        topic = self._topic(mask, topic_hits)
+        if p >= self.floor:
+            return FeedbackVerdict(p, topic, evidence_of(match(cleaned), topic))
+        # below every sensitivity: nobody will read the evidence
+        verdict = self._below.get((p, topic))
+        if verdict is None:
+            verdict = FeedbackVerdict(p, topic, ())
+            if len(self._below) < _VERDICT_LIMIT:
+                self._below[(p, topic)] = verdict
+        return verdict
+
+    @staticmethod
+    def _topic(mask: int, topic_hits: list[tuple[int, ...]] | None) -> str:
+        """:func:`choose_topic` from the scan's bits (the counts only when two topics compete)."""
+        insult = mask & _INSULT
+        if topic_hits is None:
+            return "toxicity" if insult else "content"
+        if insult and mask & _TARGET:
+            return "toxicity"
+        named = mask >> TOPIC_SHIFT & _TOPIC_MASK
+        if not named & (named - 1):  # one topic
+            return LIST_TOPICS[named.bit_length() - 1]
+        counts: dict[str, int] = {}
+        for topics in topic_hits:
+            for t in topics:
+                counts[LIST_TOPICS[t]] = counts.get(LIST_TOPICS[t], 0) + 1
+        return _topic(False, False, counts)
+
+
+def _sigmoid(z: float) -> float:
+    if z > 30.0:
+        z = 30.0
+    elif z < -30.0:
+        z = -30.0
+    return 1.0 / (1.0 + math.exp(-z))

@@ -1,14 +1,18 @@
-"""Text → words → cue matches → the model's named feature values.
+"""Text → words → cue matches → the model's named feature values, and the same knowledge compiled for the
+detector's one-pass scan.
 
-Linear in the text: the text is cut to ``MAX_CHARS``, split once, and every word is looked up at most
-``MAX_PHRASE`` times in one dictionary (``INDEX``, built once from ``cues``), extending a phrase only while it
-is the prefix of some entry."""
+Linear in the text: the text is cut to ``MAX_CHARS``, lower-cased, its punctuation turned into spaces by one
+``str.translate`` and split once (at most ``MAX_WORDS`` words); phrases are followed word by word in a trie,
+at most ``MAX_PHRASE`` words deep. :func:`features` (what the trainer sees) and :func:`compile_lexicon` +
+:func:`scan` (what the detector runs) read the same words and the same lists; a test proves they give the
+same probability."""
 
 from __future__ import annotations
 
 import itertools
 import math
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.core.feedback import cues
@@ -17,37 +21,59 @@ MAX_CHARS = 2000
 MAX_WORDS = 300
 MAX_PHRASE = 4
 TOPICS: tuple[str, ...] = (*cues.TOPIC_WORDS, "toxicity")
+PUNCT = frozenset({"?", "!"})
 
-_REPEAT = re.compile(r"(.)\1\1+")  # "sooo" -> "so", "!!!" -> "!", "😭😭😭" -> "😭"
-_REDUP = re.compile(r"^([a-z]{2,})2$")
-_EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]"
-_TOKEN = re.compile(r"[\w']+(?:[-/²][\w']+)*²?|" + _EMOJI + r"|[?!]")
-_EMOJI_RE = re.compile(_EMOJI)
-_SPLIT = re.compile(r"[-²]")
+_REPEAT = re.compile(r"(.)\1\1+")  # "sooo" -> "so", "gariiing" -> "garing"
+_REDUP = re.compile(r"([a-z]{2,})2")  # "lagi2" (and "lagi²") -> "lagi lagi"
+
+
+def _build_table() -> dict[int, str]:
+    """Punctuation and symbols → space; ``?``, ``!`` and emoji → words of their own; ``’`` → ``'``,
+    ``²`` → ``2``. Letters, digits, ``_`` and ``'`` stay (other rare symbols stay too)."""
+    table: dict[int, str] = {}
+    ranges = (
+        range(0x00, 0x100), range(0x2000, 0x2070), range(0x2190, 0x2800), range(0x2900, 0x2C00),
+        range(0x3000, 0x3040), range(0xFE00, 0xFE70), range(0xFF00, 0xFF66), range(0x1F000, 0x1FB00),
+    )  # fmt: skip
+    for cp in itertools.chain(*ranges):
+        ch = chr(cp)
+        if ch.isalnum() or ch in "_'":
+            continue
+        emoji = 0x2600 <= cp < 0x27C0 or (0x1F300 <= cp < 0x1FB00 and not 0x1F3FB <= cp <= 0x1F3FF)
+        table[cp] = f" {ch} " if emoji else " "
+    table.update({ord("?"): " ? ", ord("!"): " ! ", ord("’"): "'", ord("²"): "2"})
+    table.update({ord(c): " " for c in "\u200d\u200b\u00ad\ufeff"})
+    return table
+
+
+_TABLE = _build_table()
+
+
+def _fix(tok: str) -> tuple[str, ...]:
+    """A split token in its normal form: surrounding quotes dropped, "lagi2" as two words."""
+    if tok[0] == "'" or tok[-1] == "'":
+        tok = tok.strip("'")
+        if not tok:
+            return ()
+    if tok[-1] == "2" and (m := _REDUP.fullmatch(tok)) is not None:
+        return (m[1], m[1])
+    return (tok,)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words, emoji and ``?``/``!`` of ``text``, with any character repeated three or more times
-    written once ("sooo" → "so"), "lagi2"/"lagi²"/"itu-itu" → two words, at most ``MAX_WORDS``."""
-    text = _REPEAT.sub(r"\1", text[:MAX_CHARS].lower().replace("’", "'"))
+    written once ("sooo" → "so", "😭😭😭" → "😭"), "lagi2"/"lagi²"/"itu-itu" as two words, at most
+    ``MAX_WORDS``."""
     out: list[str] = []
-    for tok in _TOKEN.findall(text):
-        if "-" in tok or "²" in tok:
-            parts = [p for p in _SPLIT.split(tok) if p]
-            if tok.endswith("²") and parts:
-                parts.append(parts[-1])
-            out.extend(parts)
-        elif tok[-1] == "2" and (m := _REDUP.match(tok)) is not None:
-            out.extend((m.group(1), m.group(1)))
-        else:
-            out.append(tok)
+    for tok in _REPEAT.sub(r"\1", text[:MAX_CHARS].lower()).translate(_TABLE).split():
+        out.extend(_fix(tok))
         if len(out) >= MAX_WORDS:
             break
     return out[:MAX_WORDS]
 
 
 def _norm(entry: str) -> str:
-    return entry if _EMOJI_RE.fullmatch(entry) else " ".join(words(entry))
+    return " ".join(words(entry))
 
 
 FAMILY_LISTS: dict[str, tuple[str, ...]] = {
@@ -65,6 +91,7 @@ FAMILY_LISTS: dict[str, tuple[str, ...]] = {
     "contest": cues.CONTEST,
 }
 FAMILIES: tuple[str, ...] = tuple(FAMILY_LISTS)
+LIST_TOPICS: tuple[str, ...] = tuple(cues.TOPIC_WORDS)  # the topics that have word lists
 _TOPIC_TAG = "topic:"
 
 
@@ -74,7 +101,7 @@ def _build_index() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
     def add(entry: str, tag: str) -> None:
         key = _norm(entry)
-        if not key or tag in index.get(key, ()):
+        if not key or key.count(" ") >= MAX_PHRASE or tag in index.get(key, ()):
             return
         index[key] = (*index.get(key, ()), tag)
         parts = key.split(" ")
@@ -128,15 +155,9 @@ def match(text: str) -> Matches:
             if tags is not None:
                 families, topics = tags
                 for family in families:
-                    if family in hits:
-                        hits[family].append(gram)
-                    else:
-                        hits[family] = [gram]
+                    hits.setdefault(family, []).append(gram)
                 for topic in topics:
-                    if topic in topic_hits:
-                        topic_hits[topic].append(gram)
-                    else:
-                        topic_hits[topic] = [gram]
+                    topic_hits.setdefault(topic, []).append(gram)
                 if k == 0 and i > 0 and not _PRAISING.isdisjoint(families):
                     _negated(found, ws, i)
             k += 1
@@ -154,35 +175,31 @@ def _negated(found: Matches, ws: list[str], i: int) -> None:
             found.negated_praise.append(phrase)
 
 
-_FAMILY_FEATURE = {family: "f_" + family for family in FAMILIES}
+def length_feature(n_words: int) -> float:
+    return min(math.log1p(n_words) / 4, 1.5)
 
 
-def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float]:
-    """The model's inputs apart from words: cue families present, VADER's negativity and positivity, and
-    the combinations that make a remark feedback (a complaint *about* something, negativity aimed at the
-    creator)."""
-    h = found.hits
-    negative = compound <= -0.05
-    topic_hits = found.topic_hits
+def binary_features(
+    h: Collection[str], topic_hits: Collection[str], negated: bool, question: bool, negative: bool
+) -> dict[str, float]:
+    """The 0/1 inputs: cue families present and the combinations that make a remark feedback (a complaint
+    *about* something, negativity aimed at the creator). ``h``: the families found, ``topic_hits``: the
+    topics named, ``negative``: VADER's compound ≤ -0.05."""
     topic = bool(topic_hits)
     specific = topic and (len(topic_hits) > 1 or "content" not in topic_hits)
-    negated = bool(found.negated_praise)
     complaint = "complaint" in h or negated
     target = "target" in h
-    question = "?" in found.words
-    x: dict[str, float] = {
-        "bias": 1.0,
-        "cneg": max(0.0, -compound),
-        "cpos": max(0.0, compound),
-        "vneg": neg,
-        "q": float(question),
-        "topic": float(topic),
-        "topic_spec": float(specific),
-        "negpraise": float(negated),
-        "len": min(math.log1p(len(found.words)) / 4, 1.5),
-    }
+    x: dict[str, float] = {}
+    if question:
+        x["q"] = 1.0
+    if topic:
+        x["topic"] = 1.0
+    if specific:
+        x["topic_spec"] = 1.0
+    if negated:
+        x["negpraise"] = 1.0
     for family in h:
-        x[_FAMILY_FEATURE[family]] = 1.0
+        x["f_" + family] = 1.0
     if target:
         if complaint:
             x["tgt_comp"] = 1.0
@@ -217,17 +234,180 @@ def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float
     return x
 
 
+def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float]:
+    """The model's inputs apart from words: VADER's negativity and positivity, the length and
+    :func:`binary_features`."""
+    x: dict[str, float] = {
+        "bias": 1.0,
+        "cneg": max(0.0, -compound),
+        "cpos": max(0.0, compound),
+        "vneg": neg,
+        "len": length_feature(len(found.words)),
+    }
+    x.update(
+        binary_features(
+            found.hits, found.topic_hits, bool(found.negated_praise), "?" in found.words, compound <= -0.05
+        )
+    )
+    return x
+
+
 def plain_words(found: Matches) -> list[str]:
-    return [w for w in found.words if w != "?" and w != "!"]
+    return [w for w in found.words if w not in PUNCT]
+
+
+def word_pairs(ws: Iterable[str]) -> list[str]:
+    """Neighbouring words as ``"a b"``, none with ``?``/``!`` in it."""
+    return [a + " " + b for a, b in itertools.pairwise(ws) if a not in PUNCT and b not in PUNCT]
 
 
 def features(found: Matches, compound: float, neg: float) -> dict[str, float]:
     """:func:`cue_features` plus the words and word pairs as ``w=``/``b=`` features (what the trainer
-    sees; the detector sums their weights directly)."""
+    sees; the detector sums their weights in :func:`scan`)."""
     x = cue_features(found, compound, neg)
-    plain = plain_words(found)
-    for w in plain:
+    for w in plain_words(found):
         x["w=" + w] = 1.0
-    for a, b in itertools.pairwise(plain):
-        x["b=" + a + " " + b] = 1.0
+    for pair in word_pairs(found.words):
+        x["b=" + pair] = 1.0
     return x
+
+
+# -- the detector's compiled form ---------------------------------------------------------------------------
+# One dict hit per word gives a node: (bits, topic indexes, weight id, weight, children). The bits hold the
+# families (FAMILIES order), "?" (QUESTION_BIT), the topics named (from TOPIC_SHIFT, LIST_TOPICS order) and
+# two flags of the word itself (a negator, praise or hype). A word's node carries its word weight, a pair's
+# node (depth 1) the pair weight; children continue phrases and weighted pairs.
+QUESTION_BIT = 1 << len(FAMILIES)
+TOPIC_SHIFT = len(FAMILIES) + 1
+NEGATOR_BIT = 1 << (TOPIC_SHIFT + len(LIST_TOPICS))
+PRAISING_BIT = NEGATOR_BIT << 1
+CUE_BITS = NEGATOR_BIT - 1  # families, "?" and topics: what the model's cue weights depend on
+_PRAISING_FAMILY_BITS = sum(1 << FAMILIES.index(f) for f in _PRAISING)
+
+Node = tuple[int, tuple[int, ...], int, float, "dict[str, Node] | None"]
+
+
+def compile_lexicon(word_weights: Mapping[str, float], pair_weights: Mapping[str, float]) -> dict[str, Node]:
+    """The cue index, the negators and the model's word and pair weights as one trie of nodes."""
+    raw: dict[str, dict] = {}
+
+    def node(path: list[str]) -> dict:
+        level = raw
+        cur: dict = {}
+        for w in path:
+            cur = level.setdefault(w, {"bits": 0, "topics": [], "weight": 0.0, "kids": {}})
+            level = cur["kids"]
+        return cur
+
+    for key, (families, topics) in _SPLIT_INDEX.items():
+        n = node(key.split(" "))
+        for family in families:
+            n["bits"] |= 1 << FAMILIES.index(family)
+        for topic in topics:
+            n["bits"] |= 1 << (TOPIC_SHIFT + LIST_TOPICS.index(topic))
+            n["topics"].append(LIST_TOPICS.index(topic))
+        if n["bits"] & _PRAISING_FAMILY_BITS:
+            n["bits"] |= PRAISING_BIT
+    node(["?"])["bits"] |= QUESTION_BIT
+    for neg in NEGATORS:
+        node([neg])["bits"] |= NEGATOR_BIT
+    for word, weight in word_weights.items():
+        if word not in PUNCT:
+            node([word])["weight"] += weight
+    for pair, weight in pair_weights.items():
+        a, b = pair.split(" ")
+        node([a, b])["weight"] += weight
+    ids = itertools.count(1)
+
+    def freeze(level: dict) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for w, n in level.items():
+            weight_id = next(ids) if n["weight"] else 0
+            out[w] = (n["bits"], tuple(n["topics"]), weight_id, n["weight"], freeze(n["kids"]) or None)
+        return out
+
+    # a word words() never gives (a weight from another tokeniser) could not match in either path
+    return {w: n for w, n in freeze(raw).items() if words(w) == [w]}
+
+
+# ASCII punctuation → space and ASCII capitals → small letters, byte for byte (non-ASCII bytes untouched): the
+# scan's first pass. What it leaves (a word with "?", an emoji, a non-ASCII letter or symbol) misses the
+# lexicon and goes through :func:`words` itself, remembered per distinct token.
+_BYTES = bytes(
+    (b + 32 if 65 <= b <= 90 else b) if b >= 128 or chr(b).isalnum() or chr(b) in "_'?!" else 32
+    for b in range(256)
+)
+VOCAB_LIMIT = 1 << 15  # distinct raw tokens a vocabulary remembers before it starts again from the lexicon
+
+Entry = tuple[tuple[str, "Node | None"], ...]
+
+
+def vocabulary(lexicon: dict[str, Node]) -> dict[str, Entry]:
+    """Raw token → its normal words with their nodes, filled by :func:`scan` as tokens are met."""
+    return {w: ((w, n),) for w, n in lexicon.items()}
+
+
+def _learn(tok: str, lexicon: dict[str, Node], vocab: dict[str, Entry]) -> Entry:
+    entry = tuple((w, lexicon.get(w)) for w in words(tok))
+    if len(vocab) >= VOCAB_LIMIT:
+        vocab.clear()
+        vocab.update(vocabulary(lexicon))
+    vocab[tok] = entry
+    return entry
+
+
+def _negator(node: Node | None) -> bool:
+    return node is not None and bool(node[0] & NEGATOR_BIT)
+
+
+def scan(
+    text: str, lexicon: dict[str, Node], vocab: dict[str, Entry]
+) -> tuple[int, list[tuple[int, ...]] | None, bool, float, int]:
+    """One pass over the words of ``text``: (bits of the cues found, the topic indexes of every topic match
+    or None, negated praise, summed word and pair weights, number of words). ``vocab`` is
+    ``vocabulary(lexicon)``, kept by the caller.
+
+    The text is split at ASCII spaces and punctuation first (byte for byte); a raw token seen before is
+    one dict hit away from its normal words and nodes, a new one goes through :func:`words` once."""
+    seq: list[tuple[str, Node | None]] = []
+    get = vocab.get
+    for tok in text[:MAX_CHARS].encode().translate(_BYTES).decode().split():
+        entry = get(tok)
+        seq += entry if entry is not None else _learn(tok, lexicon, vocab)
+    del seq[MAX_WORDS:]  # (at most MAX_CHARS / 2 tokens were looked up)
+    mask = 0
+    topic_hits: list[tuple[int, ...]] | None = None
+    negated = False
+    weights: dict[int, float] = {}
+    n = len(seq)
+    for i in range(n):
+        nd = seq[i][1]
+        if nd is None:
+            continue
+        bits, topics, wid, weight, kids = nd
+        mask |= bits
+        if topics:
+            if topic_hits is None:
+                topic_hits = [topics]
+            else:
+                topic_hits.append(topics)
+        if wid:
+            weights[wid] = weight
+        if bits & PRAISING_BIT and i and not negated:
+            negated = _negator(seq[i - 1][1]) or (i > 1 and _negator(seq[i - 2][1]))
+        depth = 1
+        while kids is not None and depth < MAX_PHRASE and i + depth < n:
+            nd = kids.get(seq[i + depth][0])
+            if nd is None:
+                break
+            bits, topics, wid, weight, kids = nd
+            mask |= bits
+            if topics:
+                if topic_hits is None:
+                    topic_hits = [topics]
+                else:
+                    topic_hits.append(topics)
+            if wid:
+                weights[wid] = weight
+            depth += 1
+    return mask, topic_hits, negated, sum(weights.values()), n

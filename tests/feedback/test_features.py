@@ -1,0 +1,108 @@
+"""The detector's one-pass scan is the trainer's named features, computed another way: same words, same cues,
+same topics, same weights, same probability, on real and hostile texts."""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.core.feedback import FeedbackDetector
+from bot.core.feedback.detector import choose_topic
+from bot.core.feedback.features import (
+    FAMILIES,
+    LIST_TOPICS,
+    MAX_WORDS,
+    QUESTION_BIT,
+    TOPIC_SHIFT,
+    features,
+    match,
+    scan,
+    words,
+)
+from bot.core.feedback.model import load_model
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+TEXTS = [
+    "going live at 7 and it's 9:40, every single time",
+    "suaranya kecil gak kedengeran",
+    "ga lucu bang, mic nya kresek kresek",
+    "not the best stream tbh",
+    "GARIIING BGT sumpahhh!!! 🙄🙄🙄",
+    "lagi2 itu-itu aja… kok gitu?? ’cringe’",
+    "Konten lama diupload lagi²",
+    "I died to the boss 6 times 😭",
+    "'",
+    "İstanbul ÉCOLE naïve café\u200d\ufe0f\u3000x",
+    "what?!?! why do you always do this",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(TEXTS)
+    path = DATA / "community-dev" / "dev.tsv"
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as f:
+            texts += [r["text"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    rnd = random.Random(12)
+    alphabet = [*"aAgGkKoOlL  '’-?!.,…“”²2😭🙄🔥İÉé_\u200d\ufe0f\u3000\xa0", "not ", "ga ", "lucu ", "lagi2 ", "bang "]
+    alphabet += ["mic nya ", "every single time ", "kresek ", "best ", "sooo ", "''"]
+    for i in range(3000):
+        texts.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30 if i < 2900 else 1200))))
+    return [t for t in texts if t.strip()]
+
+
+@pytest.fixture(scope="module")
+def detector() -> FeedbackDetector:
+    return FeedbackDetector()
+
+
+def test_the_scan_finds_what_the_named_features_hold(detector: FeedbackDetector) -> None:
+    weights = load_model()["weights"]
+    for text in _texts():
+        found = match(text)
+        x = features(found, -0.3, 0.2)
+        mask, topic_hits, negated, z_words, n = scan(text, detector.lexicon, detector._vocab)
+        assert n == len(found.words) <= MAX_WORDS, text
+        assert {f for i, f in enumerate(FAMILIES) if mask >> i & 1} == set(found.hits), text
+        assert bool(mask & QUESTION_BIT) == ("?" in found.words)
+        counts = {LIST_TOPICS[t]: 0 for hit in topic_hits or () for t in hit}
+        for hit in topic_hits or ():
+            for t in hit:
+                counts[LIST_TOPICS[t]] += 1
+        assert counts == {topic: len(hits) for topic, hits in found.topic_hits.items()}, text
+        assert {t for i, t in enumerate(LIST_TOPICS) if mask >> (TOPIC_SHIFT + i) & 1} == set(counts)
+        assert negated == bool(found.negated_praise), text
+        expected = sum(weights.get(k, 0.0) for k in x if k.startswith(("w=", "b=")))
+        assert z_words == pytest.approx(expected, abs=1e-9), text
+
+
+@pytest.mark.parametrize(("compound", "neg"), [(-0.6, 0.4), (0.0, 0.0), (0.8, 0.0)])
+def test_assess_gives_the_trainers_probability_and_topic(
+    detector: FeedbackDetector, compound: float, neg: float
+) -> None:
+    model = load_model()
+    weights, bias = model["weights"], model["bias"]
+    for text in _texts():
+        found = match(text)
+        z = bias + sum(weights.get(k, 0.0) * v for k, v in features(found, compound, neg).items() if k != "bias")
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        verdict = detector.assess(text, compound, neg)
+        assert verdict.probability == pytest.approx(p, abs=5.1e-5), text  # assess rounds to 4 places
+        assert verdict.topic == choose_topic(found), text
+        assert detector.probability(found, compound, neg) == pytest.approx(p, abs=1e-9)
+
+
+def test_words_are_the_same_however_the_text_is_cut() -> None:
+    """The scan splits at ASCII first and normalises each piece with words(); that must be words() of the whole
+    text (the vocabulary of a fresh detector and of a warm one agree too)."""
+    fresh, warm = FeedbackDetector(), FeedbackDetector()
+    texts = _texts()
+    for text in texts:
+        scan(text, warm.lexicon, warm._vocab)
+    for text in texts:
+        assert scan(text, fresh.lexicon, fresh._vocab) == scan(text, warm.lexicon, warm._vocab), text
+    assert words("SOOO gooood‼ it’s ‘fine’") == ["so", "god", "it's", "fine"]
