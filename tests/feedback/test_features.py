@@ -48,8 +48,8 @@ def _texts() -> list[str]:
         with path.open(encoding="utf-8", newline="") as f:
             texts += [r["text"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
     rnd = random.Random(12)
-    alphabet = [*"aAgGkKoOlL  '’-?!.,…“”²2😭🙄🔥İÉé_\u200d\ufe0f\u3000\xa0", "not ", "ga ", "lucu ", "lagi2 ", "bang "]
-    alphabet += ["mic nya ", "every single time ", "kresek ", "best ", "sooo ", "''"]
+    alphabet = [*"aAgGkKoOlL  '’-?!.,…“”²2😭🙄🔥İÉé_\u200d\ufe0f\u3000\xa0", "not ", "ga ", "lucu "]
+    alphabet += ["lagi2 ", "bang ", "mic nya ", "every single time ", "kresek ", "best ", "sooo ", "''"]
     for i in range(3000):
         texts.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30 if i < 2900 else 1200))))
     return [t for t in texts if t.strip()]
@@ -88,7 +88,8 @@ def test_assess_gives_the_trainers_probability_and_topic(
     weights, bias = model["weights"], model["bias"]
     for text in _texts():
         found = match(text)
-        z = bias + sum(weights.get(k, 0.0) * v for k, v in features(found, compound, neg).items() if k != "bias")
+        x = features(found, compound, neg)
+        z = bias + sum(weights.get(k, 0.0) * v for k, v in x.items() if k != "bias")
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         verdict = detector.assess(text, compound, neg)
         assert verdict.probability == pytest.approx(p, abs=5.1e-5), text  # assess rounds to 4 places
@@ -97,8 +98,8 @@ def test_assess_gives_the_trainers_probability_and_topic(
 
 
 def test_words_are_the_same_however_the_text_is_cut() -> None:
-    """The scan splits at ASCII first and normalises each piece with words(); that must be words() of the whole
-    text (the vocabulary of a fresh detector and of a warm one agree too)."""
+    """The scan splits at ASCII first and normalises each piece with words(); that must be words() of the
+    whole text (the vocabulary of a fresh detector and of a warm one agree too)."""
     fresh, warm = FeedbackDetector(), FeedbackDetector()
     texts = _texts()
     for text in texts:
