@@ -61,7 +61,7 @@ from bot.core.spam.features import analyse  # noqa: E402
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
-DEFAULT_OUT = REPO / "bot" / "spam" / "data" / "spam_model.json"
+DEFAULT_OUT = REPO / "bot" / "core" / "spam" / "data" / "spam_model.json"
 CHAT_FILE = REPO / "scripts" / "data" / "chat_negatives.txt"
 # Link presence alone must not make a message spam in a Discord server (people share links all the time),
 # even though nearly every link in the YouTube comment data is spam: cap what the model may learn from it.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.spam_quality import load_sets, quality
+from benchmarks.spam_quality import load_dev_sets, load_sets, quality
 from bot.core.spam import SpamDetector
+from bot.core.spam.community import CATEGORIES
 from tests.conftest import shared_data_dir
 
 pytestmark = pytest.mark.data
@@ -27,8 +28,26 @@ def results() -> dict[str, dict[str, float]]:
 
 def test_indonesian_gambling_spam(results: dict[str, dict[str, float]]) -> None:
     judol = results["id-judol-youtube"]
-    assert judol["f1"] >= 0.95
-    assert judol["false_positive_rate"] <= 0.01
+    assert judol["f1"] >= 0.97
+    assert judol["false_positive_rate"] <= 0.005
+
+
+def test_community_spam_on_community_dev() -> None:
+    """community-dev (a dev file; nothing in the detector is fitted on it): spam F1 >= 0.95 with at most 0.5%
+    of non-spam called spam, every verdict with a category."""
+    path = shared_data_dir() / "community-dev" / "dev.tsv"
+    if not path.exists():
+        pytest.skip(f"{path} missing")
+    rows = load_dev_sets(shared_data_dir())["community-dev"]
+    detector = SpamDetector()
+    verdicts = [detector.check_text(text) for text, _, _ in rows]
+    result = quality(
+        dict(zip([t for t, _, _ in rows], [v.is_spam for v in verdicts], strict=True)).__getitem__,
+        [(t, y) for t, y, _ in rows],
+    )
+    assert result["f1"] >= 0.95
+    assert result["false_positive_rate"] <= 0.005
+    assert all(v.category in CATEGORIES for v in verdicts if v.is_spam)
 
 
 # Regression floor, not the goal: English YouTube spam F1 measures 0.880 on the final model; the 0.90 goal

@@ -21,7 +21,7 @@ CATEGORIES = (GAMBLING, SCAM, PROMOTION, BAIT)
 # --- how to act on an offer: a contact, a handle, "link in bio" ---------------------------------------------
 CONTACT_RE = _compile_words(
     r"\b(?:dm|pm|inbox|message|msg|text|chat|hubungi|kontak|contact|hit)\s*(?:me|us|aku|gue|gw|saya|kami|admin"
-    r"|aja|ya|kak|for|to|now|up)\b|\bminat\s*(?:dm|pc|chat|wa|hubungi|langsung|\?)|\bwhats\s*app\b|\bwa\s*\.\s*me\b"
+    r"|aja|ya|kak|for|to|now|up)\b|\bminat\s*(?:dm|pc|chat|wa|hubungi|langsung|\?)|\bwhats\s*app\s*(?:me|us|aku|admin|ke|di|\+|\d)|\bwa\s*\.\s*me\b"
     r"|\bwa\s*(?:di\s*bio|admin|aja|ya|\d)|\b(?:telegram|tele|tg)\s*(?:@|t\s*\.\s*me|\w+_)|\bt\s*\.\s*me\b"
     r"|\border\s*(?:via|di|lewat|chat|now|sekarang)\b|\b(?:cek|check|lihat|liat|klik)\s*(?:my\s*|di\s*)?"
     r"(?:bio|profil|profile)\b|\b(?:link|info|wa|prices?)\s*(?:di|in|on|ada\s*di)\s*(?:my\s*)?(?:bio|profil|profile)"
@@ -109,6 +109,7 @@ _GAMBLING_CUES = re.compile(
         )
     )
 )
+_NAMES_GAMBLING = frozenset({f"c{i}" for i in range(8)})  # the cues above but bonuses and calls to action
 # Run together when spelled apart ("b.o.c.o.r.a.n r.t.p h.a.r.i i.n.i"): looked for inside words.
 _SPACED_CUES = re.compile(r"maxwin|gacor|togel|rtp|scatter|olympus|bocoran|slot|depo|parlay|situs|judi")
 # The words of the cues above but the call to action ("cek bio" alone is no gambling, and two cues are needed)
@@ -234,7 +235,7 @@ def community_hits(
     if offer is not None:
         if contact is None:
             contact = _has_contact(text, vocab, urls)
-        if contact or (link and (offer == "sell" or not invite)):
+        if contact or (link and offer == "sell"):
             found.append(offer)
     if not vocab.isdisjoint(_FOLLOW_GATE) and (
         FOLLOW_TRADE_RE.search(text) or (FOLLOW_BACK_RE.search(text) and FOLLOW_ASK_RE.search(text))
@@ -259,7 +260,10 @@ def _has_contact(text: str, vocab: frozenset[str], urls: list[str]) -> bool:
 
 
 def _gambling_cues(text: str, flags: int, has_site: bool) -> int:
-    count = len({m.lastgroup for m in _GAMBLING_CUES.finditer(text)}) + has_site
+    """How many different gambling cues ``text`` has (0 unless one of them names gambling itself: a bonus,
+    a site-like name and "ketik" are no gambling on their own)."""
+    cues = {m.lastgroup for m in _GAMBLING_CUES.finditer(text)}
+    count = len(cues) + has_site if not cues.isdisjoint(_NAMES_GAMBLING) else 0
     if count < 2 and flags & _n.SPACED:
         count = max(count, len(set(_SPACED_CUES.findall(text))))
     return count
