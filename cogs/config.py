@@ -109,6 +109,15 @@ class Config(
         await self._reply(interaction, config, t("config.sensitivity.done", locale, level=label))
 
     @app_commands.command(
+        name=_("reset-learning"), description=_("Forget what was learned from your moderators' decisions")
+    )
+    async def reset_learning(self, interaction: discord.Interaction[Sentimeter]) -> None:
+        guild, config, locale = await self._start(interaction)
+        decisions = config.learned.decisions if config.learned is not None else 0
+        config = await self.bot.configs.reset_learning(guild.id)
+        await self._reply(interaction, config, t("config.learning.reset", locale, count=decisions))
+
+    @app_commands.command(
         name=_("review-channel"), description=_("Where flagged comments are posted for moderators")
     )
     @app_commands.describe(channel=_("The channel (leave empty to stop posting flags)"))

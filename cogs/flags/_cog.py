@@ -23,6 +23,7 @@ from bot.core.periods import Period, period_range
 from bot.core.review import false_positive_candidates
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
+from cogs.flags._learning import learn_from_decision
 from cogs.flags._posts import flag_summary_embed, review_embed, spam_log_embed
 from cogs.flags._views import (
     NO_PINGS,
@@ -199,6 +200,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
                 allowed_mentions=NO_PINGS,
             )
             return
+        made = flag is None
         if flag is None:
             flag = await self.bot.storage.create_flag(
                 guild_id=guild.id,
@@ -223,6 +225,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         else:
             reply = t("flags.menu.post_failed", locale, id=flag.id, channel=f"<#{config.review_channel_id}>")
         await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_PINGS)
+        if made:  # a hand-made flag: feedback the automatic decision missed
+            await learn_from_decision(self.bot, flag, FlagStatus.OPEN, flag.created_at)
 
     async def _compound(self, guild_id: int, content: str) -> float | None:
         cleaned = clean_for_scoring(content) if content else ""
@@ -284,7 +288,13 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
             return scorer.explain(clean_for_scoring(text), overrides=lexicon or None)
 
         candidates = false_positive_candidates(texts, explain, limit=SUMMARY_WORDS)
+        learned = ctx.config.learned
         embed = flag_summary_embed(
-            summary, candidates, locale, period_label=period_label(chosen, locale), previous=previous
+            summary,
+            candidates,
+            locale,
+            period_label=period_label(chosen, locale),
+            previous=previous,
+            learned_from=learned.decisions if learned is not None else 0,
         )
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -183,13 +183,20 @@ def flag_summary_embed(
     *,
     period_label: str,
     previous: FlagSummary | None = None,
+    learned_from: int = 0,
 ) -> discord.Embed:
+    """``learned_from``: how many moderator decisions the server's adjustment was fitted on (footer)."""
     embed = discord.Embed(
         title=t("flags.summary.title", locale, period=period_label), colour=discord.Colour.blurple()
+    )
+    learned = (
+        t("flags.summary.learned", locale, count=fmt_int(learned_from, locale)) if learned_from else None
     )
     total = sum(summary.by_status.values())
     if total == 0:
         embed.description = t("flags.summary.empty", locale)
+        if learned is not None:
+            embed.set_footer(text=learned)
         return embed
     status_lines = [
         t(
@@ -249,5 +256,6 @@ def flag_summary_embed(
     else:
         value = t("flags.summary.no_words", locale)
     embed.add_field(name=t("flags.summary.field.words", locale), value=value, inline=False)
-    embed.set_footer(text=t("flags.summary.words_hint", locale))
+    hint = t("flags.summary.words_hint", locale)
+    embed.set_footer(text=hint if learned is None else f"{hint}\n{learned}")
     return embed

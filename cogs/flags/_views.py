@@ -24,6 +24,7 @@ from bot.core.review import (
     action_allowed,
 )
 from bot.storage.models import Flag, FlagStatus, GuildConfig
+from cogs.flags._learning import learn_from_decision
 from cogs.flags._posts import flag_list_embed, restored_embed, review_embed, spam_log_embed, status_line
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ async def handle_click(interaction: discord.Interaction[Sentimeter], action: str
         note="\n".join(notes) or None,
     )
     await interaction.response.edit_message(embed=embed, view=None, allowed_mentions=NO_PINGS)
+    await learn_from_decision(bot, resolved, resolved.status, now)
 
 
 def already_resolved(flag: Flag, locale: str) -> str:
@@ -241,6 +243,7 @@ async def _undo(
         notes = [t("spam.undo.repost_failed", post_locale)]
     embed = spam_log_embed(shown, post_locale, note="\n".join(notes))
     await interaction.response.edit_message(embed=embed, view=None, allowed_mentions=NO_PINGS)
+    await learn_from_decision(bot, relabelled, relabelled.status, now)
 
 
 # -- /flags list pager ---------------------------------------------------------------------------------------

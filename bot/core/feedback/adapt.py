@@ -21,6 +21,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from bot.core.feedback.detector import FeedbackDetector
 from bot.core.feedback.features import cue_features, match, plain_words
 from bot.storage.models import ExampleKind, FlagKind, FlagStatus, LearnedAdjustment, LearningExample
 
@@ -203,3 +204,23 @@ def spam_overruled(learned: LearnedAdjustment | None, confidence: float, high_co
         and learned.spam_floor > 0.0
         and confidence <= learned.spam_floor
     )
+
+
+def feedback_example(
+    flag_id: int,
+    label: bool,
+    cleaned: str,
+    compound: float,
+    neg: float,
+    detector: FeedbackDetector,
+    at: int,
+) -> LearningExample:
+    """A moderator's decision on a (possibly hand-made) feedback flag, from its cleaned text and scores."""
+    verdict = detector.assess(cleaned, compound, neg)
+    z = logit(verdict.probability)
+    x = features(cleaned, compound, neg, z, verdict.topic)
+    return LearningExample(flag_id, ExampleKind.FEEDBACK, label, x, z, at)
+
+
+def spam_example(flag_id: int, label: bool, confidence: float, at: int) -> LearningExample:
+    return LearningExample(flag_id, ExampleKind.SPAM, label, {"confidence": round(confidence, 4)}, 0.0, at)
