@@ -402,7 +402,12 @@ class Scorer(SentimentIntensityAnalyzer):
             _laughter_next_to_insult(norm, laugh, sentiments, notes)
             if _CRYING in norm:
                 _crying(norm, laugh, sentiments, notes)
-        if "!" not in text and _is_question(norm[0], text) and QUESTION_COMPLAINT.isdisjoint(norm):
+        if (
+            ("?" in text or norm[0] in QUESTION_OPENERS)
+            and "!" not in text
+            and _is_question(norm[0], text)
+            and QUESTION_COMPLAINT.isdisjoint(norm)
+        ):
             _question(norm, laugh, sentiments, notes)
         result = _score_valence(sentiments, text, language)
         if notes is None:
