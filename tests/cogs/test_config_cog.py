@@ -175,3 +175,35 @@ async def test_spam_action_and_timeout(cog: Config, bot: Sentimeter) -> None:
     with pytest.raises(UserFacingError, match="between 1 and 40,320"):
         await cog.spam_action.callback(cog, admin_interaction(guild), "review", 50_000)
     assert (await bot.configs.get(GUILD_ID)).spam_action == "delete"
+
+
+async def test_reset_learning_forgets_this_servers_decisions_only(cog: Config, bot: Sentimeter) -> None:
+    from bot.core.feedback import adapt
+
+    for guild_id in (GUILD_ID, OTHER_GUILD_ID):
+        for i in range(3):
+            await bot.configs.learn(guild_id, adapt.spam_example(i, False, 0.7, at=i))
+    assert (await bot.configs.get(GUILD_ID)).learned is not None  # cached now
+
+    interaction = admin_interaction()
+    await cog.reset_learning.callback(cog, interaction)
+
+    assert (await bot.configs.get(GUILD_ID)).learned is None
+    assert await bot.storage.learning_examples(GUILD_ID, 10) == []
+    reply = sent(interaction)
+    assert reply.ephemeral is True
+    assert "3 moderator decisions" in (reply.embed.description or "")
+    other = await bot.configs.get(OTHER_GUILD_ID)
+    assert other.learned is not None and other.learned.decisions == 3
+
+
+async def test_reset_learning_needs_manage_server(cog: Config, bot: Sentimeter) -> None:
+    from bot.core.feedback import adapt
+
+    await bot.configs.learn(GUILD_ID, adapt.spam_example(1, False, 0.7, at=1))
+    guild = fake_guild()
+    member = fake_interaction(guild, channel=fake_channel(guild), permissions=discord.Permissions.none())
+    with pytest.raises(discord.app_commands.MissingPermissions):
+        await cog.reset_learning.callback(cog, member)
+    assert nothing_sent(member)
+    assert len(await bot.storage.learning_examples(GUILD_ID, 10)) == 1

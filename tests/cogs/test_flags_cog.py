@@ -520,3 +520,65 @@ def test_every_status_kind_and_button_has_text_in_every_language() -> None:
     keys += [f"app.choice.{s.value}" for s in FlagStatus]
     for code, catalog in catalogs().items():
         assert sorted(set(keys) - set(catalog)) == [], code
+
+
+# -- learning from moderators --------------------------------------------------------------------------------
+
+
+async def test_review_clicks_teach_the_servers_adjustment(env: Any) -> None:
+    from bot.storage.models import ExampleKind
+
+    perms = discord.Permissions(manage_messages=True, moderate_members=True)
+    fp = await new_flag(env, text="reset hell is real, nothing past level 2 in 4 hours")
+    await click(env, ReviewAction.NOT_NEGATIVE, fp.flag.id, interaction_for(env, perms=perms))
+    ack = await new_flag(env, text="the audio is terrible every single stream, fix your mic")
+    await click(env, ReviewAction.ACK, ack.flag.id, interaction_for(env, perms=perms))
+    spam = await new_flag(env, FlagKind.SPAM, text="sub4sub anyone? check my channel")
+    await click(env, ReviewAction.NOT_SPAM, spam.flag.id, interaction_for(env, perms=perms))
+
+    examples = await env.storage.learning_examples(GUILD_ID, 10)
+    by_flag = {e.flag_id: e for e in examples}
+    assert set(by_flag) == {fp.flag.id, ack.flag.id, spam.flag.id}
+    assert (by_flag[fp.flag.id].kind, by_flag[fp.flag.id].label) == (ExampleKind.FEEDBACK, False)
+    assert (by_flag[ack.flag.id].kind, by_flag[ack.flag.id].label) == (ExampleKind.FEEDBACK, True)
+    assert (by_flag[spam.flag.id].kind, by_flag[spam.flag.id].label) == (ExampleKind.SPAM, False)
+    assert 0.0 < by_flag[spam.flag.id].features["confidence"] <= 1.0
+    words = ("reset", "hell", "terrible", "mic", "sub4sub")
+    assert not any(w in k for e in examples for k in e.features for w in words)  # numbers, no text
+    learned = (await env.bot.configs.get(GUILD_ID)).learned  # the cached configuration carries it at once
+    assert learned is not None and learned.decisions == 3
+    assert learned == (await env.storage.get_config(GUILD_ID)).learned
+    assert await env.storage.learning_examples(OTHER_GUILD_ID, 10) == []
+
+
+async def test_a_refused_click_teaches_nothing(env: Any) -> None:
+    change = await new_flag(env)
+    interaction = interaction_for(env, user_id=USER_ID, perms=discord.Permissions(send_messages=True))
+    await click(env, ReviewAction.NOT_NEGATIVE, change.flag.id, interaction)
+    refused_with(interaction)
+    assert await env.storage.learning_examples(GUILD_ID, 10) == []
+    assert (await env.bot.configs.get(GUILD_ID)).learned is None
+
+
+async def test_a_hand_made_flag_is_an_example_of_feedback(env: Any) -> None:
+    message = env.world.message(message_payload(TEXT_ID, "the overlay covers the timer again"))
+    interaction = interaction_for(env, perms=discord.Permissions(manage_messages=True))
+    await env.cog.flag_for_review(interaction, message)
+    flag = await env.storage.open_flag_for_message(GUILD_ID, message.id)
+    (taught,) = await env.storage.learning_examples(GUILD_ID, 10)
+    assert (taught.flag_id, taught.label) == (flag.id, True)
+    # then Not negative on the same flag: the later decision replaces the example
+    await click(env, ReviewAction.NOT_NEGATIVE, flag.id, interaction_for(env, perms=interaction.permissions))
+    (taught,) = await env.storage.learning_examples(GUILD_ID, 10)
+    assert (taught.flag_id, taught.label) == (flag.id, False)
+
+
+async def test_flags_summary_says_how_many_decisions_it_learned_from(env: Any) -> None:
+    perms = discord.Permissions(manage_messages=True)
+    for text in ("that drop was sick", "sick edit bro"):
+        change = await new_flag(env, text=text)
+        await click(env, ReviewAction.NOT_NEGATIVE, change.flag.id, interaction_for(env, perms=perms))
+    interaction = interaction_for(env, perms=perms)
+    await env.cog.summary.callback(env.cog, interaction, None)
+    embed = interaction.followup.send.await_args.kwargs["embed"]
+    assert "learned from 2 moderator decisions" in embed.footer.text

@@ -13,7 +13,7 @@ from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.scoring import build_job, score_job, spam_verdict
 from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
 from bot.core.spam import BehaviourTracker, SpamDetector
-from bot.storage.models import FlagKind, GuildConfig
+from bot.storage.models import FlagKind, GuildConfig, LearningExample
 
 GUILD, CHANNEL, THREAD, EXEMPT, ROLE = 1, 10, 11, 12, 50
 NEGATIVE = "this stream is trash, worst one ever, so disappointed"
@@ -146,3 +146,64 @@ def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConf
         True,  # a third channel within minutes: the behaviour tracker's verdict
         True,
     ]
+
+
+# -- the server's adjustment learned from its moderators ----------------------------------------------------
+
+
+def test_the_ordered_half_applies_what_moderators_taught(pipeline: Pipeline, config: GuildConfig) -> None:
+    from bot.core.feedback import adapt
+    from bot.core.feedback.sensitivity import SENSITIVITIES, threshold_for
+    from bot.core.text.clean import clean_for_scoring
+
+    grind = "reset hell is real, nothing past level {} in {} hours"
+    analysis = pipeline.analysis
+
+    def example(i: int, text: str) -> LearningExample:
+        cleaned = clean_for_scoring(text)
+        score = analysis.scorer.score(cleaned)
+        return adapt.feedback_example(i, False, cleaned, score.compound, score.neg, analysis.feedback, at=i)
+
+    learned = adapt.fit([example(i, grind.format(i + 2, i + 3)) for i in range(12)])
+    assert learned is not None
+    probe = message(grind.format(3, 7), message_id=4000)
+    score, _verdict, feedback = analysis.analyse(probe.content, None, exempt=False)
+    assert feedback is not None
+    # the sensitivity at which the shipped model flags it by less than the correction could move
+    near = [
+        s
+        for s in SENSITIVITIES
+        if 0 <= adapt.logit(feedback[0]) - adapt.logit(threshold_for(s)) <= learned.cap / 2
+    ]
+    assert near, (feedback, learned.cap)
+    shipped = replace(config, sensitivity=near[0])
+    taught = replace(shipped, learned=learned)
+    decider = Decider()
+    raw = (score.compound, score.pos, score.neu, score.neg, score.language) if score else None
+    before = decider.finish_message(probe, shipped, False, raw, None, None, feedback)
+    after = decider.finish_message(probe, taught, False, raw, None, None, feedback)
+    assert before.flag is not None and after.flag is None
+    # a strong complaint is flagged whatever was taught
+    strong = message(NEGATIVE, message_id=4001)
+    score, _verdict, feedback = analysis.analyse(strong.content, None, exempt=False)
+    raw = (score.compound, score.pos, score.neu, score.neg, score.language) if score else None
+    assert decider.finish_message(strong, taught, False, raw, None, None, feedback).flag is not None
+
+
+def test_spam_moderators_marked_not_spam_is_let_through_unless_sure(config: GuildConfig) -> None:
+    from bot.core.feedback import adapt
+    from bot.core.spam import SpamVerdict
+
+    learned = adapt.fit([adapt.spam_example(i, False, 0.8, at=i) for i in range(3)])
+    assert learned is not None and learned.spam_floor == 0.8
+    taught = replace(config, learned=learned)
+    decider = Decider()
+    raw = (0.0, 0.0, 1.0, 0.0, "en")
+    promo = message("check out my art page, commissions open", message_id=4002)
+    low = SpamVerdict(True, 0.75, "unsolicited promotion", False)
+    op = decider.finish_message(promo, taught, False, raw, low, None, None)
+    assert op.flag is None and not op.record.is_spam
+    assert decider.finish_message(promo, config, False, raw, low, None, None).record.is_spam
+    sure = SpamVerdict(True, 0.75, "gift link", True)
+    op = decider.finish_message(replace(promo, message_id=4003), taught, False, raw, sure, None, None)
+    assert op.flag is not None and op.flag.kind is FlagKind.SPAM
