@@ -693,7 +693,19 @@ class SQLiteStorage:
             float(example.shipped_logit),
             int(example.created_at),
         )
-        await self._write(lambda c: c.execute(sql, params))
+
+        def run(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(sql, params)
+                # the message may already be deleted (a Delete click): its words go, as the trigger does
+                conn.execute(_FORGET_WORDS_SQL, (guild_id, example.flag_id, guild_id, example.flag_id))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+        await self._write(run)
 
     async def learning_examples(self, guild_id: int, limit: int) -> list[LearningExample]:
         sql = (
@@ -791,6 +803,12 @@ _EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = 
 _EXEMPT_ROLES_SQL = "SELECT role_id FROM exempt_roles WHERE guild_id = ?"
 _LEARNED_SQL = "SELECT weights, cap, decisions, spam_floor FROM learned_adjustments WHERE guild_id = ?"
 _FORGET_LEARNED_SQL = "DELETE FROM learned_adjustments WHERE guild_id = ?"
+_FORGET_WORDS_SQL = (  # the same as migration 0004's learning_forget_words trigger
+    "UPDATE learning_examples SET features = (SELECT json_group_object(key, value)"
+    " FROM json_each(learning_examples.features) WHERE key NOT LIKE 'h:%')"
+    " WHERE guild_id = ? AND flag_id = ?"
+    " AND EXISTS (SELECT 1 FROM flags WHERE guild_id = ? AND id = ? AND text IS NULL)"
+)
 
 
 def _get_flag(conn: sqlite3.Connection, guild_id: int, flag_id: int) -> Flag | None:

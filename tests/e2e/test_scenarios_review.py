@@ -67,6 +67,13 @@ def flag_row(proc: BotProcess, message_id: int) -> tuple[Any, ...]:
     return row
 
 
+def examples(proc: BotProcess) -> list[tuple[Any, ...]]:
+    """(flag id, label, features JSON) of every decision the bot learned from, oldest first."""
+    return db_query(
+        proc.database, "SELECT flag_id, label, features FROM learning_examples ORDER BY created_at, flag_id"
+    )
+
+
 async def click(fake: FakeDiscord, post: Message, custom_id: str, member: Member) -> Reply:
     return await command_reply(fake, await fake.click_button(post, custom_id, member))
 
@@ -108,6 +115,11 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     assert post.components == [] and post.embeds != before[0]
     assert flag_row(bot_process, first.id)[1:3] == ("not_negative", world.mod.user.id)
     assert "Not negative" in str(post.embeds[0]) or "not negative" in str(post.embeds[0]).lower()
+    # ... and the decision is kept as an example of this server's language: numbers, never the text
+    await fake.wait_for(lambda: examples(bot_process) != [], description="decision learned")
+    ((example_flag, label, features),) = examples(bot_process)
+    assert (example_flag, label) == (flag_id, 0)
+    assert "terrible" not in features and "video" not in features.replace("t:video", "")
 
     # two more flags, then a restart: the old posts' buttons still work
     second = await fake.post_message(world.general, world.alice, NEGATIVE[1])
@@ -128,6 +140,13 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     # its text is no longer shown on the post (privacy), and the delete reached the statistics
     assert NEGATIVE[2] not in str(post3.embeds)
     await wait_for_stored(fake, bot_process, 2)
+    # three decisions learned, across the restart; the deleted comment's example lost its words
+    await fake.wait_for(lambda: len(examples(bot_process)) == 3, description="three decisions learned")
+    assert [label for _f, label, _x in examples(bot_process)] == [0, 1, 1]
+    await fake.wait_for(
+        lambda: '"h:' not in examples(bot_process)[2][2], description="the deleted comment's words forgotten"
+    )
+    assert db_query(bot_process.database, "SELECT decisions FROM learned_adjustments") == [(3,)]
     assert unhandled_errors(bot_process.logs()) == []
 
 

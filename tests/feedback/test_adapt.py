@@ -275,3 +275,16 @@ async def test_deleting_a_guilds_settings_deletes_its_learning(
     assert await storage.learning_examples(GUILD, 10) == []
     assert (await storage.get_config(GUILD)).learned is None
     assert len(await storage.learning_examples(OTHER, 10)) == 1
+
+
+async def test_a_decision_recorded_after_the_message_was_deleted_keeps_no_words(
+    storage: SQLiteStorage, scorer: Scorer, detector: FeedbackDetector
+) -> None:
+    record = MessageRecord(guild_id=GUILD, channel_id=10, message_id=556, author_id=9, created_at=1_000)
+    text = OVERLAY.format(4)
+    changes = await storage.apply([MessageCreated(record, FlagRequest(FlagKind.NEGATIVE, text))])
+    flag = changes[0].flag
+    await storage.apply([MessageDeleted(GUILD, 10, 556)])  # a Delete click: Discord's event comes first
+    await storage.record_example(GUILD, example(scorer, detector, flag.id, text, True))
+    (kept,) = await storage.learning_examples(GUILD, 10)
+    assert kept.features and not any(k.startswith("h:") for k in kept.features)
