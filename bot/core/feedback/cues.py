@@ -141,6 +141,34 @@ INSULTS: tuple[str, ...] = (
     "tai kucing", "komuk", "sok imut", "sok keren", "sok asik", "gblg", "blok", "bloon", "oon", "odong",
     "budeg", "buta", "dasar", "koplak", "sableng", "stres", "gelo", "belegug", "bolot", "jurig", "aneh",
     "mupeng", "rakus", "serakah", "bodoh banget", "lemot", "liar", "fake", "fraud", "liar liar",
+    # English abuse and contempt
+    "slut", "whore", "bitch", "bitches", "bastard", "asshole", "assholes", "dick", "dickhead", "prick",
+    "cunt",
+    "twat", "wanker", "jerk", "fool", "foolish", "arrogant", "sheep", "piece of shit", "fuck you", "f u",
+    "screw you", "go die", "kill yourself", "drop dead", "attention whore", "sellout", "has been", "creep",
+    "creepy", "weirdo", "simp", "incel", "degenerate", "scumbag", "trash human", "ratio", "cope", "seethe",
+    "skill issue", "touch grass", "get a life", "nobody cares", "no one cares", "shut your", "stfu",
+    # Indonesian, Sundanese and Javanese abuse
+    "tolil", "toll", "goblok lu", "bego lu", "tolol lu", "ngaco", "ngarang", "bacol", "kere", "miskin",
+    "ndeso", "deso", "tot", "kntl", "ktl", "komtol", "mmk", "jembut", "jembutan", "sia",
+    "siah", "ampas", "ngelunjak", "nglunjak", "sok ganteng", "sok cantik", "sok tau", "sok tahu",
+    "sok pinter", "sok suci", "sok alim", "sok kaya", "jablay", "pelakor", "gatel", "gatal", "murahan",
+    "pelacur", "perek", "lc", "dungu", "idiot lu", "bego banget", "goblok banget", "tolol banget",
+    "ga punya otak", "gak punya otak", "gapunya otak", "ga punya malu", "gak punya malu", "ga tau malu",
+    "gak tau malu", "tak tahu malu", "gapunya harga diri", "ga punya harga diri", "malu maluin",
+    "malu2in", "memalukan", "kurang ajar", "biadab", "bejat", "iblis", "dajjal", "kafir", "munafik",
+    "kunyuk", "cebong", "kadrun", "buzzer", "buzer", "pansos", "caper", "lebay lu", "alay lu", "norak lu",
+    "asw", "asu", "jancok", "cuk", "cok", "kirik", "ndasmu", "matamu", "raimu", "gundulmu", "belegug",
+    "goblog", "sia goblog", "aing", "anying", "anjir lu", "lieur", "gelo", "edan", "sinting", "stres",
+    "stress", "gila lu", "gak waras", "ga waras", "sakit jiwa",
+    # sexual harassment and body shaming (toxicity when aimed at a person in the video)
+    "mesum", "cabul", "sange", "sangean", "sagne", "birahi", "konak", "crot", "bokep", "bkep", "ngewe",
+    "ewe", "tobrut", "tobyut", "bohay", "montok", "semok", "toket", "tete", "nenen", "bokong", "pantat",
+    "body nya", "bodynya", "bodinya", "mengkel", "bulet padet", "jebol", "buntingin",
+    "hamilin", "perkosa", "perkaos", "diperkosa", "ngaceng", "coli", "sepong", "penyepong", "penyevonk",
+    "homo", "maho", "gendut", "gembrot", "kurus kering", "cebol", "dekil", "burik",
+    "muka tua", "mukanya tua", "keliatan tua", "kelihatan tua", "kaya nenek", "kayak nenek", "nenek nenek",
+    "tante tante", "om om", "pedo", "pedofil", "predator", "tits", "boobs", "nude", "naked",
 )
 
 # Complaint words and phrases: dissatisfaction, disappointment, fault-finding.
@@ -209,6 +237,56 @@ COMPLAINT: tuple[str, ...] = (
     "garbage", "trash", "awful", "stupid",
     "pointless", "no point", "useless", "worthless", "unbearable", "makes no sense", "doesn't make sense",
     "nonsense", "ruined", "ruin",
+    # English
+    "shit", "shitty", "crap", "crappy", "bs", "bullshit", "fucking shit", "piece of shit", "wtf", "dafuq",
+    "epic fail", "fail", "failed", "dislike", "disliked", "dislikes", "thumbs down", "mediocre", "irritating",
+    "cringey", "cringy", "cringe worthy", "getting old", "not funny anymore", "buys views", "buy views",
+    "bought views", "buys her views", "buys his views", "fake views", "view bots", "autotune", "auto tune",
+    "can't sing", "cant sing", "no talent", "irrelevant", "still relevant", "inaccurate", "unrealistic",
+    "wank", "remove this", "unsubscribe", "unsubscribed", "unsub", "unsubbed", "gross", "ugh", "yikes",
+    "lame", "weak", "hate this song", "hate this video", "hate it when", "hate her", "hate him", "hate you",
+    "dont like", "don't like", "do not like", "didn't like", "didnt like", "wasted", "waste of", "pathetic",
+    "embarrassing", "cheap", "low quality", "poor quality", "sloppy", "amateur", "amateurish", "copied",
+    "ripped off", "stole", "stolen", "rip off", "overhyped", "over hyped", "sold out", "who cares",
+    "so what", "isn't even", "isnt even", "not real", "fake af", "makes me sick", "sick of",
+    "tired of", "fed up", "enough with", "enough of", "stop it", "just stop", "stop doing", "stop making",
+    "stop posting", "why would", "why does this", "why do you always", "why is this", "how is this",
+    "who made this", "what is this", "what was that", "worse", "worst video", "worst song", "sucks dick",
+    "drink bleach", "want to die", "ears bleed", "my ears", "no sense", "nonsense video",
+    # Indonesian, Sundanese and Javanese
+    "gk lucu", "ngk lucu", "ngak lucu", "ora lucu", "teu lucu", "kurang lucu", "apa sih", "apasih",
+    "apaan sih", "apa sih ini", "tontonan apa", "ga mutu", "gak mutu", "ga bermutu", "mutunya", "ngaco",
+    "ngarang", "jayus", "basi", "basi banget", "bosenin", "ngebosenin", "bosen liat", "bosen banget",
+    "bosan liat", "kehabisan ide", "kehabisa ide", "kehabisan bahan", "miskin ide", "ga ada ide",
+    "video lama",
+    "vidio lama", "video lami", "konten lama", "konten lamo", "video ulang", "di up lagi", "diup lagi",
+    "di up ulang", "di upload ulang", "upload ulang", "udah di upload", "sudah di upload", "udh di up",
+    "udah di up", "siaran ulang", "tayangan ulang", "ulangan", "duplikat", "setingan", "settingan",
+    "boongan", "bohongan", "dibohongin", "diboongin", "pembohong", "pembodohan", "membodohi", "pencitraan",
+    "gak real", "ga real", "te real", "teu real", "tidak real", "ga masuk akal", "gak masuk akal",
+    "nggak masuk akal", "tidak masuk akal", "ga logis", "gak logis", "ga higienis", "tidak higienis",
+    "tidak higenis", "jorok", "menjijikkan", "menjijikan", "jijik banget", "geleh", "rujit", "kurang seru",
+    "teu seru", "kurang rame", "ga rame", "ga menarik lagi", "gak menarik lagi", "kagak menarik",
+    "kurang menarik", "gaje", "gak jls", "ga jls", "gk jelas", "gk jls", "ga pnting", "ga ada manfaatnya",
+    "gak bermanfaat", "tiada manfaat", "nyebelin", "menyebalkan", "sebel", "kesel", "bikin kesel",
+    "bikin emosi", "emosi", "dikecewakan", "buruk", "terburuk", "amatir", "amatiran", "murahan",
+    "sinetron", "kayak sinetron", "terlalu drama", "dibuat dibuat", "di buat buat", "terlalu dibuat",
+    "cari views", "cari viewers", "cri viewers", "haus views", "haus validasi", "numpang tenar",
+    "ikut ikutan", "latah", "meniru", "niru", "nyontek", "copas", "comot", "nyomot", "ga kreatif",
+    "hoream", "embung", "elek", "ra mutu", "ra jelas", "ora jelas", "nggilani", "mbosenke", "mboseni",
+    "unfaedah", "ga berfaedah", "gak berfaedah", "ga ada faedah", "ga ada akhlak", "gak ada akhlak",
+    "ga ada adab", "ga sopan", "tidak sopan", "kurang sopan", "ga pantes", "gak pantes", "ga pantas",
+    "tidak pantas", "ga layak", "tidak layak", "ga etis", "berdosa", "dosa", "haram", "mubazir",
+    "buang buang", "buang makanan", "ga tega", "gak tega", "kejam", "sadis",
+    "ga ngotak", "gak ngotak", "ga mikir", "gak mikir", "unsubscribe", "unsub", "unsubs", "berhenti nonton",
+    "ga nonton lagi", "males nonton", "males liat", "muak liat", "eneg liat", "eneq", "ilfil", "ilfeel",
+    "cringe banget", "norak banget", "lebay banget", "alay banget", "sok asik", "maksa banget",
+    "ga natural", "gak natural", "kaku banget", "garing banget", "garing bgt", "ga ada lucunya",
+    "gak ada lucunya", "ga kocak", "gak kocak", "ga rapi", "berantakan", "asal asalan", "ngasal",
+    "sembarangan", "ga profesional", "gak profesional", "tidak profesional", "ngecewain", "turun kualitas",
+    "kualitas turun", "makin jelek", "makin parah", "makin aneh", "makin ga jelas", "udah ga seru",
+    "ga kayak dulu", "gak kayak dulu", "ga kaya dulu", "gak kaya dulu", "kayak dulu lagi", "kaya dulu lagi",
+    "kangen yang dulu", "rindu yang dulu", "beda sama dulu", "dulu lebih", "lebih bagus dulu",
 )
 
 # Persistence and repetition: the complaint is about a pattern ("every single time", "telat mulu").
@@ -230,6 +308,11 @@ SARCASM: tuple[str, ...] = (
     "classic", "of course", "yeah right", "ok", "okay", "cool cool", "lmao ok", "so much for", "truly",
     "what a surprise", "shocking", "mantap", "keren banget ya", "hebat", "bagus ya", "makasih loh",
     "ya ampun", "yaudah", "oke",
+    "🗿", "🤮", "🤢", "👎", "🙂‍↔️", "-_-", "smh", "sure buddy", "sure jan", "ok boomer", "nice try",
+    "bravo", "slow clap", "genius", "pinter banget", "pinter bgt", "hebat banget", "keren banget",
+    "mantap sekali", "luar biasa", "bagus banget ya", "pinter ya", "hebat ya", "mantul", "halah", "alah",
+    "preet", "prett", "cih", "cuih", "cuh", "cuhh", "yaelah", "yaelah bang", "ckck", "ckckck", "haduh",
+    "aduh", "astaga", "astagfirullah", "astaghfirullah", "ya allah", "naudzubillah", "amit amit",
 )
 
 # Hype and praise written with negative-looking words; laughter.
@@ -295,6 +378,11 @@ TARGET: tuple[str, ...] = (
     "min", "mimin", "admin", "lu", "lo", "elu", "elo",
     "loe", "kamu", "km", "kalian", "bro", "om", "mas",
     "mba", "mbak", "teh", "kang", "akang", "bu", "pak", "abang", "ente", "sampeyan",
+    "the video", "this song", "the song", "the singer", "the artist", "the editor", "editor", "the cameraman",
+    "cameraman", "kameramen", "editornya", "admin nya", "adminnya", "youtuber", "konten kreator",
+    "content creator", "channel ini", "chanel", "channelnya", "kontennya", "videonya", "vidionya", "kang",
+    "aa", "mang", "akang", "teteh", "neng", "cak", "mbak", "dik", "dek", "kau", "anda", "kalian",
+    "sampean", "koe", "kowe", "maneh", "sia", "silaing", "ente", "bapak", "ibu", "ustadz", "ustad",
 )
 
 # Questions, requests and suggestions phrased as such.
@@ -331,10 +419,38 @@ CONTEST: tuple[str, ...] = (
     "used to", "even", "seriously", "really", "again", "smh", "bruh", "bro", "tbh", "honestly", "ngl",
 )
 
+# Rhetorical questions and dismissive asks: the question is a complaint ("why do you always…", "kok … sih").
+RHETORIC: tuple[str, ...] = (
+    "why do you always", "why do you keep", "why does it always", "why is it always", "why would you",
+    "why would anyone", "why does this", "why is this", "how is this", "how does this", "who asked",
+    "who made this", "who thought", "what is this", "what was that", "what's the point", "whats the point",
+    "is this a joke", "are you serious", "are you kidding", "you kidding me", "seriously", "really?",
+    "kok", "kok gitu", "kok bisa", "kok malah", "napa", "ngapain", "buat apa", "untuk apa", "gimana sih",
+    "apa sih", "apaan", "apaan sih", "masa", "masak", "masa sih", "emang boleh", "emangnya", "mana ada",
+    "mana janjinya", "dari kapan", "sejak kapan", "biar apa", "maksudnya apa", "maksudnya", "kenapa gak",
+    "kenapa ga", "kenapa nggak", "knp gak", "knp ga", "kapan lagi", "mana", "naon", "kunaon", "kumaha",
+    "ari", "ari maneh", "opo", "ngopo", "piye",
+)
+
+# Should, stop, better: the speaker tells the creator what to do instead ("harusnya", "mending", "gak usah").
+SHOULD: tuple[str, ...] = (
+    "should", "shouldn't", "should've", "should have", "should not", "should not have", "shouldn't have",
+    "need to", "needs to", "no need to", "please stop", "pls stop", "stop", "just stop", "don't do",
+    "dont do", "do better", "try harder", "instead", "rather", "harusnya", "seharusnya", "mestinya",
+    "mending", "mendingan", "lebih baik", "gak usah", "ga usah", "gausah", "gk usah", "nggak usah",
+    "tidak usah", "ndak usah", "jangan", "jgn", "janganlah", "stop dong", "tolong dong", "tolong",
+    "coba deh", "coba dong", "yang bener", "yg bener", "nu bener", "bener dikit", "benerin", "perbaiki",
+    "diperbaiki", "ganti", "gantiin", "di ganti", "diganti", "kurangin", "dikurangin", "kecilin",
+    "gedein", "balik lagi", "kembali lagi", "kaya dulu", "kayak dulu", "lagi dong", "atuh", "teh atuh",
+    "ulah", "entong", "aja deh", "udahan", "udahlah", "berhenti",
+)
+
 # Negators: "ga lucu", "not funny", "teu rame" turn praise into a complaint.
 NEGATORS: tuple[str, ...] = (
     "ga", "gak", "nggak", "ngga", "enggak", "engga", "gk", "g", "tidak", "tak", "kagak", "kaga", "ndak",
     "teu", "te", "henteu", "moal", "not", "isn't", "wasn't", "aren't", "no", "never", "kurang", "less",
     "barely", "hardly", "nothing", "nobody", "doesn't", "don't", "didn't", "cannot", "can't", "cant",
+    "ngk", "ngak", "nggk", "gk", "tdk", "ora", "dak", "kgk", "nda", "gx", "tida", "tidah", "hanteu",
+    "moal", "bukan", "dont", "doesnt", "didnt", "isnt", "wasnt", "aint", "ain't", "neither",
 )
 # fmt: on

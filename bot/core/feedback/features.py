@@ -89,6 +89,8 @@ FAMILY_LISTS: dict[str, tuple[str, ...]] = {
     "asking": cues.ASKING,
     "praise": cues.PRAISE,
     "contest": cues.CONTEST,
+    "rhetoric": cues.RHETORIC,
+    "should": cues.SHOULD,
 }
 FAMILIES: tuple[str, ...] = tuple(FAMILY_LISTS)
 LIST_TOPICS: tuple[str, ...] = tuple(cues.TOPIC_WORDS)  # the topics that have word lists
@@ -231,6 +233,18 @@ def binary_features(
         x["ask_nocomp"] = 1.0
     if "contest" in h and (target or topic):
         x["contest_tgt"] = 1.0
+    if "rhetoric" in h:
+        if target or topic:
+            x["rhet_tgt"] = 1.0
+        if negative or complaint:
+            x["rhet_neg"] = 1.0
+    if "should" in h:
+        if target or topic:
+            x["should_tgt"] = 1.0
+        if complaint:
+            x["should_comp"] = 1.0
+    if "insult" in h and not target and not topic:
+        x["ins_alone"] = 1.0
     return x
 
 
