@@ -65,8 +65,8 @@ def test_the_scan_finds_what_the_named_features_hold(detector: FeedbackDetector)
     for text in _texts():
         found = match(text)
         x = features(found, -0.3, 0.2)
-        mask, topic_hits, negated, z_words, n = scan(text, detector.lexicon, detector._vocab)
-        assert n == len(found.words) <= MAX_WORDS, text
+        mask, topic_hits, negated, z_words, seq = scan(text, detector.lexicon, detector._vocab)
+        assert [w for w, _ in seq] == found.words and len(seq) <= MAX_WORDS, text
         assert {f for i, f in enumerate(FAMILIES) if mask >> i & 1} == set(found.hits), text
         assert bool(mask & QUESTION_BIT) == ("?" in found.words)
         counts = {LIST_TOPICS[t]: 0 for hit in topic_hits or () for t in hit}

@@ -29,7 +29,7 @@ from bot.core.feedback.features import (
     compile_lexicon,
     cue_features,
     length_feature,
-    match,
+    match_words,
     plain_words,
     scan,
     vocabulary,
@@ -161,7 +161,7 @@ class FeedbackDetector:
     def assess(self, cleaned: str, compound: float, neg: float) -> FeedbackVerdict:
         if not cleaned or cleaned.isspace():
             return NO_FEEDBACK
-        mask, topic_hits, negated, z, n = scan(cleaned, self.lexicon, self._vocab)
+        mask, topic_hits, negated, z, seq = scan(cleaned, self.lexicon, self._vocab)
         key = mask & CUE_BITS
         if compound <= -0.05:
             key |= _NEGATIVE_BIT
@@ -170,12 +170,12 @@ class FeedbackDetector:
         cue = self._cues.get(key)
         if cue is None:
             cue = self._cue_weight(key)
-        z += self._base[n] + cue + self._vneg * neg
+        z += self._base[len(seq)] + cue + self._vneg * neg
         z += self._cneg * -compound if compound < 0.0 else self._cpos * compound
         p = round(_sigmoid(z), 4)
         topic = self._topic(mask, topic_hits)
         if p >= self.floor:
-            return FeedbackVerdict(p, topic, evidence_of(match(cleaned), topic))
+            return FeedbackVerdict(p, topic, evidence_of(match_words([w for w, _ in seq]), topic))
         # below every sensitivity: nobody will read the evidence
         verdict = self._below.get((p, topic))
         if verdict is None:

@@ -142,7 +142,11 @@ class Matches:
 
 
 def match(text: str) -> Matches:
-    ws = words(text)
+    return match_words(words(text))
+
+
+def match_words(ws: list[str]) -> Matches:
+    """:func:`match` on words already split (by :func:`words` or the scan)."""
     found = Matches(ws)
     hits = found.hits
     topic_hits = found.topic_hits
@@ -376,9 +380,9 @@ def _negator(node: Node | None) -> bool:
 
 def scan(
     text: str, lexicon: dict[str, Node], vocab: dict[str, Entry]
-) -> tuple[int, list[tuple[int, ...]] | None, bool, float, int]:
+) -> tuple[int, list[tuple[int, ...]] | None, bool, float, list[tuple[str, Node | None]]]:
     """One pass over the words of ``text``: (bits of the cues found, the topic indexes of every topic match
-    or None, negated praise, summed word and pair weights, number of words). ``vocab`` is
+    or None, negated praise, summed word and pair weights, the words with their nodes). ``vocab`` is
     ``vocabulary(lexicon)``, kept by the caller.
 
     The text is split at ASCII spaces and punctuation first (byte for byte); a raw token seen before is
@@ -424,4 +428,4 @@ def scan(
             if wid:
                 weights[wid] = weight
             depth += 1
-    return mask, topic_hits, negated, sum(weights.values()), n
+    return mask, topic_hits, negated, sum(weights.values()), seq
