@@ -36,7 +36,8 @@ _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
 class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None", str]):
     """What :meth:`SpamDetector.check_text` decided: ``SpamVerdict(is_spam, confidence, reason,
-    high_confidence, category=...)``. Immutable; compares and hashes by those five fields.
+    high_confidence, category=...)``. Immutable; compares and hashes by the first four (a verdict rebuilt
+    from the worker protocol's plain values has no category).
 
     ``category`` is one of :data:`bot.core.spam.community.CATEGORIES` (gambling, scam, promotion, bait) for
     spam, "" otherwise.
@@ -87,8 +88,8 @@ class SpamVerdict(tuple[bool, float, bool, "str | Callable[[], str] | None", str
         """gambling | scam | promotion | bait for spam; "" when not spam."""
         return self[4]
 
-    def _fields(self) -> tuple[bool, float, str | None, bool, str]:
-        return (self[0], self[1], self.reason, self[2], self[4])
+    def _fields(self) -> tuple[bool, float, str | None, bool]:
+        return (self[0], self[1], self.reason, self[2])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SpamVerdict):
