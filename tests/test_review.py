@@ -204,14 +204,14 @@ def test_false_positive_candidates_with_the_real_scorer() -> None:
     def explain(text: str) -> object:
         return scorer.explain(clean_for_scoring(text))
 
-    texts = ["this beat is sick", "that drop was sick, insane", "sick edit bro"]
+    texts = ["died to the boss 6 times", "died in the lava again", "i died laughing"]
     words = {c.word for c in false_positive_candidates(texts, explain)}  # type: ignore[arg-type]
-    assert "sick" in words
-    # once the server's lexicon says "sick" is positive, it stops being a candidate
-    lexicon = {"sick": 2.0}
+    assert "died" in words
+    # once the server's lexicon says "died" is neutral, it stops being a candidate
+    lexicon = {"died": 0.0}
 
     def explain_with_lexicon(text: str) -> object:
         return scorer.explain(clean_for_scoring(text), overrides=lexicon)
 
     words = {c.word for c in false_positive_candidates(texts, explain_with_lexicon)}  # type: ignore[arg-type]
-    assert "sick" not in words
+    assert "died" not in words
