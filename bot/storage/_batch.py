@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
-from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, write_presence
+from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
 from bot.storage.models import (
     Flag,
     FlagChange,
@@ -70,6 +70,13 @@ MESSAGE_COLUMNS = (
     "message_id, guild_id, channel_id, author_id, created_at, reply_to_id, parent_channel_id, scored,"
     " compound, pos, neu, neg, language, is_spam, reactions, replies"
 )
+_MESSAGE_NAMES = tuple(MESSAGE_COLUMNS.split(", "))
+_MESSAGE_NULLABLE = (5, 6, 12)  # reply_to_id, parent_channel_id, language (insert_rows' shapes)
+_NEW_FLAG_NAMES = (
+    *("id", "guild_id", "channel_id", "message_id", "author_id", "kind", "status", "text", "compound"),
+    *("reason", "created_at", "resolved_at", "topic"),
+)
+_NEW_FLAG_NULLABLE = (7, 8, 9, 11, 12)  # text, compound, reason, resolved_at, topic
 FLAG_COLUMNS = (
     "id, guild_id, channel_id, message_id, author_id, kind, status, text, compound, reason, created_at,"
     " resolved_at, resolved_by, review_channel_id, review_message_id, topic"
@@ -376,7 +383,10 @@ class _Batch:
                     deleting.add(op.message_id)
                 if isinstance(op, MessageEdited | MessageDeleted):
                     flag_keys.add((op.guild_id, op.message_id))
-        self.orig = _load_messages(self.conn, ids)
+        # an id above the newest stored one is not stored (live messages are new snowflakes): one seek
+        # instead of looking up every created message
+        top = self.conn.execute("SELECT max(message_id) FROM messages").fetchone()[0]
+        self.orig = _load_messages(self.conn, [] if top is None else [i for i in ids if i <= top])
         # parents of stored messages that this batch deletes (their reply counter goes down)
         parents = {
             m.reply_to_id for mid, m in self.orig.items() if mid in deleting and m.reply_to_id is not None
@@ -568,18 +578,23 @@ class _Batch:
     def write(self) -> list[FlagChange]:
         conn = self.conn
         deletes: list[tuple[int]] = []
-        inserts: list[tuple[Any, ...]] = []
+        inserts: dict[tuple[bool, ...], list[Row]] = {}  # by which of _MESSAGE_NULLABLE are None
         updates: list[tuple[Any, ...]] = []
+        orig = self.orig
         for mid, m in self.state.items():
-            old = self.orig.get(mid)
+            old = orig.get(mid)
             if m is None:
                 if old is not None:
                     deletes.append((mid,))
-            elif old is None:
-                inserts.append(m.row())
-            elif m is not old:  # deleted and created again in this batch
-                deletes.append((mid,))
-                inserts.append(m.row())
+            elif old is None or m is not old:
+                if old is not None:  # deleted and created again in this batch
+                    deletes.append((mid,))
+                shape = (m.reply_to_id is None, m.parent_channel_id is None, m.language is None)
+                rows = inserts.get(shape)
+                if rows is None:
+                    inserts[shape] = [m.row()]
+                else:
+                    rows.append(m.row())
             elif mid in self.dirty:
                 updates.append(
                     (
@@ -598,10 +613,7 @@ class _Batch:
         if deletes:
             conn.executemany("DELETE FROM messages WHERE message_id = ?", deletes)
         if inserts:
-            conn.executemany(
-                f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ({','.join('?' * 16)})",
-                inserts,
-            )
+            insert_rows(conn, "INSERT INTO messages", _MESSAGE_NAMES, _MESSAGE_NULLABLE, inserts)
         if updates:
             conn.executemany(
                 "UPDATE messages SET scored = ?, compound = ?, pos = ?, neu = ?, neg = ?, language = ?,"
@@ -742,28 +754,26 @@ class _Batch:
         for f in self.new_flags:
             f.id = next_id
             next_id += 1
-        conn.executemany(
-            "INSERT INTO flags (id, guild_id, channel_id, message_id, author_id, kind, status, text,"
-            " compound, reason, created_at, resolved_at, topic) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    f.id,
-                    f.guild_id,
-                    f.channel_id,
-                    f.message_id,
-                    f.author_id,
-                    f.kind.value,
-                    f.status.value,
-                    f.text,
-                    f.compound,
-                    f.reason,
-                    f.created_at,
-                    f.resolved_at,
-                    f.topic,
-                )
-                for f in self.new_flags
-            ],
-        )
+        shapes: dict[tuple[bool, ...], list[Row]] = {}
+        for f in self.new_flags:
+            row = (
+                f.id,
+                f.guild_id,
+                f.channel_id,
+                f.message_id,
+                f.author_id,
+                f.kind.value,
+                f.status.value,
+                f.text,
+                f.compound,
+                f.reason,
+                f.created_at,
+                f.resolved_at,
+                f.topic,
+            )
+            shape = (row[7] is None, row[8] is None, row[9] is None, row[11] is None, row[12] is None)
+            shapes.setdefault(shape, []).append(row)
+        insert_rows(conn, "INSERT INTO flags", _NEW_FLAG_NAMES, _NEW_FLAG_NULLABLE, shapes)
         # a flag opened and closed within one batch has nothing to post
         out.extend(
             FlagChange(flag=f.freeze(), created=True) for f in self.new_flags if f.status is FlagStatus.OPEN

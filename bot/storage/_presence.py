@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import Any
 
 from bot.core.periods import HOUR
 
@@ -43,7 +46,37 @@ Info = tuple[int | None, int | None, int | None]  # (current message count or No
 Change = tuple[int, bool, int | None, int | None]  # (hour, added (else removed), previous hour, next hour)
 
 _NO_ROW: tuple[None, None, None] = (None, None, None)
+_PRESENCE_COLUMNS = ("guild_id", "author_id", "scope_id", "hour", *VECTOR_COLUMNS, "prev_hour", "gap_class")
 _FETCH_CHUNK = 2000  # keys per neighbour query (4 parameters each)
+
+
+Row = tuple[Any, ...]
+
+
+def insert_rows(
+    conn: sqlite3.Connection,
+    head: str,
+    columns: Sequence[str],
+    nullable: Sequence[int],
+    shapes: dict[tuple[bool, ...], list[Row]],
+    tail: str = "",
+) -> None:
+    """``{head} (columns) VALUES (...){tail}`` for full-width rows grouped by which ``nullable`` positions
+    hold None (``shapes``: mask -> rows): one statement per shape, NULL written into its SQL and the Nones
+    left out of its parameters. The sqlite3 module looks an adapter up for every None it binds (thousands of
+    instructions each, more than the row's insert itself costs per value); a literal NULL costs nothing."""
+    names = ", ".join(columns)
+    for mask, rows in shapes.items():
+        if not rows:
+            continue
+        nulls = {i for i, is_null in zip(nullable, mask, strict=True) if is_null}
+        values = ",".join("NULL" if i in nulls else "?" for i in range(len(columns)))
+        params: Sequence[Row] = rows
+        if nulls:
+            keep = [i for i in range(len(columns)) if i not in nulls]
+            pick = itemgetter(*keep)
+            params = list(map(pick, rows)) if len(keep) > 1 else [(r[keep[0]],) for r in rows]
+        conn.executemany(f"{head} ({names}) VALUES ({values}){tail}", params)
 
 
 def gap_class(hour: int, prev_hour: int | None) -> int:
@@ -151,9 +184,9 @@ def write_presence(
     rows (``_classify``), work out the prev_hour of every new row and of every existing row right after a
     change (``_link``), and write it all (``_write``)."""
     info = _locate(conn, deltas, cache)
-    inserts, removes, updates, changes = _classify(deltas, info)
+    inserts, removes, updates, counts, changes = _classify(deltas, info)
     new_prev, prev_fixes, cache_updates = _link(changes, cache.last)
-    _write(conn, deltas, inserts, removes, updates, new_prev, prev_fixes)
+    _write(conn, deltas, inserts, removes, updates, counts, new_prev, prev_fixes)
     return cache_updates
 
 
@@ -205,38 +238,42 @@ def _locate(conn: sqlite3.Connection, deltas: dict[Key, list[int]], cache: LastH
 
 def _classify(
     deltas: dict[Key, list[int]], info: dict[Key, Info]
-) -> tuple[list[Key], list[Key], list[tuple[int, ...]], dict[Group, list[Change]]]:
-    """(rows to insert, rows to remove, (delta vector, key) updates of rows that stay, and per group the
-    changed hours (added or removed) with their existing neighbours)."""
+) -> tuple[list[Key], list[Key], list[tuple[int, ...]], list[tuple[int, ...]], dict[Group, list[Change]]]:
+    """(rows to insert, rows to remove, (delta vector, key) updates of server rows that stay, (message count,
+    key) updates of channel rows that stay (they count messages only), and per group the changed hours (added
+    or removed) with their existing neighbours)."""
     inserts: list[Key] = []
     removes: list[Key] = []
     updates: list[tuple[int, ...]] = []
+    counts: list[tuple[int, ...]] = []
     changes: dict[Group, list[Change]] = {}
     for key, vec in deltas.items():
         n = vec[0]
-        if n == 0:
-            if any(vec):
-                updates.append((*vec, *key))
-            continue
-        count, prev, nxt = info[key]
-        if count is None:
-            if n < 0:  # pragma: no cover - would mean the roll-ups were already inconsistent
-                raise RuntimeError(f"presence row {key} missing while removing messages")
-            inserts.append(key)
-            added = True
-        elif count + n <= 0:
-            removes.append(key)
-            added = False
-        else:
+        if n:
+            count, prev, nxt = info[key]
+            if count is None:
+                if n < 0:  # pragma: no cover - would mean the roll-ups were already inconsistent
+                    raise RuntimeError(f"presence row {key} missing while removing messages")
+                inserts.append(key)
+                added = True
+            elif count + n <= 0:
+                removes.append(key)
+                added = False
+            else:
+                if key[2]:
+                    counts.append((n, *key))
+                else:
+                    updates.append((*vec, *key))
+                continue
+            group = key[:3]
+            items = changes.get(group)
+            if items is None:
+                changes[group] = [(key[3], added, prev, nxt)]
+            else:
+                items.append((key[3], added, prev, nxt))
+        elif any(vec):
             updates.append((*vec, *key))
-            continue
-        group = key[:3]
-        items = changes.get(group)
-        if items is None:
-            changes[group] = [(key[3], added, prev, nxt)]
-        else:
-            items.append((key[3], added, prev, nxt))
-    return inserts, removes, updates, changes
+    return inserts, removes, updates, counts, changes
 
 
 def _link(
@@ -301,6 +338,7 @@ def _write(
     inserts: list[Key],
     removes: list[Key],
     updates: list[tuple[int, ...]],
+    counts: list[tuple[int, ...]],
     new_prev: dict[Key, int | None],
     prev_fixes: dict[Key, int | None],
 ) -> None:
@@ -309,28 +347,34 @@ def _write(
             "DELETE FROM presence WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?", removes
         )
     if inserts:
-        rows: list[tuple[int | None, ...]] = []
-        append = rows.append
+        # two shapes: a first row (prev_hour NULL) or one with a previous hour
+        first: list[Row] = []
+        later: list[Row] = []
         for key in inserts:
             p = new_prev[key]
-            # gap_class, inline
-            append((*key, *deltas[key], p, -1 if p is None else ((key[3] - p) // HOUR).bit_length() - 1))
-        conn.executemany(
-            "INSERT INTO presence (guild_id, author_id, scope_id, hour, messages, replies, reactions,"
-            " positive, neutral, negative, spam, compound_e4, prev_hour, gap_class)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+            if p is None:
+                first.append((*key, *deltas[key], None, -1))
+            else:
+                # gap_class, inline
+                later.append((*key, *deltas[key], p, ((key[3] - p) // HOUR).bit_length() - 1))
+        insert_rows(conn, "INSERT INTO presence", _PRESENCE_COLUMNS, (12,), {(True,): first, (False,): later})
+    missing = 0
     if updates:
         sets = ", ".join(f"{c} = {c} + ?" for c in VECTOR_COLUMNS)
         cur = conn.executemany(
             f"UPDATE presence SET {sets} WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
             updates,
         )
-        if cur.rowcount != len(
-            updates
-        ):  # pragma: no cover - a stale cache or a broken invariant: fail loudly
-            raise RuntimeError("presence rows missing; the batch was rolled back")
+        missing += len(updates) - cur.rowcount
+    if counts:
+        cur = conn.executemany(
+            "UPDATE presence SET messages = messages + ?"
+            " WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
+            counts,
+        )
+        missing += len(counts) - cur.rowcount
+    if missing:  # pragma: no cover - a stale cache or a broken invariant: fail loudly
+        raise RuntimeError("presence rows missing; the batch was rolled back")
     if prev_fixes:
         conn.executemany(
             "UPDATE presence SET prev_hour = ?, gap_class = ?"
