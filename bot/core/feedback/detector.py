@@ -101,6 +101,7 @@ _INSULT = 1 << FAMILIES.index("insult")
 _TARGET = 1 << FAMILIES.index("target")
 _NEGATIVE_BIT = PRAISING_BIT << 1  # VADER's compound <= -0.05
 _NEGATED_BIT = PRAISING_BIT << 2  # praise after a negator
+_POSITIVE_BIT = PRAISING_BIT << 3  # VADER's compound >= 0.05
 _TOPIC_MASK = (1 << len(LIST_TOPICS)) - 1
 _VERDICT_LIMIT = 1 << 15  # verdicts below the floor remembered, by (probability, topic)
 
@@ -136,6 +137,7 @@ class FeedbackDetector:
             negated=bool(key & _NEGATED_BIT),
             question=bool(key & QUESTION_BIT),
             negative=bool(key & _NEGATIVE_BIT),
+            positive=bool(key & _POSITIVE_BIT),
         )
         z = sum(self.weights.get(k, 0.0) * v for k, v in x.items())
         if len(self._cues) < _CACHE_LIMIT:
@@ -165,6 +167,8 @@ class FeedbackDetector:
         key = mask & CUE_BITS
         if compound <= -0.05:
             key |= _NEGATIVE_BIT
+        elif compound >= 0.05:
+            key |= _POSITIVE_BIT
         if negated:
             key |= _NEGATED_BIT
         cue = self._cues.get(key)

@@ -186,7 +186,12 @@ def length_feature(n_words: int) -> float:
 
 
 def binary_features(
-    h: Collection[str], topic_hits: Collection[str], negated: bool, question: bool, negative: bool
+    h: Collection[str],
+    topic_hits: Collection[str],
+    negated: bool,
+    question: bool,
+    negative: bool,
+    positive: bool = False,
 ) -> dict[str, float]:
     """The 0/1 inputs: cue families present and the combinations that make a remark feedback (a complaint
     *about* something, negativity aimed at the creator). ``h``: the families found, ``topic_hits``: the
@@ -249,6 +254,8 @@ def binary_features(
             x["should_comp"] = 1.0
     if "insult" in h and not target and not topic:
         x["ins_alone"] = 1.0
+    if positive and complaint:
+        x["comp_pos"] = 1.0  # a complaint word in a message VADER (or the server's lexicon) reads as positive
     return x
 
 
@@ -264,7 +271,12 @@ def cue_features(found: Matches, compound: float, neg: float) -> dict[str, float
     }
     x.update(
         binary_features(
-            found.hits, found.topic_hits, bool(found.negated_praise), "?" in found.words, compound <= -0.05
+            found.hits,
+            found.topic_hits,
+            bool(found.negated_praise),
+            "?" in found.words,
+            compound <= -0.05,
+            compound >= 0.05,
         )
     )
     return x
