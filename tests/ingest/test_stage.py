@@ -328,3 +328,33 @@ def test_workers_run_at_a_lower_cpu_priority_than_the_bot() -> None:
     with ProcessPoolExecutor(1, mp_context=context, initializer=init_worker) as pool:
         niceness = pool.submit(os.nice, 0).result(timeout=60)
     assert niceness == min(19, os.nice(0) + WORKER_NICENESS)
+
+
+async def test_each_event_gets_its_own_analysis_when_unanalysed_events_are_interleaved(
+    storage: SQLiteStorage, tmp_path: Path
+) -> None:
+    # one batch: blank messages (not analysed), reactions and a delete between the analysed messages
+    service, queue = make(storage, batch=64)
+    queue.start()
+    await service.message(msg(0))
+    events = []
+    for i in range(1, 19):
+        events.append(service.message(msg(i, "" if i % 4 == 0 else None)))
+        if i % 3 == 0:
+            events.append(service.reaction(GUILD, CHANNEL, 1_000 + i - 1, +1))
+    events.append(service.delete(GUILD, CHANNEL, 1_002))
+    await asyncio.gather(*(asyncio.create_task(e) for e in events))
+    await settle(service, queue)
+    await service.close()
+    await queue.close()
+    stored = dict(rows(tmp_path / "stage.db", "SELECT message_id, compound FROM messages"))
+    reference = pipeline()
+    config = await ConfigCache(storage).get(GUILD)
+    expected = {}
+    for i in range(19):
+        if i == 2:
+            continue
+        m = msg(i, "" if i % 4 == 0 and i else None)
+        expected[m.message_id] = reference.on_message(m, config).record.compound
+    assert stored == expected
+    assert any(v != 0 for v in stored.values())

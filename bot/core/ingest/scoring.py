@@ -11,6 +11,7 @@ so the decision half only looks it up."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -144,6 +145,10 @@ def load_worker() -> None:
     from bot.core.spam import SpamDetector
 
     _worker = Analyser(Scorer(), SpamDetector())
+    # the word lists and models live as long as the process: out of the garbage collector's way, which
+    # would otherwise walk them again on every full collection
+    gc.collect()
+    gc.freeze()
 
 
 def init_worker(bot_pid: int | None = None) -> None:

@@ -32,6 +32,7 @@ from bot.core.ingest.analysis import Analyser
 from bot.core.ingest.decision import Decider
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.ingest.scoring import (
+    ItemResult,
     ScoreJob,
     ScoreResult,
     build_job,
@@ -365,16 +366,24 @@ class ScoringStage:
         if result is not None:
             for error in result.errors:
                 log.warning("A comment could not be scored (counted unscored): %s", error)
-        scored = dict(zip(batch.scored, result.items, strict=True)) if result is not None else {}
+            if len(result.items) != len(batch.scored):
+                raise ValueError(f"{len(result.items)} results for {len(batch.scored)} scored events")
+        # the analysed entries' results in order: the next one belongs to the next position in batch.scored
+        items = iter(result.items if result is not None else ())
+        positions = iter(batch.scored)
+        next_scored = next(positions, -1)
         decider = self._decider
         finish_message = decider.finish_message
         ops: list[WriteOp] = []
         append = ops.append
         for i, entry in enumerate(batch.entries):
             event = entry.event
+            item: ItemResult | None = None
+            if i == next_scored:
+                item = next(items)
+                next_scored = next(positions, -1)
             try:
                 if isinstance(event, IncomingMessage):
-                    item = scored.get(i)
                     assert entry.config is not None
                     if item is None:  # not analysed: the tracker works the fingerprint out itself
                         append(finish_message(event, entry.config, entry.exempt, None, None))
@@ -385,15 +394,15 @@ class ScoringStage:
                             finish_message(event, entry.config, entry.exempt, score, verdict, fp, feedback)
                         )
                 elif isinstance(event, IncomingEdit):
-                    score, spam, _, feedback = scored.get(i, (None, None, None, None))
+                    score, spam, _, feedback = item if item is not None else (None, None, None, None)
                     assert entry.config is not None
-                    ops.append(
+                    append(
                         decider.finish_edit(
                             event, entry.config, entry.exempt, score, spam_verdict(spam), feedback
                         )
                     )
                 else:
-                    ops.append(event)
+                    append(event)
             except Exception:  # pragma: no cover - a bug in the decision half; the old path dropped it too
                 log.exception("Dropping an event that could not be processed: %r", event)
         return ops
