@@ -58,7 +58,7 @@ class FlagRequest:
     kind: FlagKind
     text: str  # the original content, shown to moderators
     reason: str | None = None  # the spam reason, or the feedback's evidence
-    topic: str | None = None  # what negative feedback is about (bot/core/feedback TOPICS)
+    topic: str | None = None  # feedback: its topic (bot/core/feedback TOPICS); spam: its category
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ class Flag:
     resolved_by: int | None = None  # user id; None for automatic resolutions
     review_channel_id: int | None = None
     review_message_id: int | None = None
-    topic: str | None = None  # negative feedback's topic; None for spam and older flags
+    topic: str | None = None  # feedback: its topic; spam: its category; None on older flags
 
     @property
     def is_open(self) -> bool:

@@ -71,6 +71,10 @@ def review_embed(
     embed.add_field(name=t("review.field.channel", locale), value=f"<#{flag.channel_id}>")
     if flag.kind is FlagKind.SPAM:
         reason = safe_text(flag.reason, REVIEW_REASON_LIMIT) if flag.reason else t("review.no_reason", locale)
+        if flag.topic is not None:  # for spam, the kind: gambling, scam, promotion, bait
+            embed.add_field(
+                name=t("review.field.spam_kind", locale), value=t(f"spam.category.{flag.topic}", locale)
+            )
         embed.add_field(name=t("review.field.reason", locale), value=reason, inline=False)
     else:
         if flag.topic is not None:

@@ -83,3 +83,26 @@ def test_a_review_post_shows_the_topic_and_the_evidence_safely() -> None:
         "@\u200beveryone", ""
     )  # escaped: never pings
     assert {f.name: f.value for f in review_embed(flag, "id").fields}["Tentang"] == "jadwal"
+
+
+async def test_spam_flags_keep_their_category_and_the_post_names_it(tmp_path: Path) -> None:
+    from cogs.flags._posts import review_embed
+
+    pipeline = Pipeline(Scorer(), SpamDetector())
+    config = GuildConfig(guild_id=GUILD, threshold=0.0)
+    texts = {
+        11: "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini maxwin, depo 10rb langsung jp! link di bio",
+        12: "hey bro i accidentally reported your account, contact this admin <@123456789012345678> to fix it",
+    }
+    async with SQLiteStorage.open(tmp_path / "s.db") as storage:
+        changes = await storage.apply(
+            [pipeline.on_message(message(i, text, T0), config) for i, text in texts.items()]
+        )
+        flags = {c.flag.message_id: c.flag for c in changes}
+        assert {i: f.topic for i, f in flags.items()} == {11: "gambling", 12: "scam"}
+        assert (await storage.flag_summary(GUILD, T0, T0 + DAY)).by_topic == {}  # topics count feedback only
+    en = {f.name: f.value for f in review_embed(flags[11], "en").fields}
+    assert en["Kind"] == "gambling promotion" and en["Reason"]
+    assert {f.name: f.value for f in review_embed(flags[12], "id").fields}[
+        "Jenis"
+    ] == "penipuan atau phishing"

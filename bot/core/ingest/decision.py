@@ -56,7 +56,9 @@ def decide_flag(
     correction could cross the threshold), reaches the server's sensitivity threshold. The flag carries the
     topic and the evidence (the words that made it feedback)."""
     if verdict is not None and verdict.is_spam:
-        return FlagRequest(kind=FlagKind.SPAM, text=content, reason=verdict.reason)
+        return FlagRequest(
+            kind=FlagKind.SPAM, text=content, reason=verdict.reason, topic=verdict.category or None
+        )
     if feedback is None:
         return None
     p, topic, evidence = feedback
