@@ -36,14 +36,16 @@ class ScoreJob:
     lexicons: list[dict[str, float]]
 
 
-SpamValues = tuple[float, str | None, bool]  # a spam verdict: confidence, reason, high_confidence
+SpamValues = tuple[
+    float, str | None, bool, str
+]  # a spam verdict: confidence, reason, high_confidence, category
 # (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt), negative
 # feedback (None: nothing to score, exempt or spam)
 ItemResult = tuple[RawScore | None, SpamValues | None, int | None, FeedbackValues | None]
 
 
 def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
-    return None if values is None else SpamVerdict(True, values[0], values[1], values[2])
+    return None if values is None else SpamVerdict(True, values[0], values[1], values[2], category=values[3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
             # do not pickle); the flag needs the reason anyway, so it is worked out here, in the worker
             result: ItemResult = (
                 raw_score(score),
-                (verdict.confidence, verdict.reason, verdict.high_confidence),
+                (verdict.confidence, verdict.reason, verdict.high_confidence, verdict.category),
                 fp,
                 None,
             )
