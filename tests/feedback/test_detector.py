@@ -99,3 +99,31 @@ def test_text_is_bounded_and_handled_in_one_pass(detector: FeedbackDetector) -> 
     found = match(" ".join(["every"] * 10_000))
     assert len(found.words) == MAX_WORDS
     assert 0.0 <= detector.assess(hostile, -0.5, 0.5).probability <= 1.0
+
+
+def test_a_servers_own_positive_words_are_not_complaints(detector: FeedbackDetector, scorer: Scorer) -> None:
+    """``quiet``: words a server rated positive or neutral in /lexicon count as no cue and no weight."""
+    text = "the audio was a bit meh today"
+    cleaned = clean_for_scoring(text)
+    score = scorer.score(cleaned)
+    loud = detector.assess(cleaned, score.compound, score.neg)
+    calm = detector.assess(cleaned, score.compound, score.neg, frozenset({"meh"}))
+    assert loud.probability >= threshold_for(DEFAULT_SENSITIVITY) and "meh" in loud.evidence
+    assert calm.probability < threshold_for(DEFAULT_SENSITIVITY)
+    assert "meh" not in calm.evidence
+    # other words keep their meaning; an unrelated quiet word changes nothing
+    assert detector.assess(cleaned, score.compound, score.neg, frozenset({"hype"})) == loud
+    other = clean_for_scoring("suaranya kecil gak kedengeran")
+    s2 = scorer.score(other)
+    assert detector.assess(other, s2.compound, s2.neg, frozenset({"meh"})).probability >= threshold_for(
+        DEFAULT_SENSITIVITY
+    )
+
+
+def test_words_read_laughter_styled_letters_and_nya() -> None:
+    assert words("Wkkwwkkwwk awokawok hahahah hehe huhu woke 𝘙𝘶𝘮𝘢𝘩") == [
+        "wkwk", "wkwk", "haha", "haha", "huhu", "woke", "rumah",
+    ]  # fmt: skip
+    found = match("kameranya goyang, editannya jelek wkwk")
+    assert "target" in found.hits and "laugh" in found.hits
+    assert found.topic_hits["video"] and found.topic_hits["content"]

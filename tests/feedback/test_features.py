@@ -20,7 +20,10 @@ from bot.core.feedback.features import (
     TOPIC_SHIFT,
     features,
     match,
+    match_words,
+    quiet_words,
     scan,
+    silence,
     words,
 )
 from bot.core.feedback.model import load_model
@@ -38,6 +41,8 @@ TEXTS = [
     "'",
     "İstanbul ÉCOLE naïve café\u200d\ufe0f\u3000x",
     "what?!?! why do you always do this",
+    "Wkkwwkkwwk mana ada kepiting gitu 😂 awokawok hehehe",
+    "𝘒𝘢𝘺𝘢 𝘷𝘪𝘥𝘦𝘰 𝘭𝘢𝘮𝘢, kameranya goyang, editannya jelek",
 ]
 
 
@@ -50,6 +55,7 @@ def _texts() -> list[str]:
     rnd = random.Random(12)
     alphabet = [*"aAgGkKoOlL  '’-?!.,…“”²2😭🙄🔥İÉé_\u200d\ufe0f\u3000\xa0", "not ", "ga ", "lucu "]
     alphabet += ["lagi2 ", "bang ", "mic nya ", "every single time ", "kresek ", "best ", "sooo ", "''"]
+    alphabet += ["wkwk", "ha", "awok", "suaranya ", "𝘷𝘪𝘥𝘦𝘰 ", "ｍｅｈ", "ﬁ", "meh "]
     for i in range(3000):
         texts.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 30 if i < 2900 else 1200))))
     return [t for t in texts if t.strip()]
@@ -106,4 +112,21 @@ def test_words_are_the_same_however_the_text_is_cut() -> None:
         scan(text, warm.lexicon, warm._vocab)
     for text in texts:
         assert scan(text, fresh.lexicon, fresh._vocab) == scan(text, warm.lexicon, warm._vocab), text
-    assert words("SOOO gooood‼ it’s ‘fine’") == ["so", "god", "it's", "fine"]
+    assert words("SOOO gooood‼ it’s ‘fine’") == ["so", "god", "!", "!", "it's", "fine"]  # ‼ is NFKC "!!"
+
+
+def test_quiet_words_are_blanked_the_same_way_in_both_paths(detector: FeedbackDetector) -> None:
+    """A server's own positive/neutral words: the scan with ``quiet`` is the trainer's features of the words
+    with those words blanked."""
+    model = load_model()
+    weights, bias = model["weights"], model["bias"]
+    quiet = frozenset({"Meh", "lucu", "kresek", "bang", "every", "not funny"})
+    assert quiet_words(quiet) == {"meh", "lucu", "kresek", "bang", "every"}
+    for text in _texts()[:1500]:
+        found = match_words(silence(words(text), quiet_words(quiet)))
+        x = features(found, -0.2, 0.1)
+        z = bias + sum(weights.get(k, 0.0) * v for k, v in x.items() if k != "bias")
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        verdict = detector.assess(text, -0.2, 0.1, quiet)
+        assert verdict.probability == pytest.approx(p, abs=5.1e-5), text
+        assert verdict.topic == choose_topic(found), text

@@ -445,6 +445,23 @@ SHOULD: tuple[str, ...] = (
     "ulah", "entong", "aja deh", "udahan", "udahlah", "berhenti",
 )
 
+# Laughter: a message that laughs is rarely a complaint (teasing, a joke); spellings are folded by
+# ``features.words`` ("wkwkwk", "awokawok" -> "wkwk"; "hahaha", "hehe" -> "haha").
+LAUGH: tuple[str, ...] = (
+    "wkwk", "haha", "lol", "lmao", "lmfao", "rofl", "lul", "kekw", "omegalul", "😂", "🤣", "😹", "😆",
+    "😁", "ngakak", "ngakak parah", "ketawa", "xixi", "xixixi", "hihi", "jir", "kocak", "🤭",
+)
+
+# Wishes, prayers, blessings and polite requests: the speaker hopes for something, not complains.
+WISH: tuple[str, ...] = (
+    "semoga", "smoga", "moga", "moga moga", "mudah mudahan", "mudah2an", "insyaallah", "insya allah",
+    "inshallah", "aamiin", "amiin", "amin", "sehat selalu", "sehat terus", "lancar terus", "sukses terus",
+    "berkah", "barakallah", "hope", "i hope", "hopefully", "wish", "i wish you", "please make",
+    "pls make", "can you make", "could you make", "next video", "part 2", "next part", "lanjut", "lanjutkan",
+    "ditunggu", "request", "req", "bikin lagi", "buat lagi", "mampir", "salam dari", "salam kenal",
+    "izin", "ijin", "punten", "sampurasun", "assalamualaikum",
+)
+
 # Negators: "ga lucu", "not funny", "teu rame" turn praise into a complaint.
 NEGATORS: tuple[str, ...] = (
     "ga", "gak", "nggak", "ngga", "enggak", "engga", "gk", "g", "tidak", "tak", "kagak", "kaga", "ndak",

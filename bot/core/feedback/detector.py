@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.core.feedback.features import (
@@ -31,6 +32,7 @@ from bot.core.feedback.features import (
     length_feature,
     match_words,
     plain_words,
+    quiet_words,
     scan,
     vocabulary,
     word_pairs,
@@ -160,10 +162,15 @@ class FeedbackDetector:
             z += kid[3] if kid is not None else 0.0
         return _sigmoid(z)
 
-    def assess(self, cleaned: str, compound: float, neg: float) -> FeedbackVerdict:
+    def assess(
+        self, cleaned: str, compound: float, neg: float, quiet: frozenset[str] = frozenset()
+    ) -> FeedbackVerdict:
+        """``quiet``: words the server rated positive or neutral in its own lexicon; they count as no cue
+        and no weighted word (a server that calls "meh" positive is not flagged for "meh")."""
         if not cleaned or cleaned.isspace():
             return NO_FEEDBACK
-        mask, topic_hits, negated, z, seq = scan(cleaned, self.lexicon, self._vocab)
+        silent = _quiet(quiet) if quiet else quiet
+        mask, topic_hits, negated, z, seq = scan(cleaned, self.lexicon, self._vocab, silent)
         key = mask & CUE_BITS
         if compound <= -0.05:
             key |= _NEGATIVE_BIT
@@ -204,6 +211,11 @@ class FeedbackDetector:
             for t in topics:
                 counts[LIST_TOPICS[t]] = counts.get(LIST_TOPICS[t], 0) + 1
         return _topic(False, False, counts)
+
+
+@lru_cache(maxsize=256)
+def _quiet(quiet: frozenset[str]) -> frozenset[str]:
+    return quiet_words(quiet)
 
 
 def _sigmoid(z: float) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ PUNCT = frozenset({"?", "!"})
 
 _REPEAT = re.compile(r"(.)\1\1+")  # "sooo" -> "so", "gariiing" -> "garing"
 _REDUP = re.compile(r"([a-z]{2,})2")  # "lagi2" (and "lagi²") -> "lagi lagi"
+# laughter in any spelling -> one word: "wkwkwk", "wkkwwk", "awokawok" -> "wkwk"; "hahah", "hehe" -> "haha"
+_WK = re.compile(r"a?w[wk]*k[wk]*|(?:awok|wokwok)\w*|(?:k+w+)+k*")
+_HA = re.compile(r"a?(?:h+[aei]){2,}h*")
 
 
 def _build_table() -> dict[int, str]:
@@ -57,15 +61,23 @@ def _fix(tok: str) -> tuple[str, ...]:
             return ()
     if tok[-1] == "2" and (m := _REDUP.fullmatch(tok)) is not None:
         return (m[1], m[1])
+    if tok[0] in "awkh" and len(tok) > 3:
+        if _WK.fullmatch(tok):
+            return ("wkwk",)
+        if _HA.fullmatch(tok):
+            return ("haha",)
     return (tok,)
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words, emoji and ``?``/``!`` of ``text``, with any character repeated three or more times
-    written once ("sooo" → "so", "😭😭😭" → "😭"), "lagi2"/"lagi²"/"itu-itu" as two words, at most
-    ``MAX_WORDS``."""
+    written once ("sooo" → "so", "😭😭😭" → "😭"), "lagi2"/"lagi²"/"itu-itu" as two words, laughter as
+    "wkwk"/"haha", styled letters ("𝘙𝘶𝘮𝘢𝘩") read as plain (NFKC), at most ``MAX_WORDS``."""
     out: list[str] = []
-    for tok in _REPEAT.sub(r"\1", text[:MAX_CHARS].lower()).translate(_TABLE).split():
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    for tok in _REPEAT.sub(r"\1", text.lower()).translate(_TABLE).split():
         out.extend(_fix(tok))
         if len(out) >= MAX_WORDS:
             break
@@ -91,6 +103,8 @@ FAMILY_LISTS: dict[str, tuple[str, ...]] = {
     "contest": cues.CONTEST,
     "rhetoric": cues.RHETORIC,
     "should": cues.SHOULD,
+    "laugh": cues.LAUGH,
+    "wish": cues.WISH,
 }
 FAMILIES: tuple[str, ...] = tuple(FAMILY_LISTS)
 LIST_TOPICS: tuple[str, ...] = tuple(cues.TOPIC_WORDS)  # the topics that have word lists
@@ -115,6 +129,10 @@ def _build_index() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     for topic, entries in cues.TOPIC_WORDS.items():
         for entry in entries:
             add(entry, _TOPIC_TAG + topic)
+            # "-nya" on a topic noun names it and addresses the creator: "suaranya", "kameranya", "editannya"
+            if " " not in entry and not entry.endswith(("nya", "ny")) and entry.isalpha():
+                add(entry + "nya", _TOPIC_TAG + topic)
+                add(entry + "nya", "target")
     return index, frozenset(prefixes)
 
 
@@ -390,12 +408,32 @@ def _negator(node: Node | None) -> bool:
     return node is not None and bool(node[0] & NEGATOR_BIT)
 
 
+def quiet_words(quiet: Collection[str]) -> frozenset[str]:
+    """A server's own lexicon entries as the words :func:`words` gives (entries of several words are left
+    out: a phrase's parts may be ordinary words)."""
+    out = set()
+    for entry in quiet:
+        ws = words(entry)
+        if len(ws) == 1 and ws[0] not in PUNCT:
+            out.add(ws[0])
+    return frozenset(out)
+
+
+def silence(ws: list[str], quiet: frozenset[str]) -> list[str]:
+    """``ws`` with the ``quiet`` words (from :func:`quiet_words`) blanked: they match no cue, no phrase and
+    no weight, but still count towards the length."""
+    return [QUIET if w in quiet else w for w in ws]
+
+
+QUIET = ""  # what a silenced word becomes (no entry of the lexicon or the cue index is empty)
+
+
 def scan(
-    text: str, lexicon: dict[str, Node], vocab: dict[str, Entry]
+    text: str, lexicon: dict[str, Node], vocab: dict[str, Entry], quiet: frozenset[str] = frozenset()
 ) -> tuple[int, list[tuple[int, ...]] | None, bool, float, list[tuple[str, Node | None]]]:
     """One pass over the words of ``text``: (bits of the cues found, the topic indexes of every topic match
     or None, negated praise, summed word and pair weights, the words with their nodes). ``vocab`` is
-    ``vocabulary(lexicon)``, kept by the caller.
+    ``vocabulary(lexicon)``, kept by the caller; words in ``quiet`` (see :func:`silence`) are blanked.
 
     The text is split at ASCII spaces and punctuation first (byte for byte); a raw token seen before is
     one dict hit away from its normal words and nodes, a new one goes through :func:`words` once."""
@@ -405,6 +443,8 @@ def scan(
         entry = get(tok)
         seq += entry if entry is not None else _learn(tok, lexicon, vocab)
     del seq[MAX_WORDS:]  # (at most MAX_CHARS / 2 tokens were looked up)
+    if quiet:
+        seq = [(QUIET, None) if w in quiet else (w, nd) for w, nd in seq]
     mask = 0
     topic_hits: list[tuple[int, ...]] | None = None
     negated = False

@@ -1,7 +1,8 @@
 """How readily a server's review queue takes negative feedback: a server picks a sensitivity, the model's
 probability must reach that sensitivity's threshold. The thresholds are chosen by
 ``scripts/train_feedback.py`` on cross-validated predictions (``low``: at most 1% of ordinary community-dev
-messages flagged, ``normal``: 3%, ``high``: 6%) and shipped with the weights."""
+messages flagged, ``normal``: 3% on community-dev and on each source of real comments, ``high``: 6%) and
+shipped with the weights."""
 
 from __future__ import annotations
 
