@@ -92,7 +92,7 @@ async def test_spam_flags_keep_their_category_and_the_post_names_it(tmp_path: Pa
     config = GuildConfig(guild_id=GUILD, threshold=0.0)
     texts = {
         11: "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 hari ini maxwin, depo 10rb langsung jp! link di bio",
-        12: "hey bro i accidentally reported your account, contact this admin <@123456789012345678> to fix it",
+        12: "hey bro i accidentally reported your account, contact this admin <@123456789012345678>",
     }
     async with SQLiteStorage.open(tmp_path / "s.db") as storage:
         changes = await storage.apply(

@@ -91,8 +91,12 @@ def test_the_servers_sensitivity_and_lexicon_apply(pipeline: Pipeline, config: G
     assert op.flag is not None and op.flag.topic == "audio" and op.flag.reason is not None
     # the server's own words: "meh" is fine here, "sweaty" is an insult
     assert pipeline.on_message(mild, config, {"meh": 2.0}).flag is None
-    # ... though a server that wants to see more still gets the mild one
-    assert pipeline.on_message(mild, replace(config, sensitivity="high"), {"meh": 2.0}).flag is not None
+    # ... at every sensitivity: the server's own word is not a complaint cue there ...
+    assert pipeline.on_message(mild, replace(config, sensitivity="high"), {"meh": 2.0}).flag is None
+    # ... while a complaint in other words still is, and its evidence leaves "meh" out
+    quiet = message("the audio was meh and way too quiet today")
+    flag = pipeline.on_message(quiet, config, {"meh": 2.0}).flag
+    assert flag is not None and flag.topic == "audio" and flag.reason is not None and "meh" not in flag.reason
     eager = replace(config, sensitivity="high")
     sweaty = message("your editing is sweaty")
     assert pipeline.on_message(sweaty, eager).flag is None

@@ -47,7 +47,7 @@ def test_items_match_the_separate_steps(
         assert scoring.spam_verdict(spam) == (verdict if verdict.is_spam else None)
         assert fp == (None if exempt or not text.strip() else fingerprint(text))
         assert feedback == expected_feedback
-        assert feedback is None or not (exempt or verdict.is_spam)
+        assert feedback is None or not (exempt or verdict.high_confidence)
 
 
 def test_spam_and_fingerprint_are_filled_in(analyser: Analyser) -> None:

@@ -26,6 +26,12 @@ RawScore = tuple[float, float, float, float, str]
 FeedbackValues = tuple[float, str, tuple[str, ...]]
 
 
+def quiet_words(lexicon: Mapping[str, float]) -> frozenset[str]:
+    """The words a server rated positive or neutral in its own lexicon: the feedback check does not count them
+    (a server that calls "meh" positive is not flagged for "meh")."""
+    return frozenset(word for word, value in lexicon.items() if value >= 0)
+
+
 def raw_score(score: SentimentScore | None) -> RawScore | None:
     if score is None:
         return None
@@ -41,17 +47,20 @@ class Analyser:
         self.spam = spam
         self.feedback = feedback if feedback is not None else FeedbackDetector()
 
-    def _feedback(self, cleaned: str, score: SentimentScore | None) -> FeedbackValues | None:
+    def _feedback(
+        self, cleaned: str, score: SentimentScore | None, lexicon: Mapping[str, float] | None
+    ) -> FeedbackValues | None:
         if score is None:
             return None
-        verdict = self.feedback.assess(cleaned, score.compound, score.neg)
+        quiet = quiet_words(lexicon) if lexicon else frozenset()
+        verdict = self.feedback.assess(cleaned, score.compound, score.neg, quiet)
         return (verdict.probability, verdict.topic, verdict.evidence)
 
     def analyse(
         self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
     ) -> tuple[SentimentScore | None, SpamVerdict, FeedbackValues | None]:
-        """Score the cleaned text and (unless exempt) check the raw text for spam and, when it is not spam,
-        the cleaned text for negative feedback."""
+        """Score the cleaned text and (unless exempt) check the raw text for spam and, unless it is
+        surely spam, the cleaned text for negative feedback."""
         score, verdict, _fingerprint, feedback = self.analyse_with_fingerprint(
             content, lexicon, exempt=exempt
         )
@@ -67,7 +76,10 @@ class Analyser:
         if exempt or not content.strip():
             return score, NOT_SPAM, None, None
         verdict, norm = self.spam.check_text_with_normalized(content)
-        feedback = None if verdict.is_spam else self._feedback(cleaned, score)
+        # a text spam verdict the server's moderators may overrule (not high confidence) still gets the
+        # feedback check, so a message they let through can be flagged as feedback
+        skip = verdict.is_spam and verdict.high_confidence
+        feedback = None if skip else self._feedback(cleaned, score, lexicon)
         if norm is None:
             return score, verdict, _behaviour.fingerprint(content), feedback
         return score, verdict, _behaviour.fingerprint_normalized(norm), feedback

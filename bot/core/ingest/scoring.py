@@ -91,7 +91,7 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
                 raw_score(score),
                 (verdict.confidence, verdict.reason, verdict.high_confidence, verdict.category),
                 fp,
-                None,
+                feedback,  # None unless a server's moderators could overrule the verdict
             )
         else:
             result = (raw_score(score), None, fp, feedback)
