@@ -248,8 +248,8 @@ def binary_features(
     if specific and complaint:
         x["spec_comp"] = 1.0
     if negative:
-        if "personal" in h and not target:
-            x["pers_neg"] = 1.0
+        if "personal" in h and not target and not complaint:
+            x["pers_neg"] = 1.0  # the speaker's own misfortune; "I hate it, awful" is a complaint
         if "gameplay" in h:
             x["game_neg"] = 1.0
         if "hype" in h:
