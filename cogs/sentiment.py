@@ -15,8 +15,9 @@ from bot.app import embeds
 from bot.app.context import guild_context
 from bot.app.i18n import t
 from bot.core.errors import UserFacingError
-from bot.core.feedback.sensitivity import threshold_for
+from bot.core.feedback import FeedbackVerdict
 from bot.core.text.clean import clean_for_scoring
+from bot.storage.models import FlagKind
 
 if TYPE_CHECKING:
     from bot.app.client import Sentimeter
@@ -85,9 +86,11 @@ class SentimentCheck(
 
         lexicon = await self.bot.configs.lexicon(guild.id)
         explanation = self.bot.scorer.explain(cleaned, overrides=lexicon)
-        score = explanation.score
-        feedback = self.bot.pipeline.analysis.feedback.assess(cleaned, score.compound, score.neg)
-        flagged = feedback.probability >= threshold_for(config.sensitivity)
+        # the bot's own decision for this server (its sensitivity, lexicon and what its moderators taught)
+        assessment = self.bot.pipeline.assess(text, config, lexicon, exempt=False)
+        p, topic, evidence = assessment.feedback if assessment.feedback is not None else (0.0, "other", ())
+        feedback = FeedbackVerdict(p, topic, evidence)
+        flagged = assessment.flag is not None and assessment.flag.kind is FlagKind.NEGATIVE
         embed = embeds.sentiment_embed(
             explanation, locale, text=text, sensitivity=config.sensitivity, feedback=feedback, flagged=flagged
         )

@@ -10,6 +10,7 @@ import pytest
 
 from bot.app.client import Sentimeter
 from bot.core.errors import UserFacingError
+from bot.core.feedback.sensitivity import threshold_for
 from bot.storage.sqlite import SQLiteStorage
 from cogs.sentiment import SentimentCheck
 from tests.cogs.conftest import GUILD_ID, fake_channel, fake_guild, fake_interaction, nothing_sent, sent
@@ -53,6 +54,23 @@ async def test_negative_text_would_be_flagged_at_the_default_threshold(cog: Sent
     assert "`hate`" in reply.field("Why")
 
 
+MILD_COMPLAINTS = (
+    "no, this is awful and I hate it",
+    "stream keeps lagging, fix it",
+    "this video is awful and I hate it",
+    "the stream keeps lagging every single time, fix it",
+    "the mic is kinda quiet again",
+    "the sponsor segment was way too long",
+    "audionya agak kecil bang",
+    "telat lagi live nya",
+)
+
+
+def probability(pipeline: Any, text: str) -> float:
+    feedback = pipeline.analysis.analyse(text, None, exempt=False)[2]
+    return 0.0 if feedback is None else float(feedback[0])
+
+
 async def test_the_servers_sensitivity_decides_flagging(cog: SentimentCheck, storage: SQLiteStorage) -> None:
     text = "the stream keeps lagging every single time, fix it"  # no negative word; feedback about tech
     first = interaction_in_guild()
@@ -61,10 +79,21 @@ async def test_the_servers_sensitivity_decides_flagging(cog: SentimentCheck, sto
     assert answer.startswith("Yes: negative feedback about technical problems")  # the default, normal
     assert "Normal sensitivity" in answer
 
+    # a milder complaint, between the low and the normal threshold: normal flags it, low does not
+    pipeline = cog.bot.pipeline
+    mild = next(
+        m
+        for m in MILD_COMPLAINTS
+        if threshold_for("normal") <= probability(pipeline, m) < threshold_for("low")
+    )
     await cog.bot.configs.set_sensitivity(GUILD_ID, "low")
     second = interaction_in_guild()
-    await cog.check.callback(cog, second, text)
+    await cog.check.callback(cog, second, mild)
     assert sent(second).field("Would it be flagged?").startswith("No: not negative feedback")
+    await cog.bot.configs.set_sensitivity(GUILD_ID, "normal")
+    third = interaction_in_guild()
+    await cog.check.callback(cog, third, mild)
+    assert sent(third).field("Would it be flagged?").startswith("Yes")
 
     hype = interaction_in_guild()
     await cog.check.callback(cog, hype, "I died to the boss 6 times 😭")  # negative, and not feedback

@@ -351,7 +351,7 @@ async def test_edits_and_deletes_keep_stats_and_flags_exact_also_uncached(
     await wait_flags(fake, bot_process, negative.id, ["auto_resolved"])
     # positive -> negative opens a flag
     turned = posted[4]
-    await fake.edit_message(turned, "no, this is awful and I hate it")
+    await fake.edit_message(turned, "no, this video is awful and I hate it")
     expect.edit(turned.id, turned.content)
     await wait_flags(fake, bot_process, turned.id, ["open"])
     # single delete of a flagged message; bulk delete of five (one of them the replied-to parent)

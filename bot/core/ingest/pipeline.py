@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.ingest.analysis import NOT_SPAM, Analyser, FeedbackValues, raw_score
-from bot.core.ingest.decision import Decider, decide_flag, is_exempt
+from bot.core.ingest.decision import Decider, decide_flag, is_exempt, let_through
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.scoring import Scorer, SentimentScore
 from bot.core.spam import BehaviourTracker, SpamDetector, SpamVerdict
@@ -45,14 +45,18 @@ class Pipeline:
         exempt: bool,
         behaviour_verdict: SpamVerdict | None = None,
     ) -> Assessment:
-        """One text, without the behaviour tracker (``behaviour_verdict``: its verdict, if known)."""
+        """One text, without the behaviour tracker (``behaviour_verdict``: its verdict, if known), decided
+        the way the bot decides it: at the server's sensitivity, with what its moderators taught."""
         score, verdict, feedback = self.analysis.analyse(content, lexicon, exempt=exempt)
         if exempt:
             return Assessment(score=score, spam=NOT_SPAM, flag=None, feedback=None)
+        verdict = let_through(verdict, config.learned) or NOT_SPAM
         if not verdict.is_spam and behaviour_verdict is not None and behaviour_verdict.is_spam:
             verdict = behaviour_verdict
             feedback = None
-        flag = decide_flag(content, feedback, verdict, config.sensitivity)
+        flag = decide_flag(
+            content, feedback, verdict, config.sensitivity, learned=config.learned, score=raw_score(score)
+        )
         return Assessment(score=score, spam=verdict, flag=flag, feedback=feedback)
 
     def on_message(
