@@ -10,7 +10,7 @@ Data (dev files only; the test files are never read):
 - community-dev/dev.tsv: 900 hand-written Discord messages labelled for feedback and topic (CC0). Spam rows
   are left out: spam is decided before feedback.
 - Real comments labelled for this project (scripts/data/feedback_labels/, CC0; guideline in GUIDELINE.md;
-  every ``<corpus>-dev*.tsv`` there is read): 4,400 of id-judol-youtube/dev.tsv
+  every ``<corpus>-dev*.tsv`` there is read): 8,400 of id-judol-youtube/dev.tsv
   (gbennnn/judol-comment-classification, MIT) and the 552 non-spam comments
   of en-youtube-spam/dev.tsv (UCI YouTube Spam Collection, CC BY 4.0). The label files hold line numbers and
   a CRC of each text, never the text.
@@ -56,8 +56,8 @@ WORD_PREFIXES = ("w=", "b=")
 FLOOD_LIMITS = {"low": 0.01, "normal": 0.03, "high": 0.06}
 CREDITS = [
     "community-dev (CC0): hand-written Discord messages, labelled for feedback and topic",
-    "id-judol-youtube dev (gbennnn/judol-comment-classification, MIT): 4,400 comments labelled for this "
-    "project (labels CC0, scripts/data/feedback_labels, two files)",
+    "id-judol-youtube dev (gbennnn/judol-comment-classification, MIT): 8,400 comments labelled for this "
+    "project (labels CC0, scripts/data/feedback_labels, four files)",
     "en-youtube-spam dev (UCI YouTube Spam Collection, Alberto, Lochter & Almeida, ICMLA 2015, CC BY 4.0): "
     "552 non-spam comments labelled for this project (labels CC0)",
 ]
