@@ -40,6 +40,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from bot.core.scoring import indonesian
+from bot.core.scoring.adjust import adjusted_compound, dense_features, load_adjuster, word_keys
 from bot.core.scoring.language import (
     EN_FUNCTION,
     EN_WORD,
@@ -162,10 +163,14 @@ class _IdMarkers:
 class Scorer(SentimentIntensityAnalyzer):
     """Score already-cleaned comments on VADER's scale. Thread-safe for reading; cheap to pickle."""
 
-    def __init__(self, *, id_lexicon: Mapping[str, float] | None = None) -> None:
-        """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used to rebuild it)."""
+    def __init__(self, *, id_lexicon: Mapping[str, float] | None = None, learned: bool = False) -> None:
+        """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used to rebuild it);
+        ``learned``: apply the learned correction (``adjust.py``). Off by default: it lowers the tweets
+        benchmark's negative F1 below its 0.93 floor (see scripts/train_sentiment.py)."""
         super().__init__()
         self._custom_id = dict(id_lexicon) if id_lexicon is not None else None
+        self._learned = learned
+        self._adjuster = load_adjuster() if self._learned else None
         vader: dict[str, float] = self.lexicon
         # single letters (VADER rates "l" +2.0) only count as the capital W / L handled separately
         self._en_words: dict[str, float] = {w: v for w, v in vader.items() if len(w) > 1}
@@ -211,9 +216,7 @@ class Scorer(SentimentIntensityAnalyzer):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rebuilt from package data in the receiving process (tens of milliseconds) instead of shipping dicts
-        if self._custom_id is not None:
-            return (_rebuild, (type(self), self._custom_id))
-        return (type(self), ())
+        return (_rebuild, (type(self), self._custom_id, self._learned))
 
     # ------------------------------------------------------------------ public API
 
@@ -227,6 +230,19 @@ class Scorer(SentimentIntensityAnalyzer):
         result, contributions = self._run(text, overrides, trace=True)
         contributions.sort(key=lambda c: abs(c.valence), reverse=True)
         return Explanation(score=result, cleaned_text=text, contributions=contributions)
+
+    def features(self, text: str) -> tuple[SentimentScore, tuple[float, ...], set[str]]:
+        """The score and what the learned correction reads from ``text``: its whole-comment values
+        (``adjust.DENSE``) and distinct words (for ``scripts/train_sentiment.py``, with ``learned=False``)."""
+        found: list[tuple[tuple[float, ...], set[str]]] = []
+        result, _ = self._run(text, None, trace=False, features=found)
+        if not found:  # nothing to score
+            return (
+                result,
+                dense_features(0.0, 0.0, 0.0, "unknown", question=False, laugh=False, n_words=0, text=text),
+                set(),
+            )
+        return result, found[0][0], found[0][1]
 
     def polarity_scores(self, text: str) -> dict[str, float]:  # VADER-compatible entry point
         s = self.score(text)
@@ -371,10 +387,16 @@ class Scorer(SentimentIntensityAnalyzer):
     # ------------------------------------------------------------------ the rules
 
     def _run(
-        self, text: str, overrides: Mapping[str, float] | None, *, trace: bool
+        self,
+        text: str,
+        overrides: Mapping[str, float] | None,
+        *,
+        trace: bool,
+        features: list[tuple[tuple[float, ...], set[str]]] | None = None,
     ) -> tuple[SentimentScore, list[WordContribution]]:
         """Score one comment: its words, their own valences, the per-word rule, the whole-comment rules,
-        VADER's aggregation. ``trace``: also note why each word counts (for :meth:`explain`)."""
+        VADER's aggregation, the learned correction. ``trace``: also note why each word counts (for
+        :meth:`explain`); ``features``: also append what the correction reads (for the trainer)."""
         raw, lower, canon, packed = self._tokens(text)
         if not raw:
             return SentimentScore(0.0, 0.0, 0.0, 0.0, "unknown"), []
@@ -402,14 +424,30 @@ class Scorer(SentimentIntensityAnalyzer):
             _laughter_next_to_insult(norm, laugh, sentiments, notes)
             if _CRYING in norm:
                 _crying(norm, laugh, sentiments, notes)
-        if (
-            ("?" in text or norm[0] in QUESTION_OPENERS)
-            and "!" not in text
-            and _is_question(norm[0], text)
-            and QUESTION_COMPLAINT.isdisjoint(norm)
-        ):
+        question = ("?" in text or norm[0] in QUESTION_OPENERS) and _is_question(norm[0], text)
+        if question and "!" not in text and QUESTION_COMPLAINT.isdisjoint(norm):
             _question(norm, laugh, sentiments, notes)
         result = _score_valence(sentiments, text, language)
+        adjuster = self._adjuster
+        if adjuster is not None or features is not None:
+            dense = dense_features(
+                result.compound,
+                result.pos,
+                result.neg,
+                language,
+                question=question,
+                laugh=any(laugh),
+                n_words=len(norm),
+                text=text,
+            )
+            keys = word_keys(norm)
+            if over:  # a word the server rates is read as the server says, not as learned
+                keys.difference_update(over)
+            if features is not None:
+                features.append((dense, keys))
+            if adjuster is not None:
+                compound = adjusted_compound(*adjuster.logits(dense, keys))
+                result = SentimentScore(compound, result.pos, result.neu, result.neg, language)
         if notes is None:
             return result, []
         return result, _contributions(shown, sentiments, notes)
@@ -822,8 +860,8 @@ def _praised(words: list[str], i: int, negators: frozenset[str]) -> bool:
     return False
 
 
-def _rebuild(cls: type[Scorer], id_lexicon: dict[str, float]) -> Scorer:
-    return cls(id_lexicon=id_lexicon)
+def _rebuild(cls: type[Scorer], id_lexicon: dict[str, float] | None, learned: bool) -> Scorer:
+    return cls(id_lexicon=id_lexicon, learned=learned)
 
 
 def _special_idioms(valence: float, words: list[str], i: int) -> float:
