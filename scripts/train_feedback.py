@@ -82,6 +82,11 @@ class Params:
     word_l2: float = 0.003
     min_count: int = 3
     seed: int = 7
+    # each training row's weight by source: the 8,400 labelled Indonesian YouTube comments would otherwise
+    # outweigh the 900 Discord messages and the 552 English comments ten to one, and the model would mostly
+    # learn one population's way of writing (5-fold CV, normal: community-dev F1 0.76 -> 0.82, English 0.60
+    # -> 0.58, Indonesian 0.45 -> 0.45)
+    source_weights: tuple[tuple[str, float], ...] = (("community-dev", 3.0), ("en-youtube-spam", 3.0))
 
 
 def read_community(data: Path) -> list[Row]:
@@ -128,6 +133,7 @@ def vocabulary(rows: list[Row], min_count: int) -> set[str]:
 
 def fit(rows: list[Row], params: Params) -> dict[str, float]:
     vocab = vocabulary(rows, params.min_count)
+    weight_of = dict(params.source_weights)
     w: defaultdict[str, float] = defaultdict(float)
     order = list(range(len(rows)))
     rnd = random.Random(params.seed)
@@ -141,7 +147,7 @@ def fit(rows: list[Row], params: Params) -> dict[str, float]:
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             lr = params.lr / (1.0 + 0.0005 * step)
             step += 1
-            d = p - row.feedback
+            d = (p - row.feedback) * weight_of.get(row.source, 1.0)
             for k, v in x.items():
                 l2 = 0.0 if k == "bias" else params.word_l2 if k.startswith(WORD_PREFIXES) else params.cue_l2
                 w[k] -= lr * (d * v + l2 * w[k])

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.config_cache import ConfigCache
 from bot.core.feedback import FeedbackDetector, adapt
-from bot.core.feedback.sensitivity import SENSITIVITIES, threshold_for
+from bot.core.feedback.sensitivity import threshold_for
 from bot.core.ingest.decision import decide_flag, let_through
 from bot.core.scoring import Scorer
 from bot.core.spam import SpamVerdict
@@ -86,19 +86,6 @@ def flagged(
     return request is not None and request.kind is FlagKind.NEGATIVE
 
 
-def nearest_sensitivity(p: float, *, below: bool, within: float) -> str:
-    """The sensitivity whose threshold is closest to ``p`` on the given side, no further than ``within``
-    in logit (the test's precondition: the shipped decision is one the correction may move)."""
-    z = adapt.logit(p)
-    gaps = {
-        s: z - adapt.logit(threshold_for(s)) if below else adapt.logit(threshold_for(s)) - z
-        for s in SENSITIVITIES
-    }
-    fitting = {s: g for s, g in gaps.items() if 0 <= g <= within}
-    assert fitting, f"no sensitivity within {within} logit {'below' if below else 'above'} p={p}: {gaps}"
-    return min(fitting, key=lambda s: fitting[s])
-
-
 # -- the adapter -------------------------------------------------------------------------------------------
 
 
@@ -125,18 +112,25 @@ def test_a_few_clicks_move_little() -> None:
     assert adapt.cap_for(10) < adapt.cap_for(40) < adapt.cap_for(400) <= adapt.CAP_MAX
 
 
+def decided(text: str, p: float, sensitivity: str, learned: LearnedAdjustment | None) -> bool:
+    """The decision half's answer for ``text`` if the shipped model gave it probability ``p``."""
+    score = (0.0, 0.0, 1.0, 0.0, "en")
+    request = decide_flag(text, (p, "content", ()), None, sensitivity, learned=learned, score=score)
+    return request is not None and request.kind is FlagKind.NEGATIVE
+
+
 def test_not_negative_unflags_similar_messages(scorer: Scorer, detector: FeedbackDetector) -> None:
     examples = [example(scorer, detector, i, GRIND.format(i + 2, i + 3), False) for i in range(12)]
     learned = adapt.fit(examples)
     assert learned is not None
     probe = GRIND.format(3, 7)
-    cleaned, compound, neg = scored(scorer, probe)
-    p = detector.assess(cleaned, compound, neg).probability
-    sensitivity = nearest_sensitivity(p, below=True, within=learned.cap * 0.5)
-    assert flagged(scorer, detector, probe, sensitivity, None)
-    assert not flagged(scorer, detector, probe, sensitivity, learned)
-    # an unrelated strong complaint stays flagged at the same sensitivity
-    assert flagged(scorer, detector, STRONG_COMPLAINTS[0], sensitivity, learned)
+    before, after = probabilities(scorer, detector, learned, probe)
+    assert adapt.logit(before) - adapt.logit(after) >= 0.5 * learned.cap
+    # a similar message the shipped model puts just over the threshold is no longer flagged
+    just_over = threshold_for("normal") + 0.02
+    assert decided(probe, just_over, "normal", None) and not decided(probe, just_over, "normal", learned)
+    # an unrelated strong complaint stays flagged
+    assert flagged(scorer, detector, STRONG_COMPLAINTS[0], "normal", learned)
 
 
 def test_hand_made_flags_flag_similar_messages(scorer: Scorer, detector: FeedbackDetector) -> None:
@@ -144,11 +138,10 @@ def test_hand_made_flags_flag_similar_messages(scorer: Scorer, detector: Feedbac
     learned = adapt.fit(examples)
     assert learned is not None
     probe = OVERLAY.format(99)
-    cleaned, compound, neg = scored(scorer, probe)
-    p = detector.assess(cleaned, compound, neg).probability
-    sensitivity = nearest_sensitivity(p, below=False, within=learned.cap * 0.5)
-    assert not flagged(scorer, detector, probe, sensitivity, None)
-    assert flagged(scorer, detector, probe, sensitivity, learned)
+    before, after = probabilities(scorer, detector, learned, probe)
+    assert adapt.logit(after) - adapt.logit(before) >= 0.5 * learned.cap
+    just_under = threshold_for("normal") - 0.02
+    assert not decided(probe, just_under, "normal", None) and decided(probe, just_under, "normal", learned)
 
 
 def test_features_hold_no_words(scorer: Scorer, detector: FeedbackDetector) -> None:

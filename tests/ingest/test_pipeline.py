@@ -157,7 +157,7 @@ def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConf
 
 def test_the_ordered_half_applies_what_moderators_taught(pipeline: Pipeline, config: GuildConfig) -> None:
     from bot.core.feedback import adapt
-    from bot.core.feedback.sensitivity import SENSITIVITIES, threshold_for
+    from bot.core.feedback.sensitivity import threshold_for
     from bot.core.text.clean import clean_for_scoring
 
     grind = "reset hell is real, nothing past level {} in {} hours"
@@ -173,14 +173,9 @@ def test_the_ordered_half_applies_what_moderators_taught(pipeline: Pipeline, con
     probe = message(grind.format(3, 7), message_id=4000)
     score, _verdict, feedback = analysis.analyse(probe.content, None, exempt=False)
     assert feedback is not None
-    # the sensitivity at which the shipped model flags it by less than the correction could move
-    near = [
-        s
-        for s in SENSITIVITIES
-        if 0 <= adapt.logit(feedback[0]) - adapt.logit(threshold_for(s)) <= learned.cap / 2
-    ]
-    assert near, (feedback, learned.cap)
-    shipped = replace(config, sensitivity=near[0])
+    # as if the shipped model flagged it by less than the correction can move
+    feedback = (threshold_for("normal") + 0.02, feedback[1], feedback[2])
+    shipped = replace(config, sensitivity="normal")
     taught = replace(shipped, learned=learned)
     decider = Decider()
     raw = (score.compound, score.pos, score.neu, score.neg, score.language) if score else None
