@@ -10,6 +10,7 @@ word lists are fixed here (not read from the rules) so the corpus stays the same
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 
 def _words(text: str) -> list[str]:
@@ -79,7 +80,7 @@ def identity_corpus(n: int = 6000, seed: int = 12) -> list[str]:
         if kind < 2:
             words = [rng.choice(ORDINARY) for _ in range(length)]
         else:
-            pools = [ORDINARY, HOSTILE]
+            pools: list[Sequence[str]] = [ORDINARY, HOSTILE]
             if kind >= 3:
                 pools.append(LINKS)
             if kind >= 4:

@@ -44,9 +44,24 @@ class _Post(NamedTuple):
     new_account: bool
 
 
+FINGERPRINT_CACHE_SIZE = 4096
+# fingerprints per exact text (default sizes only): a scoring worker asks for the text's fingerprint when the
+# spam check answered from its verdict cache (a repeated text) or judged a rewritten text (links)
+_FINGERPRINTS: dict[str, int | None] = {}
+
+
 def fingerprint(content: str, *, min_words: int = 3, min_chars: int = 12) -> int | None:
     """Order-insensitive hash of the message's words; None for messages too short to judge ("gm", "lol")."""
-    return fingerprint_normalized(normalize(content), min_words=min_words, min_chars=min_chars)
+    if min_words != 3 or min_chars != 12:
+        return fingerprint_normalized(normalize(content), min_words=min_words, min_chars=min_chars)
+    cache = _FINGERPRINTS
+    if content in cache:
+        return cache[content]
+    fp = fingerprint_normalized(normalize(content))
+    if len(cache) >= FINGERPRINT_CACHE_SIZE:
+        cache.clear()  # cheaper than LRU bookkeeping; refills from live traffic
+    cache[content] = fp
+    return fp
 
 
 def fingerprint_normalized(norm: Normalized, *, min_words: int = 3, min_chars: int = 12) -> int | None:

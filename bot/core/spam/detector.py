@@ -125,6 +125,8 @@ class SpamModel:
         "hint_threshold",
         "pairs",
         "plain_threshold",
+        "prefixes3",
+        "prefixes4",
         "table",
         "threshold",
         "weights",
@@ -159,6 +161,9 @@ class SpamModel:
                 self.grams[name[1:]] = weight
             else:
                 self.weights[name] = weight
+        # the first 3 (4) characters of the model's 4- and 5-grams (5-grams): where a longer one may start
+        self.prefixes3 = frozenset(g[:3] for g in self.grams if len(g) > 3)
+        self.prefixes4 = frozenset(g[:4] for g in self.grams if len(g) > 4)
         # per word, the sum of its character n-gram weights (filled as words are seen; chat repeats its words)
         self.word_grams: dict[str, float] = {}
         # words, #markers and word pairs in one table, so that scoring is a single pass of dictionary lookups
@@ -197,10 +202,10 @@ class SpamModel:
             if None in scores:
                 if len(cached) > WORD_GRAMS_LIMIT:
                     cached.clear()
-                grams = self.grams
+                grams, prefixes3, prefixes4 = self.grams, self.prefixes3, self.prefixes4
                 for tok in toks:
                     if tok not in cached:
-                        cached[tok] = _gram_sum(grams, tok)
+                        cached[tok] = _gram_sum_gated(grams, prefixes3, prefixes4, tok)
                 scores = list(map(cached.__getitem__, toks))
             total += sum(scores)  # type: ignore[arg-type]
         return total
@@ -221,6 +226,45 @@ def _gram_sum(grams: dict[str, float], token: str) -> float:
         return 0.0
     padded = f"_{token}_"
     return sum(map(grams.get, map(padded.__getitem__, GRAM_SLICE_OBJECTS[len(padded)]), _ZEROS))
+
+
+def _gram_sum_gated(
+    grams: dict[str, float], prefixes3: frozenset[str], prefixes4: frozenset[str], token: str
+) -> float:
+    """:func:`_gram_sum`, looking up a longer n-gram only where the model has one starting with the shorter
+    n-gram there (most positions have none). The weights found are added in the same order (all 3-grams,
+    then 4-grams, then 5-grams, left to right) and the missing ones are zeros, so the float sum is the same
+    to the last bit."""
+    size = len(token)
+    if size > GRAM_MAX_WORD:
+        return 0.0
+    padded = f"_{token}_"
+    get = grams.get
+    found: list[float] = []
+    longer: list[int] = []
+    for i in range(size):  # the 3-grams of the padded word start at 0 .. size - 1
+        gram = padded[i : i + 3]
+        weight = get(gram)
+        if weight is not None:
+            found.append(weight)
+        if gram in prefixes3:
+            longer.append(i)
+    if not longer:
+        return sum(found)
+    fives: list[int] = []
+    for i in longer:
+        if i < size - 1:  # a 4-gram fits
+            gram = padded[i : i + 4]
+            weight = get(gram)
+            if weight is not None:
+                found.append(weight)
+            if i < size - 2 and gram in prefixes4:  # a 5-gram fits and the model has one here
+                fives.append(i)
+    for i in fives:
+        weight = get(padded[i : i + 5])
+        if weight is not None:
+            found.append(weight)
+    return sum(found)
 
 
 def _sigmoid(x: float) -> float:
