@@ -4,7 +4,8 @@
 
 Reports, for the test files (SmSA test, VADER tweets), F1 / precision / recall of the flag decision
 (compound <= DEFAULT_FLAG_THRESHOLD after clean_for_scoring) next to plain vaderSentiment's F1 at the same
-decision, and messages per second for clean + score against plain ``polarity_scores`` on the same texts.
+decision and the opt-in learned correction's F1 (``Scorer(learned=True)``), and messages per second for
+clean + score against plain ``polarity_scores`` on the same texts.
 ``--thresholds`` adds the dev/train figures (VADER Amazon/movie/NYT snippets, SmSA train/valid) over a
 range of thresholds, as used to choose the default. ``--examples DIR`` adds flag rates on a
 DiscordChatExporter export (default: the example community, examples/dapur-nara) by message kind, as judged
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     scorer = Scorer()
+    learned = Scorer(learned=True)  # the opt-in learned correction (bot/core/scoring/adjust.py)
     vader = SentimentIntensityAnalyzer()
     t = DEFAULT_FLAG_THRESHOLD
     report: dict[str, object] = {"threshold": t}
@@ -197,10 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         labels = [neg for _, neg in rows]
         ours = [scorer.score(clean_for_scoring(text)).compound for text in texts]
         plain = [vader.polarity_scores(text)["compound"] for text in texts]
+        corrected = [learned.score(clean_for_scoring(text)).compound for text in texts]
         report[name] = {
             **quality(ours, labels, t),
             "n": len(rows),
             "plain_vader_f1": quality(plain, labels, t)["f1"],
+            "learned_correction_f1": quality(corrected, labels, t)["f1"],
         }
         all_texts.extend(texts)
         per_file[name] = texts

@@ -4,11 +4,12 @@
     python scripts/fit_question_scale.py [--data DIR] [--folds 5]
 
 Data: community-dev (CC0, written for this project; ../shared/data/community-dev/dev.tsv). For each fold the
-pair with the best label accuracy on the other folds is chosen from a small grid and scored on the held-out
-fold; the printed CV figure is the held-out accuracy over all rows. Negative words keep at least 0.3 of their
-weight: below that the tweets benchmark (rhetorical questions with negative words are negative there) falls
-under its F1 target of 0.93 (``python benchmarks/sentiment_quality.py``). Prints the shipped pair's in-sample
-figure beside the CV one; update the constants in slang.py by hand when the chosen pair changes.
+pair with the best label accuracy (rules alone, ``learned=False``) on the other folds is chosen from a small
+grid and scored on the held-out fold; the printed CV figure is the held-out accuracy over all rows. Negative
+words keep at least 0.3 of their weight: below that the tweets benchmark (rhetorical questions with negative
+words are negative there) falls under its F1 target of 0.93 (``python benchmarks/sentiment_quality.py``).
+Prints the shipped pair's in-sample figure beside the CV one; update the constants in slang.py by hand when
+the chosen pair changes.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _LABELS = {"pos": "positive", "neu": "neutral", "neg": "negative"}
 
 def _labels(texts: list[str], qp: float, qn: float) -> list[str]:
     scorer_module.QUESTION_SCALE, scorer_module.QUESTION_SCALE_NEG = qp, qn
-    scorer = Scorer()
+    scorer = Scorer(learned=False)
     return [sentiment_label(scorer.score(t).compound) for t in texts]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from operator import mul
@@ -87,7 +88,7 @@ CUE_CLASSES: dict[str, frozenset[str]] = {
 }
 CLASS_PREFIX = "@"  # class features are stored as "@hype" beside the words
 _ID_LANGUAGES = frozenset({"id", "mixed"})
-_SHORT = 2  # words
+SHORT_WORDS = 2  # a comment this short counts as "short"
 NEG_CUTOFF = -0.05
 POS_CUTOFF = 0.05
 _NEU_LIMIT = 0.049  # a neutral comment's compound stays strictly inside the neutral band
@@ -118,7 +119,7 @@ def dense_features(
         1.0 if laugh else 0.0,
         idl,
         idl * compound,
-        1.0 if n_words <= _SHORT else 0.0,
+        1.0 if n_words <= SHORT_WORDS else 0.0,
         1.0 if compound == 0.0 else 0.0,
     )
 
@@ -152,40 +153,117 @@ def adjusted_compound(z_pos: float, z_neg: float) -> float:
     return round(max(-_NEU_LIMIT, min(_NEU_LIMIT, value)), 4)
 
 
+def gated_compound(compound: float, z_pos: float, z_neg: float, gate: tuple[float, float, float]) -> float:
+    """Do no harm: the rules' ``compound`` unless the model's most probable label differs from the rules'
+    label with at least the probability ``gate`` asks to leave that label (``gate`` is indexed negative,
+    neutral, positive by the rules' label); then ``adjusted_compound``."""
+    # the model's label from the logits alone (neutral's is 0), as in ``adjusted_compound``
+    if compound >= POS_CUTOFF:
+        if z_pos >= z_neg and z_pos > 0.0:
+            return compound
+        needed = gate[2]
+    elif compound <= NEG_CUTOFF:
+        if z_neg > z_pos and z_neg > 0.0:
+            return compound
+        needed = gate[0]
+    else:
+        if z_pos <= 0.0 and z_neg <= 0.0:
+            return compound
+        needed = gate[1]
+    if needed > 0.0:
+        top = max(z_pos, z_neg, 0.0)
+        total = math.exp(z_pos - top) + math.exp(z_neg - top) + math.exp(-top)
+        if needed * total > 1.0:  # the most probable label's share, exp(top - top) / total
+            return compound
+    return adjusted_compound(z_pos, z_neg)
+
+
 class Adjuster:
     """The shipped correction: intercepts, dense weights and one table word -> (pos, neg) weight, in which
-    each word's learned weight and the weights of its cue classes are already summed."""
+    each word's learned weight and the weights of its cue classes are already summed; ``gate`` is the
+    probability the model needs to move a comment out of the rules' label (``gated_compound``)."""
 
-    __slots__ = ("bias", "dense_neg", "dense_pos", "table")
+    __slots__ = ("bias", "dense_neg", "dense_pos", "gate", "table")
 
     def __init__(self, model: Mapping[str, Any]) -> None:
         self.bias: tuple[float, float] = (float(model["bias"][0]), float(model["bias"][1]))
         dense = model["dense"]
         self.dense_pos = tuple(float(dense[name][0]) for name in DENSE)
         self.dense_neg = tuple(float(dense[name][1]) for name in DENSE)
+        gate = model["gate"]
+        self.gate: tuple[float, float, float] = (float(gate[0]), float(gate[1]), float(gate[2]))
         words: Mapping[str, list[float]] = model["words"]
         classes: Mapping[str, list[float]] = model["classes"]
-        table: dict[str, tuple[float, float]] = {w: (float(v[0]), float(v[1])) for w, v in words.items()}
+        # (pos, neg) as one complex number: one small object per word, both logits summed in one addition
+        # (each part exactly as two float additions would)
+        table: dict[str, complex] = {sys.intern(w): complex(v[0], v[1]) for w, v in words.items()}
         for word, names in class_table().items():
-            p, n = table.get(word, (0.0, 0.0))
+            weight = table.get(word, 0j)
             for name in names:
-                weight = classes.get(name[len(CLASS_PREFIX) :])
-                if weight is not None:
-                    p += float(weight[0])
-                    n += float(weight[1])
-            if p or n:
-                table[word] = (p, n)
+                pair = classes.get(name[len(CLASS_PREFIX) :])
+                if pair is not None:
+                    weight += complex(pair[0], pair[1])
+            if weight:
+                table[sys.intern(word)] = weight
         self.table = table
+
+    def correct(
+        self,
+        compound: float,
+        pos: float,
+        neg: float,
+        indonesian: bool,
+        question: bool,
+        exclaim: bool,
+        laugh: bool,
+        short: bool,
+        words: complex,
+    ) -> float:
+        """``gated_compound`` of one comment: ``logits`` of its ``dense_features`` without building them
+        (the same terms added in the same order; a zero term changes no sum, so it is skipped); ``words``
+        is the sum of the ``table`` weights of its distinct words (the scorer reads them with its own
+        per-word lookups)."""
+        pc, pp, pn, pa, pq, pqc, pe, pl, pi, pic, ps, pz = self.dense_pos
+        nc, np_, nn, na, nq, nqc, ne, nl, ni, nic, ns, nz = self.dense_neg
+        if compound:
+            a = -compound if compound < 0 else compound
+            zp = compound * pc + pos * pp + neg * pn + a * pa
+            zn = compound * nc + pos * np_ + neg * nn + a * na
+            if question:
+                zp = zp + pq + compound * pqc
+                zn = zn + nq + compound * nqc
+        else:
+            zp = zn = 0.0
+            if question:
+                zp = pq
+                zn = nq
+        if exclaim:
+            zp += pe
+            zn += ne
+        if laugh:
+            zp += pl
+            zn += nl
+        if indonesian:
+            zp += pi
+            zn += ni
+            if compound:
+                zp += compound * pic
+                zn += compound * nic
+        if short:
+            zp += ps
+            zn += ns
+        if not compound:
+            zp += pz
+            zn += nz
+        z = complex(self.bias[0] + zp, self.bias[1] + zn) + words
+        return gated_compound(compound, z.real, z.imag, self.gate)
 
     def logits(self, dense: tuple[float, ...], keys: Iterable[str]) -> tuple[float, float]:
         """The positive and negative logits (neutral is the reference, 0)."""
         z_pos = self.bias[0] + sum(map(mul, dense, self.dense_pos))
         z_neg = self.bias[1] + sum(map(mul, dense, self.dense_neg))
-        for hit in map(self.table.get, keys):
-            if hit is not None:
-                z_pos += hit[0]
-                z_neg += hit[1]
-        return z_pos, z_neg
+        z = complex(z_pos, z_neg) + sum(filter(None, map(self.table.get, keys)), 0j)
+        return z.real, z.imag
 
 
 def load_adjuster() -> Adjuster | None:

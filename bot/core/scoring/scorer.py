@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import string
+import sys
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, NamedTuple
@@ -40,7 +41,7 @@ from vaderSentiment.vaderSentiment import (
 )
 
 from bot.core.scoring import indonesian
-from bot.core.scoring.adjust import adjusted_compound, dense_features, load_adjuster, word_keys
+from bot.core.scoring.adjust import SHORT_WORDS, dense_features, load_adjuster, word_keys
 from bot.core.scoring.language import (
     EN_FUNCTION,
     EN_WORD,
@@ -102,6 +103,8 @@ _IDIOM_KEYS = tuple(f" {k} " for k in _IDIOM_PHRASES)
 _Entry = tuple[float, str | None, bool]
 # How the per-word rule treats a word: (kind, valence, is_laughter, note)
 _Info = tuple[int, float, bool, str | None]
+# ... as cached per word, with the word's weight in the learned correction as (pos + neg j), 0j without it
+_Cached = tuple[int, float, bool, str | None, complex]
 _NONE = 0  # no valence of its own (unknown word, negator, degree word, "n't" word)
 _VALUE = 1  # a lexicon or phrase valence
 _DUAL = 2  # an Indonesian function word that also has a valence of its own ("parah", "kurang")
@@ -165,8 +168,8 @@ class Scorer(SentimentIntensityAnalyzer):
 
     def __init__(self, *, id_lexicon: Mapping[str, float] | None = None, learned: bool = False) -> None:
         """Load the lexicons. ``id_lexicon`` replaces the shipped Indonesian list (used to rebuild it);
-        ``learned``: apply the learned correction (``adjust.py``). Off by default: it lowers the tweets
-        benchmark's negative F1 below its 0.93 floor (see scripts/train_sentiment.py)."""
+        ``learned``: apply the learned correction (``adjust.py``). Off by default: even behind its gate it
+        lowers the tweets benchmark's negative F1 below its 0.93 floor (see scripts/train_sentiment.py)."""
         super().__init__()
         self._custom_id = dict(id_lexicon) if id_lexicon is not None else None
         self._learned = learned
@@ -212,7 +215,8 @@ class Scorer(SentimentIntensityAnalyzer):
         # bounded per-word caches (cleared when full): whitespace word -> tokens, token -> language evidence,
         # token -> Indonesian canonical form, canonical token -> rule info (one table per rule set)
         self._word_cache: dict[str, _Word] = {}
-        self._info_cache: dict[bool, dict[str, _Info]] = {False: {}, True: {}}
+        self._info_cache: dict[bool, dict[str, _Cached]] = {False: {}, True: {}}
+        self._weights: dict[str, complex] = self._adjuster.table if self._adjuster is not None else {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rebuilt from package data in the receiving process (tens of milliseconds) instead of shipping dicts
@@ -281,11 +285,14 @@ class Scorer(SentimentIntensityAnalyzer):
     def _word_record(self, word: str) -> _Word:
         """Everything the scorer needs from one whitespace-separated word that does not depend on context."""
         tokens, lowers = self._split_word(word)
+        # interned (once per distinct word: the record is cached), so the lexicon and correction tables,
+        # whose keys are interned too, find a word by identity instead of comparing its characters
+        lowers = tuple(map(sys.intern, lowers))
         canons = []
         packed = 0
         for low in lowers:
             bits = token_class(low, self._en_words, self._id_markers)
-            canon = indonesian.normalize_word(low)
+            canon = sys.intern(indonesian.normalize_word(low))
             canons.append(canon)
             if bits & EN_FUNCTION:
                 packed += 1 << _EN_SHIFT
@@ -412,7 +419,7 @@ class Scorer(SentimentIntensityAnalyzer):
         over = _server_lexicon(overrides) if overrides else {}
         norm, shown, raws = self._words(raw, lower, canon, packed, is_id, over)
         notes: list[list[str]] | None = [[] for _ in norm] if trace else None
-        base, laugh, dual = self._base_valences(norm, shown, raws, over, is_id, language, notes)
+        base, laugh, dual, weights = self._base_valences(norm, shown, raws, over, is_id, language, notes)
         rules = _ID_RULES if is_id else _EN_RULES
         sentiments = self._word_rules(norm, raws, base, laugh, dual, rules, language, notes)
         # the rules over the whole comment, each skipped at once when its words are absent
@@ -429,7 +436,10 @@ class Scorer(SentimentIntensityAnalyzer):
             _question(norm, laugh, sentiments, notes)
         result = _score_valence(sentiments, text, language)
         adjuster = self._adjuster
-        if adjuster is not None or features is not None:
+        if features is not None:
+            keys = word_keys(norm)
+            if over:  # a word the server rates is read as the server says, not as learned
+                keys.difference_update(over)
             dense = dense_features(
                 result.compound,
                 result.pos,
@@ -440,13 +450,20 @@ class Scorer(SentimentIntensityAnalyzer):
                 n_words=len(norm),
                 text=text,
             )
-            keys = word_keys(norm)
-            if over:  # a word the server rates is read as the server says, not as learned
-                keys.difference_update(over)
-            if features is not None:
-                features.append((dense, keys))
-            if adjuster is not None:
-                compound = adjusted_compound(*adjuster.logits(dense, keys))
+            features.append((dense, keys))
+        if adjuster is not None:
+            compound = adjuster.correct(
+                result.compound,
+                result.pos,
+                result.neg,
+                is_id,
+                question,
+                "!" in text,
+                any(laugh),
+                len(norm) <= SHORT_WORDS,
+                sum(weights.values(), 0j),
+            )
+            if compound != result.compound:
                 result = SentimentScore(compound, result.pos, result.neu, result.neg, language)
         if notes is None:
             return result, []
@@ -498,13 +515,16 @@ class Scorer(SentimentIntensityAnalyzer):
         is_id: bool,
         language: str,
         notes: list[list[str]] | None,
-    ) -> tuple[list[float | None], list[bool], dict[int, float]]:
-        """Each word's own valence before any rule (None: none), whether it is laughter, and the valences
-        of Indonesian function words that also count on their own ("parah", "kurang")."""
+    ) -> tuple[list[float | None], list[bool], dict[int, float], dict[str, complex]]:
+        """Each word's own valence before any rule (None: none), whether it is laughter, the valences of
+        Indonesian function words that also count on their own ("parah", "kurang"), and the learned
+        correction's weight of each distinct word that has one (read from the same cache entry, so the
+        correction costs no lookup of its own; a word the server rates has none)."""
         n = len(norm)
         base: list[float | None] = [None] * n
         laugh = [False] * n
         dual: dict[int, float] = {}
+        weights: dict[str, complex] = {}
         info_cache = self._info_cache[is_id]
         for i, word in enumerate(norm):
             if over:
@@ -520,10 +540,12 @@ class Scorer(SentimentIntensityAnalyzer):
                     continue
             info = info_cache.get(word)
             if info is None:
-                info = self._word_info(word, is_id)
+                info = (*self._word_info(word, is_id), self._weights.get(word, 0j))
                 if len(info_cache) >= _CACHE_LIMIT:
                     info_cache.clear()
                 info_cache[word] = info
+            if info[4]:
+                weights[word] = info[4]
             kind = info[0]
             if kind == _NONE:
                 continue
@@ -541,7 +563,7 @@ class Scorer(SentimentIntensityAnalyzer):
                 capital = CAPITAL_LETTERS.get(raws[i])
                 if capital is not None:
                     base[i] = capital
-        return base, laugh, dual
+        return base, laugh, dual, weights
 
     def _word_rules(
         self,
