@@ -2,12 +2,15 @@
 
 The rules (VADER, slang, Indonesian) give a compound; this model reads it with the comment's shape (question,
 "!", laughter, length, language), cue-word classes from the hand-written lists and regularised word weights,
-and returns p(negative), p(neutral), p(positive). The adjusted compound is p(pos) - p(neg), kept inside the
-band of the most probable label, so ``sentiment_label`` gives that label and the statistics read the same
-value. Weights: ``data/sentiment_adjust.json``, rebuilt by ``scripts/train_sentiment.py``.
+and returns p(negative), p(neutral), p(positive). A gate does no harm where the model is unsure: the rules'
+compound stays unless the model gives another label at least the probability the gate asks to leave the
+rules' label; then the compound is p(pos) - p(neg), kept inside the band of that label, so
+``sentiment_label`` gives it and the statistics read the same value (``gated_compound``). Weights and gate:
+``data/sentiment_adjust.json``, rebuilt by ``scripts/train_sentiment.py``.
 
-Inference is one dict lookup per distinct word plus a few multiplications (``Adjuster.logits``); the trainer
-builds its features with the same functions (``dense_features``, ``word_keys``).
+Inference costs no lookup of its own: the scorer keeps each word's weight (``Adjuster.table``, pos + neg j)
+in its per-word cache entry and passes their sum to ``Adjuster.correct`` with a few whole-comment values.
+The trainer builds its features with ``dense_features`` and ``word_keys``; ``Adjuster.logits`` reads those.
 """
 
 from __future__ import annotations
