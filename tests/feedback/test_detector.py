@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.feedback import TOPICS, FeedbackDetector
+from bot.core.feedback.detector import choose_topic
 from bot.core.feedback.features import MAX_WORDS, match, words
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES, threshold_for
 from bot.core.scoring import Scorer
@@ -127,3 +128,20 @@ def test_words_read_laughter_styled_letters_and_nya() -> None:
     found = match("kameranya goyang, editannya jelek wkwk")
     assert "target" in found.hits and "laugh" in found.hits
     assert found.topic_hits["video"] and found.topic_hits["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("audionya jelek banget today, so annoying", "audio"),  # a thing of the creator's, not a person
+        ("kameranya burik", "video"),
+        ("your audio is trash", "audio"),
+        ("lu jelek", "toxicity"),
+        ("your audio is trash you idiot", "toxicity"),
+    ],
+)
+def test_an_insult_is_toxicity_only_when_it_is_aimed_at_a_person(
+    detector: FeedbackDetector, text: str, topic: str
+) -> None:
+    assert detector.assess(text, -0.5, 0.3).topic == topic
+    assert choose_topic(match(text)) == topic  # the trainer's reading agrees

@@ -65,7 +65,14 @@ def choose_topic(found: Matches) -> str:
     specificity; ``content`` when it names none. "audionya jelek banget" is about audio, "lu jelek" is
     toxicity."""
     counts = {topic: len(hits) for topic, hits in found.topic_hits.items()}
-    return _topic("insult" in found.hits, "target" in found.hits, counts)
+    return _topic("insult" in found.hits, _person_target(found), counts)
+
+
+def _person_target(found: Matches) -> bool:
+    """Whether it addresses a person ("lu", "you", "bang"), not only a thing of the creator's ("audionya",
+    "your mic"): a target that is not itself a topic word."""
+    named = {phrase for phrases in found.topic_hits.values() for phrase in phrases}
+    return any(phrase not in named for phrase in found.hits.get("target", ()))
 
 
 def _topic(insult: bool, target: bool, counts: Mapping[str, int]) -> str:
@@ -184,7 +191,7 @@ class FeedbackDetector:
         z += self._base[len(seq)] + cue + self._vneg * neg
         z += self._cneg * -compound if compound < 0.0 else self._cpos * compound
         p = round(_sigmoid(z), 4)
-        topic = self._topic(mask, topic_hits)
+        topic = self._topic(mask, topic_hits, seq)
         if p >= self.floor:
             return FeedbackVerdict(p, topic, evidence_of(match_words([w for w, _ in seq]), topic))
         # below every sensitivity: nobody will read the evidence
@@ -196,13 +203,13 @@ class FeedbackDetector:
         return verdict
 
     @staticmethod
-    def _topic(mask: int, topic_hits: list[tuple[int, ...]] | None) -> str:
+    def _topic(mask: int, topic_hits: list[tuple[int, ...]] | None, seq: list[tuple[str, Any]]) -> str:
         """:func:`choose_topic` from the scan's bits (the counts only when two topics compete)."""
         insult = mask & _INSULT
         if topic_hits is None:
             return "toxicity" if insult else "content"
-        if insult and mask & _TARGET:
-            return "toxicity"
+        if insult and mask & _TARGET and _person_target(match_words([w for w, _ in seq])):
+            return "toxicity"  # (rare: an insult, a topic and a target together)
         named = mask >> TOPIC_SHIFT & _TOPIC_MASK
         if not named & (named - 1):  # one topic
             return LIST_TOPICS[named.bit_length() - 1]
