@@ -136,7 +136,9 @@ def test_words_read_laughter_styled_letters_and_nya() -> None:
         ("audionya jelek banget today, so annoying", "audio"),  # a thing of the creator's, not a person
         ("kameranya burik", "video"),
         ("your audio is trash", "audio"),
+        ("bang audionya jelek banget", "audio"),  # addressed politely
         ("lu jelek", "toxicity"),
+        ("bang lu jelek", "toxicity"),
         ("your audio is trash you idiot", "toxicity"),
     ],
 )

@@ -68,11 +68,20 @@ def choose_topic(found: Matches) -> str:
     return _topic("insult" in found.hits, _person_target(found), counts)
 
 
+# Polite forms of address: "bang, audionya jelek" criticises the audio, it does not insult the one addressed.
+HONORIFICS = frozenset({
+    "bang", "bg", "bng", "abang", "kak", "ka", "kakak", "min", "mimin", "bro", "om", "mas", "mba", "mbak",
+    "teh", "teteh", "kang", "akang", "aa", "mang", "neng", "cak", "dik", "dek", "bu", "ibu", "pak", "bapak",
+    "ustadz", "ustad",
+})  # fmt: skip
+
+
 def _person_target(found: Matches) -> bool:
-    """Whether it addresses a person ("lu", "you", "bang"), not only a thing of the creator's ("audionya",
-    "your mic"): a target that is not itself a topic word."""
+    """Whether it speaks to or of a person ("lu", "you", "the editor"), not only of a thing of the creator's
+    ("audionya", "your mic") or to them politely ("bang"): a target that is neither a topic word nor a polite
+    form of address."""
     named = {phrase for phrases in found.topic_hits.values() for phrase in phrases}
-    return any(phrase not in named for phrase in found.hits.get("target", ()))
+    return any(p not in named and p not in HONORIFICS for p in found.hits.get("target", ()))
 
 
 def _topic(insult: bool, target: bool, counts: Mapping[str, int]) -> str:
