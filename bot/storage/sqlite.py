@@ -609,18 +609,14 @@ class SQLiteStorage:
         return _config_from(guild_id, row, channels, roles, learned)
 
     async def _update_config(self, guild_id: int, sql: str | None, params: Sequence[Any]) -> GuildConfig:
+        statements: list[tuple[str, Sequence[Any]]] = [
+            ("INSERT INTO guild_config (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,))
+        ]
+        if sql is not None:
+            statements.append((sql, params))
+
         def run(conn: sqlite3.Connection) -> GuildConfig:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(
-                    "INSERT INTO guild_config (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,)
-                )
-                if sql is not None:
-                    conn.execute(sql, params)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            _in_one_transaction(conn, statements)
             return _get_config(conn, guild_id)
 
         return await self._write(run)
@@ -694,18 +690,9 @@ class SQLiteStorage:
             int(example.created_at),
         )
 
-        def run(conn: sqlite3.Connection) -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute(sql, params)
-                # the message may already be deleted (a Delete click): its words go, as the trigger does
-                conn.execute(_FORGET_WORDS_SQL, (guild_id, example.flag_id, guild_id, example.flag_id))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-        await self._write(run)
+        # the message may already be deleted (a Delete click): its words go, as the trigger does
+        forget_words = (_FORGET_WORDS_SQL, (guild_id, example.flag_id, guild_id, example.flag_id))
+        await self._write(lambda conn: _in_one_transaction(conn, [(sql, params), forget_words]))
 
     async def learning_examples(self, guild_id: int, limit: int) -> list[LearningExample]:
         sql = (
@@ -745,15 +732,13 @@ class SQLiteStorage:
         return await self._update_config(guild_id, sql, params)
 
     async def reset_learning(self, guild_id: int) -> GuildConfig:
+        statements = [
+            ("DELETE FROM learning_examples WHERE guild_id = ?", (guild_id,)),
+            (_FORGET_LEARNED_SQL, (guild_id,)),
+        ]
+
         def run(conn: sqlite3.Connection) -> GuildConfig:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("DELETE FROM learning_examples WHERE guild_id = ?", (guild_id,))
-                conn.execute(_FORGET_LEARNED_SQL, (guild_id,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            _in_one_transaction(conn, statements)
             return _get_config(conn, guild_id)
 
         return await self._write(run)
@@ -802,6 +787,20 @@ _CONFIG_SQL = (
 _EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = ?"
 _EXEMPT_ROLES_SQL = "SELECT role_id FROM exempt_roles WHERE guild_id = ?"
 _LEARNED_SQL = "SELECT weights, cap, decisions, spam_floor FROM learned_adjustments WHERE guild_id = ?"
+
+
+def _in_one_transaction(conn: sqlite3.Connection, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Run ``statements`` (sql, parameters) in one immediate transaction: all of them or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            conn.execute(sql, params)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 _FORGET_LEARNED_SQL = "DELETE FROM learned_adjustments WHERE guild_id = ?"
 _FORGET_WORDS_SQL = (  # the same as migration 0004's learning_forget_words trigger
     "UPDATE learning_examples SET features = (SELECT json_group_object(key, value)"
