@@ -451,25 +451,9 @@ def scan(
     weights: dict[int, float] = {}
     n = len(seq)
     for i in range(n):
-        nd = seq[i][1]
-        if nd is None:
-            continue
-        bits, topics, wid, weight, kids = nd
-        mask |= bits
-        if topics:
-            if topic_hits is None:
-                topic_hits = [topics]
-            else:
-                topic_hits.append(topics)
-        if wid:
-            weights[wid] = weight
-        if bits & PRAISING_BIT and i and not negated:
-            negated = _negator(seq[i - 1][1]) or (i > 1 and _negator(seq[i - 2][1]))
-        depth = 1
-        while kids is not None and depth < MAX_PHRASE and i + depth < n:
-            nd = kids.get(seq[i + depth][0])
-            if nd is None:
-                break
+        nd = seq[i][1]  # the word, then each longer phrase starting at it, while the lexicon has one
+        depth = 0
+        while nd is not None:
             bits, topics, wid, weight, kids = nd
             mask |= bits
             if topics:
@@ -479,5 +463,10 @@ def scan(
                     topic_hits.append(topics)
             if wid:
                 weights[wid] = weight
+            if depth == 0 and bits & PRAISING_BIT and i and not negated:
+                negated = _negator(seq[i - 1][1]) or (i > 1 and _negator(seq[i - 2][1]))
             depth += 1
+            if kids is None or depth >= MAX_PHRASE or i + depth >= n:
+                break
+            nd = kids.get(seq[i + depth][0])
     return mask, topic_hits, negated, sum(weights.values()), seq
