@@ -57,3 +57,13 @@ def test_spam_and_fingerprint_are_filled_in(analyser: Analyser) -> None:
     assert items[0][1] is not None and items[1][1] is not None  # both spam, with a reason
     assert isinstance(items[0][1][1], str) and items[0][2] is not None and items[1][2] is not None
     assert items[2][1] is None and items[2][2] is None  # "gg": too short for a fingerprint
+
+
+def test_quiet_words_follow_the_lexicon_object(analyser: Analyser) -> None:
+    mild = "the audio was a bit meh today"
+    fine = {"meh": 2.0}
+    quiet = analyser.analyse(mild, fine, exempt=False)[2]
+    assert quiet is not None and quiet == analyser.analyse(mild, fine, exempt=False)[2]  # remembered
+    assert "meh" not in quiet[2]
+    harsh = analyser.analyse(mild, {"meh": -2.0}, exempt=False)[2]  # another lexicon: worked out again
+    assert harsh is not None and "meh" in " ".join(harsh[2]) and harsh[0] > quiet[0]

@@ -26,7 +26,10 @@ RawScore = tuple[float, float, float, float, str]
 FeedbackValues = tuple[float, str, tuple[str, ...]]
 
 
-def quiet_words(lexicon: Mapping[str, float]) -> frozenset[str]:
+QUIET_CACHE = 256  # lexicons whose quiet words are remembered (a job sends each server's lexicon once)
+
+
+def not_negative_words(lexicon: Mapping[str, float]) -> frozenset[str]:
     """The words a server rated positive or neutral in its own lexicon: the feedback check does not count them
     (a server that calls "meh" positive is not flagged for "meh")."""
     return frozenset(word for word, value in lexicon.items() if value >= 0)
@@ -46,13 +49,27 @@ class Analyser:
         self.scorer = scorer
         self.spam = spam
         self.feedback = feedback if feedback is not None else FeedbackDetector()
+        # id(lexicon) -> (the lexicon, kept so its id stays its own; its not-negative words)
+        self._quiet: dict[int, tuple[Mapping[str, float], frozenset[str]]] = {}
+
+    def _quiet_words(self, lexicon: Mapping[str, float]) -> frozenset[str]:
+        """:func:`not_negative_words`, worked out once per lexicon object rather than once per message. A
+        lexicon is never changed in place: ConfigCache drops and reloads it, workers get a copy per job."""
+        hit = self._quiet.get(id(lexicon))
+        if hit is not None and hit[0] is lexicon:
+            return hit[1]
+        if len(self._quiet) >= QUIET_CACHE:
+            self._quiet.clear()
+        quiet = not_negative_words(lexicon)
+        self._quiet[id(lexicon)] = (lexicon, quiet)
+        return quiet
 
     def _feedback(
         self, cleaned: str, score: SentimentScore | None, lexicon: Mapping[str, float] | None
     ) -> FeedbackValues | None:
         if score is None:
             return None
-        quiet = quiet_words(lexicon) if lexicon else frozenset()
+        quiet = self._quiet_words(lexicon) if lexicon else frozenset()
         verdict = self.feedback.assess(cleaned, score.compound, score.neg, quiet)
         return (verdict.probability, verdict.topic, verdict.evidence)
 
