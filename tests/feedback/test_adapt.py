@@ -18,6 +18,7 @@ from bot.core.spam import SpamVerdict
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import (
     ExampleKind,
+    Flag,
     FlagKind,
     FlagRequest,
     FlagStatus,
@@ -40,16 +41,6 @@ STRONG_COMPLAINTS = [
 GRIND = "reset hell is real, nothing past level {} in {} hours"
 # feedback the shipped model misses in that server
 OVERLAY = "the overlay covers the timer again in run {}"
-
-
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer()
-
-
-@pytest.fixture(scope="module")
-def detector() -> FeedbackDetector:
-    return FeedbackDetector()
 
 
 def scored(scorer: Scorer, text: str) -> tuple[str, float, float]:
@@ -239,13 +230,22 @@ async def test_reset_forgets_everything_of_that_guild_only(
     assert len(await storage.learning_examples(OTHER, 10)) == 3
 
 
+async def flagged_message(storage: SQLiteStorage, message_id: int, text: str) -> Flag:
+    """A stored message in channel 10 with an open feedback flag holding ``text``."""
+    record = MessageRecord(
+        guild_id=GUILD, channel_id=10, message_id=message_id, author_id=9, created_at=1_000
+    )
+    changes = await storage.apply([MessageCreated(record, FlagRequest(FlagKind.NEGATIVE, text))])
+    flag = changes[0].flag
+    assert flag is not None
+    return flag
+
+
 async def test_deleting_the_message_drops_the_words_of_its_example(
     storage: SQLiteStorage, scorer: Scorer, detector: FeedbackDetector
 ) -> None:
-    record = MessageRecord(guild_id=GUILD, channel_id=10, message_id=555, author_id=9, created_at=1_000)
     text = OVERLAY.format(3)
-    changes = await storage.apply([MessageCreated(record, FlagRequest(FlagKind.NEGATIVE, text))])
-    flag = changes[0].flag
+    flag = await flagged_message(storage, 555, text)
     await storage.record_example(GUILD, example(scorer, detector, flag.id, text, True))
     assert any(k.startswith("h:") for k in (await storage.learning_examples(GUILD, 10))[0].features)
     await storage.apply([MessageDeleted(GUILD, 10, 555)])
@@ -273,10 +273,8 @@ async def test_deleting_a_guilds_settings_deletes_its_learning(
 async def test_a_decision_recorded_after_the_message_was_deleted_keeps_no_words(
     storage: SQLiteStorage, scorer: Scorer, detector: FeedbackDetector
 ) -> None:
-    record = MessageRecord(guild_id=GUILD, channel_id=10, message_id=556, author_id=9, created_at=1_000)
     text = OVERLAY.format(4)
-    changes = await storage.apply([MessageCreated(record, FlagRequest(FlagKind.NEGATIVE, text))])
-    flag = changes[0].flag
+    flag = await flagged_message(storage, 556, text)
     await storage.apply([MessageDeleted(GUILD, 10, 556)])  # a Delete click: Discord's event comes first
     await storage.record_example(GUILD, example(scorer, detector, flag.id, text, True))
     (kept,) = await storage.learning_examples(GUILD, 10)

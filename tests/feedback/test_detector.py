@@ -14,16 +14,6 @@ from bot.core.scoring import Scorer
 from bot.core.text.clean import clean_for_scoring
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer()
-
-
-@pytest.fixture(scope="module")
-def detector() -> FeedbackDetector:
-    return FeedbackDetector()
-
-
 def assess(detector: FeedbackDetector, scorer: Scorer, text: str) -> tuple[bool, str, tuple[str, ...]]:
     cleaned = clean_for_scoring(text)
     score = scorer.score(cleaned)

@@ -61,11 +61,6 @@ def _texts() -> list[str]:
     return [t for t in texts if t.strip()]
 
 
-@pytest.fixture(scope="module")
-def detector() -> FeedbackDetector:
-    return FeedbackDetector()
-
-
 def test_the_scan_finds_what_the_named_features_hold(detector: FeedbackDetector) -> None:
     weights = load_model()["weights"]
     for text in _texts():
