@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.feedback import FeedbackDetector
-from bot.core.feedback.detector import choose_topic
+from bot.core.feedback.detector import choose_topic, evidence_of
 from bot.core.feedback.features import (
     FAMILIES,
     LIST_TOPICS,
@@ -21,6 +21,7 @@ from bot.core.feedback.features import (
     features,
     match,
     match_words,
+    matches_of,
     quiet_words,
     scan,
     silence,
@@ -66,16 +67,13 @@ def test_the_scan_finds_what_the_named_features_hold(detector: FeedbackDetector)
     for text in _texts():
         found = match(text)
         x = features(found, -0.3, 0.2)
-        mask, topic_hits, negated, z_words, seq = scan(text, detector.lexicon, detector._vocab)
+        mask, hits, negated, z_words, seq = scan(text, detector.lexicon, detector._vocab)
         assert [w for w, _ in seq] == found.words and len(seq) <= MAX_WORDS, text
         assert {f for i, f in enumerate(FAMILIES) if mask >> i & 1} == set(found.hits), text
         assert bool(mask & QUESTION_BIT) == ("?" in found.words)
-        counts = {LIST_TOPICS[t]: 0 for hit in topic_hits or () for t in hit}
-        for hit in topic_hits or ():
-            for t in hit:
-                counts[LIST_TOPICS[t]] += 1
-        assert counts == {topic: len(hits) for topic, hits in found.topic_hits.items()}, text
-        assert {t for i, t in enumerate(LIST_TOPICS) if mask >> (TOPIC_SHIFT + i) & 1} == set(counts)
+        assert matches_of(hits, seq) == found, text  # the evidence and topic come from these
+        named = {t for i, t in enumerate(LIST_TOPICS) if mask >> (TOPIC_SHIFT + i) & 1}
+        assert named == set(found.topic_hits), text
         assert negated == bool(found.negated_praise), text
         expected = sum(weights.get(k, 0.0) for k in x if k.startswith(("w=", "b=")))
         assert z_words == pytest.approx(expected, abs=1e-9), text
@@ -95,6 +93,8 @@ def test_assess_gives_the_trainers_probability_and_topic(
         verdict = detector.assess(text, compound, neg)
         assert verdict.probability == pytest.approx(p, abs=5.1e-5), text  # assess rounds to 4 places
         assert verdict.topic == choose_topic(found), text
+        if verdict.probability >= detector.floor:
+            assert verdict.evidence == evidence_of(found, verdict.topic), text
         assert detector.probability(found, compound, neg) == pytest.approx(p, abs=1e-9)
 
 
@@ -125,3 +125,5 @@ def test_quiet_words_are_blanked_the_same_way_in_both_paths(detector: FeedbackDe
         verdict = detector.assess(text, -0.2, 0.1, quiet)
         assert verdict.probability == pytest.approx(p, abs=5.1e-5), text
         assert verdict.topic == choose_topic(found), text
+        if verdict.probability >= detector.floor:
+            assert verdict.evidence == evidence_of(found, verdict.topic), text

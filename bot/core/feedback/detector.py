@@ -18,19 +18,19 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.feedback.features import (
-    CUE_BITS,
     FAMILIES,
     LIST_TOPICS,
     MAX_WORDS,
     PRAISING_BIT,
     QUESTION_BIT,
     TOPIC_SHIFT,
+    Hit,
     Matches,
     binary_features,
     compile_lexicon,
     cue_features,
     length_feature,
-    match_words,
+    matches_of,
     plain_words,
     quiet_words,
     scan,
@@ -121,6 +121,12 @@ _NEGATIVE_BIT = PRAISING_BIT << 1  # VADER's compound <= -0.05
 _NEGATED_BIT = PRAISING_BIT << 2  # praise after a negator
 _POSITIVE_BIT = PRAISING_BIT << 3  # VADER's compound >= 0.05
 _TOPIC_MASK = (1 << len(LIST_TOPICS)) - 1
+# The cue weights depend on the topics only through "a topic is named" and "one other than content is"
+# (binary_features): two bits in the cache key instead of one per topic keep the combinations few.
+_TOPIC_ANY_BIT = PRAISING_BIT << 4
+_TOPIC_SPECIFIC_BIT = PRAISING_BIT << 5
+_CONTENT = 1 << LIST_TOPICS.index("content")
+_FAMILY_BITS = (1 << TOPIC_SHIFT) - 1  # the families and "?"
 _VERDICT_LIMIT = 1 << 15  # verdicts below the floor remembered, by (probability, topic)
 
 
@@ -151,7 +157,7 @@ class FeedbackDetector:
         """The summed weight of the 0/1 features of one combination of cues, from the trainer's function."""
         x = binary_features(
             [f for i, f in enumerate(FAMILIES) if key >> i & 1],
-            [t for i, t in enumerate(LIST_TOPICS) if key >> (TOPIC_SHIFT + i) & 1],
+            ["audio"] if key & _TOPIC_SPECIFIC_BIT else ["content"] if key & _TOPIC_ANY_BIT else [],
             negated=bool(key & _NEGATED_BIT),
             question=bool(key & QUESTION_BIT),
             negative=bool(key & _NEGATIVE_BIT),
@@ -186,8 +192,11 @@ class FeedbackDetector:
         if not cleaned or cleaned.isspace():
             return NO_FEEDBACK
         silent = _quiet(quiet) if quiet else quiet
-        mask, topic_hits, negated, z, seq = scan(cleaned, self.lexicon, self._vocab, silent)
-        key = mask & CUE_BITS
+        mask, hits, negated, z, seq = scan(cleaned, self.lexicon, self._vocab, silent)
+        key = mask & _FAMILY_BITS
+        named = mask >> TOPIC_SHIFT & _TOPIC_MASK
+        if named:
+            key |= _TOPIC_ANY_BIT | _TOPIC_SPECIFIC_BIT if named & ~_CONTENT else _TOPIC_ANY_BIT
         if compound <= -0.05:
             key |= _NEGATIVE_BIT
         elif compound >= 0.05:
@@ -200,9 +209,9 @@ class FeedbackDetector:
         z += self._base[len(seq)] + cue + self._vneg * neg
         z += self._cneg * -compound if compound < 0.0 else self._cpos * compound
         p = round(_sigmoid(z), 4)
-        topic = self._topic(mask, topic_hits, seq)
+        topic = self._topic(mask, hits, seq)
         if p >= self.floor:
-            return FeedbackVerdict(p, topic, evidence_of(match_words([w for w, _ in seq]), topic))
+            return FeedbackVerdict(p, topic, evidence_of(matches_of(hits, seq), topic))
         # below every sensitivity: nobody will read the evidence
         verdict = self._below.get((p, topic))
         if verdict is None:
@@ -212,18 +221,18 @@ class FeedbackDetector:
         return verdict
 
     @staticmethod
-    def _topic(mask: int, topic_hits: list[tuple[int, ...]] | None, seq: list[tuple[str, Any]]) -> str:
-        """:func:`choose_topic` from the scan's bits (the counts only when two topics compete)."""
+    def _topic(mask: int, hits: list[Hit] | None, seq: list[tuple[str, Any]]) -> str:
+        """:func:`choose_topic` from the scan's bits (the matches only when two topics compete)."""
         insult = mask & _INSULT
-        if topic_hits is None:
-            return "toxicity" if insult else "content"
-        if insult and mask & _TARGET and _person_target(match_words([w for w, _ in seq])):
-            return "toxicity"  # (rare: an insult, a topic and a target together)
         named = mask >> TOPIC_SHIFT & _TOPIC_MASK
+        if not named:
+            return "toxicity" if insult else "content"
+        if insult and mask & _TARGET and _person_target(matches_of(hits, seq)):
+            return "toxicity"  # (rare: an insult, a topic and a target together)
         if not named & (named - 1):  # one topic
             return LIST_TOPICS[named.bit_length() - 1]
         counts: dict[str, int] = {}
-        for topics in topic_hits:
+        for _, _, _, topics in hits or ():
             for t in topics:
                 counts[LIST_TOPICS[t]] = counts.get(LIST_TOPICS[t], 0) + 1
         return _topic(False, False, counts)

@@ -428,12 +428,19 @@ def silence(ws: list[str], quiet: frozenset[str]) -> list[str]:
 QUIET = ""  # what a silenced word becomes (no entry of the lexicon or the cue index is empty)
 
 
+# A cue or topic match of the scan: (index of its first word, its length in words less one, its node's bits,
+# its topic indexes), in :func:`match_words`'s order.
+Hit = tuple[int, int, int, tuple[int, ...]]
+_HIT_BITS = CUE_BITS & ~QUESTION_BIT  # what match_words records: a family or a topic
+
+
 def scan(
     text: str, lexicon: dict[str, Node], vocab: dict[str, Entry], quiet: frozenset[str] = frozenset()
-) -> tuple[int, list[tuple[int, ...]] | None, bool, float, list[tuple[str, Node | None]]]:
-    """One pass over the words of ``text``: (bits of the cues found, the topic indexes of every topic match
-    or None, negated praise, summed word and pair weights, the words with their nodes). ``vocab`` is
+) -> tuple[int, list[Hit] | None, bool, float, list[tuple[str, Node | None]]]:
+    """One pass over the words of ``text``: (bits of the cues found, every cue and topic match or None,
+    negated praise, summed word and pair weights, the words with their nodes). ``vocab`` is
     ``vocabulary(lexicon)``, kept by the caller; words in ``quiet`` (see :func:`silence`) are blanked.
+    :func:`matches_of` turns the matches into :func:`match_words`'s result without a second pass.
 
     The text is split at ASCII spaces and punctuation first (byte for byte); a raw token seen before is
     one dict hit away from its normal words and nodes, a new one goes through :func:`words` once."""
@@ -446,7 +453,7 @@ def scan(
     if quiet:
         seq = [(QUIET, None) if w in quiet else (w, nd) for w, nd in seq]
     mask = 0
-    topic_hits: list[tuple[int, ...]] | None = None
+    hits: list[Hit] | None = None
     negated = False
     weights: dict[int, float] = {}
     n = len(seq)
@@ -456,11 +463,11 @@ def scan(
         while nd is not None:
             bits, topics, wid, weight, kids = nd
             mask |= bits
-            if topics:
-                if topic_hits is None:
-                    topic_hits = [topics]
+            if bits & _HIT_BITS:
+                if hits is None:
+                    hits = [(i, depth, bits, topics)]
                 else:
-                    topic_hits.append(topics)
+                    hits.append((i, depth, bits, topics))
             if wid:
                 weights[wid] = weight
             if depth == 0 and bits & PRAISING_BIT and i and not negated:
@@ -469,4 +476,20 @@ def scan(
             if kids is None or depth >= MAX_PHRASE or i + depth >= n:
                 break
             nd = kids.get(seq[i + depth][0])
-    return mask, topic_hits, negated, sum(weights.values()), seq
+    return mask, hits, negated, sum(weights.values()), seq
+
+
+def matches_of(hits: list[Hit] | None, seq: list[tuple[str, Node | None]]) -> Matches:
+    """:func:`match_words` of the scan's words, from the scan's matches."""
+    ws = [w for w, _ in seq]
+    found = Matches(ws)
+    for i, depth, bits, topics in hits or ():
+        gram = ws[i] if not depth else " ".join(ws[i : i + depth + 1])
+        for f, family in enumerate(FAMILIES):
+            if bits >> f & 1:
+                found.hits.setdefault(family, []).append(gram)
+        for t in topics:
+            found.topic_hits.setdefault(LIST_TOPICS[t], []).append(gram)
+        if not depth and i and bits & PRAISING_BIT:
+            _negated(found, ws, i)
+    return found
