@@ -479,15 +479,20 @@ def scan(
     return mask, hits, negated, sum(weights.values()), seq
 
 
+_FAMILIES_OF: dict[int, tuple[str, ...]] = {}  # a node's bits -> its families (a few hundred distinct nodes)
+
+
 def matches_of(hits: list[Hit] | None, seq: list[tuple[str, Node | None]]) -> Matches:
     """:func:`match_words` of the scan's words, from the scan's matches."""
     ws = [w for w, _ in seq]
     found = Matches(ws)
     for i, depth, bits, topics in hits or ():
         gram = ws[i] if not depth else " ".join(ws[i : i + depth + 1])
-        for f, family in enumerate(FAMILIES):
-            if bits >> f & 1:
-                found.hits.setdefault(family, []).append(gram)
+        families = _FAMILIES_OF.get(bits)
+        if families is None:
+            families = _FAMILIES_OF[bits] = tuple(f for n, f in enumerate(FAMILIES) if bits >> n & 1)
+        for family in families:
+            found.hits.setdefault(family, []).append(gram)
         for t in topics:
             found.topic_hits.setdefault(LIST_TOPICS[t], []).append(gram)
         if not depth and i and bits & PRAISING_BIT:
