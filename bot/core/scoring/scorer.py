@@ -916,10 +916,12 @@ def _merge_phrases(
     over_phrases: set[str],
     heads: frozenset[str],
 ) -> tuple[list[str], list[str], list[str]]:
-    """Join known 2- and 3-word phrases ("skill issue", "gak jelas", server phrases) into one token."""
-    out_n: list[str] = []
+    """Join known 2- and 3-word phrases ("skill issue", "gak jelas", server phrases) into one token. The
+    lists are copied only when a phrase joins (most comments with a phrase's first word hold no phrase)."""
+    out_n: list[str] | None = None
     out_s: list[str] = []
     out_r: list[str] = []
+    done = 0  # norm[:done] is in the output lists
     i = 0
     n = len(norm)
     while i < n:
@@ -928,21 +930,26 @@ def _merge_phrases(
                 if i + size <= n:
                     cand = " ".join(norm[i : i + size])
                     if cand in over_phrases or cand in phrases:
+                        if out_n is None:
+                            out_n = []
+                        out_n += norm[done:i]
+                        out_s += shown[done:i]
+                        out_r += raws[done:i]
                         out_n.append(cand)
                         out_s.append(" ".join(shown[i : i + size]))
                         out_r.append(" ".join(raws[i : i + size]))
                         i += size
+                        done = i
                         break
             else:
-                out_n.append(norm[i])
-                out_s.append(shown[i])
-                out_r.append(raws[i])
                 i += 1
             continue
-        out_n.append(norm[i])
-        out_s.append(shown[i])
-        out_r.append(raws[i])
         i += 1
+    if out_n is None:
+        return norm, shown, raws
+    out_n += norm[done:]
+    out_s += shown[done:]
+    out_r += raws[done:]
     return out_n, out_s, out_r
 
 
