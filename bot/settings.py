@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     # Development only: point the bot at a Discord stand-in (the end-to-end tests do).
     api_base_url: str | None = Field(default=None, alias="SENTIMETER_API_BASE_URL")
     gateway_url: str | None = Field(default=None, alias="SENTIMETER_GATEWAY_URL")
+    # Catch-up after downtime (cogs/listener.py): a failed history read is retried after 2, 4, 8 ...
+    # seconds (at most the cap; the gap stays recorded meanwhile); the newest messages stored in the last
+    # RECONCILE_HOURS (at most RECONCILE_MESSAGES per channel; 0 hours: off) are compared with Discord for
+    # deletes, edits and reactions missed; every FLAG_CHECK_MINUTES (0: off) the messages behind open flags
+    # are checked to still exist.
+    catchup_retry_seconds: float = Field(default=2.0, gt=0, le=3600, alias="SENTIMETER_CATCHUP_RETRY_SECONDS")
+    catchup_retry_max_seconds: float = Field(
+        default=600.0, gt=0, le=86_400, alias="SENTIMETER_CATCHUP_RETRY_MAX_SECONDS"
+    )
+    reconcile_hours: float = Field(default=24.0, ge=0, le=24 * 90, alias="SENTIMETER_RECONCILE_HOURS")
+    reconcile_messages: int = Field(default=1000, ge=1, le=100_000, alias="SENTIMETER_RECONCILE_MESSAGES")
+    flag_check_minutes: float = Field(
+        default=60.0, ge=0, le=7 * 24 * 60, alias="SENTIMETER_FLAG_CHECK_MINUTES"
+    )
 
     @field_validator(
         "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"

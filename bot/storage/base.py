@@ -24,9 +24,11 @@ from bot.storage.models import (
     FlagKind,
     FlagStatus,
     FlagSummary,
+    Gap,
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
+    StoredMessage,
     Totals,
     WriteOp,
 )
@@ -93,6 +95,26 @@ class CursorStore(Protocol):
 
     async def channel_cursors(self, guild_id: int) -> dict[int, int]:
         """channel id -> the newest message id stored for it."""
+        ...
+
+    # gaps and reconcile (bot/core/ingest/catchup.py): a gap is kept until what was read from it is committed
+    async def begin_catch_up(self, guild_id: int) -> dict[int, int]:
+        """``channel_cursors``, recording at once an open gap after each cursor (called when a gateway session
+        starts, before its first live message can move a cursor)."""
+        ...
+
+    async def catch_up_gaps(self, guild_id: int) -> list[Gap]:
+        """Every gap of the guild still to read, oldest first."""
+        ...
+
+    async def record_gap(self, guild_id: int, gap: Gap) -> None: ...
+    async def narrow_gap(self, guild_id: int, gap: Gap, read_up_to: int) -> None:
+        """Everything of ``gap`` up to message ``read_up_to`` is committed: keep the rest (none: closed)."""
+        ...
+
+    async def close_gap(self, guild_id: int, gap: Gap) -> None: ...
+    async def recent_messages(self, guild_id: int, since_id: int, per_channel: int) -> list[StoredMessage]:
+        """Per channel, the newest ``per_channel`` stored messages with an id >= ``since_id``."""
         ...
 
 

@@ -291,3 +291,25 @@ class FlagSummary:
             fp + self.by_status.get(FlagStatus.ACKNOWLEDGED, 0) + self.by_status.get(FlagStatus.DELETED, 0)
         )
         return fp / reviewed if reviewed else None
+
+
+# -- catch-up: gaps still to read and the recent window to reconcile (migration 0006) ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A range of a channel's history still to be read: after ``after_id``, before ``before_id`` (None: up
+    to the newest message)."""
+
+    channel_id: int
+    after_id: int
+    before_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """What catch-up compares with a channel's history: a stored message's id and reaction count."""
+
+    channel_id: int
+    message_id: int
+    reactions: int

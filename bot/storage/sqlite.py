@@ -42,6 +42,7 @@ from bot.core.errors import StartupError
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
+from bot.storage import _catchup
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -53,9 +54,11 @@ from bot.storage.models import (
     FlagKind,
     FlagStatus,
     FlagSummary,
+    Gap,
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
+    StoredMessage,
     Totals,
     WriteOp,
 )
@@ -763,6 +766,26 @@ class SQLiteStorage:
         sql = "DELETE FROM lexicon WHERE guild_id = ? AND word = ?"
         key = normalize_word(word)
         return await self._write(lambda c: c.execute(sql, (guild_id, key)).rowcount > 0)
+
+    # -- catch-up gaps and reconcile (migration 0006, bot/storage/_catchup.py) -------------------------------
+    async def begin_catch_up(self, guild_id: int) -> dict[int, int]:
+        return await self._write(lambda c: _catchup.begin_catch_up(c, guild_id))
+
+    async def catch_up_gaps(self, guild_id: int) -> list[Gap]:
+        return _catchup.gaps_from(await self._fetchall(_catchup.GAPS_SQL, (guild_id,)))
+
+    async def record_gap(self, guild_id: int, gap: Gap) -> None:
+        await self._write(lambda c: _catchup.record_gap(c, guild_id, gap))
+
+    async def narrow_gap(self, guild_id: int, gap: Gap, read_up_to: int) -> None:
+        await self._write(lambda c: _catchup.narrow_gap(c, guild_id, gap, read_up_to))
+
+    async def close_gap(self, guild_id: int, gap: Gap) -> None:
+        await self._write(lambda c: _catchup.close_gap(c, guild_id, gap))
+
+    async def recent_messages(self, guild_id: int, since_id: int, per_channel: int) -> list[StoredMessage]:
+        rows = await self._fetchall(_catchup.RECENT_SQL, (since_id, guild_id, per_channel))
+        return _catchup.recent_from(rows)
 
 
 def normalize_word(word: str) -> str:

@@ -483,7 +483,15 @@ class RestApi:
                 msgs = [m for m in msgs if m.id < before]
             chosen = msgs[-limit:]
         chosen.sort(key=lambda m: m.id, reverse=True)  # Discord answers newest first
-        return json_response([p.message_payload(self.state, m) for m in chosen])
+        return json_response([self._history_payload(m) for m in chosen])
+
+    def _history_payload(self, msg: Message) -> dict[str, Any]:
+        """A message as history returns it; ``malform_in_history`` breaks it the way Spacebar's did
+        (``author: null``: discord.py's Message() raises TypeError)."""
+        data = p.message_payload(self.state, msg)
+        if msg.id in self.state.malformed_history:
+            data["author"] = None
+        return data
 
     async def get_message(self, request: web.Request) -> web.Response:
         channel = self._channel(request)

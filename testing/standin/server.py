@@ -1030,6 +1030,14 @@ class FakeDiscord:
         self.state.rate_limit_rules.append(rule)
         return rule
 
+    # --- opt-in fault modes seen against Spacebar (issue 13) ---
+
+    def malform_in_history(self, message: Message) -> None:
+        """History reads (GET /channels/{id}/messages) return ``message`` with ``author: null``, which
+        discord.py's parser cannot read (a TypeError), as Spacebar did for some messages."""
+        self.state.malformed_history.add(message.id)
+        self.state.notify()
+
 
 def _guess_type(filename: str) -> str:
     lower = filename.lower()

@@ -352,6 +352,9 @@ class State:
         self.rate_limited: list[RecordedRequest] = []
         self.base_url = ""
         self._changed = asyncio.Event()
+        # opt-in fault mode (issue 13, Spacebar quirk): message ids whose history payload discord.py cannot
+        # parse (FakeDiscord.malform_in_history)
+        self.malformed_history: set[int] = set()
 
     # --- change notification ---
 

@@ -736,3 +736,90 @@ async def test_one_emojis_reactions_removed_sets_the_count_read_back(live_bot: A
         await listener.on_raw_reaction_clear_emoji(clear_emoji())
     await _settle(bot)
     assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).reactions == 2
+
+
+# -- catch-up gaps: retries, malformed history messages (issue 13 item 2) ---------------------------------
+
+
+def _server_error(status: int = 503) -> discord.HTTPException:
+    response = create_autospec(discord.http.aiohttp.ClientResponse, instance=True, spec_set=True)
+    response.status = status
+    response.reason = "Service Unavailable"
+    return discord.HTTPException(response, {"code": 0, "message": "injected"})
+
+
+async def _after_outage(bot: Any, n: int) -> tuple[Listener, list[dict[str, Any]]]:
+    """One comment stored before the outage, ``n`` missed in #general's history since; a fresh listener."""
+    listener = Listener(bot)
+    await listener.on_message(bot.world.message(message_payload(TEXT_ID, "before the outage")))
+    await _settle(bot)
+    missed = [message_payload(TEXT_ID, f"missed {i}") for i in range(n)]
+    general = bot.world.guild.get_channel(TEXT_ID)
+    assert isinstance(general, discord.TextChannel)
+    general.last_message_id = int(missed[-1]["id"])
+    bot.settings.catchup_retry_seconds = 0.001  # the retries' pauses, not what the test measures
+    bot.settings.reconcile_hours = 0
+    return Listener(bot), missed
+
+
+def _history(payloads: list[dict[str, Any]], failures: list[int]) -> Any:
+    """logs_from over ``payloads``; the n-th call (1-based) in ``failures`` fails with a 503."""
+    calls = itertools.count(1)
+
+    async def logs_from(channel_id: int, limit: int, **kw: Any) -> Any:
+        if next(calls) in failures:
+            raise _server_error()
+        after = int(kw["after"])
+        newer = [m for m in payloads if int(m["id"]) > after and int(m["channel_id"]) == int(channel_id)]
+        return list(reversed(newer[:limit]))
+
+    return logs_from
+
+
+async def test_a_failed_history_read_is_retried_from_where_it_stopped(live_bot: Any) -> None:
+    bot = live_bot
+    listener, missed = await _after_outage(bot, 250)
+    bot.http.logs_from.side_effect = _history(missed, failures=[2, 3])  # the second page fails twice
+    assert await listener.catch_up_guild(bot.world.guild) == 250
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).messages == 251
+    assert await bot.storage.catch_up_gaps(GUILD_ID) == []
+    afters = [int(call.kwargs["after"]) for call in bot.http.logs_from.call_args_list]
+    assert afters.count(int(missed[99]["id"])) == 3  # the failed page asked again, not from the start
+    assert not listener._gaps_pending
+
+
+async def test_when_retries_run_out_the_rest_of_the_gap_stays_recorded(live_bot: Any) -> None:
+    bot = live_bot
+    listener, missed = await _after_outage(bot, 150)
+    bot.http.logs_from.side_effect = _history(missed, failures=[2, 3, 4])
+    assert await listener.catch_up_guild(bot.world.guild) == 100
+    assert listener._gaps_pending
+    (gap,) = [g for g in await bot.storage.catch_up_gaps(GUILD_ID) if g.channel_id == TEXT_ID]
+    assert gap.after_id == int(missed[99]["id"])  # narrowed to what was committed
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).messages == 101
+
+    bot.http.logs_from.side_effect = _history(missed, failures=[])
+    await listener._read_gaps(bot.world.guild, {})  # what the background retry does
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).messages == 151
+    assert [g for g in await bot.storage.catch_up_gaps(GUILD_ID) if g.channel_id == TEXT_ID] == []
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"author": None}, {"reactions": [{"count": 1}]}, {"attachments": [{}]}],
+    ids=["author-null", "reaction-without-emoji", "attachment-without-fields"],
+)
+async def test_a_malformed_history_message_is_skipped_not_the_channel(
+    live_bot: Any, damage: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = live_bot
+    listener, missed = await _after_outage(bot, 5)
+    missed[2].update(damage)
+    bot.http.logs_from.side_effect = _history(missed, failures=[])
+    assert await listener.catch_up_guild(bot.world.guild) == 4
+    await _settle(bot)
+    assert (await bot.storage.totals(GUILD_ID, TEXT_ID, None, 2**62)).messages == 5
+    assert f"skipped message {missed[2]['id']}" in caplog.text
+    assert await bot.storage.catch_up_gaps(GUILD_ID) == []
