@@ -173,7 +173,8 @@ class Privacy(
         left longer than the grace period ago. A failure is logged; the next sweep tries again."""
         try:
             swept = await self.bot.storage.sweep_retention(DEFAULT_RETENTION_DAYS)
-            purged = await self.bot.storage.purge_removed_guilds(self.bot.settings.purge_grace_days)
+            present = [guild.id for guild in self.bot.guilds]
+            purged = await self.bot.storage.purge_removed_guilds(self.bot.settings.purge_grace_days, present)
         except Exception:
             log.exception("the privacy sweep failed; it runs again in %d hours", SWEEP_INTERVAL_HOURS)
             return
@@ -198,6 +199,11 @@ class Privacy(
     async def on_guild_join(self, guild: discord.Guild) -> None:
         if await self.bot.storage.cancel_guild_removal(guild.id):
             log.info("added back to guild %s: its data is kept", guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        # a GUILD_CREATE that says "unavailable": false is dispatched as this, not as a join
+        await self.on_guild_join(guild)
 
 
 async def setup(bot: Sentimeter) -> None:

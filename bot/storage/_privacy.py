@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import aiosqlite
@@ -192,8 +192,15 @@ def cancel_removal(conn: sqlite3.Connection, guild_id: int) -> bool:
     return conn.execute("DELETE FROM guild_removals WHERE guild_id = ?", (guild_id,)).rowcount > 0
 
 
-def purge_removed(conn: sqlite3.Connection, removed_before: int, cache: LastHourCache) -> list[int]:
-    """Purge every server removed before ``removed_before``; returns their ids."""
+def purge_removed(
+    conn: sqlite3.Connection, removed_before: int, present: Collection[int], cache: LastHourCache
+) -> list[int]:
+    """Purge every server removed before ``removed_before``, except those in ``present`` (the bot is in
+    them again: their removal is cancelled); returns the ids purged."""
+    marked = [int(r[0]) for r in conn.execute("SELECT guild_id FROM guild_removals ORDER BY guild_id")]
+    back = [(g,) for g in marked if g in present]
+    if back:
+        conn.executemany("DELETE FROM guild_removals WHERE guild_id = ?", back)
     due = [
         int(r[0])
         for r in conn.execute(

@@ -14,7 +14,7 @@ A consumer that needs one part is typed with that part (``StatsService`` takes a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
 from bot.storage.models import (
@@ -233,8 +233,10 @@ class PrivacyStore(Protocol):
         ...
 
     async def cancel_guild_removal(self, guild_id: int) -> bool: ...
-    async def purge_removed_guilds(self, grace_days: int) -> list[int]:
-        """Purge the servers removed more than ``grace_days`` ago; returns their ids."""
+    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
+        """Purge the servers removed more than ``grace_days`` ago, except those in ``present`` (the bot is
+        in them again, e.g. re-added while it was offline: their removal is cancelled); returns the ids
+        purged."""
         ...
 
     async def purge_guild(self, guild_id: int) -> int:

@@ -30,7 +30,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -807,9 +807,10 @@ class SQLiteStorage:
     async def cancel_guild_removal(self, guild_id: int) -> bool:
         return await self._write(lambda c: _privacy.cancel_removal(c, guild_id))
 
-    async def purge_removed_guilds(self, grace_days: int) -> list[int]:
+    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
         before = self._now() - grace_days * DAY
-        return await self._write(lambda c: _privacy.purge_removed(c, before, self._presence_cache))
+        keep = frozenset(present)
+        return await self._write(lambda c: _privacy.purge_removed(c, before, keep, self._presence_cache))
 
     async def purge_guild(self, guild_id: int) -> int:
         return await self._write(lambda c: _privacy.purge_guild(c, guild_id, self._presence_cache))

@@ -353,3 +353,14 @@ async def test_removed_servers_are_purged_after_the_grace_period_unless_re_added
     assert (await storage.totals(G, None, None, clock.now)).messages == 0
     assert (await storage.totals(OTHER_G, None, None, clock.now)).messages == 2
     assert await storage.purge_removed_guilds(grace_days=30) == []
+
+
+async def test_a_server_the_bot_is_in_again_is_not_purged(storage: SQLiteStorage, clock: Clock) -> None:
+    """Removed, then added back while the bot was offline (no join event): the sweep sees it among the bot's
+    servers and cancels the removal."""
+    await _seed(storage)
+    await storage.mark_guild_removed(G)
+    clock.now = NOW + 31 * DAY
+    assert await storage.purge_removed_guilds(grace_days=30, present=[G, 99]) == []
+    assert (await storage.totals(G, None, None, clock.now)).messages == 30
+    assert await storage.cancel_guild_removal(G) is False  # already cancelled
