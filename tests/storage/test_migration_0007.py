@@ -15,10 +15,7 @@ def version_6_database(path: Path) -> None:
         if name.startswith("0007"):
             break
         conn.executescript(f"BEGIN;\n{sql}\n;PRAGMA user_version = {version};\nCOMMIT;")
-    conn.execute(
-        "INSERT INTO messages (message_id, guild_id, channel_id, author_id, created_at, scored, compound,"
-        " pos, neu, neg, language, is_spam) VALUES (100, 1, 10, 7, 3600, 1, 0.5, 0.5, 0.5, 0, 'en', 0)"
-    )
+    conn.execute("INSERT INTO guild_config (guild_id, sensitivity) VALUES (1, 'high')")
     conn.execute(
         "INSERT INTO flags (guild_id, channel_id, message_id, author_id, kind, status, text, created_at)"
         " VALUES (1, 10, 100, 7, 'negative', 'open', 'mic is bad', 3600)"
@@ -33,9 +30,11 @@ async def test_existing_data_is_kept_and_nothing_is_opted_out(tmp_path: Path) ->
         assert await storage.opted_out(1) == frozenset()
         assert await storage.get_retention(1) is None
         assert await storage.purge_removed_guilds(grace_days=0) == []
-        assert len((await storage.member_data(1, 7))["messages"]) == 1
+        assert (await storage.get_config(1)).sensitivity == "high"
+        assert [f["text"] for f in (await storage.member_data(1, 7))["flags"]] == ["mic is bad"]
         result = await storage.forget_member(1, 7)
-        assert (result.messages, result.flags) == (1, 1)
+        assert (result.messages, result.flags) == (0, 1)
+        assert (await storage.member_data(1, 7))["flags"] == []
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] >= 7
