@@ -1,4 +1,4 @@
-"""The `sentimeter` command line: run, score, analyze, eval."""
+"""The `sentimeter` command line: run, score, analyze, eval, forget, purge."""
 
 from __future__ import annotations
 
@@ -53,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
         help="TSV: text<TAB>label (positive/neutral/negative or 1/0), or the community format with the header"
         " lang sentiment feedback spam topic niche text",
     )
+
+    # members' data rights and server removal (README "Privacy")
+    forget = sub.add_parser("forget", help="delete everything stored about one member of one server")
+    forget.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    forget.add_argument("--guild", required=True, help="the server (guild) id")
+    forget.add_argument("--user", required=True, help="the member's user id")
+    purge = sub.add_parser("purge", help="delete everything stored about one server now")
+    purge.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    purge.add_argument("--guild", required=True, help="the server (guild) id")
     return parser
 
 
@@ -136,7 +145,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     level = settings.log_level
-    if args.command == "analyze" and "log_level" not in settings.model_fields_set:
+    if args.command in ("analyze", "forget", "purge") and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
     if args.command == "run":
         from bot.app.runner import run_bot, setup_logging
@@ -163,7 +172,51 @@ def _dispatch(args: argparse.Namespace) -> int:
                 out=sys.stdout,
             )
         )
+    if args.command in ("forget", "purge"):
+        guild_id = _snowflake(args.guild, "--guild")
+        user_id = _snowflake(args.user, "--user") if args.command == "forget" else None
+        database = args.database or settings.database
+        if not database.is_file():  # never create an empty database just to delete from it
+            raise SentimeterError(f"{database}: no such database")
+        return asyncio.run(_forget_or_purge(database, guild_id, user_id, sys.stdout))
     raise AssertionError(args.command)
+
+
+# -- forget / purge ------------------------------------------------------------------------------------------
+
+
+def _snowflake(value: str, what: str) -> int:
+    """A Discord id: a positive integer below 2^63."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise SentimeterError(f"{what} must be a Discord id (a number), got {value[:40]!r}") from None
+    if not 0 < number < 2**63:
+        raise SentimeterError(f"{what} must be a Discord id between 1 and 2^63 - 1, got {value[:40]}")
+    return number
+
+
+async def _forget_or_purge(database: Path, guild_id: int, user_id: int | None, out: TextIO) -> int:
+    """`sentimeter purge` (``user_id`` None) or `sentimeter forget`."""
+    from bot.storage.sqlite import SQLiteStorage
+
+    async with SQLiteStorage.open(database) as storage:
+        if user_id is None:
+            rows = await storage.purge_guild(guild_id)
+            out.write(f"Deleted everything stored about server {guild_id} ({rows} rows).\n")
+            return 0
+        result = await storage.forget_member(guild_id, user_id)
+    out.write(
+        f"Deleted everything stored about user {user_id} in server {guild_id}: {result.messages} message"
+        f" records, {result.flags} flags ({result.rows} rows).\n"
+    )
+    for channel_id, message_id in result.review_posts:
+        # the bot deletes these itself for /privacy forget-me; from here it cannot reach Discord
+        out.write(
+            f"Review post still in Discord, delete it by hand: https://discord.com/channels/{guild_id}"
+            f"/{channel_id}/{message_id}\n"
+        )
+    return 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=1000, ge=1, alias="SENTIMETER_BATCH_SIZE")
     # Processes that score comments next to the bot (None: one per CPU core; 0: score in the bot process).
     scoring_workers: int | None = Field(default=None, ge=0, le=64, alias="SENTIMETER_SCORING_WORKERS")
+    # Days a server's data is kept after the bot is removed from it (0: deleted at the next sweep).
+    purge_grace_days: int = Field(default=30, ge=0, le=3650, alias="SENTIMETER_PURGE_GRACE_DAYS")
     # Development only: point the bot at a Discord stand-in (the end-to-end tests do).
     api_base_url: str | None = Field(default=None, alias="SENTIMETER_API_BASE_URL")
     gateway_url: str | None = Field(default=None, alias="SENTIMETER_GATEWAY_URL")

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.app import embeds
 from bot.app.context import guild_context
 from bot.app.i18n import available_locales, locale_for, t
+from bot.core import privacy
 from bot.core.errors import UserFacingError
 from bot.core.feedback.sensitivity import SENSITIVITIES
 from bot.storage.models import GuildConfig
@@ -243,6 +244,36 @@ class Config(
             message += "\n" + t("config.warning.needs_manage_messages", locale)
         if not me.guild_permissions.moderate_members:
             message += "\n" + t("config.warning.needs_moderate_members", locale)
+        await self._reply(interaction, config, message)
+
+    # -- retention (members' data: bot/core/privacy.py) ------------------------------------------------------
+
+    @app_commands.command(
+        name=_("retention"), description=_("How long message records and flagged text are kept")
+    )
+    @app_commands.describe(days=_("Days to keep them (the statistics' totals are kept)"))
+    async def retention(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        days: app_commands.Range[int, privacy.MIN_RETENTION_DAYS, privacy.MAX_RETENTION_DAYS],
+    ) -> None:
+        guild, config, locale = await self._start(interaction)
+        if not privacy.retention_in_range(days):  # a crafted request past Discord's own check
+            raise UserFacingError(
+                t(
+                    "config.retention.out_of_range",
+                    locale,
+                    min=privacy.MIN_RETENTION_DAYS,
+                    max=embeds.fmt_int(privacy.MAX_RETENTION_DAYS, locale),
+                )
+            )
+        await self.bot.storage.set_retention(guild.id, days)
+        message = t(
+            "config.retention.done",
+            locale,
+            days=embeds.fmt_int(days, locale),
+            default=privacy.DEFAULT_RETENTION_DAYS,
+        )
         await self._reply(interaction, config, message)
 
 

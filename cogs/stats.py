@@ -41,6 +41,13 @@ MEMBER_COUNT_TTL = 600  # seconds a fetched member count is reused
 THREAD_PARENT_TYPES = (discord.TextChannel, discord.ForumChannel)
 
 
+def _is_private(guild: discord.Guild, channel: StatsChannel) -> bool:
+    """Not visible to @everyone (or a private thread)."""
+    if isinstance(channel, discord.Thread) and channel.is_private():
+        return True
+    return not channel.permissions_for(guild.default_role).view_channel
+
+
 def _period(value: str, locale: str) -> Period:
     """The chosen period; a value that is not one of the choices (a crafted request) is refused politely."""
     try:
@@ -64,15 +71,21 @@ class Stats(
 
     @staticmethod
     def _channel_describer(
-        guild: discord.Guild, viewer: discord.Member | discord.User, locale: str
+        guild: discord.Guild,
+        viewer: discord.Member | discord.User | discord.Role,
+        locale: str,
+        *,
+        also: discord.Member | discord.User | None = None,
     ) -> Callable[[int], str | None]:
-        """Mentions for channels the viewer can see; channels they cannot see are left out of lists."""
+        """Mentions for channels the viewer (and ``also``) can see; others are left out of lists. A public
+        reply passes the @everyone role as the viewer."""
+        viewers = [v for v in (viewer, also) if v is not None and not isinstance(v, discord.User)]
 
         def describe(channel_id: int) -> str | None:
             channel = guild.get_channel_or_thread(channel_id)
             if channel is None:
                 return t("stats.unknown_channel", locale)
-            if isinstance(viewer, discord.Member) and not channel.permissions_for(viewer).read_messages:
+            if any(not channel.permissions_for(v).view_channel for v in viewers):
                 return None
             return channel.mention
 
@@ -100,12 +113,14 @@ class Stats(
             raise UserFacingError(t("stats.error.other_guild", locale))
         if (
             isinstance(interaction.user, discord.Member)
-            and not target.permissions_for(interaction.user).read_messages
+            and not target.permissions_for(interaction.user).view_channel
         ):
             raise UserFacingError(t("stats.error.cannot_view", locale))
         chosen = _period(period, locale)
 
-        await interaction.response.defer(ephemeral=False, thinking=True)
+        # a private channel's figures are shown only to the one who asked
+        private = _is_private(guild, target)
+        await interaction.response.defer(ephemeral=private, thinking=True)
         stats = await self.bot.stats.channel(guild.id, target.id, chosen, self._now())
         embed = embeds.channel_stats_embed(
             stats,
@@ -114,7 +129,7 @@ class Stats(
             channel_mention=target.mention,
             includes_threads=isinstance(target, THREAD_PARENT_TYPES),
         )
-        await interaction.followup.send(embed=embed, ephemeral=False)
+        await interaction.followup.send(embed=embed, ephemeral=private)
 
     @app_commands.command(
         name=_("server"), description=_("Activity, sentiment and engagement for the whole server")
@@ -128,16 +143,35 @@ class Stats(
         guild, locale = ctx.guild, ctx.locale
         chosen = _period(period, locale)
 
-        await interaction.response.defer(ephemeral=False, thinking=True)
+        # The server's figures include every channel. Someone who cannot see some of the channels with
+        # data gets them only for their own eyes, with a note saying so; a public reply lists only channels
+        # everyone can see.
+        hidden = await self._has_hidden_channels(guild, interaction.user)
+        await interaction.response.defer(ephemeral=hidden, thinking=True)
         member_count = await self._member_count(guild)
         stats = await self.bot.stats.server(guild.id, chosen, self._now(), member_count)
+        viewer: discord.Member | discord.User | discord.Role = (
+            interaction.user if hidden else guild.default_role
+        )
         embed = embeds.server_stats_embed(
             stats,
             locale,
             guild_name=guild.name,
-            describe_channel=self._channel_describer(guild, interaction.user, locale),
+            describe_channel=self._channel_describer(guild, viewer, locale, also=interaction.user),
         )
-        await interaction.followup.send(embed=embed, ephemeral=False)
+        note = t("stats.server.hidden_channels_note", locale) if hidden else discord.utils.MISSING
+        await interaction.followup.send(content=note, embed=embed, ephemeral=hidden)
+
+    async def _has_hidden_channels(self, guild: discord.Guild, user: discord.Member | discord.User) -> bool:
+        """Whether ``user`` cannot see some channel that has stored figures (a channel unknown to the bot,
+        e.g. deleted, counts as seen: nobody can see it)."""
+        if not isinstance(user, discord.Member):
+            return False
+        for channel_id in await self.bot.storage.channel_cursors(guild.id):
+            channel = guild.get_channel_or_thread(channel_id)
+            if channel is not None and not channel.permissions_for(user).view_channel:
+                return True
+        return False
 
     async def _member_count(self, guild: discord.Guild) -> int:
         """Discord's current member count. Without the privileged Server Members intent the bot is not told

@@ -134,3 +134,90 @@ def test_eval_on_the_community_format_reports_spam_by_category(tmp_path: Path) -
     assert table["gambling"] == ["1", "0", "0"]
     assert table["promotion"] == ["1", "0", "0"]
     assert table["unclear"] == ["0", "1", "0"]
+
+
+# -- forget / purge (members' data rights, server removal) ---------------------------------------------------
+
+
+def _seeded_database(path: Path) -> None:
+    """Server 1: users 7 and 8, a flag on one of 7's messages; server 2: user 7 again."""
+    import asyncio
+
+    from bot.storage.models import FlagKind, FlagRequest, MessageCreated, MessageRecord
+    from bot.storage.sqlite import SQLiteStorage
+
+    def rec(message_id: int, guild_id: int, author_id: int) -> MessageRecord:
+        return MessageRecord(guild_id, 10, message_id, author_id, 1_700_000_000, language="en")
+
+    async def seed() -> None:
+        async with SQLiteStorage.open(path) as storage:
+            changes = await storage.apply(
+                [
+                    MessageCreated(rec(1, 1, 7), FlagRequest(kind=FlagKind.NEGATIVE, text="secret text")),
+                    MessageCreated(rec(2, 1, 8)),
+                    MessageCreated(rec(3, 2, 7)),
+                ]
+            )
+            await storage.set_review_message(1, changes[0].flag.id, 90, 9_001)
+
+    asyncio.run(seed())
+
+
+def _count(path: Path, sql: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def test_forget_deletes_one_member_of_one_server(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    _seeded_database(db)
+
+    result = run_cli("forget", "--database", str(db), "--guild", "1", "--user", "7")
+
+    assert result.returncode == 0, result.stderr
+    assert "1 message records, 1 flags" in result.stdout
+    assert "https://discord.com/channels/1/90/9001" in result.stdout  # the review post to delete by hand
+    assert _count(db, "SELECT count(*) FROM messages WHERE guild_id = 1 AND author_id = 7") == 0
+    assert _count(db, "SELECT count(*) FROM flags WHERE text = 'secret text'") == 0
+    assert _count(db, "SELECT coalesce(sum(messages), 0) FROM guild_hour WHERE guild_id = 1") == 1
+    assert _count(db, "SELECT count(*) FROM messages WHERE guild_id = 2 AND author_id = 7") == 1
+
+
+def test_purge_deletes_one_server(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    _seeded_database(db)
+
+    result = run_cli("purge", "--database", str(db), "--guild", "1")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Deleted everything stored about server 1 (")
+    for table in ("messages", "flags", "guild_hour", "presence", "channel_cursors"):
+        assert _count(db, f"SELECT count(*) FROM {table} WHERE guild_id = 1") == 0, table
+    assert _count(db, "SELECT count(*) FROM messages WHERE guild_id = 2") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["forget", "--guild", "abc", "--user", "7"], "--guild must be a Discord id"),
+        (["forget", "--guild", "1", "--user", str(2**63)], "--user must be a Discord id between"),
+        (["purge", "--guild", "-4"], "--guild must be a Discord id between"),
+        (["purge", "--guild", "1", "--database", "{missing}"], "no such database"),
+    ],
+)
+def test_forget_and_purge_refuse_bad_input_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    db = tmp_path / "s.db"
+    _seeded_database(db)
+    missing = tmp_path / "nope.db"
+    argv = [a.replace("{missing}", str(missing)) for a in args]
+    if "--database" not in argv:
+        argv += ["--database", str(db)]
+
+    result = run_cli(*argv)
+
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert not missing.exists()  # no empty database was created
+    assert _count(db, "SELECT count(*) FROM messages") == 3  # nothing deleted

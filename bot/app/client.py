@@ -15,6 +15,7 @@ from bot.core.config_cache import ConfigCache
 from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.queue import WriteQueue
 from bot.core.ingest.service import IngestService
+from bot.core.privacy import OptOutCache
 from bot.core.scoring import Scorer
 from bot.core.spam import BehaviourTracker, SpamDetector
 from bot.core.stats import StatsService
@@ -62,8 +63,13 @@ class Sentimeter(commands.Bot):
             batch_size=settings.batch_size,
             on_changes=self._on_flag_changes,
         )
+        self.optouts = OptOutCache(storage)  # members who opted out (/privacy opt-out)
         self.ingest = IngestService(
-            self.pipeline, self.queue, self.configs, workers=settings.effective_scoring_workers
+            self.pipeline,
+            self.queue,
+            self.configs,
+            workers=settings.effective_scoring_workers,
+            optouts=self.optouts,
         )
         self._sync_global = sync_global
         self._gc_frozen = False

@@ -14,8 +14,8 @@ A consumer that needs one part is typed with that part (``StatsService`` takes a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Collection, Sequence
+from typing import Any, Protocol
 
 from bot.storage.models import (
     ChannelCount,
@@ -24,11 +24,13 @@ from bot.storage.models import (
     FlagKind,
     FlagStatus,
     FlagSummary,
+    ForgetResult,
     Gap,
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
     StoredMessage,
+    SweepResult,
     Totals,
     WriteOp,
 )
@@ -220,7 +222,51 @@ class SettingsStore(Protocol):
     async def remove_lexicon_word(self, guild_id: int, word: str) -> bool: ...
 
 
-class Storage(WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, Protocol):
+class PrivacyStore(Protocol):
+    """Members' data rights, retention and server removal (bot/storage/_privacy.py, README "Privacy")."""
+
+    async def forget_member(self, guild_id: int, user_id: int) -> ForgetResult:
+        """Delete everything stored about the member in this server in one transaction: their messages with
+        their contributions to every roll-up (as if each were deleted), presence rows, flags with their text
+        and learning examples, any other row with their author id; flags they resolved lose their id. Their
+        opt-out, if any, stays."""
+        ...
+
+    async def member_data(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Everything stored about the member in this server, as JSON-able data."""
+        ...
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]: ...
+    async def set_opt_out(self, guild_id: int, user_id: int, opted_out: bool) -> bool:
+        """Returns whether it changed."""
+        ...
+
+    async def get_retention(self, guild_id: int) -> int | None:
+        """Days message rows and flag text are kept; None = the default."""
+        ...
+
+    async def set_retention(self, guild_id: int, days: int) -> None: ...
+    async def sweep_retention(self, default_days: int) -> SweepResult:
+        """Delete message rows and erase flag text older than each server's retention (roll-ups stay)."""
+        ...
+
+    async def mark_guild_removed(self, guild_id: int) -> None:
+        """The bot left the server: its grace period starts (an earlier start is kept)."""
+        ...
+
+    async def cancel_guild_removal(self, guild_id: int) -> bool: ...
+    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
+        """Purge the servers removed more than ``grace_days`` ago, except those in ``present`` (the bot is
+        in them again, e.g. re-added while it was offline: their removal is cancelled); returns the ids
+        purged."""
+        ...
+
+    async def purge_guild(self, guild_id: int) -> int:
+        """Delete every row of the server in every table; returns how many."""
+        ...
+
+
+class Storage(WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, PrivacyStore, Protocol):
     """Everything the bot stores (each part above), plus the life cycle."""
 
     async def close(self) -> None: ...

@@ -313,3 +313,19 @@ class StoredMessage:
     channel_id: int
     message_id: int
     reactions: int
+
+
+# -- members' data rights and retention (bot/storage/_privacy.py)
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    messages: int  # message rows deleted (with their contributions to the roll-ups)
+    flags: int  # flags about the member deleted (with their text and learning examples)
+    rows: int  # every row deleted, all tables
+    # review posts of the deleted flags: (channel id, message id), for the bot to delete in Discord too
+    review_posts: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    messages: int  # message rows deleted
+    flag_texts: int  # flags whose text was erased

@@ -30,7 +30,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -42,7 +42,7 @@ from bot.core.errors import StartupError
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-from bot.storage import _catchup
+from bot.storage import _catchup, _privacy
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -54,11 +54,13 @@ from bot.storage.models import (
     FlagKind,
     FlagStatus,
     FlagSummary,
+    ForgetResult,
     Gap,
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
     StoredMessage,
+    SweepResult,
     Totals,
     WriteOp,
 )
@@ -786,6 +788,54 @@ class SQLiteStorage:
     async def recent_messages(self, guild_id: int, since_id: int, per_channel: int) -> list[StoredMessage]:
         rows = await self._fetchall(_catchup.RECENT_SQL, (since_id, guild_id, per_channel))
         return _catchup.recent_from(rows)
+
+    # -- members' data rights, retention, server removal (bot/storage/_privacy.py) ---------------------------
+    async def forget_member(self, guild_id: int, user_id: int) -> ForgetResult:
+        now = self._now()
+        return await self._write(
+            lambda c: _privacy.forget_member(c, guild_id, user_id, now, self._presence_cache)
+        )
+
+    async def member_data(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        async with self._reading(snapshot=True) as db:
+            return await _privacy.member_data(db, guild_id, user_id)
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]:
+        rows = await self._fetchall("SELECT user_id FROM privacy_opt_outs WHERE guild_id = ?", (guild_id,))
+        return frozenset(int(r[0]) for r in rows)
+
+    async def set_opt_out(self, guild_id: int, user_id: int, opted_out: bool) -> bool:
+        now = self._now()
+        return await self._write(lambda c: _privacy.set_opt_out(c, guild_id, user_id, opted_out, now))
+
+    async def get_retention(self, guild_id: int) -> int | None:
+        sql = "SELECT retention_days FROM privacy_settings WHERE guild_id = ?"
+        row = await self._fetchone(sql, (guild_id,))
+        return None if row is None else int(row[0])
+
+    async def set_retention(self, guild_id: int, days: int) -> None:
+        if days < 1:
+            raise ValueError(f"retention must be at least one day, got {days}")
+        await self._write(lambda c: _privacy.set_retention(c, guild_id, days))
+
+    async def sweep_retention(self, default_days: int) -> SweepResult:
+        now = self._now()
+        return await self._write(lambda c: _privacy.sweep_retention(c, now, default_days))
+
+    async def mark_guild_removed(self, guild_id: int) -> None:
+        now = self._now()
+        await self._write(lambda c: _privacy.mark_removed(c, guild_id, now))
+
+    async def cancel_guild_removal(self, guild_id: int) -> bool:
+        return await self._write(lambda c: _privacy.cancel_removal(c, guild_id))
+
+    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
+        before = self._now() - grace_days * DAY
+        keep = frozenset(present)
+        return await self._write(lambda c: _privacy.purge_removed(c, before, keep, self._presence_cache))
+
+    async def purge_guild(self, guild_id: int) -> int:
+        return await self._write(lambda c: _privacy.purge_guild(c, guild_id, self._presence_cache))
 
 
 def normalize_word(word: str) -> str:

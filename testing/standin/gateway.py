@@ -564,6 +564,11 @@ class Gateway:
                 await session.push("GUILD_CREATE", self.guild_create_payload(guild, session))
         self._on_change()
 
+    async def guild_delete(self, guild_id: int) -> None:
+        """The bot was removed from the guild (kicked, or the guild deleted): GUILD_DELETE without
+        ``unavailable``. ``guild_create`` afterwards is the bot being added back."""
+        await self.dispatch("GUILD_DELETE", {"id": str(guild_id)}, intent=p.INTENT_GUILDS, guild_id=guild_id)
+
     async def interaction_create(self, data: dict[str, Any], guild_id: int | None) -> None:
         await self.dispatch("INTERACTION_CREATE", data, guild_id=guild_id)
 

@@ -23,6 +23,7 @@ from tests.cogs.conftest import (
     fake_guild,
     fake_interaction,
     fake_member,
+    fake_role,
     nothing_sent,
     record,
     register_channels,
@@ -169,7 +170,9 @@ async def test_server_stats_tier_engagement_and_visible_top_channels(
     await cog.server.callback(cog, interaction, "7d")
 
     reply = sent(interaction)
-    assert reply.deferred and reply.ephemeral is False
+    # the figures count #mods, which this member cannot see: only they see the reply, with a note
+    assert reply.deferred and reply.defer_ephemeral is True and reply.ephemeral is True
+    assert "channels you cannot see" in interaction.followup.send.await_args.kwargs["content"]
     assert "Creator Hub" in str(reply.embed.title)
     assert reply.field("Messages").startswith("8 ")  # 4 + 1 + 3 in all channels
     assert reply.field("Members") == "2,000"
@@ -302,3 +305,92 @@ async def test_server_stats_ask_discord_for_the_current_member_count(
         assert reply.field("Members") == "150,000"
         assert reply.field("Creator tier").startswith("Macro")
     cog.bot.fetch_guild.assert_awaited_once_with(guild.id, with_counts=True)
+
+
+# -- issue 13 item 9: nothing shown to the wrong person ------------------------------------------------------
+
+
+def _private_channel(guild: Any, channel_id: int, name: str, *, member: Any, member_can_view: bool) -> Any:
+    """A channel @everyone cannot see; ``member`` can if ``member_can_view``; the bot can."""
+    guild.default_role = fake_role(guild, guild.id, "@everyone")
+    channel = fake_channel(guild, channel_id, name=name)
+
+    def permissions_for(who: Any) -> discord.Permissions:
+        if who is guild.me:
+            return discord.Permissions.all()
+        return discord.Permissions(view_channel=who is member and member_can_view)
+
+    channel.permissions_for.side_effect = permissions_for
+    return channel
+
+
+async def test_a_private_channels_figures_are_shown_only_to_the_moderator_who_asked(
+    cog: Stats, storage: SQLiteStorage
+) -> None:
+    await store(storage, [record(channel_id=HIDDEN_CHANNEL_ID, author_id=9, created_at=YESTERDAY)])
+    guild = fake_guild()
+    mod = fake_member(7, name="Mod")
+    mods = _private_channel(guild, HIDDEN_CHANNEL_ID, "mods", member=mod, member_can_view=True)
+    interaction = fake_interaction(guild, channel=fake_channel(guild), user=mod)
+
+    await cog.channel.callback(cog, interaction, mods, "7d")
+
+    reply = sent(interaction)
+    assert reply.defer_ephemeral is True and reply.ephemeral is True
+    assert reply.field("Messages").startswith("1")
+
+
+async def test_a_private_thread_is_private_too(cog: Stats, storage: SQLiteStorage) -> None:
+    guild = fake_guild()
+    thread = fake_channel(guild, 31, name="secret", cls=discord.Thread)
+    thread.is_private.return_value = True
+    interaction = fake_interaction(guild, channel=fake_channel(guild))
+
+    await cog.channel.callback(cog, interaction, thread, "7d")
+
+    assert sent(interaction).ephemeral is True
+
+
+async def test_server_stats_a_member_who_sees_everything_are_public_without_private_channels(
+    cog: Stats, storage: SQLiteStorage
+) -> None:
+    await seed(storage)
+    await store(
+        storage, [record(channel_id=HIDDEN_CHANNEL_ID, author_id=9, created_at=YESTERDAY) for _ in range(9)]
+    )
+    guild = fake_guild()
+    mod = fake_member(7, name="Mod")
+    general = fake_channel(guild)
+    mods = _private_channel(guild, HIDDEN_CHANNEL_ID, "mods", member=mod, member_can_view=True)
+    register_channels(guild, [general, mods])
+    interaction = fake_interaction(guild, channel=general, user=mod)
+
+    await cog.server.callback(cog, interaction, "7d")
+
+    reply = sent(interaction)
+    assert reply.ephemeral is False and reply.defer_ephemeral is False
+    assert "content" not in interaction.followup.send.await_args.kwargs or (
+        interaction.followup.send.await_args.kwargs["content"] is discord.utils.MISSING
+    )
+    # the busiest channel is private: a public reply does not name it
+    assert "<#12>" not in reply.field("Top channels (messages)")
+    assert reply.field("Top channels (messages)").startswith("1. <#10>")
+
+
+async def test_server_stats_for_a_member_who_cannot_see_a_channel_with_data_are_ephemeral(
+    cog: Stats, storage: SQLiteStorage
+) -> None:
+    await store(storage, [record(channel_id=HIDDEN_CHANNEL_ID, author_id=9, created_at=YESTERDAY)])
+    guild = fake_guild()
+    member = fake_member()
+    general = fake_channel(guild)
+    mods = _private_channel(guild, HIDDEN_CHANNEL_ID, "mods", member=member, member_can_view=False)
+    register_channels(guild, [general, mods])
+    interaction = fake_interaction(guild, channel=general, user=member, locale=discord.Locale.indonesian)
+
+    await cog.server.callback(cog, interaction, "7d")
+
+    reply = sent(interaction)
+    assert reply.defer_ephemeral is True and reply.ephemeral is True
+    assert "tidak bisa kamu lihat" in interaction.followup.send.await_args.kwargs["content"]
+    assert "<#12>" not in str(reply.embed.to_dict())

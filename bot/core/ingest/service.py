@@ -21,6 +21,7 @@ from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.queue import QueueClosedError, WriteQueue
 from bot.core.ingest.scoring import init_worker, score_in_worker
 from bot.core.ingest.stage import Entry, ScoringStage, WorkerFn
+from bot.core.privacy import OptOutCache
 from bot.storage.models import GuildConfig, MessageDeleted, MessagesBulkDeleted, ReactionChanged, WriteOp
 
 DEFAULT_BATCH = 256
@@ -38,8 +39,10 @@ class IngestService:
         capacity: int | None = None,
         worker_fn: WorkerFn = score_in_worker,
         initializer: Callable[[int], None] = init_worker,
+        optouts: OptOutCache | None = None,
     ) -> None:
         self.pipeline = pipeline
+        self.optouts = optouts  # members who opted out: their messages and edits are dropped here
         self.queue = queue
         self.configs = configs
         self.stage = ScoringStage(
@@ -66,16 +69,20 @@ class IngestService:
     async def message(self, msg: IncomingMessage) -> None:
         if not self._waiting and not self._closed and self.stage.has_room():
             cached = self.configs.peek(msg.guild_id)
-            if cached is not None:
-                self.stage.push_nowait(self._entry(msg, *cached))
+            opted_out = self._opted_out_cached(msg)
+            if cached is not None and opted_out is not None:
+                if not opted_out:
+                    self.stage.push_nowait(self._entry(msg, *cached))
                 return
         await self._slow(msg)
 
     async def edit(self, edit: IncomingEdit) -> None:
         if not self._waiting and not self._closed and self.stage.has_room():
             cached = self.configs.peek(edit.guild_id)
-            if cached is not None:
-                self.stage.push_nowait(self._entry(edit, *cached))
+            opted_out = self._opted_out_cached(edit)
+            if cached is not None and opted_out is not None:
+                if not opted_out:
+                    self.stage.push_nowait(self._entry(edit, *cached))
                 return
         await self._slow(edit)
 
@@ -132,6 +139,13 @@ class IngestService:
         )
         return Entry(event, config, lexicon, exempt)
 
+    def _opted_out_cached(self, event: IncomingMessage | IncomingEdit) -> bool | None:
+        """Whether the author opted out, from the cache; None when the server's list must be read first."""
+        if self.optouts is None:
+            return False
+        users = self.optouts.peek(event.guild_id)
+        return None if users is None else event.author_id in users
+
     async def _put(self, op: WriteOp) -> None:
         if not self._waiting and not self._closed and self.stage.has_room():
             self.stage.push_nowait(Entry(op))
@@ -146,6 +160,8 @@ class IngestService:
         try:
             async with self._order:
                 if isinstance(event, IncomingMessage | IncomingEdit):
+                    if self.optouts is not None and event.author_id in await self.optouts.get(event.guild_id):
+                        return  # opted out: not stored, scored or flagged
                     config = await self.configs.get(event.guild_id)
                     lexicon = await self.configs.lexicon(event.guild_id)
                     entry = self._entry(event, config, lexicon)
