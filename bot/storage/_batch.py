@@ -362,6 +362,7 @@ class _Batch:
         self.flags: dict[tuple[int, int], list[_FlagState]] = {}
         self.new_flags: list[_FlagState] = []
         self.reported: list[_FlagState] = []
+        self.expired: set[int] = set()  # created messages the retention sweep already had (_expired)
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
@@ -387,6 +388,7 @@ class _Batch:
         # instead of looking up every created message
         top = self.conn.execute("SELECT max(message_id) FROM messages").fetchone()[0]
         self.orig = _load_messages(self.conn, [] if top is None else [i for i in ids if i <= top])
+        self.expired = self._expired(ops)
         # parents of stored messages that this batch deletes (their reply counter goes down)
         parents = {
             m.reply_to_id for mid, m in self.orig.items() if mid in deleting and m.reply_to_id is not None
@@ -397,6 +399,25 @@ class _Batch:
         self.state = dict(self.orig)
         if flag_keys:
             self.flags = _load_flags(self.conn, flag_keys)
+
+    def _expired(self, ops: Sequence[WriteOp]) -> set[int]:
+        """Created messages at or below their channel's expiry mark (migration 0008): counted before and
+        deleted by the retention sweep, or older than its window. Live messages are above every mark: one
+        seek decides that for the whole batch."""
+        mark = self.conn.execute("SELECT max(up_to_id) FROM message_expiry").fetchone()[0]
+        if mark is None:
+            return set()
+        old = [op.record for op in ops if isinstance(op, MessageCreated) and op.record.message_id <= mark]
+        if not old:
+            return set()
+        marks: dict[tuple[int, int], int] = {}
+        for key in {(r.guild_id, r.channel_id) for r in old}:
+            row = self.conn.execute(
+                "SELECT up_to_id FROM message_expiry WHERE guild_id = ? AND channel_id = ?", key
+            ).fetchone()
+            if row is not None:
+                marks[key] = row[0]
+        return {r.message_id for r in old if r.message_id <= marks.get((r.guild_id, r.channel_id), -1)}
 
     # -- simulation ------------------------------------------------------------------------------------------
     def run(self, ops: Sequence[WriteOp]) -> None:
@@ -433,8 +454,8 @@ class _Batch:
         # the hot path: written out instead of going through vector()/_contribute()
         r = op.record
         mid = r.message_id
-        if self.state.get(mid) is not None:
-            return  # already stored: exactly once
+        if self.state.get(mid) is not None or mid in self.expired:
+            return  # already stored, or counted before the retention sweep deleted it: exactly once
         m = _Msg.__new__(_Msg)
         m.message_id = mid
         g = m.guild_id = r.guild_id

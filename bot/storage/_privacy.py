@@ -133,10 +133,23 @@ def sweep_retention(conn: sqlite3.Connection, now: int, default_days: int) -> Sw
     while True:
         _begin(conn)
         try:
-            n = conn.execute(
-                "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM messages"
-                f" WHERE created_at < ? - {keep.format(t='messages')} * {DAY} LIMIT {_SWEEP_CHUNK})",
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS expiring (message_id INTEGER PRIMARY KEY)")
+            conn.execute("DELETE FROM temp.expiring")
+            conn.execute(
+                "INSERT INTO temp.expiring SELECT message_id FROM messages"
+                f" WHERE created_at < ? - {keep.format(t='messages')} * {DAY} LIMIT {_SWEEP_CHUNK}",
                 (now,),
+            )
+            # the newest expired id per channel: reading that history again must not count it twice
+            conn.execute(
+                "INSERT INTO message_expiry (guild_id, channel_id, up_to_id)"
+                " SELECT m.guild_id, m.channel_id, max(m.message_id) FROM messages m"
+                " JOIN temp.expiring e ON e.message_id = m.message_id GROUP BY m.guild_id, m.channel_id"
+                " ON CONFLICT (guild_id, channel_id) DO UPDATE"
+                " SET up_to_id = max(up_to_id, excluded.up_to_id)"
+            )
+            n = conn.execute(
+                "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM temp.expiring)"
             ).rowcount
             conn.execute("COMMIT")
         except BaseException:

@@ -304,6 +304,35 @@ async def test_retention_sweep_deletes_old_rows_and_text_and_keeps_roll_ups(
     assert await storage.sweep_retention(default_days=90) == type(result)(messages=0, flag_texts=0)
 
 
+async def test_history_read_again_after_the_sweep_is_not_counted_twice(
+    storage: SQLiteStorage, tmp_path: Path
+) -> None:
+    """A back-fill, a long catch-up or a re-imported export brings back messages the sweep deleted: their
+    contributions are still in the roll-ups, so they are not stored again; a newer message still is."""
+    conn = _db(tmp_path)
+    old = [MessageCreated(rec(100 + i, guild_id=G, channel_id=GENERAL, at=T0 + i * HOUR)) for i in range(6)]
+    other_channel = MessageCreated(rec(50, guild_id=G, channel_id=RANDOM, at=T0))  # never swept: no mark
+    await storage.apply(old)
+    await storage.set_retention(G, 5)
+    assert (await storage.sweep_retention(default_days=90)).messages == 6
+    rollups = _stored(conn, G)
+
+    await storage.apply([*old, other_channel])
+
+    assert conn.execute("SELECT count(*) FROM messages WHERE channel_id = ?", (GENERAL,)).fetchone()[0] == 0
+    after = _stored(conn, G)
+    for table in ("channel_hour", "channel_day"):
+        general = {k: v for k, v in after[table].items() if k[0] == GENERAL}
+        assert general == rollups[table], table  # counted once, before the sweep
+        assert any(k[0] == RANDOM for k in after[table]), table  # an unswept channel's old message counts
+    assert conn.execute(
+        "SELECT up_to_id FROM message_expiry WHERE guild_id = ? AND channel_id = ?", (G, GENERAL)
+    ).fetchone() == (105,)
+    # a live message (a newer id) in the swept channel is counted as always
+    await storage.apply([MessageCreated(rec(10_000, guild_id=G, channel_id=GENERAL, at=NOW))])
+    assert conn.execute("SELECT count(*) FROM messages WHERE channel_id = ?", (GENERAL,)).fetchone()[0] == 1
+
+
 async def test_retention_must_be_a_day_or_more(storage: SQLiteStorage) -> None:
     with pytest.raises(ValueError):
         await storage.set_retention(G, 0)
