@@ -291,3 +291,18 @@ class FlagSummary:
             fp + self.by_status.get(FlagStatus.ACKNOWLEDGED, 0) + self.by_status.get(FlagStatus.DELETED, 0)
         )
         return fp / reviewed if reviewed else None
+
+
+# -- the review-post outbox (migration 0005) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    """A flag that still owes its review post (cogs/flags/_outbox.py)."""
+
+    guild_id: int
+    flag_id: int
+    attempts: int  # failed sends so far
+    next_at: float  # unix seconds: not retried before
+    attempted_at: int | None = None  # a send whose outcome is unknown started then: a post may exist
+    attempt_channel_id: int | None = None  # where that send went
