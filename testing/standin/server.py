@@ -21,7 +21,7 @@ from aiohttp import web
 
 from . import payloads as p
 from .gateway import Gateway
-from .rest import RestApi, parse_emoji
+from .rest import HoldRule, RestApi, parse_emoji
 from .state import (
     Attachment,
     Channel,
@@ -1028,6 +1028,15 @@ class FakeDiscord:
         """The next `count` matching requests fail with `status` and a Discord error body {code, message}."""
         rule = RateLimitRule(selector, count, 0.0, False, "user", status=status, error=(code, message))
         self.state.rate_limit_rules.append(rule)
+        return rule
+
+    # --- faults: answers withheld ---
+
+    def hold_responses(self, selector: str, *, count: int = 1) -> HoldRule:
+        """The next `count` matching requests do their work (e.g. the message is created) but get no answer
+        until `rule.release()`: a client killed meanwhile never learns that they succeeded."""
+        rule = HoldRule(selector, count, self.state.notify)
+        self.rest.hold_rules.append(rule)
         return rule
 
 
