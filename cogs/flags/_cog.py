@@ -206,6 +206,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     ) -> None:
         ctx = await guild_context(self.bot, interaction)
         guild, config, locale = ctx.guild, ctx.config, ctx.locale
+        if message.guild is not None and message.guild.id != guild.id:  # forged: another server's message
+            raise UserFacingError(t("flags.menu.other_server", locale))
         if message.author.bot or message.webhook_id is not None or message.is_system():
             raise UserFacingError(t("flags.menu.not_a_comment", locale))
         flag = await self.bot.storage.open_flag_for_message(guild.id, message.id)
