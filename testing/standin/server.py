@@ -1030,6 +1030,14 @@ class FakeDiscord:
         self.state.rate_limit_rules.append(rule)
         return rule
 
+    # --- faults: payload quirks of other Discord-compatible servers ---
+
+    @property
+    def quirks(self) -> set[str]:
+        """Opt-in payload deviations, e.g. ``fake.quirks.add("member_roles_as_objects")`` (see
+        ``gateway.QUIRKS``): every gateway event dispatched from then on carries them."""
+        return self.gateway.quirks
+
     # --- faults: answers withheld ---
 
     def hold_responses(self, selector: str, *, count: int = 1) -> HoldRule:
