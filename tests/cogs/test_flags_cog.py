@@ -21,6 +21,7 @@ from cogs.flags._cog import Flags
 from cogs.flags._views import BUTTON_STYLES, TEMPLATE, FlagButton, FlagPager, custom_id
 from tests.cogs.conftest import fake_interaction
 from tests.cogs.test_listener import (
+    BOT_ID,
     GUILD_ID,
     MOD_ID,
     MOD_ROLE_ID,
@@ -715,3 +716,62 @@ async def test_flag_for_review_refuses_another_servers_message(env: Any) -> None
         await env.cog.flag_for_review(interaction, message)
     assert await env.storage.open_flag_for_message(GUILD_ID, message.id) is None
     assert env.discord.sent == []
+
+
+# -- item 1 of issue 13: the review-post outbox (narrow; end to end in tests/e2e/test_scenarios_outbox.py) --
+
+
+async def test_a_failed_post_is_retried_and_a_flag_resolved_meanwhile_is_not_posted(env: Any) -> None:
+    failures = [http_error(discord.DiscordServerError, 503), http_error(discord.DiscordServerError, 503)]
+    send = env.world.http.send_message.side_effect
+
+    async def flaky(channel_id: int, *, params: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await send(channel_id, params=params)
+
+    env.world.http.send_message.side_effect = flaky
+    kept, resolved = await new_flag(env), await new_flag(env, text="you are a clown")
+    await env.cog.on_flag_change(kept)
+    await env.cog.on_flag_change(resolved)  # both sends fail: nothing posted, nothing raised
+    assert env.discord.sent == []
+    for change in (kept, resolved):
+        pending = await env.storage.pending_review_post(GUILD_ID, change.flag.id)
+        assert pending is not None and pending.attempts == 1 and pending.next_at > time.time()
+        assert pending.attempted_at is not None  # a 503 may have made the post: look before retrying
+    await env.storage.resolve_flag(GUILD_ID, resolved.flag.id, FlagStatus.ACKNOWLEDGED, MOD_ID, 1)
+    env.world.http.logs_from.side_effect = no_history
+    await env.cog.outbox._round(float(2**62))  # what the task does once the retry is due
+    assert [components_ids(p)[0] for _, p in env.discord.sent] == [custom_id("ack", kept.flag.id)]
+    assert (await env.storage.get_flag(GUILD_ID, kept.flag.id)).review_message_id is not None
+    assert await env.storage.due_review_posts(float(2**62), 10) == []
+
+
+async def no_history(*args: Any, **kwargs: Any) -> list[Any]:
+    return []
+
+
+async def test_a_post_made_before_a_crash_is_found_in_the_history_not_posted_again(env: Any) -> None:
+    change = await new_flag(env)
+    flag_id = change.flag.id
+    # the last run recorded the send, Discord made the post, the process died before storing its id
+    assert await env.storage.begin_review_post(GUILD_ID, flag_id, REVIEW_ID, int(time.time()) - 5)
+    buttons = [
+        {"type": 2, "style": 2, "label": a, "custom_id": custom_id(a, flag_id)} for a in ("ack", "fp", "del")
+    ]
+    made = message_payload(
+        REVIEW_ID, "", author_id=BOT_ID, bot=True, components=[{"type": 1, "components": buttons}]
+    )
+    other = message_payload(REVIEW_ID, "someone chatting", author_id=MOD_ID)
+
+    async def history(channel_id: int, limit: int, **kwargs: Any) -> list[Any]:
+        assert int(channel_id) == REVIEW_ID and kwargs.get("after") is not None
+        return [made, other]
+
+    env.world.http.logs_from.side_effect = history
+    found = await env.cog.outbox.deliver(change.flag)
+    assert found is not None and found.id == int(made["id"])
+    assert env.discord.sent == []  # not posted twice
+    stored = await env.storage.get_flag(GUILD_ID, flag_id)
+    assert (stored.review_channel_id, stored.review_message_id) == (REVIEW_ID, int(made["id"]))
+    assert await env.storage.pending_review_post(GUILD_ID, flag_id) is None
