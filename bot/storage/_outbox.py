@@ -19,10 +19,10 @@ NEXT_SQL = "SELECT min(next_at) FROM review_outbox"
 
 # Only a flag that is still open and unposted may (still) owe a post.
 _BEGIN_SQL = (
-    "INSERT INTO review_outbox (guild_id, flag_id, attempted_at, attempt_channel_id)"
-    " SELECT guild_id, id, ?, ? FROM flags"
+    "INSERT INTO review_outbox (guild_id, flag_id, next_at, attempted_at, attempt_channel_id)"
+    " SELECT guild_id, id, ?, ?, ? FROM flags"
     " WHERE guild_id = ? AND id = ? AND status = 'open' AND review_message_id IS NULL"
-    " ON CONFLICT (guild_id, flag_id) DO UPDATE SET"
+    " ON CONFLICT (guild_id, flag_id) DO UPDATE SET next_at = excluded.next_at,"
     " attempted_at = coalesce(review_outbox.attempted_at, excluded.attempted_at),"
     " attempt_channel_id = excluded.attempt_channel_id"
 )
@@ -45,10 +45,12 @@ def pending_from_row(row: Sequence[Any]) -> PendingPost:
     )
 
 
-def begin(conn: sqlite3.Connection, guild_id: int, flag_id: int, channel_id: int, at: int) -> bool:
-    """Record a send about to start (kept from the first unsure one on); False when the flag no longer owes a
-    post (resolved, deleted or posted meanwhile): then nothing must be sent."""
-    return conn.execute(_BEGIN_SQL, (at, channel_id, guild_id, flag_id)).rowcount > 0
+def begin(
+    conn: sqlite3.Connection, guild_id: int, flag_id: int, channel_id: int, at: int, lease: float
+) -> bool:
+    """Record a send about to start (kept from the first unsure one on), not retried for ``lease`` seconds;
+    False when the flag no longer owes a post (resolved, deleted or posted meanwhile): then send nothing."""
+    return conn.execute(_BEGIN_SQL, (at + lease, at, channel_id, guild_id, flag_id)).rowcount > 0
 
 
 def postpone(

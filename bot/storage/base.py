@@ -162,8 +162,11 @@ class FlagStore(Protocol):
         """When the next pending post is due; None when none is pending."""
         ...
 
-    async def begin_review_post(self, guild_id: int, flag_id: int, channel_id: int, at: int) -> bool:
-        """Record that a send starts; False (send nothing) when the flag no longer owes a post."""
+    async def begin_review_post(
+        self, guild_id: int, flag_id: int, channel_id: int, at: int, *, lease: float = 120.0
+    ) -> bool:
+        """Record that a send starts (not retried for ``lease`` seconds, while it may still be under way);
+        False (send nothing) when the flag no longer owes a post."""
         ...
 
     async def postpone_review_post(

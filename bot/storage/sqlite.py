@@ -779,8 +779,10 @@ class SQLiteStorage:
         row = await self._fetchone(_outbox.NEXT_SQL)
         return None if row is None or row[0] is None else float(row[0])
 
-    async def begin_review_post(self, guild_id: int, flag_id: int, channel_id: int, at: int) -> bool:
-        return await self._write(lambda c: _outbox.begin(c, guild_id, flag_id, channel_id, at))
+    async def begin_review_post(
+        self, guild_id: int, flag_id: int, channel_id: int, at: int, *, lease: float = 120.0
+    ) -> bool:
+        return await self._write(lambda c: _outbox.begin(c, guild_id, flag_id, channel_id, at, lease))
 
     async def postpone_review_post(
         self, guild_id: int, flag_id: int, next_at: float, *, attempted_at: int | None, channel_id: int | None

@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 
 ROUND_SIZE = 50  # pending posts looked at per round
 IDLE = 60.0  # seconds between rounds when nothing is due (a safety net: new flags wake the task)
-LEASE = 120  # seconds: a post being sent is not picked up by the retry task before this
+LEASE = 120.0  # seconds: a post being sent (discord.py may be waiting out 429s) is not retried before this
 HISTORY_LIMIT = 200  # review-channel messages read when looking for a post whose answer was lost
 CLOCK_SLACK = 60  # seconds: our clock against Discord's snowflakes
 FAR_FUTURE = float(2**62)
@@ -237,7 +237,7 @@ class ReviewOutbox:
                 return found, Outcome.DONE
 
         started = int(now)
-        if not await storage.begin_review_post(guild_id, flag.id, channel.id, started):
+        if not await storage.begin_review_post(guild_id, flag.id, channel.id, started, lease=LEASE):
             return None, Outcome.DONE  # resolved or posted while we looked
         try:
             message = await self.cog.post_flag(guild, config, flag, channel=channel)

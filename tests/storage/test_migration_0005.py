@@ -55,6 +55,8 @@ async def test_a_send_is_recorded_before_it_starts_and_postponed_after_a_failure
     assert await storage.begin_review_post(1, flag_id, 555, T0 + 5)
     pending = await storage.pending_review_post(1, flag_id)
     assert pending is not None and (pending.attempted_at, pending.attempt_channel_id) == (T0 + 5, 555)
+    assert pending.next_at == T0 + 5 + 120  # not picked up for a retry while the send may be under way
+    assert await storage.due_review_posts(T0 + 60, 10) == []
     # a second unsure send keeps the first one's time: a post may exist from then on
     assert await storage.begin_review_post(1, flag_id, 556, T0 + 9)
     pending = await storage.pending_review_post(1, flag_id)
