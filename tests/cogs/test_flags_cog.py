@@ -775,3 +775,15 @@ async def test_a_post_made_before_a_crash_is_found_in_the_history_not_posted_aga
     stored = await env.storage.get_flag(GUILD_ID, flag_id)
     assert (stored.review_channel_id, stored.review_message_id) == (REVIEW_ID, int(made["id"]))
     assert await env.storage.pending_review_post(GUILD_ID, flag_id) is None
+
+
+async def test_flag_for_review_whose_post_fails_says_it_keeps_trying(env: Any) -> None:
+    env.world.http.send_message.side_effect = http_error(discord.DiscordServerError, 503)
+    message = env.world.message(message_payload(TEXT_ID, "a subtle dig at the host"))
+    interaction = interaction_for(env, perms=discord.Permissions(manage_messages=True))
+    await env.cog.flag_for_review(interaction, message)
+    reply = interaction.response.send_message.await_args
+    assert reply.kwargs["ephemeral"] is True and "keeps trying" in reply.args[0]
+    flag = await env.storage.open_flag_for_message(GUILD_ID, message.id)
+    assert flag is not None and flag.review_message_id is None
+    assert await env.storage.pending_review_post(GUILD_ID, flag.id) is not None  # owed, retried later
