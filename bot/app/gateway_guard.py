@@ -27,6 +27,11 @@ def normalise_payload(data: Any) -> Any:
         _role_ids(member)
     if "roles" in data and "user" in data:  # GUILD_MEMBER_ADD / UPDATE: the member is the payload
         _role_ids(data)
+    members = data.get("members")
+    if isinstance(members, list):  # GUILD_CREATE, GUILD_MEMBERS_CHUNK
+        for each in members:
+            if isinstance(each, dict):
+                _role_ids(each)
     if "thread" in data and data["thread"] is None:  # Discord leaves the key out
         del data["thread"]
     return data

@@ -36,3 +36,14 @@ def test_spacebar_payloads_are_read_as_discords() -> None:
     (message,) = list(world.state._messages or [])
     assert message.content == "odd but fine"
     assert [r.id for r in message.author.roles if not r.is_default()] == [ROLE_ID]  # type: ignore[union-attr]
+
+
+def test_member_lists_get_role_ids_too() -> None:
+    from bot.app.gateway_guard import normalise_payload
+
+    chunk = {"guild_id": "1", "members": [{"user": {"id": "5"}, "roles": [{"id": "7"}, "8"]}, None]}
+    assert normalise_payload(chunk)["members"][0]["roles"] == ["7", "8"]
+    update = {"guild_id": "1", "user": {"id": "5"}, "roles": [{"id": "9", "name": "x"}]}
+    assert normalise_payload(update)["roles"] == ["9"]
+    guild = {"id": "1", "roles": [{"id": "1", "name": "@everyone"}]}  # a guild's roles are objects: kept
+    assert normalise_payload(guild)["roles"] == [{"id": "1", "name": "@everyone"}]
