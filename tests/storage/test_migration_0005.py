@@ -16,20 +16,23 @@ from bot.storage.sqlite import SQLiteStorage, migration_scripts
 from tests.storage.conftest import T0, rec
 
 
-def flagged(message_id: int, *, guild_id: int = 1) -> MessageCreated:
+def flagged(message_id: int, *, guild_id: int = 1, at: int | None = None) -> MessageCreated:
+    """A flagged comment, by default posted just now."""
     return MessageCreated(
-        rec(message_id, guild_id=guild_id, compound=-0.8),
+        rec(message_id, guild_id=guild_id, compound=-0.8, at=int(time.time()) if at is None else at),
         FlagRequest(kind=FlagKind.NEGATIVE, text="awful video"),
     )
 
 
 async def test_a_new_flag_owes_a_post_only_where_there_is_a_review_channel(storage: SQLiteStorage) -> None:
     await storage.set_review_channel(1, 555)
-    changes = await storage.apply([flagged(1), flagged(2, guild_id=2)])
+    changes = await storage.apply([flagged(1), flagged(2, guild_id=2), flagged(3, at=T0)])
     owed = await storage.due_review_posts(T0, 10)
     assert [(p.guild_id, p.flag_id) for p in owed] == [(1, changes[0].flag.id)]
     assert owed[0].attempts == 0 and owed[0].attempted_at is None
     assert await storage.pending_review_post(2, changes[1].flag.id) is None
+    # a comment from years ago (an old export loaded with `sentimeter analyze`) is not posted
+    assert await storage.pending_review_post(1, changes[2].flag.id) is None
 
 
 async def test_the_debt_goes_when_posted_resolved_or_deleted(storage: SQLiteStorage) -> None:

@@ -13,8 +13,11 @@ CREATE TABLE review_outbox (
 );
 CREATE INDEX review_outbox_due ON review_outbox (next_at);
 
+-- Only flags about messages of the last week (the bot gives up on a post after a week anyway), so that a
+-- month-old export loaded with `sentimeter analyze` does not flood the review channel.
 CREATE TRIGGER review_outbox_add AFTER INSERT ON flags
 WHEN NEW.status = 'open' AND NEW.review_message_id IS NULL
+    AND NEW.created_at >= CAST(strftime('%s', 'now') AS INTEGER) - 7 * 86400
     AND EXISTS (SELECT 1 FROM guild_config WHERE guild_id = NEW.guild_id AND review_channel_id IS NOT NULL)
 BEGIN
     INSERT OR IGNORE INTO review_outbox (guild_id, flag_id) VALUES (NEW.guild_id, NEW.id);
