@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 
 import discord
+from discord.backoff import ExponentialBackoff
 from discord.ext import commands
 
 from bot.app.extensions import walk_extensions
+from bot.app.gateway_guard import guard_parsers
 from bot.app.invite import invite_url
 from bot.app.tree import SentimeterTree
 from bot.core.config_cache import ConfigCache
@@ -73,6 +76,7 @@ class Sentimeter(commands.Bot):
         )
         self._sync_global = sync_global
         self._gc_frozen = False
+        guard_parsers(self._connection.parsers)  # one unreadable gateway event is skipped, not fatal
 
     async def setup_hook(self) -> None:
         self.queue.start()
@@ -86,13 +90,59 @@ class Sentimeter(commands.Bot):
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as exc:
+                log.error(
+                    "Could not sync commands to the development guild %s (HTTP %s: %s); running with the "
+                    "commands Discord already has",
+                    guild.id,
+                    exc.status,
+                    exc.text or "no details",
+                )
+            else:
+                log.info("Synced %d commands to the development guild %s", len(synced), guild.id)
         if self._sync_global:
-            synced = await self.tree.sync()
-            log.info("Synced %d commands globally (they can take up to an hour to appear)", len(synced))
+            try:
+                synced = await self.tree.sync()
+            except discord.HTTPException as exc:
+                log.error(
+                    "Could not sync commands globally (HTTP %s: %s); running with the commands Discord "
+                    "already has",
+                    exc.status,
+                    exc.text or "no details",
+                )
+            else:
+                log.info("Synced %d commands globally (they can take up to an hour to appear)", len(synced))
         if self.application_id is not None:
             log.info("Invite the bot with: %s", invite_url(self.application_id))
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connection loop, which reconnects after network errors itself; anything else that
+        escapes it (a bug or an unreadable frame outside the guarded parsers) is logged in one line and the
+        bot connects again with backoff. Failures that a retry cannot fix (a rejected token, a missing
+        intent, a fatal close code) still end ``start``."""
+        backoff = ExponentialBackoff()
+        while not self.is_closed():
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except (discord.ClientException, discord.ConnectionClosed, discord.GatewayNotFound):
+                raise  # LoginFailure, PrivilegedIntentsRequired, fatal close codes: nothing to retry
+            except Exception as exc:
+                if self.is_closed() or not reconnect:
+                    raise
+                delay = backoff.delay()
+                log.error(
+                    "The gateway connection failed (%s: %s); reconnecting in %.1f s",
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                log.debug("Gateway failure", exc_info=True)
+                if self.ws is not None and self.ws.open:
+                    await self.ws.close(code=1000)
+                await asyncio.sleep(delay)
 
     async def on_ready(self) -> None:
         user = self.user

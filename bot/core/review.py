@@ -95,3 +95,19 @@ def false_positive_candidates(
             valence_sum[word] = valence_sum.get(word, 0.0) + valence
     ranked = sorted(counts, key=lambda w: (-counts[w], valence_sum[w] / counts[w], w))
     return [WordCandidate(w, counts[w], valence_sum[w] / counts[w]) for w in ranked[: max(limit, 0)]]
+
+
+# -- the review-post outbox ----------------------------------------------------------------------------------
+
+RETRY_BASE = 0.5  # seconds before the first retry of a failed review post
+RETRY_CAP = 300.0  # never longer than this between two tries
+POST_MAX_AGE = 7 * 86_400  # a post still failing after a week is given up (logged)
+
+
+def retry_delay(attempts: int, rng: Callable[[], float]) -> float:
+    """Seconds to wait after ``attempts`` failed tries (1, 2, …): exponential from ``RETRY_BASE``, bounded by
+    ``RETRY_CAP``, with jitter (between half and all of it, ``rng()`` in [0, 1)) so that many pending posts,
+    or many bots after one outage, do not retry in step."""
+    exponent = min(max(attempts, 1) - 1, 30)
+    delay = min(RETRY_CAP, RETRY_BASE * 2.0**exponent)
+    return delay * (0.5 + 0.5 * rng())

@@ -29,6 +29,7 @@ from bot.storage.models import (
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
+    PendingPost,
     StoredMessage,
     SweepResult,
     Totals,
@@ -173,6 +174,34 @@ class FlagStore(Protocol):
     async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary: ...
     async def false_positive_texts(self, guild_id: int, start: int | None, end: int, limit: int) -> list[str]:
         """Texts of flags marked NOT_NEGATIVE (for the lexicon suggestions in /flags summary)."""
+        ...
+
+    # -- the review-post outbox (migration 0005): flags whose review post is not confirmed yet --
+    async def due_review_posts(self, now: float, limit: int) -> list[PendingPost]:
+        """Pending posts due by ``now`` (every server: the outbox task's own query), soonest first."""
+        ...
+
+    async def pending_review_post(self, guild_id: int, flag_id: int) -> PendingPost | None: ...
+    async def next_review_post_at(self) -> float | None:
+        """When the next pending post is due; None when none is pending."""
+        ...
+
+    async def begin_review_post(
+        self, guild_id: int, flag_id: int, channel_id: int, at: int, *, lease: float = 120.0
+    ) -> bool:
+        """Record that a send starts (not retried for ``lease`` seconds, while it may still be under way);
+        False (send nothing) when the flag no longer owes a post."""
+        ...
+
+    async def postpone_review_post(
+        self, guild_id: int, flag_id: int, next_at: float, *, attempted_at: int | None, channel_id: int | None
+    ) -> None:
+        """A failed send: one more attempt counted, not retried before ``next_at``. ``attempted_at``: when a
+        send whose outcome is unknown started (None when no post can exist)."""
+        ...
+
+    async def drop_review_post(self, guild_id: int, flag_id: int) -> None:
+        """Give up on a post (its flag too old, or the server has no review channel any more)."""
         ...
 
 

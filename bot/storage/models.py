@@ -329,3 +329,18 @@ class ForgetResult:
 class SweepResult:
     messages: int  # message rows deleted
     flag_texts: int  # flags whose text was erased
+
+
+# -- the review-post outbox (migration 0005) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    """A flag that still owes its review post (cogs/flags/_outbox.py)."""
+
+    guild_id: int
+    flag_id: int
+    attempts: int  # failed sends so far
+    next_at: float  # unix seconds: not retried before
+    attempted_at: int | None = None  # a send whose outcome is unknown started then: a post may exist
+    attempt_channel_id: int | None = None  # where that send went

@@ -42,7 +42,7 @@ from bot.core.errors import StartupError
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-from bot.storage import _catchup, _privacy
+from bot.storage import _catchup, _outbox, _privacy
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -59,6 +59,7 @@ from bot.storage.models import (
     GuildConfig,
     LearnedAdjustment,
     LearningExample,
+    PendingPost,
     StoredMessage,
     SweepResult,
     Totals,
@@ -836,6 +837,32 @@ class SQLiteStorage:
 
     async def purge_guild(self, guild_id: int) -> int:
         return await self._write(lambda c: _privacy.purge_guild(c, guild_id, self._presence_cache))
+
+    # -- the review-post outbox (migration 0005, bot/storage/_outbox.py) -------------------------------------
+    async def due_review_posts(self, now: float, limit: int) -> list[PendingPost]:
+        rows = await self._fetchall(_outbox.DUE_SQL, (now, limit))
+        return [_outbox.pending_from_row(r) for r in rows]
+
+    async def pending_review_post(self, guild_id: int, flag_id: int) -> PendingPost | None:
+        row = await self._fetchone(_outbox.GET_SQL, (guild_id, flag_id))
+        return None if row is None else _outbox.pending_from_row(row)
+
+    async def next_review_post_at(self) -> float | None:
+        row = await self._fetchone(_outbox.NEXT_SQL)
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def begin_review_post(
+        self, guild_id: int, flag_id: int, channel_id: int, at: int, *, lease: float = 120.0
+    ) -> bool:
+        return await self._write(lambda c: _outbox.begin(c, guild_id, flag_id, channel_id, at, lease))
+
+    async def postpone_review_post(
+        self, guild_id: int, flag_id: int, next_at: float, *, attempted_at: int | None, channel_id: int | None
+    ) -> None:
+        await self._write(lambda c: _outbox.postpone(c, guild_id, flag_id, next_at, attempted_at, channel_id))
+
+    async def drop_review_post(self, guild_id: int, flag_id: int) -> None:
+        await self._write(lambda c: _outbox.drop(c, guild_id, flag_id))
 
 
 def normalize_word(word: str) -> str:

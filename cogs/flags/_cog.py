@@ -24,6 +24,7 @@ from bot.core.review import false_positive_candidates
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
 from cogs.flags._learning import learn_from_decision
+from cogs.flags._outbox import ReviewOutbox
 from cogs.flags._posts import flag_summary_embed, review_embed, spam_log_embed
 from cogs.flags._views import (
     NO_PINGS,
@@ -67,6 +68,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         app_commands.guild_only()(self.flag_menu)
         app_commands.default_permissions(manage_messages=True)(self.flag_menu)
         has_permissions(manage_messages=True)(self.flag_menu)
+        self.outbox = ReviewOutbox(bot, self)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -74,27 +76,31 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         self.bot.tree.add_command(self.flag_menu)
 
     async def cog_unload(self) -> None:
+        await self.outbox.stop()
         self.bot.tree.remove_command(self.flag_menu.name, type=self.flag_menu.type)
         self.bot.remove_dynamic_items(FlagButton)
 
     # -- review posts ----------------------------------------------------------------------------------------
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self.outbox.start()  # once: posts still owed (a failed send, a restart) are retried from READY on
+
+    @commands.Cog.listener()
     async def on_flag_change(self, change: FlagChange) -> None:
         flag = change.flag
-        guild = self.bot.get_guild(flag.guild_id)
-        if guild is None:
+        if change.created:  # through the outbox: retried until posted, exactly once (_outbox.py)
+            await self.outbox.deliver(flag)
+            return
+        if self.bot.get_guild(flag.guild_id) is None:
             return
         config = await self.bot.configs.get(flag.guild_id)
         try:
-            if not change.created:
-                await self.update_post(config, flag)
-            elif not (self._wants_auto_delete(config, flag) and await self.auto_delete(guild, config, flag)):
-                await self.post_flag(guild, config, flag)
+            await self.update_post(config, flag)
         except discord.HTTPException as exc:
-            log.warning("review post for flag %s in guild %s failed: %s", flag.id, flag.guild_id, exc)
+            log.warning("review post update for flag %s in guild %s failed: %s", flag.id, flag.guild_id, exc)
 
-    def _wants_auto_delete(self, config: GuildConfig, flag: Flag) -> bool:
+    def wants_auto_delete(self, config: GuildConfig, flag: Flag) -> bool:
         if (
             flag.kind is not FlagKind.SPAM
             or config.spam_action != "delete"
@@ -123,9 +129,11 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         return channel
 
     async def post_flag(
-        self, guild: discord.Guild, config: GuildConfig, flag: Flag
+        self, guild: discord.Guild, config: GuildConfig, flag: Flag, *, channel: ReviewChannel | None = None
     ) -> discord.Message | None:
-        channel = self.review_channel(guild, config)
+        """Send the review post and record it. Only the send raises; callers go through the outbox
+        (``self.outbox.deliver``), which retries and never posts a flag twice."""
+        channel = channel or self.review_channel(guild, config)
         if channel is None:
             return None
         locale = server_locale(config)
@@ -133,11 +141,20 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
             embed=review_embed(flag, locale), view=review_view(flag, locale), allowed_mentions=NO_PINGS
         )
         await self.bot.storage.set_review_message(guild.id, flag.id, channel.id, message.id)
-        # The flag may have changed while we posted (the message deleted or edited at once).
-        fresh = await self.bot.storage.get_flag(guild.id, flag.id)
-        if fresh is not None and not fresh.is_open:
-            await self._edit_post(channel.id, message.id, fresh, locale)
+        await self.refresh_if_resolved(channel.id, message.id, guild.id, flag.id, config)
         return message
+
+    async def refresh_if_resolved(
+        self, channel_id: int, message_id: int, guild_id: int, flag_id: int, config: GuildConfig
+    ) -> None:
+        """The flag may have changed while we posted (the message deleted or edited at once): show that."""
+        fresh = await self.bot.storage.get_flag(guild_id, flag_id)
+        if fresh is None or fresh.is_open:
+            return
+        try:
+            await self._edit_post(channel_id, message_id, fresh, server_locale(config))
+        except discord.HTTPException as exc:
+            log.warning("review post update for flag %s in guild %s failed: %s", flag_id, guild_id, exc)
 
     async def update_post(self, config: GuildConfig, flag: Flag) -> None:
         if flag.review_message_id is None or flag.review_channel_id is None:
@@ -189,6 +206,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
     ) -> None:
         ctx = await guild_context(self.bot, interaction)
         guild, config, locale = ctx.guild, ctx.config, ctx.locale
+        if message.guild is not None and message.guild.id != guild.id:  # forged: another server's message
+            raise UserFacingError(t("flags.menu.other_server", locale))
         if message.author.bot or message.webhook_id is not None or message.is_system():
             raise UserFacingError(t("flags.menu.not_a_comment", locale))
         flag = await self.bot.storage.open_flag_for_message(guild.id, message.id)
@@ -213,11 +232,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
                 reason=None,
                 created_at=int(time.time()),
             )
-        try:
-            posted = await self.post_flag(guild, config, flag)
-        except discord.HTTPException as exc:
-            log.warning("could not post flag %s in guild %s: %s", flag.id, guild.id, exc)
-            posted = None
+        posted = await self.outbox.deliver(flag)  # when it fails, the outbox keeps trying
         if posted is not None:
             reply = t("flags.menu.posted", locale, id=flag.id, url=posted.jump_url)
         elif config.review_channel_id is None:

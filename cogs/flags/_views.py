@@ -14,7 +14,7 @@ import discord
 
 from bot.app.errors import SentimeterView, component_error
 from bot.app.i18n import locale_for, t
-from bot.app.permissions import require_bot_permissions, require_permissions
+from bot.app.permissions import BotPermissionsMissing, require_bot_permissions, require_permissions
 from bot.core.errors import UserFacingError
 from bot.core.review import (
     ACTIONS_FOR_KIND,
@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
 CUSTOM_ID_PREFIX = "sentimeter:flag"
-TEMPLATE = CUSTOM_ID_PREFIX + r":(?P<action>ack|fp|del|spamdel|spamto|notspam|undo):(?P<flag_id>[0-9]{1,20})"
+# Anything under our prefix matches, so that a forged or broken id is answered (politely) instead of ignored;
+# the click checks the action and the id (parse_flag_id).
+TEMPLATE = CUSTOM_ID_PREFIX + r":(?P<action>[^:]{0,20}):(?P<flag_id>[^:]{0,40})"
+MAX_FLAG_ID = 2**63 - 1  # SQLite's largest integer
 PAGE_SIZE = 8
 
 BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
@@ -48,8 +51,16 @@ BUTTON_STYLES: dict[str, discord.ButtonStyle] = {
 }
 
 
-def custom_id(action: str, flag_id: int) -> str:
+def custom_id(action: str, flag_id: int | str) -> str:
     return f"{CUSTOM_ID_PREFIX}:{action}:{flag_id}"
+
+
+def parse_flag_id(raw: str) -> int | None:
+    """The flag id in a custom id: ASCII digits, 1 to 2^63 - 1; None for anything else (ids can be forged)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_FLAG_ID else None
 
 
 def server_locale(config: GuildConfig) -> str:
@@ -61,14 +72,23 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
     """One action on one flag. Everything the click needs is in the custom id, so buttons keep working after
     a restart; the click is re-checked from scratch (permissions, guild, flag status)."""
 
-    def __init__(self, action: str, flag_id: int, *, label: str | None = None, locale: str = "en") -> None:
+    def __init__(
+        self,
+        action: str,
+        flag_id: int | None,
+        *,
+        label: str | None = None,
+        locale: str = "en",
+        raw_id: str | None = None,
+    ) -> None:
         self.action = action
-        self.flag_id = flag_id
+        self.flag_id = flag_id  # None: the custom id did not hold a valid one (``raw_id``)
+        known = action in BUTTON_STYLES
         super().__init__(
             discord.ui.Button(
-                label=label or t(f"review.button.{action}", locale),
+                label=label or (t(f"review.button.{action}", locale) if known else action or "?"),
                 style=BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
-                custom_id=custom_id(action, flag_id),
+                custom_id=custom_id(action, raw_id if raw_id is not None else str(flag_id)),
             )
         )
 
@@ -81,7 +101,8 @@ class FlagButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLA
         /,
     ) -> FlagButton:
         label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["action"], int(match["flag_id"]), label=label)
+        raw = match["flag_id"]
+        return cls(match["action"], parse_flag_id(raw), label=label, raw_id=raw)
 
     async def callback(self, interaction: discord.Interaction[Sentimeter]) -> None:  # type: ignore[override]
         # discord.py only logs a DynamicItem's exceptions: answer them the way a View's on_error does
@@ -110,15 +131,34 @@ def undo_view(flag: Flag, locale: str) -> discord.ui.View:
 # -- clicks --------------------------------------------------------------------------------------------------
 
 
-def _check_permissions(
+async def flagged_channel(
+    guild: discord.Guild, flag: Flag, locale: str
+) -> discord.abc.GuildChannel | discord.Thread | None:
+    """The flagged message's channel, fetched when it is not cached; None when it no longer exists. Raises
+    when it is another server's (refused as an unknown flag) or the bot cannot see it."""
+    channel = guild.get_channel_or_thread(flag.channel_id)
+    if channel is not None:
+        return channel
+    try:
+        return await guild.fetch_channel(flag.channel_id)
+    except discord.NotFound:
+        return None  # gone, and the message with it
+    except discord.InvalidData:  # another server's channel (or not a server channel at all)
+        raise UserFacingError(t("review.click.unknown_flag", locale)) from None
+    except discord.Forbidden:
+        raise BotPermissionsMissing(["view_channel"], locale, channel_id=flag.channel_id) from None
+
+
+async def _check_permissions(
     interaction: discord.Interaction[Sentimeter], action: str, flag: Flag, locale: str
 ) -> None:
     """Raise unless this person (and the bot) may do this. Checked at click time, every time, through the
-    same helpers as the slash commands' checks."""
+    same helpers as the slash commands' checks, in the flagged message's channel even when it is not
+    cached."""
     if action == ReviewAction.SPAM_TIMEOUT:
         require_permissions(interaction, locale=locale, moderate_members=True)
     guild = interaction.guild
-    channel = guild.get_channel_or_thread(flag.channel_id) if guild is not None else None
+    channel = await flagged_channel(guild, flag, locale) if guild is not None else None
     if channel is not None:
         require_permissions(interaction, channel=channel, locale=locale, manage_messages=True)
         if action in DELETING_ACTIONS:
@@ -131,23 +171,30 @@ def _check_permissions(
         )
 
 
-async def handle_click(interaction: discord.Interaction[Sentimeter], action: str, flag_id: int) -> None:
-    """Refusals are raised (UserFacingError, the permission errors); FlagButton answers them."""
+async def handle_click(
+    interaction: discord.Interaction[Sentimeter], action: str, flag_id: int | None
+) -> None:
+    """Refusals are raised (UserFacingError, the permission errors); FlagButton answers them. ``flag_id``
+    None: the custom id held no valid one."""
     bot = interaction.client
     guild_id = interaction.guild_id
     if guild_id is None or interaction.guild is None:
         raise UserFacingError(t("review.click.guild_only", locale_for(interaction)))
+    if interaction.guild.id != guild_id:
+        raise UserFacingError(t("review.click.unknown_flag", locale_for(interaction)))
+    if flag_id is None or action not in BUTTON_STYLES:
+        raise UserFacingError(t("review.click.bad_id", locale_for(interaction)))
     config = await bot.configs.get(guild_id)
     locale = locale_for(interaction, config)
     require_permissions(interaction, locale=locale, manage_messages=True)  # before telling anything about it
     flag = await bot.storage.get_flag(guild_id, flag_id)  # scoped: another server's flag is "unknown"
-    if flag is None:
+    if flag is None or flag.guild_id != guild_id:
         raise UserFacingError(t("review.click.unknown_flag", locale))
     if action != ReviewAction.UNDO and not flag.is_open:
         raise UserFacingError(already_resolved(flag, locale))
     if not action_allowed(action, flag.kind, flag.status):
         raise UserFacingError(t("review.click.not_allowed", locale))
-    _check_permissions(interaction, action, flag, locale)
+    await _check_permissions(interaction, action, flag, locale)
     if action == ReviewAction.UNDO:
         await _undo(interaction, flag, config, locale)
         return

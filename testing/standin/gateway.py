@@ -153,6 +153,7 @@ class Gateway:
         self.gateway_url = ""
         self.resume_url = ""
         self._on_change = on_change
+        self.quirks: set[str] = set()  # opt-in payload deviations (QUIRKS)
 
     # --- helpers ---
 
@@ -180,6 +181,8 @@ class Gateway:
             payload = transform(session, data) if transform else data
             if payload is None:
                 continue
+            if self.quirks:
+                payload = with_quirks(self.quirks, event, payload)
             await session.push(event, payload)
         self._on_change()
 
@@ -645,3 +648,34 @@ def guild_payload(guild: Guild) -> dict[str, Any]:
         "safety_alerts_channel_id": None,
         "incidents_data": None,
     }
+
+
+# --- quirks: payloads as other Discord-compatible servers send them (opt-in, `FakeDiscord.quirks`) ---------
+
+QUIRKS = {
+    # Spacebar: a member's roles as role objects instead of role ids (in messages and member events)
+    "member_roles_as_objects",
+    # Spacebar: "thread": null in every message instead of leaving the key out
+    "thread_null",
+}
+
+
+def with_quirks(quirks: set[str], event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `data` as a server with these quirks would send it (the stand-in's state is untouched)."""
+    unknown = quirks - QUIRKS
+    if unknown:
+        raise ValueError(f"unknown stand-in quirks: {sorted(unknown)}")
+    out = dict(data)
+    if "member_roles_as_objects" in quirks:
+
+        def as_objects(member: dict[str, Any]) -> dict[str, Any]:
+            roles = [{"id": str(r), "name": f"role {r}", "permissions": "0"} for r in member.get("roles", [])]
+            return {**member, "roles": roles}
+
+        if isinstance(out.get("member"), dict):
+            out["member"] = as_objects(out["member"])
+        if event.startswith("GUILD_MEMBER_") and "roles" in out:
+            out = as_objects(out)
+    if "thread_null" in quirks and event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+        out["thread"] = None
+    return out

@@ -5,6 +5,7 @@ Every request is recorded (`State.requests`) with its decoded JSON or multipart 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -26,6 +27,7 @@ from .state import (
     Interaction,
     Member,
     Message,
+    RateLimitRule,
     Reaction,
     RecordedRequest,
     State,
@@ -93,6 +95,7 @@ class RestApi:
         self.interaction_ack_timeout: float | None = None
         self.unhandled: list[str] = []
         self._records: dict[int, RecordedRequest] = {}  # in-flight request -> its record
+        self.hold_rules: list[HoldRule] = []  # answers withheld after the work is done (see HoldRule)
 
     # --- plumbing ---
 
@@ -207,6 +210,7 @@ class RestApi:
                 response: web.StreamResponse = injected
             else:
                 response = await handler(request)
+                await self._hold(record)
         except RestError as exc:
             response = self._error_response(exc)
         finally:
@@ -1069,3 +1073,35 @@ class RestApi:
         if not msg.ephemeral:
             await self.gateway.message_delete(msg)
         return no_content()
+
+    # --- answers withheld (HoldRule) ---
+
+    async def _hold(self, record: RecordedRequest) -> None:
+        for rule in self.hold_rules:
+            if await rule.hold(record):
+                return
+
+
+class HoldRule:
+    """The next `count` requests matching `selector` (as for `RateLimitRule`) are handled (a message is
+    created, events are sent) but their responses wait until `release()`: a client killed meanwhile never
+    learns that its request succeeded."""
+
+    def __init__(self, selector: str, count: int, notify: Callable[[], None]) -> None:
+        self.matcher = RateLimitRule(selector, count, 0.0, False, "user")
+        self.held: list[RecordedRequest] = []
+        self._released = asyncio.Event()
+        self._notify = notify
+
+    def release(self) -> None:
+        self.matcher.remaining = 0
+        self._released.set()
+
+    async def hold(self, record: RecordedRequest) -> bool:
+        if self.matcher.remaining <= 0 or not self.matcher.matches(record.method, record.route):
+            return False
+        self.matcher.remaining -= 1
+        self.held.append(record)
+        self._notify()
+        await self._released.wait()
+        return True

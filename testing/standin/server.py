@@ -21,7 +21,7 @@ from aiohttp import web
 
 from . import payloads as p
 from .gateway import Gateway
-from .rest import RestApi, parse_emoji
+from .rest import HoldRule, RestApi, parse_emoji
 from .state import (
     Attachment,
     Channel,
@@ -1037,6 +1037,23 @@ class FakeDiscord:
         discord.py's parser cannot read (a TypeError), as Spacebar did for some messages."""
         self.state.malformed_history.add(message.id)
         self.state.notify()
+
+    # --- faults: payload quirks of other Discord-compatible servers ---
+
+    @property
+    def quirks(self) -> set[str]:
+        """Opt-in payload deviations, e.g. ``fake.quirks.add("member_roles_as_objects")`` (see
+        ``gateway.QUIRKS``): every gateway event dispatched from then on carries them."""
+        return self.gateway.quirks
+
+    # --- faults: answers withheld ---
+
+    def hold_responses(self, selector: str, *, count: int = 1) -> HoldRule:
+        """The next `count` matching requests do their work (e.g. the message is created) but get no answer
+        until `rule.release()`: a client killed meanwhile never learns that they succeeded."""
+        rule = HoldRule(selector, count, self.state.notify)
+        self.rest.hold_rules.append(rule)
+        return rule
 
 
 def _guess_type(filename: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 
+import discord
 import pytest
 
 from bot.app.client import Sentimeter
@@ -27,3 +29,41 @@ async def test_ready_moves_long_lived_objects_out_of_the_collectors_way(
     gc.unfreeze()
     await bot.on_ready()  # a reconnect's READY: done once, not again
     assert gc.get_freeze_count() == 0
+
+
+# -- issue 13 item 4: nothing escaping discord.py's connection loop ends the process ------------------------
+
+
+async def test_an_error_escaping_the_connection_loop_is_one_line_and_reconnects(
+    bot: Sentimeter, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[bool] = []
+    waits: list[float] = []
+
+    async def discord_connect(self: discord.Client, *, reconnect: bool = True) -> None:
+        calls.append(reconnect)
+        if len(calls) <= 2:  # what an unreadable frame outside the parsers looked like
+            raise TypeError("'NoneType' object is not subscriptable")
+
+    async def no_wait(delay: float) -> None:
+        waits.append(delay)
+
+    monkeypatch.setattr(discord.Client, "connect", discord_connect)
+    monkeypatch.setattr("bot.app.client.asyncio.sleep", no_wait)
+    with caplog.at_level(logging.INFO, logger="bot.app.client"):
+        await bot.connect()
+    assert len(calls) == 3 and len(waits) == 2 and all(w >= 0 for w in waits)
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2 and all(r.exc_info is None for r in lines)
+    assert lines[0].getMessage().startswith("The gateway connection failed (TypeError: 'NoneType'")
+
+    # ... while what a retry cannot fix (a rejected token, a missing intent) still ends `start`
+    for fatal in (discord.LoginFailure("bad token"), discord.PrivilegedIntentsRequired(None)):
+
+        async def refused(self: discord.Client, *, reconnect: bool = True, error: Exception = fatal) -> None:
+            raise error
+
+        monkeypatch.setattr(discord.Client, "connect", refused)
+        with pytest.raises(type(fatal)):
+            await bot.connect()
+    assert len(waits) == 2

@@ -18,15 +18,18 @@ from discord.http import HTTPClient
 from bot.core.review import ReviewAction
 from bot.storage.models import FlagKind, FlagRequest, FlagStatus, MessageCreated, MessageRecord
 from cogs.flags._cog import Flags
-from cogs.flags._views import TEMPLATE, FlagButton, FlagPager, custom_id
+from cogs.flags._views import BUTTON_STYLES, TEMPLATE, FlagButton, FlagPager, custom_id
 from tests.cogs.conftest import fake_interaction
 from tests.cogs.test_listener import (
+    BOT_ID,
     GUILD_ID,
     MOD_ID,
+    MOD_ROLE_ID,
     REVIEW_ID,
     TEXT_ID,
     USER_ID,
     World,
+    channel_payload,
     member_payload,
     message_payload,
     next_id,
@@ -214,9 +217,8 @@ async def test_custom_id_round_trip(action: str) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "cid", ["sentimeter:flag:ban:1", "sentimeter:flag:ack:", "other:flag:ack:1", "sentimeter:flag:ack:1x"]
-)
+# Broken ids under our prefix match and are refused politely on click (test_flags_guild_checks.py).
+@pytest.mark.parametrize("cid", ["other:flag:ack:1", "sentimeter:flags:ack:1", "sentimeter:flag:ack:1:2"])
 def test_template_rejects_other_ids(cid: str) -> None:
     assert FlagButton.__discord_ui_compiled_template__.fullmatch(cid) is None
 
@@ -516,7 +518,7 @@ def test_every_status_kind_and_button_has_text_in_every_language() -> None:
 
     keys = [f"review.status.{s.value}" for s in FlagStatus]
     keys += [f"review.kind.{k.value}" for k in FlagKind] + [f"review.title.{k.value}" for k in FlagKind]
-    keys += [f"review.button.{a}" for a in re.findall(r"\w+", TEMPLATE.split("(?P<action>")[1].split(")")[0])]
+    keys += [f"review.button.{a}" for a in BUTTON_STYLES]
     keys += [f"app.choice.{s.value}" for s in FlagStatus]
     for code, catalog in catalogs().items():
         assert sorted(set(keys) - set(catalog)) == [], code
@@ -582,3 +584,206 @@ async def test_flags_summary_says_how_many_decisions_it_learned_from(env: Any) -
     await env.cog.summary.callback(env.cog, interaction, None)
     embed = interaction.followup.send.await_args.kwargs["embed"]
     assert "learned from 2 moderator decisions" in embed.footer.text
+
+
+# -- item 10 of issue 13: only this server's messages, permissions in uncached channels, broken ids ----------
+# A review button or the "Flag for review" menu acts only on a message of the interaction's own server,
+# checks permissions in the flagged channel even when it is not cached (fetched), and refuses a forged or
+# broken custom id politely (ephemeral, localised) instead of raising or staying silent.
+
+UNCACHED_ID = 4_242_424_242
+MANAGE = discord.Permissions(manage_messages=True)
+
+
+async def click_raw(cid: str, interaction: Any) -> None:
+    """Click a button with exactly this custom id, the way discord.py dispatches a DynamicItem."""
+    match = re.fullmatch(TEMPLATE, cid)
+    assert match is not None, cid
+    item = await FlagButton.from_custom_id(interaction, discord.ui.Button(label="x", custom_id=cid), match)
+    await item.callback(interaction)
+
+
+@pytest.mark.parametrize(
+    "cid",
+    [
+        "sentimeter:flag:ack:9223372036854775808",  # 2^63: past SQLite's integers
+        "sentimeter:flag:del:99999999999999999999",
+        "sentimeter:flag:ack:-1",
+        "sentimeter:flag:ack:0",
+        "sentimeter:flag:fp:abc",
+        "sentimeter:flag:ack:",
+        "sentimeter:flag:ack:１２",  # full-width digits: str.isdigit() says yes, int() would accept them
+        "sentimeter:flag:ban:1",  # no such action
+    ],
+)
+async def test_a_broken_custom_id_is_refused_politely(env: Any, cid: str) -> None:
+    change = await new_flag(env)
+    interaction = interaction_for(env, perms=MANAGE)
+    await click_raw(cid, interaction)
+    assert "not a valid Sentimeter review button" in refused_with(interaction)
+    assert (await env.storage.get_flag(GUILD_ID, change.flag.id)).status is FlagStatus.OPEN
+    assert env.discord.deleted == []
+
+
+async def test_the_refusal_is_in_the_clickers_language(env: Any) -> None:
+    interaction = interaction_for(env, perms=MANAGE)
+    interaction.locale = discord.Locale.indonesian
+    await click_raw("sentimeter:flag:ack:18446744073709551616", interaction)
+    assert "bukan tombol tinjauan Sentimeter" in refused_with(interaction)
+
+
+async def test_a_valid_id_still_round_trips(env: Any) -> None:
+    change = await new_flag(env)
+    interaction = interaction_for(env, perms=MANAGE)
+    await click_raw(f"sentimeter:flag:ack:{change.flag.id}", interaction)
+    assert interaction.response.edit_message.await_count == 1
+    assert (await env.storage.get_flag(GUILD_ID, change.flag.id)).status is FlagStatus.ACKNOWLEDGED
+
+
+def answer(payload: dict[str, Any]) -> Any:
+    async def get_channel(channel_id: int) -> dict[str, Any]:
+        assert int(channel_id) == UNCACHED_ID
+        return payload
+
+    return get_channel
+
+
+async def flag_in_uncached_channel(env: Any) -> int:
+    record = MessageRecord(
+        guild_id=GUILD_ID,
+        channel_id=UNCACHED_ID,
+        message_id=next_id(),
+        author_id=USER_ID,
+        created_at=int(time.time()),
+        compound=-0.7,
+        neg=0.7,
+        neu=0.3,
+    )
+    (change,) = await env.storage.apply(
+        [MessageCreated(record, FlagRequest(kind=FlagKind.NEGATIVE, text="you are an idiot"))]
+    )
+    assert env.world.guild.get_channel_or_thread(UNCACHED_ID) is None
+    return int(change.flag.id)
+
+
+async def test_an_uncached_channel_is_fetched_and_its_permissions_checked(env: Any) -> None:
+    flag_id = await flag_in_uncached_channel(env)
+    deny = discord.PermissionOverwrite(manage_messages=False)
+    allow, denied = deny.pair()
+    fetched = channel_payload(
+        UNCACHED_ID,
+        0,
+        "private-mods-cannot-manage",
+        permission_overwrites=[
+            {"id": str(MOD_ROLE_ID), "type": 0, "allow": str(allow.value), "deny": str(denied.value)}
+        ],
+    )
+    env.world.http.get_channel.side_effect = answer(fetched)
+    # Manage Messages where the button was clicked (the review channel), but not in the flagged channel
+    interaction = interaction_for(env, perms=MANAGE)
+    await click_raw(f"sentimeter:flag:{ReviewAction.DELETE}:{flag_id}", interaction)
+    assert "Manage Messages" in refused_with(interaction)
+    assert env.world.http.get_channel.call_count == 1
+    assert env.discord.deleted == []
+    assert (await env.storage.get_flag(GUILD_ID, flag_id)).status is FlagStatus.OPEN
+    # a channel that is gone (and its message with it) can still have its flag acknowledged
+    env.world.http.get_channel.side_effect = http_error(discord.NotFound, 404)
+    ack = interaction_for(env, perms=MANAGE)
+    await click_raw(f"sentimeter:flag:{ReviewAction.ACK}:{flag_id}", ack)
+    assert ack.response.edit_message.await_count == 1
+    assert (await env.storage.get_flag(GUILD_ID, flag_id)).status is FlagStatus.ACKNOWLEDGED
+
+
+async def test_a_channel_that_turns_out_to_be_another_servers_is_refused(env: Any) -> None:
+    flag_id = await flag_in_uncached_channel(env)
+    other = channel_payload(UNCACHED_ID, 0, "elsewhere")
+    other["guild_id"] = str(GUILD_ID + 1)
+    env.world.http.get_channel.side_effect = answer(other)
+    interaction = interaction_for(env, perms=MANAGE)
+    await click_raw(f"sentimeter:flag:{ReviewAction.DELETE}:{flag_id}", interaction)
+    assert "does not belong to this server" in refused_with(interaction)
+    assert env.discord.deleted == []
+    assert (await env.storage.get_flag(GUILD_ID, flag_id)).status is FlagStatus.OPEN
+
+
+async def test_flag_for_review_refuses_another_servers_message(env: Any) -> None:
+    data = message_payload(TEXT_ID, "a subtle dig at the host")
+    message = env.world.message(data)
+    other = discord.Object(id=GUILD_ID + 7)
+    message.guild = other  # type: ignore[assignment]  # what a forged resolved message would carry
+    interaction = interaction_for(env, perms=MANAGE)
+    with pytest.raises(Exception, match="not in this server"):
+        await env.cog.flag_for_review(interaction, message)
+    assert await env.storage.open_flag_for_message(GUILD_ID, message.id) is None
+    assert env.discord.sent == []
+
+
+# -- item 1 of issue 13: the review-post outbox (narrow; end to end in tests/e2e/test_scenarios_outbox.py) --
+
+
+async def test_a_failed_post_is_retried_and_a_flag_resolved_meanwhile_is_not_posted(env: Any) -> None:
+    failures = [http_error(discord.DiscordServerError, 503), http_error(discord.DiscordServerError, 503)]
+    send = env.world.http.send_message.side_effect
+
+    async def flaky(channel_id: int, *, params: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await send(channel_id, params=params)
+
+    env.world.http.send_message.side_effect = flaky
+    kept, resolved = await new_flag(env), await new_flag(env, text="you are a clown")
+    await env.cog.on_flag_change(kept)
+    await env.cog.on_flag_change(resolved)  # both sends fail: nothing posted, nothing raised
+    assert env.discord.sent == []
+    for change in (kept, resolved):
+        pending = await env.storage.pending_review_post(GUILD_ID, change.flag.id)
+        assert pending is not None and pending.attempts == 1 and pending.next_at > time.time()
+        assert pending.attempted_at is not None  # a 503 may have made the post: look before retrying
+    await env.storage.resolve_flag(GUILD_ID, resolved.flag.id, FlagStatus.ACKNOWLEDGED, MOD_ID, 1)
+    env.world.http.logs_from.side_effect = no_history
+    await env.cog.outbox._round(float(2**62))  # what the task does once the retry is due
+    assert [components_ids(p)[0] for _, p in env.discord.sent] == [custom_id("ack", kept.flag.id)]
+    assert (await env.storage.get_flag(GUILD_ID, kept.flag.id)).review_message_id is not None
+    assert await env.storage.due_review_posts(float(2**62), 10) == []
+
+
+async def no_history(*args: Any, **kwargs: Any) -> list[Any]:
+    return []
+
+
+async def test_a_post_made_before_a_crash_is_found_in_the_history_not_posted_again(env: Any) -> None:
+    change = await new_flag(env)
+    flag_id = change.flag.id
+    # the last run recorded the send, Discord made the post, the process died before storing its id
+    assert await env.storage.begin_review_post(GUILD_ID, flag_id, REVIEW_ID, int(time.time()) - 5)
+    buttons = [
+        {"type": 2, "style": 2, "label": a, "custom_id": custom_id(a, flag_id)} for a in ("ack", "fp", "del")
+    ]
+    made = message_payload(
+        REVIEW_ID, "", author_id=BOT_ID, bot=True, components=[{"type": 1, "components": buttons}]
+    )
+    other = message_payload(REVIEW_ID, "someone chatting", author_id=MOD_ID)
+
+    async def history(channel_id: int, limit: int, **kwargs: Any) -> list[Any]:
+        assert int(channel_id) == REVIEW_ID and kwargs.get("after") is not None
+        return [made, other]
+
+    env.world.http.logs_from.side_effect = history
+    found = await env.cog.outbox.deliver(change.flag)
+    assert found is not None and found.id == int(made["id"])
+    assert env.discord.sent == []  # not posted twice
+    stored = await env.storage.get_flag(GUILD_ID, flag_id)
+    assert (stored.review_channel_id, stored.review_message_id) == (REVIEW_ID, int(made["id"]))
+    assert await env.storage.pending_review_post(GUILD_ID, flag_id) is None
+
+
+async def test_flag_for_review_whose_post_fails_says_it_keeps_trying(env: Any) -> None:
+    env.world.http.send_message.side_effect = http_error(discord.DiscordServerError, 503)
+    message = env.world.message(message_payload(TEXT_ID, "a subtle dig at the host"))
+    interaction = interaction_for(env, perms=discord.Permissions(manage_messages=True))
+    await env.cog.flag_for_review(interaction, message)
+    reply = interaction.response.send_message.await_args
+    assert reply.kwargs["ephemeral"] is True and "keeps trying" in reply.args[0]
+    flag = await env.storage.open_flag_for_message(GUILD_ID, message.id)
+    assert flag is not None and flag.review_message_id is None
+    assert await env.storage.pending_review_post(GUILD_ID, flag.id) is not None  # owed, retried later
