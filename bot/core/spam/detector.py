@@ -28,8 +28,9 @@ OFFER_CONFIDENCE = (
 HINT_PROBABILITY = 0.2  # model probability from which a missed message's category is worth a guess
 GAMBLING_RULE_BELOW = 0.5  # model probability above which the chat-style gambling rule is not needed
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
+# whole words only: the look-behind stops the engine from retrying inside a word (quadratic on long words)
 _STYLED_WORD_RE = re.compile(
-    r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
+    r"(?<!\S)\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
 )
 _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
