@@ -204,10 +204,15 @@ class SpamModel:
                 if len(cached) > WORD_GRAMS_LIMIT:
                     cached.clear()
                 grams, prefixes3, prefixes4 = self.grams, self.prefixes3, self.prefixes4
-                for tok in toks:
-                    if tok not in cached:
-                        cached[tok] = _gram_sum_gated(grams, prefixes3, prefixes4, tok)
-                scores = list(map(cached.__getitem__, toks))
+                # filled from local values, never read back from the cache: another thread (a command's
+                # check, off the event loop) may clear the shared cache meanwhile
+                for i, score in enumerate(scores):
+                    if score is None:
+                        tok = toks[i]
+                        score = cached.get(tok)
+                        if score is None:
+                            score = cached[tok] = _gram_sum_gated(grams, prefixes3, prefixes4, tok)
+                        scores[i] = score
             total += sum(scores)  # type: ignore[arg-type]
         return total
 
