@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 2000
-CHECK_RATE, CHECK_PER = 4, 30.0  # checks a member may run per 30 seconds (the command and the menu together)
+CHECK_RATE, CHECK_PER = 5, 30.0  # checks a member may run per 30 seconds (the command and the menu together)
 # Characters that render as nothing but are not Unicode whitespace or format characters.
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
