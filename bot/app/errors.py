@@ -10,6 +10,7 @@ a catalog text.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import discord
@@ -148,7 +149,8 @@ def error_message(interaction: discord.Interaction[Any], error: BaseException) -
     if isinstance(original, app_commands.NoPrivateMessage):
         return t("errors.guild_only", locale)
     if isinstance(original, app_commands.CommandOnCooldown):
-        return t("errors.cooldown", locale, seconds=f"{original.retry_after:.0f}")
+        # whole seconds, rounded up: "try again in 0 seconds" would be refused once more
+        return t("errors.cooldown", locale, seconds=str(max(1, math.ceil(original.retry_after))))
     if isinstance(original, app_commands.TransformerError):
         return bad_option_message(interaction, original, locale)
     if isinstance(original, app_commands.CommandNotFound):

@@ -16,6 +16,7 @@ from bot.app.context import guild_context
 from bot.app.embeds import period_label
 from bot.app.i18n import t
 from bot.app.markdown import jump_url
+from bot.app.offload import off_loop
 from bot.app.options import PERIOD_CHOICES
 from bot.app.permissions import has_permissions
 from bot.core.errors import UserFacingError
@@ -100,7 +101,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         except discord.HTTPException as exc:
             log.warning("review post update for flag %s in guild %s failed: %s", flag.id, flag.guild_id, exc)
 
-    def wants_auto_delete(self, config: GuildConfig, flag: Flag) -> bool:
+    async def wants_auto_delete(self, config: GuildConfig, flag: Flag) -> bool:
         if (
             flag.kind is not FlagKind.SPAM
             or config.spam_action != "delete"
@@ -109,7 +110,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         ):
             return False
         # Only the text verdict can be high-confidence (behaviour signals never auto-delete).
-        return self.bot.spam.check_text(flag.text).high_confidence
+        verdict = await off_loop(self.bot.spam.check_text, flag.text)  # re-checked on the text thread
+        return verdict.high_confidence
 
     def review_channel(self, guild: discord.Guild, config: GuildConfig) -> ReviewChannel | None:
         """The configured review channel if the bot can post embeds there."""
@@ -248,7 +250,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         if not cleaned.strip():
             return None
         lexicon = await self.bot.configs.lexicon(guild_id)
-        return self.bot.scorer.score(cleaned, overrides=lexicon or None).compound
+        score = await off_loop(self.bot.scorer.score, cleaned, overrides=lexicon or None)
+        return score.compound
 
     # -- /flags list, /flags summary -------------------------------------------------------------------------
 
@@ -302,7 +305,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         def explain(text: str) -> Explanation:
             return scorer.explain(clean_for_scoring(text), overrides=lexicon or None)
 
-        candidates = false_positive_candidates(texts, explain, limit=SUMMARY_WORDS)
+        # explaining up to SUMMARY_TEXTS comments is real work: the text thread does it, not the event loop
+        candidates = await off_loop(false_positive_candidates, texts, explain, limit=SUMMARY_WORDS)
         learned = ctx.config.learned
         embed = flag_summary_embed(
             summary,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.app.offload import off_loop
 from bot.core.feedback import adapt
 from bot.core.text.clean import clean_for_scoring
 from bot.storage.models import ExampleKind, Flag, FlagStatus, LearningExample
@@ -35,7 +36,7 @@ async def _example(bot: Sentimeter, flag: Flag, status: FlagStatus, at: int) -> 
         return None
     kind, label = taught
     if kind is ExampleKind.SPAM:
-        verdict = bot.spam.check_text(flag.text)
+        verdict = await off_loop(bot.spam.check_text, flag.text)  # the text thread, not the event loop
         if not verdict.is_spam or verdict.high_confidence:  # behaviour-only, or never overruled anyway
             return None
         return adapt.spam_example(flag.id, label, verdict.confidence, at)
@@ -43,6 +44,8 @@ async def _example(bot: Sentimeter, flag: Flag, status: FlagStatus, at: int) -> 
     if not cleaned.strip():
         return None
     lexicon = await bot.configs.lexicon(flag.guild_id)
-    score = bot.scorer.score(cleaned, overrides=lexicon or None)
+    score = await off_loop(bot.scorer.score, cleaned, overrides=lexicon or None)
     detector = bot.pipeline.analysis.feedback
-    return adapt.feedback_example(flag.id, label, cleaned, score.compound, score.neg, detector, at)
+    return await off_loop(
+        adapt.feedback_example, flag.id, label, cleaned, score.compound, score.neg, detector, at
+    )

@@ -199,7 +199,7 @@ class ReviewOutbox:
         if guild is None:
             return None, await self._later(flag, pending, "the server is not available")
         config = await self.bot.configs.get(guild_id)
-        if self.cog.wants_auto_delete(config, flag):
+        if await self.cog.wants_auto_delete(config, flag):
             try:
                 if await self.cog.auto_delete(guild, config, flag):
                     return None, Outcome.DONE

@@ -114,7 +114,7 @@ async def test_user_facing_error_from_a_command_is_the_reply(tree: SentimeterTre
         (app_commands.NoPrivateMessage(), "This command only works in a server."),
         (
             app_commands.CommandOnCooldown(app_commands.Cooldown(1, 30.0), 12.4),
-            "Slow down a little: try again in 12 seconds.",
+            "Slow down a little: try again in 13 seconds.",  # rounded up: after 12 s it is still refused
         ),
         (app_commands.CheckFailure(), "You can't use this command here."),
         (app_commands.CommandNotFound("gone", []), "That command no longer exists or has changed."),

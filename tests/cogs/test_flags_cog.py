@@ -4,7 +4,9 @@ detector; Discord objects built from payloads, HTTP and interactions faked with 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -787,3 +789,51 @@ async def test_flag_for_review_whose_post_fails_says_it_keeps_trying(env: Any) -
     flag = await env.storage.open_flag_for_message(GUILD_ID, message.id)
     assert flag is not None and flag.review_message_id is None
     assert await env.storage.pending_review_post(GUILD_ID, flag.id) is not None  # owed, retried later
+
+
+# -- heavy text work off the event loop (issue 13, item 7) ---------------------------------------------------
+
+
+def off_loop_probe(real: Any, seen: list[tuple[int, bool]]) -> Any:
+    """``real`` wrapped: records the thread of each call and whether the event loop ran a callback meanwhile
+    (it cannot while the loop thread itself is busy with the call)."""
+    loop = asyncio.get_running_loop()
+
+    def probe(*args: Any, **kwargs: Any) -> Any:
+        loop_ran = threading.Event()
+        loop.call_soon_threadsafe(loop_ran.set)
+        seen.append((threading.get_ident(), loop_ran.wait(timeout=10)))
+        return real(*args, **kwargs)
+
+    return probe
+
+
+async def test_summary_explanations_run_off_the_event_loop(env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    perms = discord.Permissions(manage_messages=True)
+    change = await new_flag(env, text="died to the boss 6 times")
+    await click(env, ReviewAction.NOT_NEGATIVE, change.flag.id, interaction_for(env, perms=perms))
+    seen: list[tuple[int, bool]] = []
+    monkeypatch.setattr(env.bot.scorer, "explain", off_loop_probe(env.bot.scorer.explain, seen))
+
+    interaction = interaction_for(env, perms=perms)
+    await env.cog.summary.callback(env.cog, interaction, None)
+
+    assert seen and all(thread != threading.get_ident() and free for thread, free in seen)
+    assert "`died`" in field(
+        interaction.followup.send.await_args.kwargs["embed"], "Words behind false positives"
+    )
+
+
+async def test_the_auto_delete_recheck_runs_off_the_event_loop(
+    env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await env.storage.set_spam_action(GUILD_ID, "delete", None)
+    env.bot.configs.invalidate(GUILD_ID)
+    seen: list[tuple[int, bool]] = []
+    monkeypatch.setattr(env.bot.spam, "check_text", off_loop_probe(env.bot.spam.check_text, seen))
+    change = await new_flag(env, FlagKind.SPAM, text=SPAM_TEXT + " <@123456789012345678>")
+
+    await env.cog.on_flag_change(change)
+
+    assert len(seen) == 1 and seen[0][0] != threading.get_ident() and seen[0][1]
+    assert env.discord.deleted == [(TEXT_ID, change.flag.message_id)]  # the verdict still decides

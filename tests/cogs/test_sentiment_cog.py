@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from datetime import UTC, datetime
 from typing import Any
 from unittest.mock import create_autospec
 
 import discord
 import pytest
+from discord import app_commands
 
 from bot.app.client import Sentimeter
 from bot.core.errors import UserFacingError
 from bot.core.feedback.sensitivity import threshold_for
 from bot.storage.sqlite import SQLiteStorage
-from cogs.sentiment import SentimentCheck
-from tests.cogs.conftest import GUILD_ID, fake_channel, fake_guild, fake_interaction, nothing_sent, sent
+from cogs.sentiment import CHECK_RATE, SentimentCheck
+from tests.cogs.conftest import (
+    GUILD_ID,
+    USER_ID,
+    fake_channel,
+    fake_guild,
+    fake_interaction,
+    fake_member,
+    nothing_sent,
+    sent,
+)
 
 
 @pytest.fixture
@@ -178,3 +191,70 @@ async def test_menu_is_registered_guild_only_and_removed_on_unload(bot: Sentimet
 
     await bot.remove_cog("SentimentCheck")
     assert bot.tree.get_command("Check sentiment", type=discord.AppCommandType.message) is None
+
+
+# -- off the event loop, and a per-member cooldown (issue 13, item 7) ------------------------------------
+
+
+async def test_the_check_scores_on_another_thread_while_the_loop_keeps_running(
+    cog: SentimentCheck, bot: Sentimeter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real pipeline, wrapped: while it scores, a callback scheduled on the event loop runs. Were the
+    scoring on the loop, the loop could not run it and the wait would end unanswered."""
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.get_ident()
+    real_assess = bot.pipeline.assess
+    seen: list[tuple[int, bool]] = []
+
+    def assess(*args: Any, **kwargs: Any) -> Any:
+        loop_ran = threading.Event()
+        loop.call_soon_threadsafe(loop_ran.set)
+        seen.append((threading.get_ident(), loop_ran.wait(timeout=10)))
+        return real_assess(*args, **kwargs)
+
+    monkeypatch.setattr(bot.pipeline, "assess", assess)
+    interaction = interaction_in_guild()
+
+    await cog.check.callback(cog, interaction, "This is the worst video ever, I hate it.")
+
+    assert len(seen) == 1
+    thread, loop_was_free = seen[0]
+    assert thread != loop_thread and loop_was_free
+    assert sent(interaction).field("Sentiment") == "Negative"  # the real result still comes back
+
+
+async def run_checks(command: Any, interaction: Any) -> None:
+    for check in command.checks:
+        assert await discord.utils.maybe_coroutine(check, interaction)
+
+
+@pytest.mark.parametrize(
+    ("member_id", "locale", "expected"),  # one member per case: the buckets live as long as the process
+    [
+        (USER_ID + 101, discord.Locale.british_english, "Slow down a little: try again in 30 seconds."),
+        (USER_ID + 102, discord.Locale.indonesian, "Pelan-pelan dulu: coba lagi dalam 30 detik."),
+    ],
+)
+async def test_a_member_who_checks_too_often_is_asked_politely_to_wait(
+    cog: SentimentCheck, bot: Sentimeter, member_id: int, locale: discord.Locale, expected: str
+) -> None:
+    guild = fake_guild()
+    at = datetime.now(UTC)  # the cooldown counts by the interaction's own time: all at one instant here
+    interaction = fake_interaction(
+        guild, channel=fake_channel(guild), user=fake_member(member_id), locale=locale
+    )
+    interaction.created_at = at
+    for _ in range(CHECK_RATE):
+        await run_checks(cog.check, interaction)
+
+    with pytest.raises(app_commands.CommandOnCooldown) as hit:  # the menu shares the member's bucket
+        await run_checks(cog.check_menu, interaction)
+    interaction.command = cog.check_menu
+    await bot.tree.on_error(interaction, hit.value)
+
+    interaction.response.send_message.assert_awaited_once()
+    call = interaction.response.send_message.await_args
+    assert call.args == (expected,) and call.kwargs["ephemeral"] is True
+    other = fake_interaction(guild, user=fake_member(member_id + 1000))
+    other.created_at = at
+    await run_checks(cog.check, other)  # someone else is not held up

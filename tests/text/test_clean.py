@@ -84,3 +84,16 @@ def test_never_raises_and_whitespace_is_collapsed(text: str) -> None:
     assert out == out.strip()
     assert "  " not in out
     assert "\n" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # as Discord renders it: the link is "b", the "[a " before it is plain text
+        ("[a [b](https://example.com) c", "[a b c"),
+        ("[[[[ok](https://example.com)", "[[[ ok"),
+        ("[see [1]](https://example.com)", "[see [1]]("),  # no link: shown as typed, the URL dropped
+    ],
+)
+def test_a_masked_link_text_never_spans_an_opening_bracket(text: str, expected: str) -> None:
+    assert clean_for_scoring(text) == expected

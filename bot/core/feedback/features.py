@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.core.feedback import cues
+from bot.core.text.bounds import cap_mark_runs
 
 MAX_CHARS = 2000
 MAX_WORDS = 300
@@ -76,7 +77,7 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     text = text[:MAX_CHARS]
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", cap_mark_runs(text))
     for tok in _REPEAT.sub(r"\1", text.lower()).translate(_TABLE).split():
         out.extend(_fix(tok))
         if len(out) >= MAX_WORDS:

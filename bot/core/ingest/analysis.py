@@ -14,6 +14,7 @@ from bot.core.feedback import FeedbackDetector
 from bot.core.scoring import Scorer, SentimentScore
 from bot.core.spam import SpamDetector, SpamVerdict
 from bot.core.spam import behaviour as _behaviour
+from bot.core.text.bounds import bound_content
 from bot.core.text.clean import clean_for_scoring
 
 NOT_SPAM = SpamVerdict(is_spam=False, confidence=0.0, reason=None, high_confidence=False)
@@ -88,6 +89,9 @@ class Analyser:
     ) -> tuple[SentimentScore | None, SpamVerdict, int | None, FeedbackValues | None]:
         """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
         check's normalisation of the text (what a scoring worker sends back)."""
+        content = bound_content(
+            content
+        )  # no caller can hand the scorer or the spam check more than Discord's maximum
         cleaned = clean_for_scoring(content) if content else ""
         score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
         if exempt or not content.strip():

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.text.bounds import MAX_CONTENT_CHARS, bound_content
+
+__all__ = ["MAX_CONTENT_CHARS", "IncomingEdit", "IncomingMessage"]
+
 
 @dataclass(frozen=True, slots=True)
 class IncomingMessage:
@@ -21,6 +25,12 @@ class IncomingMessage:
     author_created_at: float | None = None  # account age, for the spam behaviour signals
     author_is_staff: bool = False  # the owner or a moderator: never flagged (their links are announcements)
 
+    def __post_init__(self) -> None:
+        # where text enters the pipeline: at most Discord's own maximum, for scoring and the flag text
+        bounded = bound_content(self.content)
+        if bounded is not self.content:
+            object.__setattr__(self, "content", bounded)
+
 
 @dataclass(frozen=True, slots=True)
 class IncomingEdit:
@@ -34,3 +44,9 @@ class IncomingEdit:
     has_attachments: bool = False
     author_role_ids: frozenset[int] = field(default_factory=frozenset)
     author_is_staff: bool = False
+
+    def __post_init__(self) -> None:
+        # where text enters the pipeline: at most Discord's own maximum, for scoring and the flag text
+        bounded = bound_content(self.content)
+        if bounded is not self.content:
+            object.__setattr__(self, "content", bounded)

@@ -41,9 +41,9 @@ PHISH_RE = _compile_words(
     r"\b(?:enter|type|input|masukkan|masukin|isi)\s*(?:your\s*|ur\s*)?(?:id\s*(?:and|&|dan)\s*)?(?:password|pw"
     r"|login|email|data\s*(?:kamu|diri|akun)?|akun)|\blog\s*in\s*(?:to|with)\s*(?:claim|your)|\blogin\s*(?:akun"
     r"|with|pakai|pake)|\bverify\s*(?:your\s*)?(?:account|school|email|akun|identity)"
-    r"|\b(?:free|gratis)\s*(?:\d[\d.,]*\s*k?\s*)?(?:uc|robux|v\s*bucks|vbucks|diamonds?|dm|gems|skins?|nitro"
+    r"|\b(?:free|gratis)\s*+(?:\d[\d.,]*\s*+k?\s*)?(?:uc|robux|v\s*bucks|vbucks|diamonds?|dm|gems|skins?|nitro"
     r"|primogems?|coins|tokens?|gift\s*cards?)\b|\b(?:diamonds?|dm|uc|robux|skin|nitro)\s*(?:ml\s*)?gratis\b"
-    r"|\byou\s*(?:ve|have)?\s*(?:been\s*)?(?:selected|chosen)\b|\b(?:claim|klaim)\s*(?:your|yours|hadiah|prize"
+    r"|\byou\s*+(?:ve|have)?\s*+(?:been\s*)?(?:selected|chosen)\b|\b(?:claim|klaim)\s*(?:your|yours|hadiah|prize"
     r"|reward|now|sekarang|di)|\b(?:kamu|anda)\s*(?:terpilih|mendapatkan\s*hadiah)|\bhadiah\s*\d"
     r"|\bleaked?\s*(?:beta|build|version)|\bgiving\s*away\s*\w+\s*for\s*free"
 )
@@ -57,7 +57,7 @@ SELL_RE = _compile_words(
     r"\b(?:selling|for\s*sale|wts|jual|dijual|jualan\s*(?:akun|jasa)|open\s*(?:po|order|jastip)|ready\s*stock"
     r"|harga\s*nego|price\s*list|pricelist|joki|jasa\s*\w+|plagiarism|packages|grow\s*your"
     r"|(?:essays?|homework|assignments?|tugas|skripsi|makalah)\s*(?:done|help|murah|&|dan)"
-    r"|\d[\d.,]*\s*k?\s*(?:real\s*)?(?:followers|subs|subscribers|listeners|viewers|views|likes|members)\s*"
+    r"|\d[\d.,]{0,40}\s*+k?\s*+(?:real\s*)?(?:followers|subs|subscribers|listeners|viewers|views|likes|members)\s*"
     r"(?:in|within|dalam|per)\s*\d*|real\s*(?:viewers|followers|streams|listeners|subs|views)"
     r"|commissions?\s*(?:are\s*|is\s*)?(?:now\s*)?open|open\s*(?:commissions?|comms?)|(?:komisi|commission)\s*"
     r"(?:dibuka|buka)|buka\s*komisi"
@@ -84,7 +84,7 @@ SELF_MADE_RE = _compile_words(
     r"|\baku\s*(?:bikin|buat|punya)\s+(?:\w+\s+){0,2}?(?:channel|podcast|server|akun|konten)"
 )
 CALL_RE = _compile_words(
-    r"\b(?:check\s*(?:it|me|us|them)?\s*out|give\s*it\s*a|listen|follow|sub|subs|subbed|subscribe|support"
+    r"\b(?:check\s*+(?:it|me|us|them)?\s*out|give\s*it\s*a|listen|follow|sub|subs|subbed|subscribe|support"
     r"|join|gabung|mampir|visit|would\s*(?:love|mean))\b"
 )
 # --- gambling promotion in chat style: two different cues (a slang "pola gacor bang" is one) ----------------

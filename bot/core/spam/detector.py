@@ -28,8 +28,9 @@ OFFER_CONFIDENCE = (
 HINT_PROBABILITY = 0.2  # model probability from which a missed message's category is worth a guess
 GAMBLING_RULE_BELOW = 0.5  # model probability above which the chat-style gambling rule is not needed
 _OBFUSCATED = _n.STYLED | _n.MARKS | _n.SPACED
+# whole words only: the look-behind stops the engine from retrying inside a word (quadratic on long words)
 _STYLED_WORD_RE = re.compile(
-    r"\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
+    r"(?<!\S)\S*(?:" + _n._STYLED_RE.pattern + r"|[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff])\S*"
 )
 _WORD_EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -203,10 +204,15 @@ class SpamModel:
                 if len(cached) > WORD_GRAMS_LIMIT:
                     cached.clear()
                 grams, prefixes3, prefixes4 = self.grams, self.prefixes3, self.prefixes4
-                for tok in toks:
-                    if tok not in cached:
-                        cached[tok] = _gram_sum_gated(grams, prefixes3, prefixes4, tok)
-                scores = list(map(cached.__getitem__, toks))
+                # filled from local values, never read back from the cache: another thread (a command's
+                # check, off the event loop) may clear the shared cache meanwhile
+                for i, score in enumerate(scores):
+                    if score is None:
+                        tok = toks[i]
+                        score = cached.get(tok)
+                        if score is None:
+                            score = cached[tok] = _gram_sum_gated(grams, prefixes3, prefixes4, tok)
+                        scores[i] = score
             total += sum(scores)  # type: ignore[arg-type]
         return total
 

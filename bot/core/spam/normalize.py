@@ -14,6 +14,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from bot.core.text.bounds import cap_mark_runs
+
 log = logging.getLogger(__name__)
 
 __all__ = ["Normalized", "normalize", "normalize_for_matching"]
@@ -113,7 +115,8 @@ _SEPARATORS_RE = re.compile(r"[\s._*·•\-]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
 # A run of swap-able digits with letters on both sides, inside one word.
 _LEET_CANDIDATE_RE = re.compile(r"[a-z][013457]+[a-z]")
-_MIXED_WORD_RE = re.compile(r"[^\W_]*[a-z][013457]+[a-z][^\W_]*")
+# whole words only: the look-behind stops the engine from retrying inside a word (quadratic on long words)
+_MIXED_WORD_RE = re.compile(r"(?<![^\W_])[^\W_]*[a-z][013457]+[a-z][^\W_]*")
 _INNER_DIGITS_RE = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
 _SPACES_RE = re.compile(r"\s+")
 TOKEN_RE = re.compile(r"[^\W_]+")
@@ -184,6 +187,7 @@ def _fold_unicode(text: str) -> tuple[str, int]:
         if "\ufe0f" in text:
             text = text.replace("\ufe0f", "")
         if not unicodedata.is_normalized("NFKD", text):
+            text = cap_mark_runs(text)  # normalising sorts each mark run: keep the runs short
             text = _MARKS_RE.sub("", unicodedata.normalize("NFKD", text))
         return text, 0
     return _unstyle(text)
@@ -212,7 +216,7 @@ def _unstyle(text: str) -> tuple[str, int]:
     # marks in the text as typed are styling (P͓̽U͓̽); accents that NFKD splits off (é) are not
     if _MARKS_RE.search(text):
         flags |= MARKS
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", cap_mark_runs(text))
     text = _MARKS_RE.sub("", text)
     if _LOOKALIKE_RE.search(text):
         text = text.translate(_LOOKALIKE_TABLE)

@@ -58,7 +58,7 @@ GAMBLING_STRONG_RE = re.compile(
     r"|judi\s*(?:online|slot|bola)|judol|bonus\s*new\s*member|anti\s*rungkad|pola\s*(?:gacor|slot|main)"
     r"|scatter\s*hitam|mahjong\s*ways|starlight\s*princess|sweet\s*bonanza|gates\s*of\s*olympus|rtp\s*(?:live|slot)"
     r"|depo\s*\d+\s*(?:k|rb|ribu)?|wd\s*\d+\s*(?:k|jt|juta|rb)|pragmatic\s*play|bandar\s*(?:togel|slot|judi)"
-    r"|zeus\s*\d*\s*(?:slot|gacor|x\s*\d+)|x\s*500|x\s*1000)\b"
+    r"|zeus\s*+\d*\s*(?:slot|gacor|x\s*\d+)|x\s*500|x\s*1000)\b"
 )
 # Terms that support a gambling reading but also occur in ordinary talk.
 GAMBLING_WEAK_RE = re.compile(
@@ -95,7 +95,7 @@ _NOT_ME = r"(?!\s*to\s*(?!me\b|us\b|my\b|our\b)\w)"  # "go subscribe to Nara" re
 SELF_PROMO_RE = _compile_words(
     rf"\b(?:sub|follow|like)\s*(?:4|for|2)\s*(?:sub|follow|like)\b|\bsub4sub\b|\b{_SUB}\s*(?:to\s*)?(?:me|us|my|our)\b"
     rf"|\b{_SUB}\s*(?:back|and\s*(?:like|comment|share)|pls|plz|please|thanks?|if\s*you|for\s*me)\b"
-    r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d+\w*\s*)?su\w{0,3}cri\w*"
+    r"|^\W*su\w{0,3}cri(?:be|b)\W*(?:$|and\b|&|pls\b|plz\b|please\b|now\b)|\bmy\s*(?:first\s*|\d++\w*\s*)?su\w{0,3}cri\w*"
     r"|\bcheck\s*out\s+(?!(?:her|his|their|the|this|that|a|an|my|our)\b)[\"']?\w+[\"']?\s*(?:channel|on\s*youtube)\b"
     rf"|\b(?:please|pls|plz|come)\s*{_SUB}\b{_NOT_ME}|^\W*su\w{{0,3}}cri(?:be|b)?\W*$|\bi\s*(?:will|ll)\s*{_SUB}\s*back\b"
     rf"|\bcheck\s*(?:out\s*)?(?:my|our)\s*(?:new\s*|own\s*|latest\s*|first\s*|youtube\s*|yt\s*)?{_MEDIA}\b"
@@ -103,8 +103,8 @@ SELF_PROMO_RE = _compile_words(
     r"(?!\s*points)|\b(?:visit|support|follow)\s*(?:me|us|my|our)\b"
     rf"|\b(?:listen\s*to|watch|see|hear)\s*(?:my|our)\s*(?:new\s*)?{_MEDIA}\b"
     rf"|\bif\s*(?:i|we)\s*(?:get|reach|hit)\s*\d[\d,.]*k?\s*(?:{_SUB}|likes|views)\b"
-    r"|\b(?:help\s*(?:me|us|my\s*channel)|i\s*(?:need|want|wanna))\s*(?:to\s*)?(?:get|reach|hit)?\s*(?:some\s*|more\s*)?"
-    r"\d*[\d,.]*k?\s*(?:subs|subscribers)\b"
+    r"|\b(?:help\s*(?:me|us|my\s*channel)|i\s*(?:need|want|wanna))\s*+(?:to\s*+)?(?:get|reach|hit)?\s*+"
+    r"(?:some\s*+|more\s*+)?[\d,.]*+k?\s*(?:subs|subscribers)\b"
     r"|\bgive\s*(?:me|us|(?:my|our)(?:\s*\w+){1,2}?)\s*a\s*(?:chance|try|listen|look|shot)\b"
     rf"|\b(?:my|our)\s*(?:new\s*|own\s*)?{_MEDIA}\b[^.!?]{{0,40}}?[.!?]?\s*check\s*(?:them|it)\s*out\b"
 )
@@ -116,7 +116,7 @@ PROMO_HINT_RE = _compile_words(
     rf"|\b(?:my|our)\s*(?:new|newest|latest|first)\s*(?:youtube\s*)?{_MEDIA}\b|\b(?:please|pls|plz|go)\s*{_SUB}\b"
     r"|\bi(?:\s*'\s*m|m|\s+am)\s+(?:a\s+|an\s+)?(?:\d+\s*(?:years?|yrs?|y/?o)?\s*(?:old\s*)?)?(?:\w+\s+)?"
     rf"{_ARTIST}\b|\b(?:new|small|upcoming|aspiring)\s*(?:youtuber|rapper|channel)\b"
-    r"|\b(?:get|got|reach|hit|need)\s*(?:some\s*|more\s*)?\d*[\d,.]*k?\s*(?:views\s*(?:and|&)\s*)?(?:subs|subscribers)\b"
+    r"|\b(?:get|got|reach|hit|need)\s*+(?:some\s*+|more\s*+)?[\d,.]*+k?\s*+(?:views\s*(?:and|&)\s*)?(?:subs|subscribers)\b"
     r"|\badd\s*me\b"
     r"|\bcheck\s*out\s*(?:this\s*|the\s*)?(?:new\s*)?(?:song|single|track|album|mixtape)\b|\bsong\s*called\b"
 )
@@ -256,7 +256,7 @@ GIFT_BAIT_RE = _compile_words(
 MONEY_RE = re.compile(
     r"\b(?:crypto\w*|bitcoin|btc|usdt|eth(?:ereum)?|forex|invest(?:ment|ments|ing|or|ors)?|trading|trader"
     r"|profits?|passive\s*income|income|earn(?:ed|ing)?|nft|binary\s*options?|mining|cashapp|paypal|dollars?"
-    r"|\$\s*\d[\d,.]*k?|\d[\d,.]*\s*(?:usd|dollars?)|rich|financial\s*freedom|side\s*hustle)\b"
+    r"|\$\s*\d[\d,.]*k?|\d[\d,.]{0,40}\s*+(?:usd|dollars?)|rich|financial\s*freedom|side\s*hustle)\b"
 )
 # Words that make MONEY_RE worth running (checked as a set against the message's words).
 MONEY_TRIGGERS = frozenset(

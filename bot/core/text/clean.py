@@ -14,7 +14,9 @@ _INLINE_CODE = re.compile(r"``(?:[^`]|`(?!`))+?``|`[^`\n]+`")
 _BLOCK_QUOTE = re.compile(r"(?:^|\n)[ \t]*>>>(?:[ \t].*|$)", re.DOTALL)
 _LINE_QUOTE = re.compile(r"^[ \t]*>(?:[ \t][^\n]*)?$", re.MULTILINE)
 _SPOILER = re.compile(r"\|\|.*?\|\|", re.DOTALL)
-_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?(?:https?://|www\.)[^)\s]*>?(?:\s+\"[^\"]*\")?\s*\)")
+# Neither the text nor the link holds a "[" (as in Discord, "[a [b](url)" links "b"): each "[" is tried once,
+# not once per "[" before it (quadratic on "[[[[...](").
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?(?:https?://|www\.)[^)\s\[]*>?(?:\s+\"[^\"]*\")?\s*\)")
 _ANGLE_URL = re.compile(r"<(?:https?://|www\.)[^>\s]*>")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|</[\w -]+:\d+>")
