@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except SentimeterError as exc:
         print(f"sentimeter: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except KeyboardInterrupt:
         return 130
 

@@ -32,7 +32,9 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -41,12 +43,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.errors import SentimeterError
 from bot.core.ingest.analysis import Analyser
 from bot.core.ingest.decision import Decider, is_exempt
 from bot.core.ingest.models import IncomingMessage
 from bot.core.ingest.scoring import (
     NO_LEXICON,
     PICKLE_PROTOCOL,
+    WATCH_INTERVAL,
     ScoreJob,
     ScoreResult,
     load_worker,
@@ -200,9 +204,32 @@ def _finish(
 _writer_state: tuple[asyncio.AbstractEventLoop, Any, Decider, dict[int, GuildConfig]] | None = None
 
 
-def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
+def _watch_parent(parent_pid: int) -> None:
+    """A worker or the writer ends when the analyze process is gone, even killed (SIGKILL runs no cleanup):
+    then it is re-parented, and nothing else would tell it (it blocks reading its task queue)."""
+    while os.getppid() == parent_pid:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(1)  # the writer's open transaction, if any, is rolled back by SQLite
+
+
+def _follow_parent(parent_pid: int) -> None:
+    """In a worker or the writer: Ctrl-C (which reaches the whole process group) is left to the analyze
+    process, which stops them in order; they exit on their own if it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="watch-parent", daemon=True).start()
+
+
+def _init_scorer(parent_pid: int) -> None:
+    _follow_parent(parent_pid)
+    load_worker()
+
+
+def _init_writer(db_path: str, configs: dict[int, GuildConfig], parent_pid: int | None = None) -> None:
     global _writer_state
     from bot.storage.sqlite import SQLiteStorage
+
+    if parent_pid is not None:
+        _follow_parent(parent_pid)
 
     loop = asyncio.new_event_loop()
     storage = loop.run_until_complete(SQLiteStorage.connect(db_path))
@@ -357,10 +384,13 @@ class _Layout:
         # and load only what they use; unlike forkserver, no server process stays around the whole run
         context = multiprocessing.get_context("spawn")
         scorers = workers - 1 if db_path is not None else workers
-        layout.scorers = ProcessPoolExecutor(scorers, mp_context=context, initializer=load_worker)
+        me = os.getpid()
+        layout.scorers = ProcessPoolExecutor(
+            scorers, mp_context=context, initializer=_init_scorer, initargs=(me,)
+        )
         if db_path is not None:
             layout.writer = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
+                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs, me)
             )
         return layout
 
@@ -621,6 +651,53 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
     out.flush()
 
 
+class AnalyzeStopped(SentimeterError):
+    """Ctrl-C or SIGTERM: the run stopped in order (workers and writer too). ``exit_code`` is 128 + signal."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(db_path: Path) -> Iterator[None]:
+    """SIGINT and SIGTERM cancel the run: the scorers finish their chunk and stop, the writer commits what it
+    holds and closes the database, then AnalyzeStopped is raised. A second signal stops at once (the workers
+    and the writer follow: ``_watch_parent``)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    received: list[signal.Signals] = []
+
+    def stop(sig: signal.Signals) -> None:
+        if received:
+            os._exit(128 + sig)
+        received.append(sig)
+        if task is not None:
+            task.cancel()
+
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
+            continue
+        installed.append(sig)
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not received:
+            raise
+        sig = received[0]
+        raise AnalyzeStopped(
+            f"stopped by {sig.name}; what was analyzed so far is in {db_path} "
+            "(run the same command again to finish: messages already stored are skipped)",
+            128 + sig,
+        ) from None
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
 async def analyze(
     path: Path | Sequence[Path],
     db_path: Path,
@@ -635,8 +712,9 @@ async def analyze(
     from bot.storage.sqlite import SQLiteStorage
 
     paths = [path] if isinstance(path, Path) else list(path)
-    async with SQLiteStorage.open(db_path) as storage:
-        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
+    with _stopped_by_signals(db_path):
+        async with SQLiteStorage.open(db_path) as storage:
+            result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
     log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
     async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top)
