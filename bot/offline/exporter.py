@@ -11,22 +11,24 @@ One export file holds one channel (or thread)::
                    "reference": {"messageId", ...}, ...}],
      "messageCount": N}
 
-The file is never loaded whole: it is read as a stream of ijson's basic events (no prefixes, which cost
-memory quadratic in the nesting depth), and of each message only the fields the pipeline uses are built
-(``_MESSAGE_SHAPE``); embeds, avatars and everything else are skipped without being built. Message text is
-cut to Discord's own maximum (``MAX_CONTENT_CHARS``), nesting deeper than ``MAX_DEPTH`` is refused, ids must
-fit SQLite's signed 64 bits, counts must be plausible and times must carry their zone. Any malformed,
-truncated, hostile or foreign file raises `ExportError` with a one-line message that names the file and the
-position (byte offset and message number)."""
+The file is never loaded whole: the header is read with a short event scan, then the messages are streamed
+one at a time with ijson (its C builder: one message at a time). Hostile files are bounded: the bytes are
+checked for nesting before the parser sees them (``_DepthGuard``; deeper than ``MAX_DEPTH`` is refused, as
+ijson's prefixes would cost memory quadratic in the depth), message text is cut to Discord's own maximum
+(``MAX_CONTENT_CHARS``), ids must fit SQLite's signed 64 bits, counts must be plausible and times must carry
+their zone. Any malformed, truncated, hostile or foreign file raises `ExportError` with a one-line message
+that names the file and the position (byte offset and message number)."""
 
 from __future__ import annotations
 
 import heapq
 import logging
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,42 +52,11 @@ _YAJL_CARET = re.compile(r"\(right here\) -*\^")
 # MAX_CONTENT_CHARS is being added there; this one is kept local until then, with the same value).
 MAX_CONTENT_CHARS = 4_000
 MAX_NAME_CHARS = 200  # names, types, ids and times as text: far above anything Discord writes
-MAX_DEPTH = 64  # DiscordChatExporter nests about 8 levels; anything deeper is refused, never built
+MAX_DEPTH = 64  # DiscordChatExporter nests about 6 levels; deeper is refused before it is parsed
 MAX_ID = (1 << 63) - 1  # SQLite's INTEGER is a signed 64-bit number
 MAX_COUNT = 1_000_000_000  # reactions on one message; more is not a real export
 _ID_TEXT = re.compile(r"[0-9]{1,19}")
-
-# What is built: a field's shape is _SCALAR (kept as read, strings cut), _COUNT (a list whose items are
-# counted, not built), a dict (an object: these keys only) or a one-item list (a list of that shape).
-# Anything else -- embeds, avatars, mentions, unknown keys -- is skipped without being built.
-_SCALAR = "scalar"
-_COUNT = "count"
-_MESSAGE_SHAPE: dict[str, Any] = {
-    "id": _SCALAR,
-    "type": _SCALAR,
-    "timestamp": _SCALAR,
-    "timestampEdited": _SCALAR,
-    "content": _SCALAR,
-    "author": {
-        "id": _SCALAR,
-        "name": _SCALAR,
-        "nickname": _SCALAR,
-        "isBot": _SCALAR,
-        "roles": [{"id": _SCALAR}],
-    },
-    "attachments": _COUNT,
-    "stickers": _COUNT,
-    "reactions": [{"count": _SCALAR}],
-    "reference": {"messageId": _SCALAR},
-}
-_GUILD_SHAPE: dict[str, Any] = {"id": _SCALAR, "name": _SCALAR}
-_CHANNEL_SHAPE: dict[str, Any] = {
-    "id": _SCALAR,
-    "type": _SCALAR,
-    "categoryId": _SCALAR,
-    "category": _SCALAR,
-    "name": _SCALAR,
-}
+MAX_LIST_ITEMS = 1_000  # roles or reactions on one message (Discord allows 250 and 20)
 
 ByteCallback = Callable[[int], None]
 # IncomingMessage's fields in order: guild, channel, message, author, content, created_at, reply_to,
@@ -161,20 +132,105 @@ def account_created_at(user_id: int) -> float | None:
     return ((user_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
+class _TooDeep(Exception):
+    pass
+
+
+_NOT_SYNTAX = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_BRACKET_SIGN = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # as signed bytes: +1 opens, -1 closes
+
+
+class _DepthGuard:
+    """Follows the nesting depth of the raw JSON bytes (outside strings) at C speed, chunk by chunk, and finds
+    where it first passes MAX_DEPTH, before the parser sees those bytes. Malformed JSON is the parser's to
+    report; this only has to be right for well-formed input."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.carry = b""  # trailing backslashes: an escape may continue in the next chunk
+
+    def feed(self, data: bytes) -> int | None:
+        """The offset in ``data`` of the bracket that goes too deep, or None."""
+        depth, in_string, carry = self.depth, self.in_string, self.carry
+        raw = carry + data if carry else data
+        text = raw
+        self.carry = b""
+        if b"\\" in raw:
+            text = raw.rstrip(b"\\")
+            self.carry = raw[len(text) :]
+            raw = text
+            # escaped backslashes, then escaped quotes: every quote left starts or ends a string
+            text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+        text = text.translate(None, _NOT_SYNTAX)  # quotes and brackets: a few bytes per message
+        if in_string:
+            end = text.find(b'"')
+            if end < 0:
+                return None
+            text = text[end + 1 :]
+        # empty strings hold no brackets (and two boundaries with nothing between them change nothing)
+        text = text.replace(b'""', b"")
+        self.in_string = False
+        if b'"' in text:  # strings with brackets in them, or one that goes on in the next chunk
+            parts = text.split(b'"')
+            self.in_string = len(parts) % 2 == 0
+            text = b"".join(parts[0::2])
+        if not text:
+            return None
+        steps = array("b", text.translate(_BRACKET_SIGN))
+        if max(accumulate(steps, initial=depth)) > MAX_DEPTH:
+            return max(0, _too_deep_at(raw, depth, in_string) - len(carry))
+        self.depth = depth + sum(steps)
+        return None
+
+
+def _too_deep_at(data: bytes, depth: int, in_string: bool) -> int:
+    """The offset of the bracket that takes ``data`` past MAX_DEPTH (the slow path, once per file)."""
+    escaped = False
+    for offset, byte in enumerate(data):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return len(data)
+
+
 class _CountingReader:
     """Wraps a binary file: counts the bytes handed to the parser, keeps the last chunks (error positions)."""
 
     def __init__(self, raw: IO[bytes], on_bytes: ByteCallback | None) -> None:
         self._raw = raw
         self.on_bytes = on_bytes
+        self.guard = _DepthGuard()
+        self.too_deep = False
         self.position = 0
         self.prev_chunk = b""
         self.chunk = b""
         self.chunk_start = 0
 
     def read(self, size: int = -1) -> bytes:
+        if self.too_deep:
+            raise _TooDeep
         data = self._raw.read(size)
         if data:
+            cut = self.guard.feed(data)
+            if cut is not None:
+                # the parser gets the bytes before the bracket that is too deep; the next read fails
+                self.too_deep = True
+                data = data[:cut]
+                if not data:
+                    raise _TooDeep
             self.prev_chunk = self.chunk
             self.chunk = data
             self.chunk_start = self.position
@@ -207,91 +263,12 @@ class _CountingReader:
         return max(0, window_start + found + len(before.encode("utf-8", "replace")) - 1)
 
 
-class _Skipped:
-    """Stands for a value that was skipped unbuilt (a list or object where the shape wants something else)."""
-
-    def __repr__(self) -> str:
-        return "an object or list"
-
-
-_SKIPPED = _Skipped()
-_STARTS = frozenset({"start_map", "start_array"})
-_ENDS = frozenset({"end_map", "end_array"})
-_TEXT = "text"  # a _SCALAR cut at MAX_CONTENT_CHARS instead of MAX_NAME_CHARS
-_MESSAGE_SHAPE["content"] = _TEXT
-MAX_LIST_ITEMS = 1_000  # roles or reactions built for one message; Discord allows 250 and 20
-_Next = Callable[[], tuple[str, Any]]
-
-
-class _TooDeep(Exception):
-    pass
-
-
-def _skip(nxt: _Next, depth: int) -> None:
-    """Skip the rest of the list or object just started at ``depth`` without building anything."""
-    level = 0
-    while True:
-        event = nxt()[0]
-        if event in _STARTS:
-            level += 1
-            if depth + level > MAX_DEPTH:
-                raise _TooDeep
-        elif event in _ENDS:
-            if not level:
-                return
-            level -= 1
-
-
-def _build(nxt: _Next, event: str, value: Any, shape: Any, depth: int) -> Any:
-    """The value that starts with (``event``, ``value``) one level below ``depth``, built as far as ``shape``
-    says (see ``_MESSAGE_SHAPE``); the parts it does not name are skipped unbuilt."""
-    if event in _STARTS:
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise _TooDeep
-        if event == "start_map" and type(shape) is dict:
-            obj: dict[str, Any] = {}
-            while True:
-                event, key = nxt()
-                if event == "end_map":
-                    return obj
-                event, value = nxt()
-                sub = shape.get(key)
-                if sub is not None:
-                    obj[key] = _build(nxt, event, value, sub, depth)
-                elif event in _STARTS:
-                    _skip(nxt, depth + 1)
-        if event == "start_array" and type(shape) is list:
-            items: list[Any] = []
-            while True:
-                event, value = nxt()
-                if event == "end_array":
-                    return items
-                if len(items) >= MAX_LIST_ITEMS:
-                    raise ValueError(f"more than {MAX_LIST_ITEMS:,} items in one list")
-                items.append(_build(nxt, event, value, shape[0], depth))
-        if event == "start_array" and shape is _COUNT:
-            count = 0
-            while True:
-                event = nxt()[0]
-                if event == "end_array":
-                    return count
-                count += 1
-                if event in _STARTS:
-                    if depth + 1 > MAX_DEPTH:
-                        raise _TooDeep
-                    _skip(nxt, depth + 1)
-        _skip(nxt, depth)
-        return _SKIPPED
-    if event == "string":
-        limit = MAX_CONTENT_CHARS if shape is _TEXT else MAX_NAME_CHARS
-        if len(value) > limit:
-            return value[:limit]
-    return value
-
-
 def _int(value: Any, what: str) -> int:
     """An id: a non-negative integer (or its digits) that fits SQLite's signed 64 bits."""
+    if type(value) is str and len(value) <= 19 and value.isdigit() and value.isascii():  # the usual case
+        number = int(value)
+        if number <= MAX_ID:
+            return number
     if isinstance(value, bool):
         raise ValueError(f"{what} is not an id")
     if isinstance(value, str) and _ID_TEXT.fullmatch(value):
@@ -336,6 +313,16 @@ def _timestamp(value: Any, what: str) -> float:
     return when.timestamp()
 
 
+def _listed(obj: dict[str, Any], key: str) -> list[Any]:
+    """A list field that is used item by item (roles, reactions): at most MAX_LIST_ITEMS of them."""
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        return []
+    if len(value) > MAX_LIST_ITEMS:
+        raise ValueError(f"more than {MAX_LIST_ITEMS:,} '{key}'")
+    return value
+
+
 class ExportReader:
     """Reads one export file. ``header`` is available right after construction; iterate for the messages.
 
@@ -358,117 +345,93 @@ class ExportReader:
 
     # -- header ---------------------------------------------------------------------------------------------
     def _read_header(self) -> ExportHeader:
+        guild: dict[str, Any] | None = None
+        channel: dict[str, Any] | None = None
         with self._open(None) as (reader, _raw):
             try:
-                guild, channel = self._top(self._events(reader))
+                events = ijson.parse(reader, buf_size=_BUF_SIZE)
+                first = next(events, None)
+                if first is None:
+                    raise ExportError(f"{self.path}: empty file")
+                if first[1] != "start_map":
+                    raise ExportError(
+                        f"{self.path}: not a DiscordChatExporter JSON export (top level is not an object)"
+                    )
+                builder: ijson.ObjectBuilder | None = None
+                building = ""
+                for prefix, event, value in events:
+                    if builder is not None:
+                        if prefix == building and event == "end_map":
+                            if building == "guild":
+                                guild = builder.value
+                            else:
+                                channel = builder.value
+                            builder = None
+                            continue
+                        builder.event(event, value)
+                        continue
+                    if prefix in ("guild", "channel") and event == "start_map":
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                        building = prefix
+                    elif prefix == "messages" and event == "start_array":
+                        break
+                    elif prefix == "messages":
+                        raise ExportError(
+                            f"{self.path}: not a DiscordChatExporter JSON export ('messages' is not a list)"
+                        )
+                else:
+                    raise ExportError(
+                        f"{self.path}: not a DiscordChatExporter JSON export (no 'messages' list)"
+                    )
             except ijson.JSONError as exc:
                 raise self._json_error(exc, reader, 0) from None
             except _TooDeep:
                 raise self._too_deep(reader, 0) from None
-            except ValueError as exc:  # a number yajl could read but Python cannot hold
-                raise ExportError(
-                    f"{self.path}: bad export header (near byte {reader.position}): {exc}"
-                ) from None
-        if not isinstance(guild, dict) or not isinstance(channel, dict):
+        if guild is None or channel is None:
             raise ExportError(
                 f"{self.path}: not a DiscordChatExporter JSON export "
                 "(no 'guild' and 'channel' before 'messages')"
             )
         try:
             channel_type = str(channel.get("type") or "GuildTextChat")
-            parent = (
-                _opt_int(channel.get("categoryId"), "parent channel id")
-                if channel_type in THREAD_TYPES
-                else None
-            )
+            category_id = channel.get("categoryId")
+            parent = _opt_int(category_id, "parent channel id") if channel_type in THREAD_TYPES else None
             return ExportHeader(
                 path=self.path,
                 guild_id=_int(guild.get("id"), "guild id"),
-                guild_name=str(guild.get("name") or ""),
+                guild_name=str(guild.get("name") or "")[:MAX_NAME_CHARS],
                 channel_id=_int(channel.get("id"), "channel id"),
-                channel_name=str(channel.get("name") or ""),
-                channel_type=channel_type,
+                channel_name=str(channel.get("name") or "")[:MAX_NAME_CHARS],
+                channel_type=channel_type[:MAX_NAME_CHARS],
                 category=channel.get("category") if isinstance(channel.get("category"), str) else None,
                 parent_channel_id=parent,
             )
         except ValueError as exc:
             raise ExportError(f"{self.path}: bad export header: {exc}") from None
 
-    @staticmethod
-    def _events(reader: _CountingReader) -> _Next:
-        return ijson.basic_parse(reader, use_float=True, buf_size=_BUF_SIZE).__next__
-
-    def _top(self, nxt: _Next) -> tuple[Any, Any]:
-        """Read the top level up to the start of the 'messages' list; the 'guild' and 'channel' objects."""
-        guild: Any = None
-        channel: Any = None
-        try:
-            first = nxt()[0]
-        except StopIteration:
-            raise ExportError(f"{self.path}: empty file") from None
-        if first != "start_map":
-            raise ExportError(
-                f"{self.path}: not a DiscordChatExporter JSON export (top level is not an object)"
-            )
-        try:
-            while True:
-                event, key = nxt()
-                if event == "end_map":
-                    break
-                event, value = nxt()
-                if key == "messages":
-                    if event != "start_array":
-                        raise ExportError(
-                            f"{self.path}: not a DiscordChatExporter JSON export ('messages' is not a list)"
-                        )
-                    return guild, channel
-                if key == "guild":
-                    guild = _build(nxt, event, value, _GUILD_SHAPE, 1)
-                elif key == "channel":
-                    channel = _build(nxt, event, value, _CHANNEL_SHAPE, 1)
-                elif event in _STARTS:
-                    _skip(nxt, 2)
-        except StopIteration:
-            pass  # yajl reports a truncated file itself; a complete one without messages ends here
-        raise ExportError(f"{self.path}: not a DiscordChatExporter JSON export (no 'messages' list)")
-
     # -- messages -------------------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[ExportedMessage]:
         header = self.header
         guild_id, channel_id, parent = header.guild_id, header.channel_id, header.parent_channel_id
         self.seen = 0
-        shape = _MESSAGE_SHAPE
         with self._open(self.on_bytes) as (reader, _raw):
-            nxt = self._events(reader)
-            reading = 0
             try:
-                self._top(nxt)
-                while True:
-                    reading = self.seen + 1  # the message number an error is reported at
-                    event, value = nxt()
-                    if event == "end_array":
-                        break
-                    self.seen = reading
+                for item in ijson.items(reader, "messages.item", use_float=True, buf_size=_BUF_SIZE):
+                    self.seen += 1
                     try:
-                        item = _build(nxt, event, value, shape, 2)
                         msg = self._message(item, guild_id, channel_id, parent)
                     except (ValueError, TypeError, AttributeError) as exc:
                         raise ExportError(
                             f"{self.path}: bad message {self.seen} (near byte {reader.position}): {exc}"
                         ) from None
+                    item = None  # not kept while the next message is built
                     if msg is not None:
                         yield msg
-                # the rest of the top level: read (so a truncated or broken end is still reported), not built
-                while True:
-                    event = nxt()[0]
-                    if event in _STARTS:
-                        _skip(nxt, 2)
-            except StopIteration:
-                return
             except ijson.JSONError as exc:
-                raise self._json_error(exc, reader, reading) from None
+                raise self._json_error(exc, reader, self.seen + 1) from None
             except _TooDeep:
-                raise self._too_deep(reader, reading) from None
+                raise self._too_deep(reader, self.seen + 1) from None
 
     def _message(
         self, item: Any, guild_id: int, channel_id: int, parent: int | None
@@ -490,36 +453,39 @@ class ExportReader:
         if kind == "Reply" and isinstance(reference, dict):
             reply_to = _opt_int(reference.get("messageId"), "replied-to message id")
         reactions = 0
-        for reaction in item.get("reactions") or ():
+        for reaction in _listed(item, "reactions"):
             if isinstance(reaction, dict) and reaction.get("count") is not None:
                 reactions += _count(reaction["count"], "reaction count")
         if reactions > MAX_COUNT:
             raise ValueError(f"{reactions:,} reactions is out of range (0 to {MAX_COUNT:,})")
-        roles = author.get("roles") or ()
         role_ids = frozenset(
-            r for r in (_opt_int(role.get("id"), "role id") for role in roles if isinstance(role, dict)) if r
+            r
+            for r in (
+                _opt_int(role.get("id"), "role id")
+                for role in _listed(author, "roles")
+                if isinstance(role, dict)
+            )
+            if r
         )
         edited = item.get("timestampEdited")
         content = item.get("content")
-        attachments = item.get("attachments") or 0
-        stickers = item.get("stickers") or 0
         return ExportedMessage(
             guild_id=guild_id,
             channel_id=channel_id,
             message_id=_int(item.get("id"), "'id'"),
             author_id=_int(author.get("id"), "author id"),
-            author_name=str(author.get("nickname") or author.get("name") or ""),
-            content=content if isinstance(content, str) else "",
+            author_name=str(author.get("nickname") or author.get("name") or "")[:MAX_NAME_CHARS],
+            content=content[:MAX_CONTENT_CHARS] if isinstance(content, str) else "",
             created_at=_timestamp(item.get("timestamp"), "'timestamp'"),
             edited_at=_timestamp(edited, "'timestampEdited'") if edited else None,
             reply_to_id=reply_to,
             parent_channel_id=parent,
-            attachments=(attachments if isinstance(attachments, int) else 0)
-            + (stickers if isinstance(stickers, int) else 0),
+            attachments=len(item.get("attachments") or ()) + len(item.get("stickers") or ()),
             reactions=reactions,
             author_role_ids=role_ids,
         )
 
+    # -- helpers --------------------------------------------------------------------------------------------
     def _too_deep(self, reader: _CountingReader, message_no: int) -> ExportError:
         where = f"message {message_no}" if message_no else "header"
         return ExportError(
@@ -527,7 +493,6 @@ class ExportReader:
             "not a DiscordChatExporter export"
         )
 
-    # -- helpers --------------------------------------------------------------------------------------------
     def _open(self, on_bytes: ByteCallback | None) -> _Opened:
         return _Opened(self.path, on_bytes)
 
