@@ -150,3 +150,11 @@ def test_a_number_too_big_for_the_parser_is_one_line(tmp_path: Path) -> None:
         ExportError, match=r"malformed JSON at byte \d+ \(message 2\): parse error: integer overflow"
     ):
         list(ExportReader(path))
+
+
+def test_brackets_quotes_and_backslashes_inside_texts_are_not_nesting(tmp_path: Path) -> None:
+    # texts that span many read chunks, full of brackets, escaped quotes and backslashes (split anywhere)
+    tricky = ['[{"\\' * 40_000, "\\" * 70_001 + "[" * 100, '"]' * 50_000 + "[" * 70]
+    path = write(tmp_path, export([message(k, text) for k, text in enumerate(tricky, start=1)]))
+    messages = list(ExportReader(path))
+    assert [m.content for m in messages] == [text[:MAX_CONTENT_CHARS] for text in tricky]
