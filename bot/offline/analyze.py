@@ -59,6 +59,7 @@ from bot.core.ingest.scoring import (
     spam_verdict,
 )
 from bot.core.spam import BehaviourTracker
+from bot.core.text.terminal import one_line
 from bot.offline.exporter import (
     ExportedMessage,
     ExportError,
@@ -531,16 +532,20 @@ def _when(ts: float) -> str:
 
 
 def _quote(text: str | None, width: int = 90) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return one_line(text, width)  # message text: escape sequences are shown, never sent to the terminal
+
+
+def _name(name: object) -> str:
+    """A server, channel or member name from the export, safe to print."""
+    return one_line(str(name))
 
 
 def _where(headers: list[ExportHeader]) -> str:
     if len(headers) == 1:
-        return str(headers[0].path)
+        return _name(headers[0].path)
     folders = {h.path.parent for h in headers}
     if len(folders) == 1:
-        return f"{len(headers)} export files in {folders.pop()}"
+        return f"{len(headers)} export files in {_name(folders.pop())}"
     return f"{len(headers)} export files"
 
 
@@ -601,12 +606,12 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
     for header in result.headers:
         guilds.setdefault(header.guild_id, []).append(header)
     for guild_id, headers in guilds.items():
-        names = {h.channel_id: h.channel_name for h in headers}
+        names = {h.channel_id: _name(h.channel_name) for h in headers}
         server = await stats.server(guild_id, Period.ALL, now, member_count=len(seen.authors))
         overall = server.overall
         t = overall.totals
         span = f"{_when(seen.first)} → {_when(seen.last)}" if seen.first and seen.last else "no messages"
-        out.write(f"\n{headers[0].guild_name or guild_id} · {len(names)} channel(s) · {span}\n")
+        out.write(f"\n{_name(headers[0].guild_name or guild_id)} · {len(names)} channel(s) · {span}\n")
         out.write(
             f"  Messages {t.messages:,} · active members {overall.active_members:,} · "
             f"replies {t.replies:,} · "
@@ -638,15 +643,15 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
                 out.write(
                     f"  {topic:<10} {count:>6,}  #{names.get(f.channel_id, f.channel_id)}  "
                     f"{_when(f.created_at)}  "
-                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
+                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text)}\n"
                 )
         if digest.first_spam:
             out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
             for f in [entry[1] for entry in sorted(digest.first_spam, key=lambda e: e[0], reverse=True)]:
                 out.write(
                     f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
-                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text, 70)}"
-                    f"{f'  ({f.reason})' if f.reason else ''}\n"
+                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text, 70)}"
+                    f"{f'  ({one_line(f.reason)})' if f.reason else ''}\n"
                 )
     out.flush()
 
