@@ -4,6 +4,11 @@ reader builds only what it uses, so memory stays small whatever the file holds."
 from __future__ import annotations
 
 import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.offline.exporter import MAX_CONTENT_CHARS, MAX_DEPTH, ExportedMessage, ExportError, ExportReader
+from tests.conftest import REPO_ROOT
 from tests.test_exporter import export, message, write
 
 
@@ -158,3 +164,35 @@ def test_brackets_quotes_and_backslashes_inside_texts_are_not_nesting(tmp_path: 
     path = write(tmp_path, export([message(k, text) for k, text in enumerate(tricky, start=1)]))
     messages = list(ExportReader(path))
     assert [m.content for m in messages] == [text[:MAX_CONTENT_CHARS] for text in tricky]
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 (Unix)")
+def test_analyze_of_huge_messages_stays_within_a_cpu_and_memory_budget(tmp_path: Path) -> None:
+    """5 MB messages through the real `sentimeter analyze`: the text is cut before any work is done on it.
+    Before the cut, the first one alone used the whole CPU budget (quadratic patterns) and ~470 MB."""
+    hostile = "a1a " + "b" * 5_000_000
+    angry = "this is terrible, the audio is awful and I hate it. " * 100_000
+    path = write(
+        tmp_path, export([message(1, hostile), message(2, angry, user=6), message(3, "love it", user=7)])
+    )
+    db = tmp_path / "a.db"
+
+    def budget() -> None:  # in the child: killed (SIGXCPU) past 60 s of CPU
+        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SENTIMETER_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "analyze", str(path), "--database", str(db), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**env, "PYTHONPATH": str(REPO_ROOT)},
+        preexec_fn=budget,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0
+    assert usage.ru_maxrss * 1024 < 300_000_000  # bytes (Linux reports KiB)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM messages").fetchone() == (3,)
+        texts = [row[0] for row in conn.execute("SELECT text FROM flags")]
+    assert texts and all(len(text) <= MAX_CONTENT_CHARS for text in texts)  # the angry one, cut
