@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import sqlite3
 import subprocess
@@ -196,3 +197,16 @@ def test_analyze_of_huge_messages_stays_within_a_cpu_and_memory_budget(tmp_path:
         assert conn.execute("SELECT count(*) FROM messages").fetchone() == (3,)
         texts = [row[0] for row in conn.execute("SELECT text FROM flags")]
     assert texts and all(len(text) <= MAX_CONTENT_CHARS for text in texts)  # the angry one, cut
+
+
+def test_bytes_that_are_not_utf8_are_one_readable_line(tmp_path: Path) -> None:
+    text = json.dumps(export([message(1, "XXXX"), message(2, "ok")]), ensure_ascii=False).encode()
+    path = tmp_path / "latin1.json"
+    path.write_bytes(text.replace(b"XXXX", b"caf\xe9 \xff"))
+    with pytest.raises(ExportError) as caught:
+        list(ExportReader(path))
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}: malformed JSON near byte \d+ \(message 1\): "
+        "lexical error: invalid bytes in UTF8 string",
+        str(caught.value),
+    )

@@ -497,7 +497,9 @@ class ExportReader:
         return _Opened(self.path, on_bytes)
 
     def _json_error(self, exc: Exception, reader: _CountingReader, message_no: int) -> ExportError:
-        text = str(exc)
+        raw = exc.args[0] if exc.args else ""
+        # yajl reports bytes that are not UTF-8 with a bytes message (the bad bytes in its context snippet)
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(exc)
         where = f"message {message_no}" if message_no else "header"
         if reader.position >= self.size and ("premature EOF" in text or "ncomplete" in text):
             return ExportError(f"{self.path}: truncated JSON at byte {self.size} ({where})")
