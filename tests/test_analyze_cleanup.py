@@ -72,7 +72,7 @@ def stored_messages(db: Path) -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
-@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGTERM to the group", "Ctrl-C"])
 def test_analyze_stopped_or_killed_leaves_no_process_and_a_clean_database(tmp_path: Path, how: str) -> None:
     export = big_export(tmp_path / "big.json")
     db = tmp_path / "a.db"
@@ -108,6 +108,8 @@ def test_analyze_stopped_or_killed_leaves_no_process_and_a_clean_database(tmp_pa
             os.kill(proc.pid, signal.SIGKILL)
         elif how == "SIGTERM":
             os.kill(proc.pid, signal.SIGTERM)
+        elif how == "SIGTERM to the group":
+            os.killpg(pgid, signal.SIGTERM)  # what a service manager sends when it stops the service
         else:
             os.killpg(pgid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
         _, stderr = proc.communicate(timeout=DEADLINE)
@@ -123,9 +125,8 @@ def test_analyze_stopped_or_killed_leaves_no_process_and_a_clean_database(tmp_pa
     if how == "SIGKILL":
         assert proc.returncode == -signal.SIGKILL
         return
-    expected = 128 + (signal.SIGTERM if how == "SIGTERM" else signal.SIGINT)
-    assert proc.returncode == expected
+    name = "SIGINT" if how == "Ctrl-C" else "SIGTERM"
+    assert proc.returncode == 128 + signal.Signals[name]
     lines = stderr.decode().strip().splitlines()
     assert len(lines) == 1, lines  # no tracebacks from the workers
-    name = "SIGTERM" if how == "SIGTERM" else "SIGINT"
     assert lines[0].startswith(f"sentimeter: stopped by {name}") and "run the same command again" in lines[0]

@@ -214,9 +214,11 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def _follow_parent(parent_pid: int) -> None:
-    """In a worker or the writer: Ctrl-C (which reaches the whole process group) is left to the analyze
-    process, which stops them in order; they exit on their own if it dies."""
+    """In a worker or the writer: Ctrl-C and a SIGTERM sent to the whole process group (a terminal, a
+    service manager) are left to the analyze process, which stops them in order; they exit on their own if
+    it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="watch-parent", daemon=True).start()
 
 
