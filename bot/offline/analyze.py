@@ -19,6 +19,11 @@ Then the channel statistics and the comments a moderator would be asked to revie
 Determinism: the behaviour tracker sees the messages in order in every layout and the workers only compute
 pure functions of the text, so `--workers 1` and `--workers N` write exactly the same rows.
 
+Stopping: Ctrl-C or SIGTERM cancels the run; the scorers finish their chunk, the writer commits what it holds
+and closes the database, and ``AnalyzeStopped`` (exit 128 + signal) says to run the command again. The workers
+and the writer ignore those signals (a terminal or a service manager sends them to the whole group) and exit
+by themselves within a second when this process is gone, even after a SIGKILL (``_watch_parent``).
+
 Memory: the process tree is this process, the spawned workers (lexicons and spam rules only), the writer and
 multiprocessing's resource tracker; no fork server. The SQLite page cache per connection is bounded by
 bot/storage/sqlite.py and the file is not memory-mapped."""
