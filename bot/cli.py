@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
+import gc
 import json
 import logging
+import os
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from bot.core.errors import SentimeterError
+from bot.core.errors import SentimeterError, StartupError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger("bot")
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader went away
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sentimeter")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown (not installed)"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sentimeter",
         description="Sentiment, review queue, spam catching and engagement statistics for Discord servers.",
+        epilog="Problems are one line on stderr and a non-zero exit; when the reader of the output goes away "
+        f"(`sentimeter score < in | head`), it stops quietly with exit {EXIT_BROKEN_PIPE}, as `cat` would.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot (needs DISCORD_TOKEN)")
@@ -53,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         help="TSV: text<TAB>label (positive/neutral/negative or 1/0), or the community format with the header"
         " lang sentiment feedback spam topic niche text",
     )
+    evaluate.add_argument(
+        "--misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list up to N comments the review queue missed and N it sent wrongly",
+    )
 
     # members' data rights and server removal (README "Privacy")
     forget = sub.add_parser("forget", help="delete everything stored about one member of one server")
@@ -65,7 +95,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def score_stream(stdin: TextIO, stdout: TextIO) -> int:
+def _score_lines(stdin: TextIO | BinaryIO) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line; the bytes must be UTF-8 (garbage is refused, not scored)."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # a text stream (tests): already decoded
+        yield from enumerate(stdin, start=1)
+        return
+    for number, data in enumerate(raw, start=1):
+        try:
+            yield number, data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SentimeterError(
+                f"line {number}: not UTF-8 (byte {exc.start + 1} is 0x{data[exc.start]:02x}); "
+                "send UTF-8 text, one JSON string per line"
+            ) from None
+
+
+def score_stream(stdin: TextIO | BinaryIO, stdout: TextIO) -> int:
     """`sentimeter score`: the stable interface for evaluating the scorer from outside."""
     from bot.core.ingest.pipeline import Pipeline
     from bot.core.scoring import DEFAULT_FLAG_THRESHOLD, Scorer
@@ -74,7 +120,7 @@ def score_stream(stdin: TextIO, stdout: TextIO) -> int:
 
     pipeline = Pipeline(Scorer(), SpamDetector())
     config = GuildConfig(guild_id=0, threshold=DEFAULT_FLAG_THRESHOLD)
-    for number, line in enumerate(stdin, start=1):
+    for number, line in _score_lines(stdin):
         if not line.strip():
             continue
         try:
@@ -83,6 +129,12 @@ def score_stream(stdin: TextIO, stdout: TextIO) -> int:
             raise SentimeterError(f"line {number}: not a JSON string ({exc.msg})") from None
         if not isinstance(text, str):
             raise SentimeterError(f"line {number}: expected a JSON string, got {type(text).__name__}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # "\ud800" escapes: half of a character, not text
+            raise SentimeterError(
+                f"line {number}: not valid Unicode (a lone surrogate \\u{ord(text[exc.start]):04x})"
+            ) from None
         result = pipeline.assess(text, config, None, exempt=False)
         score = result.score
         out = {
@@ -116,14 +168,73 @@ def _community_spam_report(path: Path, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every problem is one line on stderr and a non-zero exit code; tracebacks are for bugs only."""
     args = _parser().parse_args(argv)
     try:
         return _dispatch(args)
     except SentimeterError as exc:
-        print(f"sentimeter: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc), int(getattr(exc, "exit_code", 1)))
+    except BrokenPipeError:
+        return _reader_gone()
+    except sqlite3.Error as exc:
+        return _fail(_database_problem(exc, getattr(args, "db_path", None)))
+    except OSError as exc:
+        return _fail(_os_problem(exc))
     except KeyboardInterrupt:
-        return 130
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"sentimeter: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+def _reader_gone() -> int:
+    """The reader of stdout went away (`| head`): stop quietly. Python would still try to flush what is
+    buffered at exit and complain, so stdout now points at /dev/null."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _database_problem(exc: sqlite3.Error, path: Path | None) -> str:
+    text = str(exc) or type(exc).__name__
+    where = f"database {path}" if path else "database"
+    if "full" in text or "disk I/O" in text:
+        return f"{where}: {text} (is the disk full?); what was committed before is kept"
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"{where} is damaged ({text}): restore a backup, or move it aside to start a new one"
+    if "locked" in text or "busy" in text:
+        return f"{where}: {text} (is another sentimeter using it?)"
+    return f"{where}: {text}"
+
+
+def _os_problem(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno in _DISK_FULL:
+        return f"{where}{reason} (the disk is full or a size limit was reached); what was committed is kept"
+    return f"{where}{reason}"
+
+
+async def _run_bot(settings: Settings, *, sync_global: bool) -> None:
+    """`run`; a start-up error is re-raised only after the objects its traceback held (sockets, sessions)
+    are collected while the loop still runs, so nothing reports "Event loop is closed" after the line."""
+    from bot.app.runner import run_bot
+
+    failure: StartupError | None = None
+    try:
+        await run_bot(settings, sync_global=sync_global)
+    except SentimeterError as exc:
+        failure = StartupError(str(exc))
+    if failure is not None:
+        gc.collect()
+        await asyncio.sleep(0)  # let the transports closed by the collection finish on this loop
+        raise failure
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -135,11 +246,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.core.feedback.evaluate import is_community_file, run_community_eval
         from bot.core.scoring.evaluate import run_eval
 
+        if args.misses < 0:
+            raise SentimeterError("--misses must be 0 or more")
         try:
             if is_community_file(args.file):
-                status = run_community_eval(args.file, sys.stdout)
+                status = run_community_eval(args.file, sys.stdout, misses=args.misses)
                 return status or _community_spam_report(args.file, sys.stdout)
-            return run_eval(args.file, sys.stdout)
+            return run_eval(args.file, sys.stdout, misses=args.misses)
+        except BrokenPipeError:
+            raise
         except (OSError, ValueError) as exc:
             raise SentimeterError(f"{args.file}: {exc}") from None
 
@@ -148,10 +263,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("analyze", "forget", "purge") and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
     if args.command == "run":
-        from bot.app.runner import run_bot, setup_logging
+        from bot.app.runner import setup_logging
 
+        args.db_path = settings.database
         setup_logging(level)
-        asyncio.run(run_bot(settings, sync_global=args.sync))
+        asyncio.run(_run_bot(settings, sync_global=args.sync))
         return 0
     # the analyze report goes to stdout; discord.py is not even imported (it costs memory)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
@@ -163,10 +279,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         for path in args.exports:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
+        args.db_path = args.database or settings.database
         return asyncio.run(
             analyze(
                 args.exports,
-                args.database or settings.database,
+                args.db_path,
                 workers=args.workers,
                 progress=not args.no_progress,
                 out=sys.stdout,
@@ -178,6 +295,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         database = args.database or settings.database
         if not database.is_file():  # never create an empty database just to delete from it
             raise SentimeterError(f"{database}: no such database")
+        args.db_path = database
         return asyncio.run(_forget_or_purge(database, guild_id, user_id, sys.stdout))
     raise AssertionError(args.command)
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 
+import aiohttp
 import discord
 
 from bot.app.endpoints import configure_endpoints
@@ -25,6 +26,27 @@ TOKEN_HELP = (
     "your application → "
     "Bot → Reset Token, put it in .env, and start again."
 )
+
+
+def unreachable(exc: BaseException | None, where: object = None) -> str:
+    """One line for a Discord that cannot be reached (network down, DNS, a 5xx answer, a wrong URL)."""
+    reason = " ".join(str(exc or "").split()) or type(exc).__name__
+    return (
+        f"cannot reach Discord at {where or discord.http.Route.BASE}: {reason}. Check the network "
+        "connection (and SENTIMETER_API_BASE_URL / SENTIMETER_GATEWAY_URL if set), then start again."
+    )
+
+
+class _FirstConnectFilter(logging.Filter):
+    """Until the gateway was reached once, discord.py logs a failed connection with a traceback and then fails
+    on it itself (``self.ws`` is None); the runner reports that in one line instead."""
+
+    def __init__(self, bot: discord.Client) -> None:
+        super().__init__()
+        self._bot = bot
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self._bot.ws is None and str(record.msg).startswith("Attempting a reconnect"))
 
 
 def setup_logging(level: str) -> None:
@@ -60,6 +82,8 @@ async def run_bot(settings: Settings, *, sync_global: bool = False) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, request_stop, sig.name)
+        first_connect = _FirstConnectFilter(bot)
+        logging.getLogger("discord.client").addFilter(first_connect)
         try:
             async with bot:
                 await bot.start(token)
@@ -67,6 +91,17 @@ async def run_bot(settings: Settings, *, sync_global: bool = False) -> None:
             raise StartupError(INTENT_HELP) from None
         except discord.LoginFailure:
             raise StartupError(TOKEN_HELP) from None
+        except (aiohttp.ClientError, OSError, TimeoutError, discord.GatewayNotFound) as exc:
+            raise StartupError(unreachable(exc)) from None
+        except discord.DiscordServerError as exc:
+            raise StartupError(unreachable(exc)) from None
+        except AttributeError as exc:
+            if bot.ws is not None:
+                raise
+            # discord.py's reconnect after a first connection that never reached the gateway
+            gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+            raise StartupError(unreachable(exc.__context__, gateway)) from None
         finally:
+            logging.getLogger("discord.client").removeFilter(first_connect)
             await bot.shutdown_writes()
             log.info("All accepted writes are committed; closing the database")

@@ -19,6 +19,11 @@ Then the channel statistics and the comments a moderator would be asked to revie
 Determinism: the behaviour tracker sees the messages in order in every layout and the workers only compute
 pure functions of the text, so `--workers 1` and `--workers N` write exactly the same rows.
 
+Stopping: Ctrl-C or SIGTERM cancels the run; the scorers finish their chunk, the writer commits what it holds
+and closes the database, and ``AnalyzeStopped`` (exit 128 + signal) says to run the command again. The workers
+and the writer ignore those signals (a terminal or a service manager sends them to the whole group) and exit
+by themselves within a second when this process is gone, even after a SIGKILL (``_watch_parent``).
+
 Memory: the process tree is this process, the spawned workers (lexicons and spam rules only), the writer and
 multiprocessing's resource tracker; no fork server. The SQLite page cache per connection is bounded by
 bot/storage/sqlite.py and the file is not memory-mapped."""
@@ -32,7 +37,9 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -41,12 +48,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.errors import SentimeterError
 from bot.core.ingest.analysis import Analyser
 from bot.core.ingest.decision import Decider, is_exempt
 from bot.core.ingest.models import IncomingMessage
 from bot.core.ingest.scoring import (
     NO_LEXICON,
     PICKLE_PROTOCOL,
+    WATCH_INTERVAL,
     ScoreJob,
     ScoreResult,
     load_worker,
@@ -55,6 +64,7 @@ from bot.core.ingest.scoring import (
     spam_verdict,
 )
 from bot.core.spam import BehaviourTracker
+from bot.core.text.terminal import one_line
 from bot.offline.exporter import (
     ExportedMessage,
     ExportError,
@@ -200,9 +210,34 @@ def _finish(
 _writer_state: tuple[asyncio.AbstractEventLoop, Any, Decider, dict[int, GuildConfig]] | None = None
 
 
-def _init_writer(db_path: str, configs: dict[int, GuildConfig]) -> None:
+def _watch_parent(parent_pid: int) -> None:
+    """A worker or the writer ends when the analyze process is gone, even killed (SIGKILL runs no cleanup):
+    then it is re-parented, and nothing else would tell it (it blocks reading its task queue)."""
+    while os.getppid() == parent_pid:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(1)  # the writer's open transaction, if any, is rolled back by SQLite
+
+
+def _follow_parent(parent_pid: int) -> None:
+    """In a worker or the writer: Ctrl-C and a SIGTERM sent to the whole process group (a terminal, a
+    service manager) are left to the analyze process, which stops them in order; they exit on their own if
+    it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="watch-parent", daemon=True).start()
+
+
+def _init_scorer(parent_pid: int) -> None:
+    _follow_parent(parent_pid)
+    load_worker()
+
+
+def _init_writer(db_path: str, configs: dict[int, GuildConfig], parent_pid: int | None = None) -> None:
     global _writer_state
     from bot.storage.sqlite import SQLiteStorage
+
+    if parent_pid is not None:
+        _follow_parent(parent_pid)
 
     loop = asyncio.new_event_loop()
     storage = loop.run_until_complete(SQLiteStorage.connect(db_path))
@@ -357,10 +392,13 @@ class _Layout:
         # and load only what they use; unlike forkserver, no server process stays around the whole run
         context = multiprocessing.get_context("spawn")
         scorers = workers - 1 if db_path is not None else workers
-        layout.scorers = ProcessPoolExecutor(scorers, mp_context=context, initializer=load_worker)
+        me = os.getpid()
+        layout.scorers = ProcessPoolExecutor(
+            scorers, mp_context=context, initializer=_init_scorer, initargs=(me,)
+        )
         if db_path is not None:
             layout.writer = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs)
+                1, mp_context=context, initializer=_init_writer, initargs=(str(db_path), configs, me)
             )
         return layout
 
@@ -501,16 +539,20 @@ def _when(ts: float) -> str:
 
 
 def _quote(text: str | None, width: int = 90) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return one_line(text, width)  # message text: escape sequences are shown, never sent to the terminal
+
+
+def _name(name: object) -> str:
+    """A server, channel or member name from the export, safe to print."""
+    return one_line(str(name))
 
 
 def _where(headers: list[ExportHeader]) -> str:
     if len(headers) == 1:
-        return str(headers[0].path)
+        return _name(headers[0].path)
     folders = {h.path.parent for h in headers}
     if len(folders) == 1:
-        return f"{len(headers)} export files in {folders.pop()}"
+        return f"{len(headers)} export files in {_name(folders.pop())}"
     return f"{len(headers)} export files"
 
 
@@ -571,12 +613,12 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
     for header in result.headers:
         guilds.setdefault(header.guild_id, []).append(header)
     for guild_id, headers in guilds.items():
-        names = {h.channel_id: h.channel_name for h in headers}
+        names = {h.channel_id: _name(h.channel_name) for h in headers}
         server = await stats.server(guild_id, Period.ALL, now, member_count=len(seen.authors))
         overall = server.overall
         t = overall.totals
         span = f"{_when(seen.first)} → {_when(seen.last)}" if seen.first and seen.last else "no messages"
-        out.write(f"\n{headers[0].guild_name or guild_id} · {len(names)} channel(s) · {span}\n")
+        out.write(f"\n{_name(headers[0].guild_name or guild_id)} · {len(names)} channel(s) · {span}\n")
         out.write(
             f"  Messages {t.messages:,} · active members {overall.active_members:,} · "
             f"replies {t.replies:,} · "
@@ -608,17 +650,64 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
                 out.write(
                     f"  {topic:<10} {count:>6,}  #{names.get(f.channel_id, f.channel_id)}  "
                     f"{_when(f.created_at)}  "
-                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text)}\n"
+                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text)}\n"
                 )
         if digest.first_spam:
             out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
             for f in [entry[1] for entry in sorted(digest.first_spam, key=lambda e: e[0], reverse=True)]:
                 out.write(
                     f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
-                    f"{seen.authors.get(f.author_id, f.author_id)}: {_quote(f.text, 70)}"
-                    f"{f'  ({f.reason})' if f.reason else ''}\n"
+                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text, 70)}"
+                    f"{f'  ({one_line(f.reason)})' if f.reason else ''}\n"
                 )
     out.flush()
+
+
+class AnalyzeStopped(SentimeterError):
+    """Ctrl-C or SIGTERM: the run stopped in order (workers and writer too). ``exit_code`` is 128 + signal."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(db_path: Path) -> Iterator[None]:
+    """SIGINT and SIGTERM cancel the run: the scorers finish their chunk and stop, the writer commits what it
+    holds and closes the database, then AnalyzeStopped is raised. A second signal stops at once (the workers
+    and the writer follow: ``_watch_parent``)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    received: list[signal.Signals] = []
+
+    def stop(sig: signal.Signals) -> None:
+        if received:
+            os._exit(128 + sig)
+        received.append(sig)
+        if task is not None:
+            task.cancel()
+
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
+            continue
+        installed.append(sig)
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not received:
+            raise
+        sig = received[0]
+        raise AnalyzeStopped(
+            f"stopped by {sig.name}; what was analyzed so far is in {db_path} "
+            "(run the same command again to finish: messages already stored are skipped)",
+            128 + sig,
+        ) from None
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
 async def analyze(
@@ -635,8 +724,9 @@ async def analyze(
     from bot.storage.sqlite import SQLiteStorage
 
     paths = [path] if isinstance(path, Path) else list(path)
-    async with SQLiteStorage.open(db_path) as storage:
-        result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
+    with _stopped_by_signals(db_path):
+        async with SQLiteStorage.open(db_path) as storage:
+            result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
     log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
     async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top)

@@ -12,17 +12,23 @@ One export file holds one channel (or thread)::
      "messageCount": N}
 
 The file is never loaded whole: the header is read with a short event scan, then the messages are streamed
-one at a time with ijson. Any malformed, truncated or foreign file raises `ExportError` with a one-line
-message that names the file and the position (byte offset and message number)."""
+one at a time with ijson (its C builder: one message at a time). Hostile files are bounded: the bytes are
+checked for nesting before the parser sees them (``_DepthGuard``; deeper than ``MAX_DEPTH`` is refused, as
+ijson's prefixes would cost memory quadratic in the depth), message text is cut to Discord's own maximum
+(``MAX_CONTENT_CHARS``), ids must fit SQLite's signed 64 bits, counts must be plausible and times must carry
+their zone. Any malformed, truncated, hostile or foreign file raises `ExportError` with a one-line message
+that names the file and the position (byte offset and message number)."""
 
 from __future__ import annotations
 
 import heapq
 import logging
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +36,7 @@ import ijson
 
 from bot.core.errors import SentimeterError
 from bot.core.ingest.models import IncomingMessage
+from bot.core.text.bounds import bound_content
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,13 @@ THREAD_TYPES = frozenset({"GuildPublicThread", "GuildPrivateThread", "GuildNewsT
 _BUF_SIZE = 64 * 1024
 DISCORD_EPOCH_MS = 1_420_070_400_000
 _YAJL_CARET = re.compile(r"\(right here\) -*\^")
+
+MAX_NAME_CHARS = 200  # names, types, ids and times as text: far above anything Discord writes
+MAX_DEPTH = 64  # DiscordChatExporter nests about 6 levels; deeper is refused before it is parsed
+MAX_ID = (1 << 63) - 1  # SQLite's INTEGER is a signed 64-bit number
+MAX_COUNT = 1_000_000_000  # reactions on one message; more is not a real export
+_ID_TEXT = re.compile(r"[0-9]{1,19}")
+MAX_LIST_ITEMS = 1_000  # roles or reactions on one message (Discord allows 250 and 20)
 
 ByteCallback = Callable[[int], None]
 # IncomingMessage's fields in order: guild, channel, message, author, content, created_at, reply_to,
@@ -116,20 +130,105 @@ def account_created_at(user_id: int) -> float | None:
     return ((user_id >> 22) + DISCORD_EPOCH_MS) / 1000
 
 
+class _TooDeep(Exception):
+    pass
+
+
+_NOT_SYNTAX = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_BRACKET_SIGN = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # as signed bytes: +1 opens, -1 closes
+
+
+class _DepthGuard:
+    """Follows the nesting depth of the raw JSON bytes (outside strings) at C speed, chunk by chunk, and finds
+    where it first passes MAX_DEPTH, before the parser sees those bytes. Malformed JSON is the parser's to
+    report; this only has to be right for well-formed input."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.carry = b""  # trailing backslashes: an escape may continue in the next chunk
+
+    def feed(self, data: bytes) -> int | None:
+        """The offset in ``data`` of the bracket that goes too deep, or None."""
+        depth, in_string, carry = self.depth, self.in_string, self.carry
+        raw = carry + data if carry else data
+        text = raw
+        self.carry = b""
+        if b"\\" in raw:
+            text = raw.rstrip(b"\\")
+            self.carry = raw[len(text) :]
+            raw = text
+            # escaped backslashes, then escaped quotes: every quote left starts or ends a string
+            text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+        text = text.translate(None, _NOT_SYNTAX)  # quotes and brackets: a few bytes per message
+        if in_string:
+            end = text.find(b'"')
+            if end < 0:
+                return None
+            text = text[end + 1 :]
+        # empty strings hold no brackets (and two boundaries with nothing between them change nothing)
+        text = text.replace(b'""', b"")
+        self.in_string = False
+        if b'"' in text:  # strings with brackets in them, or one that goes on in the next chunk
+            parts = text.split(b'"')
+            self.in_string = len(parts) % 2 == 0
+            text = b"".join(parts[0::2])
+        if not text:
+            return None
+        steps = array("b", text.translate(_BRACKET_SIGN))
+        if max(accumulate(steps, initial=depth)) > MAX_DEPTH:
+            return max(0, _too_deep_at(raw, depth, in_string) - len(carry))
+        self.depth = depth + sum(steps)
+        return None
+
+
+def _too_deep_at(data: bytes, depth: int, in_string: bool) -> int:
+    """The offset of the bracket that takes ``data`` past MAX_DEPTH (the slow path, once per file)."""
+    escaped = False
+    for offset, byte in enumerate(data):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return len(data)
+
+
 class _CountingReader:
     """Wraps a binary file: counts the bytes handed to the parser, keeps the last chunks (error positions)."""
 
     def __init__(self, raw: IO[bytes], on_bytes: ByteCallback | None) -> None:
         self._raw = raw
         self.on_bytes = on_bytes
+        self.guard = _DepthGuard()
+        self.too_deep = False
         self.position = 0
         self.prev_chunk = b""
         self.chunk = b""
         self.chunk_start = 0
 
     def read(self, size: int = -1) -> bytes:
+        if self.too_deep:
+            raise _TooDeep
         data = self._raw.read(size)
         if data:
+            cut = self.guard.feed(data)
+            if cut is not None:
+                # the parser gets the bytes before the bracket that is too deep; the next read fails
+                self.too_deep = True
+                data = data[:cut]
+                if not data:
+                    raise _TooDeep
             self.prev_chunk = self.chunk
             self.chunk = data
             self.chunk_start = self.position
@@ -163,30 +262,63 @@ class _CountingReader:
 
 
 def _int(value: Any, what: str) -> int:
+    """An id: a non-negative integer (or its digits) that fits SQLite's signed 64 bits."""
+    if type(value) is str and len(value) <= 19 and value.isdigit() and value.isascii():  # the usual case
+        number = int(value)
+        if number <= MAX_ID:
+            return number
     if isinstance(value, bool):
         raise ValueError(f"{what} is not an id")
+    if isinstance(value, str) and _ID_TEXT.fullmatch(value):
+        value = int(value)
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+        if 0 <= value <= MAX_ID:
+            return value
+        raise ValueError(f"{what} {value} is out of range (ids are below 2^63)")
     raise ValueError(f"{what} is not an id: {value!r}")
 
 
-def _opt_int(value: Any) -> int | None:
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
+def _opt_int(value: Any, what: str) -> int | None:
+    """An optional id: None when absent or not a number; out of range is an error, as for ``_int``."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, str) and not value.isdigit():
+        return None
+    return _int(value, what)
+
+
+def _count(value: Any, what: str) -> int:
+    """A count: a whole number from 0 to MAX_COUNT (a float such as 3.0 is accepted)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} is not a count: {value!r}")
+    if not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{what} {value:,} is out of range (0 to {MAX_COUNT:,})")
+    return value
 
 
 def _timestamp(value: Any, what: str) -> float:
     if not isinstance(value, str):
         raise ValueError(f"{what} is missing")
     try:
-        return datetime.fromisoformat(value).timestamp()
+        when = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{what} is not an ISO 8601 time: {value!r}") from None
+    if when.tzinfo is None:
+        # a local time of an unknown place: guessing a zone would shift every statistic by hours
+        raise ValueError(f"{what} {value!r} has no time zone (DiscordChatExporter writes one, e.g. +00:00)")
+    return when.timestamp()
+
+
+def _listed(obj: dict[str, Any], key: str) -> list[Any]:
+    """A list field that is used item by item (roles, reactions): at most MAX_LIST_ITEMS of them."""
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        return []
+    if len(value) > MAX_LIST_ITEMS:
+        raise ValueError(f"more than {MAX_LIST_ITEMS:,} '{key}'")
+    return value
 
 
 class ExportReader:
@@ -252,6 +384,8 @@ class ExportReader:
                     )
             except ijson.JSONError as exc:
                 raise self._json_error(exc, reader, 0) from None
+            except _TooDeep:
+                raise self._too_deep(reader, 0) from None
         if guild is None or channel is None:
             raise ExportError(
                 f"{self.path}: not a DiscordChatExporter JSON export "
@@ -259,14 +393,15 @@ class ExportReader:
             )
         try:
             channel_type = str(channel.get("type") or "GuildTextChat")
-            parent = _opt_int(channel.get("categoryId")) if channel_type in THREAD_TYPES else None
+            category_id = channel.get("categoryId")
+            parent = _opt_int(category_id, "parent channel id") if channel_type in THREAD_TYPES else None
             return ExportHeader(
                 path=self.path,
                 guild_id=_int(guild.get("id"), "guild id"),
-                guild_name=str(guild.get("name") or ""),
+                guild_name=str(guild.get("name") or "")[:MAX_NAME_CHARS],
                 channel_id=_int(channel.get("id"), "channel id"),
-                channel_name=str(channel.get("name") or ""),
-                channel_type=channel_type,
+                channel_name=str(channel.get("name") or "")[:MAX_NAME_CHARS],
+                channel_type=channel_type[:MAX_NAME_CHARS],
                 category=channel.get("category") if isinstance(channel.get("category"), str) else None,
                 parent_channel_id=parent,
             )
@@ -288,10 +423,13 @@ class ExportReader:
                         raise ExportError(
                             f"{self.path}: bad message {self.seen} (near byte {reader.position}): {exc}"
                         ) from None
+                    item = None  # not kept while the next message is built
                     if msg is not None:
                         yield msg
             except ijson.JSONError as exc:
                 raise self._json_error(exc, reader, self.seen + 1) from None
+            except _TooDeep:
+                raise self._too_deep(reader, self.seen + 1) from None
 
     def _message(
         self, item: Any, guild_id: int, channel_id: int, parent: int | None
@@ -311,15 +449,21 @@ class ExportReader:
         reply_to: int | None = None
         reference = item.get("reference")
         if kind == "Reply" and isinstance(reference, dict):
-            reply_to = _opt_int(reference.get("messageId"))
+            reply_to = _opt_int(reference.get("messageId"), "replied-to message id")
         reactions = 0
-        for reaction in item.get("reactions") or ():
-            count = reaction.get("count") if isinstance(reaction, dict) else None
-            if isinstance(count, int | float) and count > 0:
-                reactions += int(count)
-        roles = author.get("roles") or ()
+        for reaction in _listed(item, "reactions"):
+            if isinstance(reaction, dict) and reaction.get("count") is not None:
+                reactions += _count(reaction["count"], "reaction count")
+        if reactions > MAX_COUNT:
+            raise ValueError(f"{reactions:,} reactions is out of range (0 to {MAX_COUNT:,})")
         role_ids = frozenset(
-            r for r in (_opt_int(role.get("id")) for role in roles if isinstance(role, dict)) if r
+            r
+            for r in (
+                _opt_int(role.get("id"), "role id")
+                for role in _listed(author, "roles")
+                if isinstance(role, dict)
+            )
+            if r
         )
         edited = item.get("timestampEdited")
         content = item.get("content")
@@ -328,8 +472,8 @@ class ExportReader:
             channel_id=channel_id,
             message_id=_int(item.get("id"), "'id'"),
             author_id=_int(author.get("id"), "author id"),
-            author_name=str(author.get("nickname") or author.get("name") or ""),
-            content=content if isinstance(content, str) else "",
+            author_name=str(author.get("nickname") or author.get("name") or "")[:MAX_NAME_CHARS],
+            content=bound_content(content) if isinstance(content, str) else "",
             created_at=_timestamp(item.get("timestamp"), "'timestamp'"),
             edited_at=_timestamp(edited, "'timestampEdited'") if edited else None,
             reply_to_id=reply_to,
@@ -340,11 +484,20 @@ class ExportReader:
         )
 
     # -- helpers --------------------------------------------------------------------------------------------
+    def _too_deep(self, reader: _CountingReader, message_no: int) -> ExportError:
+        where = f"message {message_no}" if message_no else "header"
+        return ExportError(
+            f"{self.path}: nested more than {MAX_DEPTH} levels deep near byte {reader.position} ({where}); "
+            "not a DiscordChatExporter export"
+        )
+
     def _open(self, on_bytes: ByteCallback | None) -> _Opened:
         return _Opened(self.path, on_bytes)
 
     def _json_error(self, exc: Exception, reader: _CountingReader, message_no: int) -> ExportError:
-        text = str(exc)
+        raw = exc.args[0] if exc.args else ""
+        # yajl reports bytes that are not UTF-8 with a bytes message (the bad bytes in its context snippet)
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(exc)
         where = f"message {message_no}" if message_no else "header"
         if reader.position >= self.size and ("premature EOF" in text or "ncomplete" in text):
             return ExportError(f"{self.path}: truncated JSON at byte {self.size} ({where})")

@@ -99,6 +99,7 @@ class CommunityReport:
     sentiment_right: float
     topic_right: float  # of the feedback found
     topic_confusion: dict[tuple[str, str], int]  # (labelled, predicted) -> count, for the feedback found
+    feedback_flags: tuple[bool, ...] = ()  # per row: sent to the review queue as negative feedback
 
 
 def evaluate(rows: Sequence[CommunityRow], pipeline: Pipeline) -> CommunityReport:
@@ -127,6 +128,7 @@ def evaluate(rows: Sequence[CommunityRow], pipeline: Pipeline) -> CommunityRepor
         sentiment_right=labels_right / len(rows),
         topic_right=sum(n for (a, b), n in confusion.items() if a == b) / found if found else 0.0,
         topic_confusion=dict(confusion),
+        feedback_flags=tuple(feedback_flags),
     )
 
 
@@ -152,12 +154,25 @@ def write_report(report: CommunityReport, total: int, out: TextIO) -> None:
             out.write(f"  {labelled or '-':<11} -> {predicted or '-':<11} {n}\n")
 
 
-def run_community_eval(path: Path, out: TextIO, pipeline: Pipeline | None = None) -> int:
+def run_community_eval(path: Path, out: TextIO, pipeline: Pipeline | None = None, *, misses: int = 0) -> int:
+    from bot.core.scoring.evaluate import write_misses, write_small_sample_warning
+
     rows = read_community(path)
     if pipeline is None:
         from bot.core.scoring import Scorer
         from bot.core.spam import SpamDetector
 
         pipeline = Pipeline(Scorer(), SpamDetector())
-    write_report(evaluate(rows, pipeline), len(rows), out)
+    report = evaluate(rows, pipeline)
+    write_small_sample_warning(out, len(rows), sum(r.feedback for r in rows), "labelled feedback")
+    write_report(report, len(rows), out)
+    if misses > 0:
+        pairs = list(zip(rows, report.feedback_flags, strict=True))
+        write_misses(
+            out,
+            [row.text for row, sent in pairs if row.feedback and not sent],
+            [row.text for row, sent in pairs if sent and not row.feedback],
+            misses,
+            "feedback",
+        )
     return 0

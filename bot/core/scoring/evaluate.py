@@ -5,7 +5,9 @@ Accepted files (tab-separated, UTF-8, an optional header line):
 - ``text<TAB>label`` with label ``positive`` / ``neutral`` / ``negative``, or ``1`` (negative) / ``0`` (not);
 - VADER's ground-truth format ``id<TAB>mean rating<TAB>text`` (negative = mean rating below 0).
 
-Each text goes through ``clean_for_scoring`` and ``Scorer.score`` exactly as the bot does.
+Each text goes through the bot's own pipeline and flag decision (``judge``) at every sensitivity a server can
+choose, so the suggestion is always a setting `/config sensitivity` accepts. ``flag_metrics`` and
+``best_threshold`` (a compound cut-off) remain for the scripts that tune the rules.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.feedback.evaluate import rates
+from bot.core.ingest.pipeline import Pipeline
 from bot.core.scoring.scorer import Scorer
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.core.text.clean import clean_for_scoring
@@ -149,38 +153,113 @@ def score_texts(texts: Iterable[str], scorer: Scorer | None = None) -> list[floa
     return [scorer.score(clean_for_scoring(text)).compound for text in texts]
 
 
-def run_eval(path: Path, out: TextIO) -> int:
-    """Print flagging quality on a labelled file and suggest a threshold. Returns the process exit code (0).
+# Below these, one comment more or less moves precision or recall by several points: say so, suggest nothing.
+MIN_NEGATIVE = 30
+MIN_TOTAL = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One labelled comment and whether the review queue took it at each sensitivity."""
+
+    text: str
+    negative: bool
+    flagged: dict[str, bool]
+
+
+def judge(items: Sequence[LabelledText], pipeline: Pipeline | None = None) -> list[Judged]:
+    """Each comment through the bot's own pipeline (clean, score, spam check, feedback model), decided at
+    every sensitivity a server can choose: what the review queue would take."""
+    from bot.core.feedback.sensitivity import SENSITIVITIES
+    from bot.core.ingest.decision import decide_flag
+    from bot.storage.models import FlagKind
+
+    if pipeline is None:
+        from bot.core.spam import SpamDetector
+
+        pipeline = Pipeline(Scorer(), SpamDetector())
+    judged = []
+    for item in items:
+        _score, verdict, feedback = pipeline.analysis.analyse(item.text, None, exempt=False)
+        flagged = {}
+        for level in SENSITIVITIES:
+            flag = decide_flag(item.text, feedback, verdict, level)
+            flagged[level] = flag is not None and flag.kind is FlagKind.NEGATIVE
+        judged.append(Judged(item.text, item.negative, flagged))
+    return judged
+
+
+def write_small_sample_warning(out: TextIO, total: int, positives: int, what: str) -> bool:
+    """One line when the file is too small to trust the figures; True when it was written."""
+    if positives >= MIN_NEGATIVE and total >= MIN_TOTAL:
+        return False
+    step = 100 / positives if positives else 100
+    out.write(
+        f"Warning: only {total} comments, {positives} {what}: one comment more or less moves recall by "
+        f"{step:.0f} points. Label at least {MIN_TOTAL} comments with {MIN_NEGATIVE} {what} before changing "
+        "a setting.\n"
+    )
+    return True
+
+
+def write_misses(out: TextIO, missed: Sequence[str], wrong: Sequence[str], limit: int, what: str) -> None:
+    """Up to ``limit`` texts of each kind of mistake, one line each, safe for a terminal."""
+    from bot.core.text.terminal import one_line
+
+    for title, texts in (
+        (f"Missed ({what}, not sent for review)", missed),
+        (f"Sent for review, not {what}", wrong),
+    ):
+        out.write(
+            f"\n{title}: {len(texts)}" + (f", the first {limit}:" if len(texts) > limit else ":") + "\n"
+        )
+        for text in texts[:limit]:
+            out.write(f"  {one_line(text, 110)}\n")
+
+
+def run_eval(path: Path, out: TextIO, *, misses: int = 0, pipeline: Pipeline | None = None) -> int:
+    """Print how the review queue does on a labelled file at each sensitivity a server can choose
+    (`/config sensitivity`), and suggest one of them. Returns the process exit code (0).
 
     Raises ``ValueError`` with a one-line message naming the line number when the file is malformed.
     """
+    from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
+
     items = read_labelled(path)
-    compounds = score_texts(item.text for item in items)
-    negatives = [item.negative for item in items]
+    judged = judge(items, pipeline)
+    negatives = [j.negative for j in judged]
     n_neg = sum(negatives)
     out.write(f"{path.name}: {len(items)} comments, {n_neg} labelled negative\n")
-    current = flag_metrics(compounds, negatives, DEFAULT_FLAG_THRESHOLD)
-    out.write(
-        f"At the default threshold ({DEFAULT_FLAG_THRESHOLD:+.2f}): precision {current.precision:.3f}, "
-        f"recall {current.recall:.3f}, F1 {current.f1:.3f} ({current.flagged} flagged)\n\n"
-    )
-    out.write(f"{'threshold':>9}  {'flagged':>7}  {'precision':>9}  {'recall':>6}  {'F1':>5}\n")
-    thresholds = sorted({*TABLE_THRESHOLDS, DEFAULT_FLAG_THRESHOLD})
-    for t in thresholds:
-        m = flag_metrics(compounds, negatives, t)
-        marker = "  <- default" if t == DEFAULT_FLAG_THRESHOLD else ""
-        out.write(
-            f"{t:>+9.2f}  {m.flagged:>7}  {m.precision:>9.3f}  {m.recall:>6.3f}  {m.f1:>5.3f}{marker}\n"
-        )
-    best = best_threshold(compounds, negatives)
-    out.write(
-        f"\nBest F1 on this file: {best.f1:.3f} at threshold {best.threshold:+.2f} "
-        f"(precision {best.precision:.3f}, recall {best.recall:.3f}).\n"
-    )
+    small = write_small_sample_warning(out, len(items), n_neg, "labelled negative")
+    out.write(f"\n{'sensitivity':<11}  {'flagged':>7}  {'precision':>9}  {'recall':>6}  {'F1':>5}\n")
+    metrics = {}
+    for level in SENSITIVITIES:
+        m = rates([j.flagged[level] for j in judged], negatives)
+        metrics[level] = m
+        marker = "  <- default" if level == DEFAULT_SENSITIVITY else ""
+        flagged = sum(j.flagged[level] for j in judged)
+        out.write(f"{level:<11}  {flagged:>7}  {m.precision:>9.3f}  {m.recall:>6.3f}  {m.f1:>5.3f}{marker}\n")
+    current = metrics[DEFAULT_SENSITIVITY]
+    best = max(SENSITIVITIES, key=lambda level: (round(metrics[level].f1, 4), level == DEFAULT_SENSITIVITY))
+    out.write("\n")
     if n_neg == 0:
         out.write("No negative labels in the file: precision and recall are not meaningful.\n")
-    elif best.threshold != DEFAULT_FLAG_THRESHOLD and best.f1 - current.f1 >= 0.01:
-        out.write(f"Suggestion: set this server's flag threshold to {best.threshold:+.2f}.\n")
+    elif small:
+        out.write("Suggestion: none yet (too few labelled comments); the default sensitivity stays.\n")
+    elif best != DEFAULT_SENSITIVITY and metrics[best].f1 - current.f1 >= 0.01:
+        out.write(
+            f"Suggestion: /config sensitivity level:{best} (F1 {metrics[best].f1:.3f} against "
+            f"{current.f1:.3f} at {DEFAULT_SENSITIVITY}).\n"
+        )
     else:
-        out.write("Suggestion: keep the default threshold.\n")
+        out.write(f"Suggestion: keep the default sensitivity ({DEFAULT_SENSITIVITY}).\n")
+    if misses > 0:
+        at_default = [j for j in judged if j.flagged[DEFAULT_SENSITIVITY] != j.negative]
+        write_misses(
+            out,
+            [j.text for j in at_default if j.negative],
+            [j.text for j in at_default if not j.negative],
+            misses,
+            "negative",
+        )
     return 0
