@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -212,7 +212,7 @@ def top_cells(rank: int, row: TopRow, guild_id: int, names: ChannelNames) -> lis
 
 async def records(
     store: ExportStore, kind: ExportKind, guild_id: int, start: int | None, end: int, names: ChannelNames
-) -> AsyncIterator[list[str]]:
+) -> AsyncGenerator[list[str], None]:
     """The export's rows as cells, streamed from storage. ``daily`` covers the whole UTC days that overlap
     [start, end); ``flags`` and ``top`` what was created in it."""
     if kind is ExportKind.DAILY:
@@ -228,7 +228,7 @@ async def records(
 
 async def export_lines(
     store: ExportStore, kind: ExportKind, guild_id: int, start: int | None, end: int, names: ChannelNames
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """The header line, then one RFC 4180 line per row (CRLF ends), streamed."""
     out = CsvLines()
     yield out.line(HEADERS[kind])
