@@ -11,6 +11,7 @@ print the text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import AsyncGenerator, Callable, Iterable
@@ -211,29 +212,49 @@ def top_cells(rank: int, row: TopRow, guild_id: int, names: ChannelNames) -> lis
 
 
 async def records(
-    store: ExportStore, kind: ExportKind, guild_id: int, start: int | None, end: int, names: ChannelNames
+    store: ExportStore,
+    kind: ExportKind,
+    guild_id: int,
+    start: int | None,
+    end: int,
+    names: ChannelNames,
+    *,
+    keep: Callable[[int], bool] | None = None,
 ) -> AsyncGenerator[list[str], None]:
     """The export's rows as cells, streamed from storage. ``daily`` covers the whole UTC days that overlap
-    [start, end); ``flags`` and ``top`` what was created in it."""
+    [start, end); ``flags`` and ``top`` what was created in it. ``keep(channel_id)`` False leaves a row out
+    (a channel the person asking cannot see)."""
     if kind is ExportKind.DAILY:
         async for day in store.export_daily(guild_id, None if start is None else day_start(start), end):
-            yield daily_cells(day, names)
+            if keep is None or keep(day.channel_id):
+                yield daily_cells(day, names)
     elif kind is ExportKind.FLAGS:
         async for flag in store.export_flags(guild_id, start, end):
-            yield flag_cells(flag, guild_id, names)
+            if keep is None or keep(flag.channel_id):
+                yield flag_cells(flag, guild_id, names)
     else:
-        for rank, post in enumerate(await store.export_top(guild_id, start, end, TOP_LIMIT), start=1):
+        posts = await store.export_top(guild_id, start, end, TOP_LIMIT)
+        kept = [post for post in posts if keep is None or keep(post.channel_id)]
+        for rank, post in enumerate(kept, start=1):
             yield top_cells(rank, post, guild_id, names)
 
 
 async def export_lines(
-    store: ExportStore, kind: ExportKind, guild_id: int, start: int | None, end: int, names: ChannelNames
+    store: ExportStore,
+    kind: ExportKind,
+    guild_id: int,
+    start: int | None,
+    end: int,
+    names: ChannelNames,
+    *,
+    keep: Callable[[int], bool] | None = None,
 ) -> AsyncGenerator[str, None]:
     """The header line, then one RFC 4180 line per row (CRLF ends), streamed."""
     out = CsvLines()
     yield out.line(HEADERS[kind])
-    async for cells in records(store, kind, guild_id, start, end, names):
-        yield out.line(cells)
+    async with contextlib.aclosing(records(store, kind, guild_id, start, end, names, keep=keep)) as rows:
+        async for cells in rows:
+            yield out.line(cells)
 
 
 class CsvLines:
