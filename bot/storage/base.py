@@ -6,6 +6,7 @@ end can implement it later, one part at a time, each part with its own tests:
 - ``CursorStore``: catch-up cursors after downtime;
 - ``FlagStore``: flags and their review;
 - ``SettingsStore``: per-server settings and lexicon;
+- ``ExportStore``: the CSV exports' reads;
 - ``Storage``: all of them plus ``close`` (what the bot is given).
 
 A consumer that needs one part is typed with that part (``StatsService`` takes a ``StatsStore``,
