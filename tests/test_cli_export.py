@@ -164,3 +164,11 @@ def test_a_closed_pipe_ends_quietly(database: Path) -> None:
         code = proc.wait(timeout=120)
     assert code == 141
     assert stderr == b""
+
+
+def test_a_file_that_is_no_database_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database at all, just text " * 20)
+    result = run_cli("export", "--database", str(bad), "--what", "daily", "--since", "2026-01-01")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "not a database" in result.stderr and result.stderr.count("\n") == 1, result.stderr
