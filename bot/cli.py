@@ -1,4 +1,4 @@
-"""The `sentimeter` command line: run, score, analyze, eval, forget, purge."""
+"""The `sentimeter` command line: run, score, analyze, eval, forget, purge, export."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from bot.core.errors import SentimeterError, StartupError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.core.export import ExportKind
 
 log = logging.getLogger("bot")
 
@@ -92,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="delete everything stored about one server now")
     purge.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
     purge.add_argument("--guild", required=True, help="the server (guild) id")
+
+    # CSV exports (README "Exports")
+    export = sub.add_parser("export", help="daily statistics, the flag log or top posts as CSV on stdout")
+    export.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    export.add_argument("--what", required=True, help="daily (per channel and day), flags or top (posts)")
+    export.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day (UTC)")
+    export.add_argument("--until", metavar="YYYY-MM-DD", help="last day, included (default: no end)")
+    export.add_argument("--guild", help="the server (guild) id; needed when the database holds several")
+    export.add_argument("--bom", action="store_true", help="start with a UTF-8 byte order mark (old Excel)")
     return parser
 
 
@@ -289,6 +301,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 out=sys.stdout,
             )
         )
+    if args.command == "export":
+        return _export_command(args, settings.database, "log_level" in settings.model_fields_set)
     if args.command in ("forget", "purge"):
         guild_id = _snowflake(args.guild, "--guild")
         user_id = _snowflake(args.user, "--user") if args.command == "forget" else None
@@ -335,6 +349,79 @@ async def _forget_or_purge(database: Path, guild_id: int, user_id: int | None, o
             f"/{channel_id}/{message_id}\n"
         )
     return 0
+
+
+# -- export (CSV to stdout) ----------------------------------------------------------------------------------
+
+_EXPORT_END = 2**62  # no --until: everything from --since on
+
+
+def _day_arg(value: str, what: str) -> int:
+    """A YYYY-MM-DD date: its 00:00 UTC in unix seconds."""
+    from datetime import UTC, datetime
+
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise SentimeterError(f"{what} must be a date as YYYY-MM-DD, got {value[:40]!r}") from None
+    return int(day.timestamp())
+
+
+def _export_command(args: argparse.Namespace, default_database: Path, log_level_set: bool) -> int:
+    from bot.core.export import ExportKind
+    from bot.core.periods import DAY
+
+    try:
+        kind = ExportKind(args.what.strip().lower())
+    except ValueError:
+        raise SentimeterError(f"--what must be daily, flags or top, got {args.what[:40]!r}") from None
+    start = _day_arg(args.since, "--since")
+    end = _EXPORT_END if args.until is None else _day_arg(args.until, "--until") + DAY
+    if end <= start:
+        raise SentimeterError(f"--until ({args.until}) is before --since ({args.since})")
+    guild_id = None if args.guild is None else _snowflake(args.guild, "--guild")
+    database = args.database or default_database
+    if not database.is_file():  # never create an empty database just to read from it
+        raise SentimeterError(f"{database}: no such database")
+    if not log_level_set:
+        logging.getLogger().setLevel(logging.WARNING)  # stdout is the CSV; stderr only for problems
+    args.db_path = database
+    return asyncio.run(_export_csv(database, kind, guild_id, start, end, sys.stdout.buffer, bom=args.bom))
+
+
+async def _export_csv(
+    database: Path, kind: ExportKind, guild_id: int | None, start: int, end: int, out: BinaryIO, *, bom: bool
+) -> int:
+    from bot.core.export import BOM, export_lines
+    from bot.storage.sqlite import SQLiteStorage
+
+    async with SQLiteStorage.open(database) as storage:
+        guilds = await storage.export_guilds()
+        shown = ", ".join(str(g) for g in guilds[:10]) + (", …" if len(guilds) > 10 else "")
+        if guild_id is None:
+            if not guilds:
+                raise SentimeterError(f"{database} holds no server's data yet")
+            if len(guilds) > 1:
+                raise SentimeterError(f"{database} holds several servers ({shown}): choose one with --guild")
+            guild_id = guilds[0]
+        elif guild_id not in guilds:
+            known = shown or "none"
+            raise SentimeterError(f"{database} holds no data of server {guild_id} (servers: {known})")
+        if bom:
+            out.write(BOM.encode("utf-8"))
+        async with contextlib.aclosing(export_lines(storage, kind, guild_id, start, end, _no_name)) as lines:
+            async for line in lines:
+                out.write(line.encode("utf-8"))
+        out.flush()
+    return 0
+
+
+def _no_name(channel_id: int) -> None:
+    """Channel names live in Discord, not in the database: the command line leaves them empty."""
+    return None
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ end can implement it later, one part at a time, each part with its own tests:
 - ``CursorStore``: catch-up cursors after downtime;
 - ``FlagStore``: flags and their review;
 - ``SettingsStore``: per-server settings and lexicon;
+- ``ExportStore``: the CSV exports' reads;
 - ``Storage``: all of them plus ``close`` (what the bot is given).
 
 A consumer that needs one part is typed with that part (``StatsService`` takes a ``StatsStore``,
@@ -14,9 +15,10 @@ A consumer that needs one part is typed with that part (``StatsService`` takes a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol
 
+from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.storage.models import (
     ChannelCount,
     Flag,
@@ -295,7 +297,30 @@ class PrivacyStore(Protocol):
         ...
 
 
-class Storage(WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, PrivacyStore, Protocol):
+class ExportStore(Protocol):
+    """The CSV exports' reads (bot/storage/_export.py): rows in order, read in pages, scoped by guild."""
+
+    def export_daily(self, guild_id: int, start: int | None, end: int) -> AsyncIterator[DailyRow]:
+        """Each channel's (and thread's) own figures per UTC day, for days starting in [start, end), by day
+        then channel; days without messages are left out."""
+        ...
+
+    def export_flags(self, guild_id: int, start: int | None, end: int) -> AsyncIterator[FlagRow]:
+        """Flags created in [start, end), oldest first."""
+        ...
+
+    async def export_top(self, guild_id: int, start: int | None, end: int, limit: int) -> list[TopRow]:
+        """Stored non-spam messages created in [start, end) with the most reactions + replies."""
+        ...
+
+    async def export_guilds(self) -> list[int]:
+        """Every server with figures or flags stored (the command line picks one)."""
+        ...
+
+
+class Storage(
+    WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, PrivacyStore, ExportStore, Protocol
+):
     """Everything the bot stores (each part above), plus the life cycle."""
 
     async def close(self) -> None: ...

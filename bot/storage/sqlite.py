@@ -39,10 +39,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from bot.core.errors import StartupError
+from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-from bot.storage import _catchup, _outbox, _privacy
+from bot.storage import _catchup, _export, _outbox, _privacy
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -863,6 +864,37 @@ class SQLiteStorage:
 
     async def drop_review_post(self, guild_id: int, flag_id: int) -> None:
         await self._write(lambda c: _outbox.drop(c, guild_id, flag_id))
+
+    # -- CSV exports (bot/storage/_export.py, bot/core/export.py) --------------------------------------------
+    async def export_daily(self, guild_id: int, start: int | None, end: int) -> AsyncIterator[DailyRow]:
+        lo = _MIN_TIME if start is None else start
+        after = (_MIN_TIME, -1)
+        while True:
+            rows = await self._fetchall(_export.DAILY_SQL, (guild_id, lo, end, *after, _export.PAGE))
+            for row in rows:
+                yield _export.daily_from(row)
+            if len(rows) < _export.PAGE:
+                return
+            after = (int(rows[-1][0]), int(rows[-1][1]))
+
+    async def export_flags(self, guild_id: int, start: int | None, end: int) -> AsyncIterator[FlagRow]:
+        lo = _MIN_TIME if start is None else start
+        after = 0
+        while True:
+            rows = await self._fetchall(_export.FLAGS_SQL, (guild_id, lo, end, after, _export.PAGE))
+            for row in rows:
+                yield _export.flag_from(row)
+            if len(rows) < _export.PAGE:
+                return
+            after = int(rows[-1][0])
+
+    async def export_top(self, guild_id: int, start: int | None, end: int, limit: int) -> list[TopRow]:
+        lo = _MIN_TIME if start is None else start
+        rows = await self._fetchall(_export.TOP_SQL, (guild_id, lo, end, limit))
+        return [_export.top_from(r) for r in rows]
+
+    async def export_guilds(self) -> list[int]:
+        return [int(r[0]) for r in await self._fetchall(_export.GUILDS_SQL)]
 
 
 def normalize_word(word: str) -> str:
