@@ -384,7 +384,10 @@ class Listener(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         # A new gateway session (not a resume) means events may have been missed while disconnected.
-        # The first ready is handled by the task started in cog_load.
+        # The first ready is handled by the task started in cog_load. discord.py may still dispatch a ready
+        # that was delayed behind guild chunks after shutdown has begun: nothing to start then.
+        if self.bot.is_closed():
+            return
         if self._catch_up_task is None or self._catch_up_task.done():
             self._start_catch_up()
 

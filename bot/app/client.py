@@ -121,7 +121,8 @@ class Sentimeter(commands.Bot):
         """discord.py's connection loop, which reconnects after network errors itself; anything else that
         escapes it (a bug or an unreadable frame outside the guarded parsers) is logged in one line and the
         bot connects again with backoff. Failures that a retry cannot fix (a rejected token, a missing
-        intent, a fatal close code) still end ``start``."""
+        intent, a fatal close code) and a gateway never reached since start-up still end ``start``
+        (bot/app/runner.py makes them one line)."""
         backoff = ExponentialBackoff()
         while not self.is_closed():
             try:
@@ -130,8 +131,8 @@ class Sentimeter(commands.Bot):
             except (discord.ClientException, discord.ConnectionClosed, discord.GatewayNotFound):
                 raise  # LoginFailure, PrivilegedIntentsRequired, fatal close codes: nothing to retry
             except Exception as exc:
-                if self.is_closed() or not reconnect:
-                    raise
+                if self.is_closed() or not reconnect or self.ws is None:
+                    raise  # never connected at all: Discord is out of reach, start-up says so in one line
                 delay = backoff.delay()
                 log.error(
                     "The gateway connection failed (%s: %s); reconnecting in %.1f s",

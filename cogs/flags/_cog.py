@@ -85,7 +85,8 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        self.outbox.start()  # once: posts still owed (a failed send, a restart) are retried from READY on
+        if not self.bot.is_closed():  # (a ready delayed behind guild chunks can arrive during shutdown)
+            self.outbox.start()  # once: posts still owed (a failed send, a restart) are retried from READY on
 
     @commands.Cog.listener()
     async def on_flag_change(self, change: FlagChange) -> None:

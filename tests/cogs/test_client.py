@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import discord
 import pytest
@@ -50,6 +51,11 @@ async def test_an_error_escaping_the_connection_loop_is_one_line_and_reconnects(
 
     monkeypatch.setattr(discord.Client, "connect", discord_connect)
     monkeypatch.setattr("bot.app.client.asyncio.sleep", no_wait)
+    # before any gateway session, a failure is start-up's to report (one line, bot/app/runner.py)
+    with pytest.raises(TypeError):
+        await bot.connect()
+    calls.clear()
+    monkeypatch.setattr(bot, "ws", SimpleNamespace(open=False))  # a session existed: keep running
     with caplog.at_level(logging.INFO, logger="bot.app.client"):
         await bot.connect()
     assert len(calls) == 3 and len(waits) == 2 and all(w >= 0 for w in waits)

@@ -146,7 +146,11 @@ async def test_review_post_buttons_check_permissions_and_survive_a_restart(
     await fake.wait_for(
         lambda: '"h:' not in examples(bot_process)[2][2], description="the deleted comment's words forgotten"
     )
-    assert db_query(bot_process.database, "SELECT decisions FROM learned_adjustments") == [(3,)]
+    # the refit after the third example is written after the example itself
+    await fake.wait_for(
+        lambda: db_query(bot_process.database, "SELECT decisions FROM learned_adjustments") == [(3,)],
+        description="refitted on three decisions",
+    )
     assert unhandled_errors(bot_process.logs()) == []
 
 
