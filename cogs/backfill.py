@@ -79,8 +79,8 @@ def progress_text(progress: plan.Progress, locale: str) -> str:
 class BackfillJob:
     """One server's back-fill in this process: reads the stored ranges channel by channel (oldest message
     first), feeds every comment to the ingest service (its awaiting ``message()`` is the backpressure),
-    commits and narrows the stored range every ``CHECKPOINT_SECONDS`` and at the end of each channel, and
-    edits the progress message at most every ``PROGRESS_SECONDS``."""
+    commits and narrows the stored range every ``SENTIMETER_BACKFILL_CHECKPOINT_SECONDS`` and at the end of
+    each channel, and edits the progress message at most every ``SENTIMETER_BACKFILL_PROGRESS_SECONDS``."""
 
     def __init__(self, bot: Sentimeter, guild: discord.Guild, run: BackfillRun, *, clock: Clock) -> None:
         self.bot = bot
@@ -113,6 +113,8 @@ class BackfillJob:
     async def __call__(self) -> None:
         for item in sorted(self.run.ranges, key=lambda r: r.channel_id):
             await self._channel(item)
+            if self.clock() - self._last_edit >= self.bot.settings.backfill_progress_seconds:
+                await self.edit_progress(progress_text(self.progress(), self.run.locale))
         await self.edit_progress(progress_text(self.progress(), self.run.locale))
         await self.bot.storage.end_backfill(self.guild.id)
         log.info(
@@ -137,9 +139,9 @@ class BackfillJob:
                 await self._message(message_id, message)
                 self.current_fraction = plan.range_fraction(item.start_id, message_id, item.before_id)
                 now = self.clock()
-                if now - self._last_checkpoint >= plan.CHECKPOINT_SECONDS:
+                if now - self._last_checkpoint >= self.bot.settings.backfill_checkpoint_seconds:
                     await self._checkpoint(item, message_id, done=False)
-                if now - self._last_edit >= plan.PROGRESS_SECONDS:
+                if now - self._last_edit >= self.bot.settings.backfill_progress_seconds:
                     await self.edit_progress(progress_text(self.progress(), self.run.locale))
 
             result = await read_range(

@@ -16,8 +16,6 @@ from bot.storage.models import BackfillRange
 
 DEFAULT_DAYS = 365  # how far back a back-fill reads unless the server set its own limit
 MAX_DAYS = 3650
-PROGRESS_SECONDS = 5.0  # the progress message is edited at most this often
-CHECKPOINT_SECONDS = 2.0  # while reading, what was read is committed and the range narrowed this often
 
 
 def plan_ranges(
