@@ -261,24 +261,37 @@ async def test_cancel_stops_the_backfill_and_keeps_what_was_read(
     assert unhandled_errors(proc.logs()) == []
 
 
-async def test_only_manage_server_starts_it_and_the_server_limit_applies(
+async def test_only_manage_server_starts_it_one_channel_and_the_server_limit_apply(
     fake: FakeDiscord, world: World, make_bot_process: Callable[..., BotProcess]
 ) -> None:
-    await post_history(fake, world, 20)
+    posted = await post_history(fake, world, 20)
+    secret = await fake.create_channel(world.guild, "secret")
+    bot_role = fake.bot_role(world.guild)
+    await fake.set_channel_overwrites(secret, [fake.overwrite(bot_role, deny=p.P_VIEW_CHANNEL)])
     manager = await admin(fake, world)
     proc = await started(make_bot_process, world)
 
     refused = await slash(fake, world.general, world.bob, "backfill", {}, subcommand="start")
     assert refused.ephemeral and "Manage Server" in refused.content, refused
     assert runs(proc) == [] and stored_message_ids(proc.database) == set()
+    hidden = await slash(fake, world.general, manager, "backfill", {"channel": secret}, subcommand="start")
+    assert hidden.ephemeral and hidden.content.startswith(f"I cannot read the history of <#{secret.id}>")
+
+    one = await slash(fake, world.general, manager, "backfill", {"channel": world.thread}, subcommand="start")
+    assert one.content.startswith("Back-fill started: 1 channels, up to 365 days back"), one
+    await finished(fake, proc)
+    assert stored_message_ids(proc.database) == {m.id for m in posted if m.channel_id == world.thread.id}
 
     limit = await slash(fake, world.general, manager, "backfill", {"days": 10}, subcommand="max-days")
     assert limit.ephemeral and "at most 10 days" in limit.content, limit
     too_far = await slash(fake, world.general, manager, "backfill", {"days": 30}, subcommand="start")
     assert too_far.ephemeral and "at most 10 days" in too_far.content, too_far
-    nothing = await slash(fake, world.general, manager, "backfill", {}, subcommand="start")
-    # everything posted is 20 days old; the forum post's starter is new
-    assert re.match(r"Back-fill started: \d+ channels, up to 10 days back", nothing.content), nothing
+    recent = await slash(fake, world.general, manager, "backfill", {}, subcommand="start")
+    assert re.match(r"Back-fill started: \d+ channels, up to 10 days back", recent.content), recent
     await finished(fake, proc)
-    assert len(stored_message_ids(proc.database)) == 1
+    # everything posted is 20 days old: only the forum post's starter (new) is added
+    assert stored_message_ids(proc.database) == {m.id for m in posted if m.channel_id == world.thread.id} | {
+        m.id for m in fake.messages_in(world.forum_post)
+    }
     assert await proc.terminate() == 0
+    assert unhandled_errors(proc.logs()) == []
