@@ -381,14 +381,15 @@ class Listener(commands.Cog):
         messages: dict[int, discord.Message] = {}
         read_up_to = first - 1
         try:
-            async for message_id, message in read_history(channel, first - 1, last + 1):
-                read_up_to = message_id
-                if message is None:
-                    seen[message_id] = None
-                    continue
-                messages[message_id] = message
-                edited = message.edited_at.timestamp() if message.edited_at is not None else None
-                seen[message_id] = Seen(message_id, reactions_of(message), edited)
+            async with contextlib.aclosing(read_history(channel, first - 1, last + 1)) as history:
+                async for message_id, message in history:
+                    read_up_to = message_id
+                    if message is None:
+                        seen[message_id] = None
+                        continue
+                    messages[message_id] = message
+                    edited = message.edited_at.timestamp() if message.edited_at is not None else None
+                    seen[message_id] = Seen(message_id, reactions_of(message), edited)
             read_up_to = last
         except READ_ERRORS as exc:  # Forbidden and NotFound too
             log.warning(

@@ -5,10 +5,12 @@ channel history through it. ``read_history`` reads a range page by page, ``read_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import discord
@@ -34,40 +36,58 @@ Handler = Callable[[int, discord.Message | None], Awaitable[None]]
 
 async def read_history(
     channel: HistoryChannel, after: int, before: int | None
-) -> AsyncIterator[tuple[int, discord.Message | None]]:
+) -> AsyncGenerator[tuple[int, discord.Message | None]]:
     """A channel's messages after ``after`` (and before ``before``), oldest first, as (id, message); the
     message is None when discord.py cannot parse its payload (seen against Spacebar): that one is logged and
     skipped, not the rest. discord.py's ``history()`` builds every message inside its generator, so one bad
-    payload ends it; this reads the same REST route page by page and builds each message on its own."""
+    payload ends it; this reads the same REST route page by page and builds each message on its own. The next
+    page is asked for while the caller handles this one; close the generator (``contextlib.aclosing``) when
+    stopping early."""
     state = channel._state
-    while True:
-        data = await state.http.logs_from(channel.id, HISTORY_PAGE, after=after)
-        newest = after
-        for raw in reversed(data):  # Discord answers newest first
-            try:
-                message_id = int(raw["id"])
-            except (TypeError, KeyError, ValueError):
-                log.warning("skipped a message without a valid id in channel %s's history", channel.id)
-                continue
-            newest = max(newest, message_id)
-            if message_id <= after or (before is not None and message_id >= before):
-                continue
-            message: discord.Message | None
-            try:
-                message = discord.Message(state=state, channel=channel, data=raw)
-            except (TypeError, KeyError, ValueError, AttributeError) as exc:
-                log.warning(
-                    "skipped message %s in channel %s: its payload cannot be read (%s: %s)",
-                    message_id,
-                    channel.id,
-                    type(exc).__name__,
-                    exc,
-                )
-                message = None
-            yield message_id, message
-        if len(data) < HISTORY_PAGE or newest <= after or (before is not None and newest >= before - 1):
-            return
-        after = newest
+    page: asyncio.Future[Any] = asyncio.ensure_future(
+        state.http.logs_from(channel.id, HISTORY_PAGE, after=after)
+    )
+    try:
+        while True:
+            data = await page
+            newest = after
+            for raw in data:
+                with contextlib.suppress(TypeError, KeyError, ValueError):
+                    newest = max(newest, int(raw["id"]))
+            more = not (
+                len(data) < HISTORY_PAGE or newest <= after or (before is not None and newest >= before - 1)
+            )
+            if more:  # the next page is asked for while this one goes through the pipeline
+                page = asyncio.ensure_future(state.http.logs_from(channel.id, HISTORY_PAGE, after=newest))
+            for raw in reversed(data):  # Discord answers newest first
+                try:
+                    message_id = int(raw["id"])
+                except (TypeError, KeyError, ValueError):
+                    log.warning("skipped a message without a valid id in channel %s's history", channel.id)
+                    continue
+                if message_id <= after or (before is not None and message_id >= before):
+                    continue
+                message: discord.Message | None
+                try:
+                    message = discord.Message(state=state, channel=channel, data=raw)
+                except (TypeError, KeyError, ValueError, AttributeError) as exc:
+                    log.warning(
+                        "skipped message %s in channel %s: its payload cannot be read (%s: %s)",
+                        message_id,
+                        channel.id,
+                        type(exc).__name__,
+                        exc,
+                    )
+                    message = None
+                yield message_id, message
+            if not more:
+                return
+            after = newest
+    finally:
+        if not page.done():
+            page.cancel()
+        elif not page.cancelled():
+            page.exception()  # a prefetched page that failed after the caller stopped: not logged as lost
 
 
 class ReadEnd(enum.Enum):
@@ -101,9 +121,10 @@ async def read_range(
     attempt = 0
     while True:
         try:
-            async for message_id, message in read_history(channel, read_up_to, before):
-                await handle(message_id, message)
-                read_up_to = max(read_up_to, message_id)
+            async with contextlib.aclosing(read_history(channel, read_up_to, before)) as messages:
+                async for message_id, message in messages:
+                    await handle(message_id, message)
+                    read_up_to = max(read_up_to, message_id)
         except discord.NotFound as exc:
             return ReadResult(ReadEnd.GONE, read_up_to, exc)
         except discord.Forbidden as exc:
