@@ -12,7 +12,8 @@ from bot.storage.models import BackfillRange, BackfillRun
 
 
 def start(conn: sqlite3.Connection, run: BackfillRun) -> bool:
-    """Record ``run`` and its ranges; False (nothing written) when the server already has a run."""
+    """Record ``run`` and its ranges, and move each channel's catch-up cursor up to the range's end; False
+    (nothing written) when the server already has a run."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         if conn.execute("SELECT 1 FROM backfill_runs WHERE guild_id = ?", (run.guild_id,)).fetchone():
@@ -38,6 +39,14 @@ def start(conn: sqlite3.Connection, run: BackfillRun) -> bool:
             "INSERT INTO backfill_ranges (guild_id, channel_id, start_id, after_id, before_id)"
             " VALUES (?, ?, ?, ?, ?)",
             [(run.guild_id, r.channel_id, r.start_id, r.after_id, r.before_id) for r in run.ranges],
+        )
+        # the history before the run's end is the back-fill's to read; catch-up reads after it, so a restart
+        # in the middle does not read a channel's remaining range a second time as a catch-up gap
+        conn.executemany(
+            "INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, channel_id) DO UPDATE SET last_message_id ="
+            " max(last_message_id, excluded.last_message_id)",
+            [(run.guild_id, r.channel_id, r.before_id - 1) for r in run.ranges],
         )
         conn.execute("COMMIT")
     except BaseException:

@@ -7,10 +7,22 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage.models import BackfillRange, BackfillRun
+from bot.storage.models import BackfillRange, BackfillRun, MessageCreated, MessageRecord
 from bot.storage.sqlite import SQLiteStorage, migration_scripts
 
 GUILD, OTHER = 1, 2
+
+
+def created(channel_id: int, message_id: int) -> MessageCreated:
+    return MessageCreated(
+        MessageRecord(
+            guild_id=GUILD,
+            channel_id=channel_id,
+            message_id=message_id,
+            author_id=7,
+            created_at=1_700_000_000,
+        )
+    )
 
 
 def a_run(guild_id: int = GUILD) -> BackfillRun:
@@ -47,6 +59,15 @@ async def test_a_run_is_narrowed_closed_and_survives_a_reopen(tmp_path: Path) ->
         assert not await storage.end_backfill(GUILD)
         assert await storage.backfill_run(GUILD) is None
         assert await storage.backfill_guilds() == [OTHER]
+
+
+async def test_catch_up_reads_only_after_the_range_a_backfill_reads(tmp_path: Path) -> None:
+    async with SQLiteStorage.open(tmp_path / "s.db") as storage:
+        await storage.apply([created(10, 5_000), created(11, 50)])  # #10 is live past the range's end
+        assert await storage.start_backfill(a_run())
+        # #11 held only an old message: catch-up would have read its history again from there
+        assert await storage.channel_cursors(GUILD) == {10: 5_000, 11: 999}
+        assert await storage.begin_catch_up(GUILD) == {10: 5_000, 11: 999}
 
 
 async def test_the_limit_of_days_and_the_purge(tmp_path: Path) -> None:
