@@ -91,13 +91,17 @@ class BackfillJob:
         self.messages = run.messages_read  # committed and pending
         self.session_messages = 0
         self.started = clock()
-        self.session_fraction = 0.0
+        # a resumed run continues the channel it was reading (the first left): count what it read already
         self.current_fraction = 0.0
+        if run.ranges:
+            first = min(run.ranges, key=lambda r: r.channel_id)
+            self.current_fraction = plan.range_fraction(first.start_id, first.after_id, first.before_id)
         self._pending = 0  # read since the last checkpoint
         self._last_checkpoint = self.started
         self._last_edit = self.started
         self._progress_message = run.progress_message_id
-        self.session_fraction = self.progress().fraction
+        self.session_fraction = 0.0
+        self.session_fraction = self.progress().fraction  # the rate and ETA count from here
 
     def progress(self) -> plan.Progress:
         return plan.progress(
@@ -390,16 +394,9 @@ class Backfill(
             run = await self.bot.storage.backfill_run(ctx.guild.id)
             if run is None:
                 raise UserFacingError(t("backfill.none", ctx.locale))
-            figures = plan.progress(
-                channels_done=run.channels_done,
-                channels_total=run.channels_total,
-                current_fraction=0.0,
-                messages=run.messages_read,
-                session_messages=0,
-                session_fraction=0.0,
-                elapsed=0.0,
-            )
-            text = progress_text(figures, ctx.locale)
+            # stored, not running here (it resumes after the next start): no rate or time left to show
+            stored = BackfillJob(self.bot, ctx.guild, run, clock=self.clock)
+            text = progress_text(stored.progress(), ctx.locale)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     @app_commands.command(name=_("cancel"), description=_("Stop the back-fill (what was read is kept)"))

@@ -148,3 +148,23 @@ async def test_a_failed_read_keeps_the_range_and_a_new_job_continues_from_it(
     asked = [int(call.kwargs["after"]) for call in bot.http.logs_from.call_args_list]
     assert int(payloads[199]["id"]) in asked
     assert await bot.storage.backfill_run(GUILD_ID) is None
+
+
+async def test_a_resumed_job_counts_what_was_read_before_and_its_eta_from_now(live_bot: Any) -> None:
+    run = BackfillRun(
+        guild_id=GUILD_ID,
+        started_at=0,
+        days=365,
+        only_channel_id=None,
+        channels_total=2,
+        messages_read=500,
+        ranges=(BackfillRange(TEXT_ID, 1_000, 1_500, 2_000),),  # the other channel is done, this one half
+    )
+    clock = TickClock(0.0)
+    job = BackfillJob(live_bot, live_bot.world.guild, run, clock=clock)
+    before = job.progress()
+    assert (before.channels_done, before.messages, before.fraction) == (1, 500, 0.75)
+    assert before.eta_seconds is None  # nothing read in this session yet
+    job.current_fraction = 0.75  # 10 s later, half of what was left of the channel is read
+    clock.now += 10.0
+    assert job.progress().eta_seconds == pytest.approx(10.0 * 0.125 / 0.125)
