@@ -27,6 +27,9 @@
   the answer; peak_rss_mb is the bot process alone (peak_tree_rss_mb with its workers). Ends with SIGTERM and
   checks that what the bot stored is a prefix of the stream (latency_unread_at_sigterm: not read yet when the
   gateway closed). --latency-mode in-process: the bot object fed directly, the /stats call timed on its loop
+- backfill_msgs_per_s (part ``backfill``): `/backfill start` in the real bot process against the stand-in,
+  over --backfill-messages (default 20,000) comments already in five channels' history: from the command to
+  the progress message saying it finished (everything committed), Discord's paging of 100 per request included
 
 Caches (databases, exports) live in $TMPDIR/sentimeter-bench; delete it to rebuild."""
 
@@ -801,6 +804,59 @@ def run_standin_latency(stats_path: Path, workdir: Path, seconds: float, rate: i
 
 
 # ----------------------------------------------------------------------------------------------------------
+async def standin_backfill(workdir: Path, n: int) -> dict[str, float]:
+    """`/backfill start` over ``n`` comments of history in the real bot process against the stand-in."""
+    from testing.standin import BotProcess, FakeDiscord
+    from testing.standin import payloads as p
+
+    texts = corpus.corpus(n, seed=55)
+    async with FakeDiscord(heartbeat_interval_ms=41_250) as fake:
+        guild = await fake.create_guild("Bench")
+        channels = [await fake.create_channel(guild, f"channel-{i}") for i in range(5)]
+        members = [await fake.create_member(guild, f"member{i}") for i in range(50)]
+        admin_role = await fake.create_role(
+            guild, "Admin", permissions=p.DEFAULT_EVERYONE_PERMISSIONS | p.P_MANAGE_GUILD
+        )
+        admin = await fake.create_member(guild, "admin", roles=[admin_role])
+        start = datetime.now(UTC) - timedelta(days=60)
+        for i, text in enumerate(texts):  # history only: nothing is dispatched
+            at = start + timedelta(seconds=i * 30)
+            await fake.post_message(channels[i % 5], members[i % 50], text, created_at=at)
+        proc = BotProcess(
+            fake,
+            database=workdir / "backfill.db",
+            log_path=workdir / "backfill-bot.log",
+            dev_guild_id=guild.id,
+            log_level="WARNING",
+        )
+        await proc.start()
+        try:
+            await proc.wait_ready(timeout=120)
+            began = time.perf_counter()
+            inter = await fake.invoke_slash_command(channels[0], admin, "backfill", subcommand="start")
+            await fake.wait_for_response(inter, timeout=60)
+
+            def finished() -> bool:
+                return any(m.content.startswith("Back-fill finished") for m in fake.bot_messages(channels[0]))
+
+            await fake.wait_for(finished, timeout=600, description="the back-fill to finish")
+            seconds = time.perf_counter() - began
+            exit_code = await proc.terminate(timeout=120)
+        finally:
+            if proc.running and proc.proc is not None:
+                proc.proc.kill()
+    import sqlite3
+
+    conn = sqlite3.connect(workdir / "backfill.db")
+    try:
+        stored = conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+    finally:
+        conn.close()
+    if exit_code != 0 or stored != n:
+        raise RuntimeError(f"back-fill: {stored} stored of {n} (exit code {exit_code})")
+    return {"backfill_msgs_per_s": n / seconds, "backfill_seconds": seconds}
+
+
 def timed(label: str, fn: Callable[[], Any]) -> Any:
     progress(f"{label} ...")
     started = time.perf_counter()
@@ -836,8 +892,9 @@ def main(argv: list[str] | None = None) -> int:
         "in-process: the bot object fed directly, /stats timed on its own loop",
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: vader,ingest,stats,analyze,bot"
+        "--skip", default="", help="comma-separated parts to skip: vader,ingest,stats,analyze,bot,backfill"
     )
+    parser.add_argument("--backfill-messages", type=int, default=20_000, help="history for the back-fill")
     parser.add_argument("--_botlike", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -940,6 +997,13 @@ def main(argv: list[str] | None = None) -> int:
             results["command_latency_p99_ms"] = round(bot["command_latency_p99_ms"], 2)
             results["command_latency_p50_ms"] = round(bot["command_latency_p50_ms"], 2)
             results["latency_fed_msgs_per_s"] = round(bot["fed_msgs_per_s"])
+        if "backfill" not in skip:
+            filled = timed(
+                f"back-fill of {args.backfill_messages:,} through the stand-in",
+                lambda: asyncio.run(standin_backfill(workdir, args.backfill_messages)),
+            )
+            results["backfill_msgs_per_s"] = round(filled["backfill_msgs_per_s"])
+            results["backfill_messages"] = args.backfill_messages
     results["loadavg_1m_after"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the rates
     results["cpu_count"] = os.cpu_count()
     results["bench_seconds"] = round(time.perf_counter() - begun, 1)

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     flag_check_minutes: float = Field(
         default=60.0, ge=0, le=7 * 24 * 60, alias="SENTIMETER_FLAG_CHECK_MINUTES"
     )
+    # Back-fill (cogs/backfill.py): its progress message is edited at most every PROGRESS_SECONDS; while it
+    # reads, what was read is committed (and the stored range narrowed) every CHECKPOINT_SECONDS.
+    backfill_progress_seconds: float = Field(
+        default=5.0, ge=0, le=3600, alias="SENTIMETER_BACKFILL_PROGRESS_SECONDS"
+    )
+    backfill_checkpoint_seconds: float = Field(
+        default=2.0, ge=0, le=3600, alias="SENTIMETER_BACKFILL_CHECKPOINT_SECONDS"
+    )
 
     @field_validator(
         "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"

@@ -8,15 +8,32 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
-import aiohttp
 import discord
 from discord.ext import commands
 
+from bot.app.convert import (  # noqa: F401  (re-exported: tests and tools import them from here)
+    COMMENT_TYPES,
+    incoming_edit_from_message,
+    incoming_from_edit,
+    incoming_from_message,
+    is_comment,
+    reactions_of,
+)
+from bot.app.history import (
+    READ_ERRORS,
+    ChannelGone,
+    HistoryChannel,
+    ReadEnd,
+    can_read,
+    channel_states,
+    fetch_channel,
+    read_history,
+    read_range,
+)
 from bot.core.ingest.catchup import (
-    ChannelState,
     Reconcile,
     Seen,
     backoff,
@@ -25,7 +42,6 @@ from bot.core.ingest.catchup import (
     snowflake_at,
     snowflake_time,
 )
-from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.storage.models import Flag, FlagStatus, Gap, StoredMessage
 
 if TYPE_CHECKING:
@@ -33,122 +49,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Only these are people's comments; joins, pins, boosts, thread-starter copies, poll results... are not.
-COMMENT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
+
 RECENT_EDITS = 10_000
-
-HistoryChannel = discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.Thread
-
-# catch-up reads: a failed read is retried this many times in a row (backoff between), then later
-READ_ERRORS: tuple[type[BaseException], ...] = (
-    discord.HTTPException,
-    aiohttp.ClientError,
-    OSError,
-    TimeoutError,
-)
-READ_ATTEMPTS = 3
-HISTORY_PAGE = 100
+READ_ATTEMPTS = 3  # catch-up's reads: retried this many times in a row, then later (background retry)
 FLAG_PAGE = 100
 EDIT_MARGIN = 60.0  # seconds: clocks differ; re-scoring an edit already applied changes nothing
-
-
-# -- conversion (plain functions, tested directly) ---------------------------------------------------------
-
-
-def _parent_channel_id(channel: object) -> int | None:
-    return channel.parent_id if isinstance(channel, discord.Thread) else None
-
-
-def _role_ids(author: discord.abc.User) -> frozenset[int]:
-    if isinstance(author, discord.Member):
-        return frozenset(role.id for role in author.roles if not role.is_default())
-    return frozenset()
-
-
-def _is_staff(message: discord.Message) -> bool:
-    """The server's owner or a moderator (Manage Messages, Manage Server or Administrator): their comments are
-    never flagged — announcements with links are not spam and staff do not review themselves."""
-    author = message.author
-    guild = message.guild
-    if not isinstance(author, discord.Member) or guild is None:
-        return False
-    if guild.owner_id == author.id:
-        return True
-    perms = author.guild_permissions
-    return perms.administrator or perms.manage_guild or perms.manage_messages
-
-
-def _has_attachments(message: discord.Message) -> bool:
-    """Attachments, stickers, forwards and polls: counted for engagement; the text (if any) is scored."""
-    return bool(message.attachments or message.stickers or message.message_snapshots or message.poll)
-
-
-def is_comment(message: discord.Message) -> bool:
-    """A person's message in a server: not a bot, a webhook, a system message, or a DM."""
-    return (
-        message.guild is not None
-        and not message.author.bot
-        and message.webhook_id is None
-        and not message.is_system()
-        and message.type in COMMENT_TYPES
-    )
-
-
-def incoming_from_message(message: discord.Message) -> IncomingMessage | None:
-    if not is_comment(message) or message.guild is None:
-        return None
-    reply_to_id: int | None = None
-    reference = message.reference
-    if (
-        message.type is discord.MessageType.reply
-        and reference is not None
-        and reference.type is discord.MessageReferenceType.reply
-        and reference.message_id is not None
-    ):
-        reply_to_id = reference.message_id
-    return IncomingMessage(
-        guild_id=message.guild.id,
-        channel_id=message.channel.id,
-        message_id=message.id,
-        author_id=message.author.id,
-        content=message.content,
-        created_at=message.created_at.timestamp(),
-        reply_to_id=reply_to_id,
-        parent_channel_id=_parent_channel_id(message.channel),
-        has_attachments=_has_attachments(message),
-        author_role_ids=_role_ids(message.author),
-        author_is_staff=_is_staff(message),
-        author_created_at=message.author.created_at.timestamp(),
-    )
-
-
-def incoming_from_edit(payload: discord.RawMessageUpdateEvent) -> IncomingEdit | None:
-    """An edit of a person's comment, or None for updates that are not the author changing the text.
-
-    Discord also sends MESSAGE_UPDATE when a link preview is added, a poll closes, or the message is pinned;
-    those carry no new ``edited_timestamp`` (or no content at all in older payloads) and must not re-score."""
-    data: Any = payload.data
-    if payload.guild_id is None or "content" not in data or not data.get("edited_timestamp"):
-        return None
-    message = payload.message
-    if not is_comment(message):
-        return None
-    cached = payload.cached_message
-    if cached is not None and cached.content == message.content and cached.edited_at == message.edited_at:
-        return None
-    edited_at = message.edited_at or message.created_at
-    return IncomingEdit(
-        guild_id=payload.guild_id,
-        channel_id=payload.channel_id,
-        message_id=payload.message_id,
-        author_id=message.author.id,
-        content=message.content,
-        edited_at=edited_at.timestamp(),
-        parent_channel_id=_parent_channel_id(message.channel),
-        has_attachments=_has_attachments(message),
-        author_role_ids=_role_ids(message.author),
-        author_is_staff=_is_staff(message),
-    )
 
 
 class RecentEdits:
@@ -168,84 +73,6 @@ class RecentEdits:
         while len(self._seen) > self._maxlen:
             self._seen.popitem(last=False)
         return True
-
-
-def incoming_edit_from_message(message: discord.Message) -> IncomingEdit | None:
-    """The edit a history message shows (catch-up), or None when it is not an edited comment."""
-    if not is_comment(message) or message.guild is None or message.edited_at is None:
-        return None
-    return IncomingEdit(
-        guild_id=message.guild.id,
-        channel_id=message.channel.id,
-        message_id=message.id,
-        author_id=message.author.id,
-        content=message.content,
-        edited_at=message.edited_at.timestamp(),
-        parent_channel_id=_parent_channel_id(message.channel),
-        has_attachments=_has_attachments(message),
-        author_role_ids=_role_ids(message.author),
-        author_is_staff=_is_staff(message),
-    )
-
-
-def reactions_of(message: discord.Message) -> int:
-    """The message's reactions as the live path counts them (the bot's own are not counted)."""
-    return sum(max(0, reaction.count - (1 if reaction.me else 0)) for reaction in message.reactions)
-
-
-async def read_history(
-    channel: HistoryChannel, after: int, before: int | None
-) -> AsyncIterator[tuple[int, discord.Message | None]]:
-    """A channel's messages after ``after`` (and before ``before``), oldest first, as (id, message); the
-    message is None when discord.py cannot parse its payload (seen against Spacebar): that one is logged and
-    skipped, not the rest. discord.py's ``history()`` builds every message inside its generator, so one bad
-    payload ends it; this reads the same REST route page by page and builds each message on its own."""
-    state = channel._state
-    while True:
-        data = await state.http.logs_from(channel.id, HISTORY_PAGE, after=after)
-        newest = after
-        for raw in reversed(data):  # Discord answers newest first
-            try:
-                message_id = int(raw["id"])
-            except (TypeError, KeyError, ValueError):
-                log.warning("skipped a message without a valid id in channel %s's history", channel.id)
-                continue
-            newest = max(newest, message_id)
-            if message_id <= after or (before is not None and message_id >= before):
-                continue
-            message: discord.Message | None
-            try:
-                message = discord.Message(state=state, channel=channel, data=raw)
-            except (TypeError, KeyError, ValueError, AttributeError) as exc:
-                log.warning(
-                    "skipped message %s in channel %s: its payload cannot be read (%s: %s)",
-                    message_id,
-                    channel.id,
-                    type(exc).__name__,
-                    exc,
-                )
-                message = None
-            yield message_id, message
-        if len(data) < HISTORY_PAGE or newest <= after or (before is not None and newest >= before - 1):
-            return
-        after = newest
-
-
-def channel_states(guild: discord.Guild) -> list[tuple[ChannelState, HistoryChannel]]:
-    """Every channel in the cache whose messages we read, with whether the bot may read its history."""
-    me = guild.me
-    channels: list[HistoryChannel] = [
-        *guild.text_channels,
-        *guild.voice_channels,
-        *guild.stage_channels,
-        *guild.threads,
-    ]
-    out: list[tuple[ChannelState, HistoryChannel]] = []
-    for channel in channels:
-        perms = channel.permissions_for(me)
-        readable = perms.view_channel and perms.read_message_history
-        out.append((ChannelState(channel.id, channel.last_message_id, readable), channel))
-    return out
 
 
 # -- the cog -----------------------------------------------------------------------------------------------
@@ -443,14 +270,13 @@ class Listener(commands.Cog):
             count += await self._fill_gap(guild.id, by_id[gap.channel_id], gap)
         for gap in plan.unresolved:
             try:
-                channel = await self._fetch_channel(guild, gap.channel_id)
-            except _ChannelGone:
+                channel = await fetch_channel(guild, gap.channel_id)
+            except ChannelGone:
                 await storage.close_gap(guild.id, gap)  # deleted: nothing left to read
                 continue
             if channel is None:
                 continue
-            perms = channel.permissions_for(guild.me)
-            if not (perms.view_channel and perms.read_message_history):
+            if not can_read(channel, guild.me):
                 continue
             if channel.last_message_id is not None and channel.last_message_id <= gap.after_id:
                 await storage.close_gap(guild.id, gap)
@@ -458,74 +284,51 @@ class Listener(commands.Cog):
             count += await self._fill_gap(guild.id, channel, gap)
         return count
 
-    async def _fetch_channel(self, guild: discord.Guild, channel_id: int) -> HistoryChannel | None:
-        """The channel, None when it cannot be read now; raises _ChannelGone when Discord says it is gone."""
-        try:
-            channel = await guild.fetch_channel(channel_id)
-        except discord.NotFound as exc:
-            raise _ChannelGone from exc
-        except discord.Forbidden:
-            return None
-        except discord.HTTPException as exc:
-            log.warning("could not fetch channel %s in guild %s: %s", channel_id, guild.id, exc)
-            return None
-        if isinstance(
-            channel, discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.Thread
-        ):
-            return channel
-        return None
-
     async def _fill_gap(self, guild_id: int, channel: HistoryChannel, gap: Gap) -> int:
-        """Read ``gap`` through the live path, retrying a failed read from where it stopped; the gap row is
-        closed once everything read is committed, or narrowed to what is still missing when the retries run
-        out (then ``_gaps_pending`` asks the background retry to come back)."""
+        """Read ``gap`` through the live path (bot/app/history.py retries a failed read from where it
+        stopped); the gap row is closed once everything read is committed, or narrowed to what is still
+        missing when the retries run out (then ``_gaps_pending`` asks the background retry to come back)."""
         settings = self.bot.settings
         count = 0
-        read_up_to = gap.after_id
-        attempt = 0
-        while True:
-            try:
-                async for message_id, message in read_history(channel, read_up_to, gap.before_id):
-                    incoming = None if message is None else incoming_from_message(message)
-                    if incoming is not None:
-                        await self.bot.ingest.message(incoming)
-                        count += 1
-                    read_up_to = max(read_up_to, message_id)
-            except discord.NotFound as exc:
-                log.info("catch-up skipped channel %s: %s", channel.id, exc)
-                await self.bot.storage.close_gap(guild_id, gap)  # the channel is gone
-                return count
-            except discord.Forbidden as exc:
-                log.info("catch-up cannot read channel %s now (%s); its gap stays recorded", channel.id, exc)
-                await self._commit_then(self.bot.storage.narrow_gap(guild_id, gap, read_up_to))
-                return count
-            except READ_ERRORS as exc:
-                attempt += 1
-                if attempt < READ_ATTEMPTS:
-                    delay = backoff(
-                        attempt, settings.catchup_retry_seconds, settings.catchup_retry_max_seconds
-                    )
-                    log.warning(
-                        "catch-up read failed in channel %s after message %s (%s); retrying in %.0fs",
-                        channel.id,
-                        read_up_to,
-                        exc,
-                        delay,
-                    )
-                    await asyncio.sleep(delay)
-                    continue
-                log.warning(
-                    "catch-up stopped in channel %s after %d message(s) (%s); the rest of the gap stays"
-                    " recorded and is read again later",
-                    channel.id,
-                    count,
-                    exc,
-                )
-                await self._commit_then(self.bot.storage.narrow_gap(guild_id, gap, read_up_to))
-                self._gaps_pending = True
-                return count
+
+        async def handle(message_id: int, message: discord.Message | None) -> None:
+            nonlocal count
+            incoming = None if message is None else incoming_from_message(message)
+            if incoming is not None:
+                await self.bot.ingest.message(incoming)
+                count += 1
+
+        result = await read_range(
+            channel,
+            gap.after_id,
+            gap.before_id,
+            handle,
+            retry_seconds=settings.catchup_retry_seconds,
+            retry_max_seconds=settings.catchup_retry_max_seconds,
+            attempts=READ_ATTEMPTS,
+            what="catch-up",
+        )
+        if result.end is ReadEnd.GONE:
+            log.info("catch-up skipped channel %s: %s", channel.id, result.error)
+            await self.bot.storage.close_gap(guild_id, gap)  # the channel is gone
+        elif result.end is ReadEnd.FORBIDDEN:
+            log.info(
+                "catch-up cannot read channel %s now (%s); its gap stays recorded", channel.id, result.error
+            )
+            await self._commit_then(self.bot.storage.narrow_gap(guild_id, gap, result.read_up_to))
+        elif result.end is ReadEnd.FAILED:
+            log.warning(
+                "catch-up stopped in channel %s after %d message(s) (%s); the rest of the gap stays"
+                " recorded and is read again later",
+                channel.id,
+                count,
+                result.error,
+            )
+            await self._commit_then(self.bot.storage.narrow_gap(guild_id, gap, result.read_up_to))
+            self._gaps_pending = True
+        else:
             await self._commit_then(self.bot.storage.close_gap(guild_id, gap))
-            return count
+        return count
 
     async def _commit_then(self, write: Awaitable[None]) -> None:
         """Commit every event accepted so far, then ``write`` (a gap may only shrink over committed rows)."""
@@ -553,12 +356,11 @@ class Listener(commands.Cog):
         for channel_id, rows in by_channel.items():
             channel = channels.get(channel_id)
             if channel is None:
-                with contextlib.suppress(_ChannelGone):
-                    channel = await self._fetch_channel(guild, channel_id)
+                with contextlib.suppress(ChannelGone):
+                    channel = await fetch_channel(guild, channel_id)
             if channel is None:
                 continue
-            perms = channel.permissions_for(guild.me)
-            if not (perms.view_channel and perms.read_message_history):
+            if not can_read(channel, guild.me):
                 continue
             done = await self._reconcile_channel(guild.id, channel, rows, edited_since)
             total.deleted.extend(done.deleted)
@@ -582,14 +384,15 @@ class Listener(commands.Cog):
         messages: dict[int, discord.Message] = {}
         read_up_to = first - 1
         try:
-            async for message_id, message in read_history(channel, first - 1, last + 1):
-                read_up_to = message_id
-                if message is None:
-                    seen[message_id] = None
-                    continue
-                messages[message_id] = message
-                edited = message.edited_at.timestamp() if message.edited_at is not None else None
-                seen[message_id] = Seen(message_id, reactions_of(message), edited)
+            async with contextlib.aclosing(read_history(channel, first - 1, last + 1)) as history:
+                async for message_id, message in history:
+                    read_up_to = message_id
+                    if message is None:
+                        seen[message_id] = None
+                        continue
+                    messages[message_id] = message
+                    edited = message.edited_at.timestamp() if message.edited_at is not None else None
+                    seen[message_id] = Seen(message_id, reactions_of(message), edited)
             read_up_to = last
         except READ_ERRORS as exc:  # Forbidden and NotFound too
             log.warning(
@@ -678,10 +481,6 @@ class Listener(commands.Cog):
         if gone:
             log.info("%d open flag(s) in guild %s were about deleted messages", gone, guild_id)
         return gone
-
-
-class _ChannelGone(Exception):
-    """Discord says the channel no longer exists."""
 
 
 async def setup(bot: Sentimeter) -> None:

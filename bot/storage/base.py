@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.storage.models import (
+    BackfillRun,
     ChannelCount,
     Flag,
     FlagChange,
@@ -318,8 +319,42 @@ class ExportStore(Protocol):
         ...
 
 
+class BackfillStore(Protocol):
+    """Back-fill runs (bot/storage/_backfill.py): one per server, resumable; the per-server limit of days."""
+
+    async def start_backfill(self, run: BackfillRun) -> bool:
+        """Record the run and its ranges; False (nothing written) when the server already has one."""
+        ...
+
+    async def backfill_run(self, guild_id: int) -> BackfillRun | None: ...
+    async def backfill_guilds(self) -> list[int]:
+        """The servers with a run to finish (resumed after a restart)."""
+        ...
+
+    async def advance_backfill(
+        self, guild_id: int, channel_id: int, read_up_to: int, messages: int, *, done: bool
+    ) -> None:
+        """Call once what was read up to ``read_up_to`` is committed; ``done``: the channel is finished."""
+        ...
+
+    async def set_backfill_progress_message(
+        self, guild_id: int, channel_id: int, message_id: int
+    ) -> None: ...
+    async def end_backfill(self, guild_id: int) -> bool: ...
+    async def get_backfill_days(self, guild_id: int) -> int | None: ...
+    async def set_backfill_days(self, guild_id: int, days: int) -> None: ...
+
+
 class Storage(
-    WriteStore, StatsStore, CursorStore, FlagStore, SettingsStore, PrivacyStore, ExportStore, Protocol
+    WriteStore,
+    StatsStore,
+    CursorStore,
+    FlagStore,
+    SettingsStore,
+    PrivacyStore,
+    ExportStore,
+    BackfillStore,
+    Protocol,
 ):
     """Everything the bot stores (each part above), plus the life cycle."""
 

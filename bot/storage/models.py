@@ -344,3 +344,37 @@ class PendingPost:
     next_at: float  # unix seconds: not retried before
     attempted_at: int | None = None  # a send whose outcome is unknown started then: a post may exist
     attempt_channel_id: int | None = None  # where that send went
+
+
+# -- back-fill (migration 0009, bot/storage/_backfill.py) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillRange:
+    """What a back-fill still has to read in one channel: after ``after_id``, before ``before_id``; it began
+    after ``start_id``."""
+
+    channel_id: int
+    start_id: int
+    after_id: int
+    before_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillRun:
+    """A server's back-fill in progress (one at a time), with the ranges still to read."""
+
+    guild_id: int
+    started_at: int  # unix seconds
+    days: int
+    only_channel_id: int | None  # None: every readable channel and thread
+    channels_total: int
+    messages_read: int = 0
+    progress_channel_id: int | None = None  # the message edited with the progress
+    progress_message_id: int | None = None
+    locale: str = "en"
+    ranges: tuple[BackfillRange, ...] = ()
+
+    @property
+    def channels_done(self) -> int:
+        return max(0, self.channels_total - len(self.ranges))

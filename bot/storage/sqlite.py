@@ -43,11 +43,12 @@ from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-from bot.storage import _catchup, _export, _outbox, _privacy
+from bot.storage import _backfill, _catchup, _export, _outbox, _privacy
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
 from bot.storage.models import (
+    BackfillRun,
     ChannelCount,
     ExampleKind,
     Flag,
@@ -895,6 +896,41 @@ class SQLiteStorage:
 
     async def export_guilds(self) -> list[int]:
         return [int(r[0]) for r in await self._fetchall(_export.GUILDS_SQL)]
+
+    # -- back-fill (migration 0009, bot/storage/_backfill.py) ------------------------------------------------
+    async def start_backfill(self, run: BackfillRun) -> bool:
+        return await self._write(lambda c: _backfill.start(c, run))
+
+    async def backfill_run(self, guild_id: int) -> BackfillRun | None:
+        async with self._reading(snapshot=True) as db:
+            row = await _first(db, _backfill.RUN_SQL, (guild_id,))
+            if row is None:
+                return None
+            ranges = await db.execute_fetchall(_backfill.RANGES_SQL, (guild_id,))
+        return _backfill.run_from(row, list(ranges))
+
+    async def backfill_guilds(self) -> list[int]:
+        return [int(r[0]) for r in await self._fetchall(_backfill.GUILDS_SQL)]
+
+    async def advance_backfill(
+        self, guild_id: int, channel_id: int, read_up_to: int, messages: int, *, done: bool
+    ) -> None:
+        await self._write(lambda c: _backfill.advance(c, guild_id, channel_id, read_up_to, messages, done))
+
+    async def set_backfill_progress_message(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        await self._write(lambda c: _backfill.set_progress_message(c, guild_id, channel_id, message_id))
+
+    async def end_backfill(self, guild_id: int) -> bool:
+        return await self._write(lambda c: _backfill.end(c, guild_id))
+
+    async def get_backfill_days(self, guild_id: int) -> int | None:
+        row = await self._fetchone(_backfill.MAX_DAYS_SQL, (guild_id,))
+        return None if row is None else int(row[0])
+
+    async def set_backfill_days(self, guild_id: int, days: int) -> None:
+        if days < 1:
+            raise ValueError(f"a back-fill reaches back at least one day, got {days}")
+        await self._write(lambda c: _backfill.set_max_days(c, guild_id, days))
 
 
 def normalize_word(word: str) -> str:
