@@ -71,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the number of cores for large exports, 1 for small ones)",
     )
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
+    analyze.add_argument(
+        "--timezone",
+        metavar="TZ",
+        help="show times in this IANA time zone, e.g. Asia/Jakarta (default: the export's offset, or UTC)",
+    )
+    analyze.add_argument(
+        "--all", action="store_true", help="list every flagged comment and spam message, not only the newest"
+    )
 
     evaluate = sub.add_parser("eval", help="precision/recall/F1 of flagging on your own labelled comments")
     evaluate.add_argument(
@@ -284,10 +292,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     # the analyze report goes to stdout; discord.py is not even imported (it costs memory)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
     if args.command == "analyze":
-        from bot.offline.analyze import analyze
+        from bot.offline.analyze import analyze, zone_named
 
         if args.workers is not None and args.workers < 1:
             raise SentimeterError("--workers must be at least 1")
+        zone = None if args.timezone is None else zone_named(args.timezone)
         for path in args.exports:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
@@ -299,6 +308,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 progress=not args.no_progress,
                 out=sys.stdout,
+                zone=zone,
+                show_all=args.all,
             )
         )
     if args.command == "export":

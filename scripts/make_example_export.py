@@ -2,9 +2,13 @@
 
 "Dapur Nara" is the Discord server of Nara, an Indonesian streamer who cooks on Mondays and Thursdays and
 plays co-op games the other nights. Six weeks of chat in four channels (#general, #feedback, #clips and the
-Indonesian #ngobrol), about 60 members writing English, Indonesian and a mix of both: praise, questions,
-complaints about audio and lag, replies, reactions, a few photo-only posts, a welcome bot and system messages
-(skipped by the analyzer), gambling spam ("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777") and a fake Nitro link.
+Indonesian #ngobrol), about 60 members writing English, Indonesian and a mix of both: hype, praise, cooking
+and gaming talk, questions, small talk, complaints on many topics (audio, lag, schedule, ads, camera, content,
+moderation, giveaways, the chat itself), clips, replies, reactions, a few photo-only posts, a welcome bot and
+system messages (skipped by the analyzer), and waves of spam from throwaway accounts: online gambling in
+styled Unicode ("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777") and fake Nitro scams. Comments are built from templates with many
+alternatives, and no finished text is used more than MAX_REPEATS times. The text is original to this
+example and dedicated to the public domain (CC0).
 
 The files use DiscordChatExporter's JSON layout, one file per channel, as the real tool writes them:
 
@@ -19,8 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -214,183 +220,467 @@ def write_channel_export(
 # ---------------------------------------------------------------------------------------------------------
 # What people say
 # ---------------------------------------------------------------------------------------------------------
-FOODS = [
-    "rendang",
-    "nasi goreng",
-    "sambal matah",
-    "martabak",
-    "soto ayam",
-    "ramen",
-    "pancakes",
-    "es cendol",
-    "sate ayam",
-    "mie ayam",
-    "brownies",
-    "gado-gado",
-]
-GAMES = [
-    "Overcooked 2",
-    "Stardew Valley",
-    "Elden Ring",
-    "Minecraft",
-    "Valorant",
-    "Lethal Company",
-    "It Takes Two",
-    "Palworld",
-]
-EMOJI = [
-    "😂",
-    "🔥",
-    "❤️",
-    "😋",
-    "👀",
-    "🙏",
-    "😭",
-    "💀",
-    "👍",
-    "✨",
-    "<:naraHype:1180412999000000001>",
-    "<:sambalSpicy:1180412999000000002>",
-    "<a:naraDance:1180412999000000003>",
-]
+# Templates: "{a|b|c}" picks one alternative ("{|a}" may leave it out); "{food}", "{game}", "{e}" (an emoji),
+# "{m}" (a mention), "{n}", "{hour}", "{jam}", "{day}", "{hari}", "{price}", "{rank}" fill in. Every text here
+# was written for this example (CC0). A finished text is used at most MAX_REPEATS times (short chat such as
+# "lol" included), so the example reads like people, not like a loop.
+MAX_REPEATS = 3
 
-EN_POSITIVE = [
-    "the {food} today looked amazing, saving the recipe",
-    "that {game} run was so fun to watch {e}",
-    "best stream this week honestly",
-    "love how chill the cooking streams are {e}",
-    "the new overlay looks really clean, great job",
-    "thanks for the shoutout Nara!! made my day {e}",
-    "tried your {food} recipe and my family loved it",
-    "this community is so wholesome {e}",
-    "congrats on 10k followers, well deserved!",
-    "audio is way better now, thanks for fixing it",
-    "lol the way you panicked in {game} {e}",
-    "that clip is hilarious {e} {e}",
-    "can't wait for the next {food} episode!",
-    "great collab with Bima yesterday, more please",
-    "your knife skills got so much better",
-    "the co-op night was awesome, thanks for letting us join",
+FOODS = ["rendang", "nasi goreng", "sambal matah", "martabak manis", "soto ayam", "ayam geprek", "pancakes",
+         "es cendol", "sate ayam", "mie ayam", "brownies kukus", "gado-gado", "pisang goreng", "tempe"
+         " mendoan",
+         "nasi uduk", "bakso", "klepon", "seblak", "opor ayam", "pempek"]  # fmt: skip
+GAMES = ["Overcooked 2", "Stardew Valley", "Elden Ring", "Minecraft", "Valorant", "Lethal Company",
+         "It Takes Two", "Palworld", "Mobile Legends", "Genshin", "Phasmophobia", "Plate Up"]  # fmt: skip
+EMOJI = ["😂", "🔥", "❤️", "😋", "👀", "🙏", "😭", "💀", "👍", "✨", "🤤", "🥲", "😤",
+         "<:naraHype:1180412999000000001>", "<:sambalSpicy:1180412999000000002>",
+         "<a:naraDance:1180412999000000003>"]  # fmt: skip
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+HARI = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+RANKS = ["Gold", "Plat", "Diamond", "Ascendant", "Epic", "Legend", "Mythic"]
+
+
+def _slot(name: str, rng: random.Random) -> str | None:
+    match name:
+        case "food":
+            return rng.choice(FOODS)
+        case "game":
+            return rng.choice(GAMES)
+        case "e":
+            return rng.choice(EMOJI)
+        case "n":
+            return str(rng.randint(2, 9))
+        case "hour":
+            return f"{rng.choice([6, 7, 7, 8, 8, 9])}{rng.choice(['pm', ' pm', 'pm WIB', ''])}"
+        case "jam":
+            return f"jam {rng.choice([6, 7, 7, 8, 8, 9])}{rng.choice(['', ' malam', ' WIB'])}"
+        case "day":
+            return rng.choice(DAYS)
+        case "hari":
+            return rng.choice(HARI)
+        case "price":
+            return rng.choice(["15rb", "20rb", "25rb", "35rb", "50rb", "12k", "18k"])
+        case "rank":
+            return rng.choice(RANKS)
+    return None
+
+
+# kind -> language -> templates. Complaints are "complaint/<topic>".
+TALK: dict[str, dict[str, list[str]]] = {
+    "hype": {
+        "en": [
+            "{LETS GOOO|let's gooo|lets go} {tonight is|today is} {food} night {e}",
+            "{omg|yo|ayy} {she's|Nara's} live{!|!!| already?} {e}",
+            "{congrats on|huge congrats on|so proud of you for} {10k|11k|the 12k}"
+            " followers{!|!!}{| you earned it| well deserved}",
+            "been waiting all {day|week} for {this|this stream|the {game} night}{| fr}",
+            "{hyped|so hyped|lowkey hyped} for the {game} collab{| with Bima| on {day}}",
+            "{that|this} {intro|opening|new intro song} {goes hard|slaps|is such a vibe} {e}",
+            "{first time|first time ever} catching the stream live{, hi everyone|, hello from KL|!}",
+            "just got home {just in time|right on time} {e}",
+            "the {recap|highlight} video is {out|up}{ and it's so good| already?| go watch it}",
+            "{subbed|resubbed} for {n} months{ today| now}, {love|loving} this place",
+        ],
+        "id": [
+            "{akhirnya|yeay} live juga {kak|}{ {e}|!|!!}",
+            "{gasss|gas terus} kak, {udah nungguin dari tadi|dari sore nungguin}",
+            "selamat {kak|kak Nara} udah {10k|11 ribu|12 ribu} follower{!|, pantes banget}",
+            "{ga sabar|gak sabar} nunggu {collab|mabar} {game} {hari {hari}|minggu depan}",
+            "{pas banget|untung} baru pulang {kerja|kuliah}, langsung nonton {e}",
+            "{intro|lagu pembuka} barunya {enak banget|nagih|keren parah} {e}",
+            "{pertama kali|baru pertama kali} nonton live,"
+            " {salam kenal|halo semua}{| dari Medan| dari Bandung}",
+            "{rame banget|ramai sekali} chat malam ini {wkwk|haha|}{| {e}}",
+        ],
+        "mix": [
+            "{let's go|lets gooo} {food} night{| akhirnya} {e}",
+            "{finally|akhirnya} live, {udah nunggu|been waiting} dari tadi{| {e}}",
+            "{congrats|selamat} kak, {10k|12k} followers{ well deserved| pantes banget}",
+            "{hype banget|so hyped} buat {game} {malam ini|tonight}",
+            "{gila|anjir} chatnya {rame|fast} banget tonight {e}",
+        ],
+    },
+    "praise": {
+        "en": [
+            "the {food} {looked|turned out} {amazing|so good|unreal}"
+            "{, saving the recipe|, my stomach is growling|}",
+            "{audio is|the mic sounds} {way better|so much cleaner} {now|since the new mic},"
+            " thanks for fixing it",
+            "{love|really like} how {chill|calm|cozy} the cooking streams are{| {e}}",
+            "the new overlay {looks|is} {really clean|so clean|super tidy}{, great job| ngl}",
+            "thanks for the shoutout{ Nara|}!! {made my day|made my week} {e}",
+            "tried your {food} recipe {yesterday|last night|for my family} and"
+            " {it was a hit|everyone loved it|it actually worked}",
+            "your knife skills {got|have gotten} so much {better|faster}{ since {day}|}",
+            "{the|that} co-op night was {awesome|so much fun}, thanks for letting us join",
+            "{good call|smart move} {putting|adding} the recipe in the description",
+            "{appreciate|really appreciate} you reading chat even when it's {busy|chaos}",
+            "{best|favourite} stream this week{ honestly| tbh|}",
+        ],
+        "id": [
+            "{food}nya kelihatan {enak banget|mantap|menggoda} {e}",
+            "makasih kak resepnya, {keluarga aku suka banget|ibu aku sampe minta lagi}",
+            "suaranya udah {jernih|bening|enak didenger} sekarang, {keren|mantap}",
+            "resep {food} {kemarin|minggu lalu} berhasil, enak {parah|banget}",
+            "overlay barunya {rapi|keren} kak{|, suka}",
+            "{seneng|senang} banget bisa ikut main bareng{| kemarin}",
+            "{terima kasih|makasih} udah bacain chat satu-satu kak",
+            "{cara|teknik} potong bawangnya {makin|tambah} cepet aja",
+        ],
+        "mix": [
+            "{food}nya {looks so good|kelihatan enak} {e}",
+            "the audio udah {bagus|jernih} banget now",
+            "{best collab ever sih|collab kemarin best sih}, {mantap|keren}",
+            "overlay {baru|barunya} clean banget, {good job|nice} kak",
+        ],
+    },
+    "cooking": {
+        "en": [
+            "made {food} {tonight|for dinner|today} {following your stream|after watching} {e}",
+            "{is|was} the {food} {spicy|sweet} enough? mine came out {bland|too sweet|perfect}",
+            "pro tip: {toast|fry} the {spices|shallots} first, {changes everything|way more flavour}",
+            "anyone {found|know} a {substitute|swap} for {galangal|kaffir lime leaves|gula jawa}"
+            " {in the US|in Europe|abroad}?",
+            "my {food} {never looks|still doesn't look} like yours lol",
+            "{how|what} do you keep the {rice|batter} from {sticking|going soggy}?",
+            "the trick with {food} is patience, {low heat|slow cooking} {all the way|for an hour}",
+        ],
+        "id": [
+            "tadi masak {food} ikutin resep kakak, {berhasil|lumayan|agak gosong wkwk}",
+            "{food} paling enak {pas hujan|pas sahur|buat bekal}",
+            "bumbunya {ditumis|disangrai} dulu biar wangi, {tips dari ibu|kata nenekku}",
+            "{beli|belanja} bahan {food} habis {price}, murah juga",
+            "ada yang {tau|tahu} beli {daun salam|lengkuas|gula aren} {online|di mana} ga?",
+            "{food} aku {keasinan dikit|kemanisan|pas banget} {wkwk|haha|}",
+        ],
+        "mix": [
+            "{barusan|tadi} masak {food}, {turned out great|lumayan enak} {e}",
+            "tips: bumbunya {toast dulu|disangrai first}, {way more wangi|beda banget}",
+            "kalo ga ada {santan|gula jawa}, {can use|bisa pakai} {susu|brown sugar}?",
+        ],
+    },
+    "gaming": {
+        "en": [
+            "anyone {up for|down for} {game} {tonight|later|after the stream}?",
+            "finally hit {rank} in {Valorant|Mobile Legends} {e}",
+            "{game} {update|patch} {dropped|is out}{, the new map is wild|, servers are dying|}",
+            "we {need|should do} another {game} night{ soon| on {day}|}",
+            "{the|that} boss in {Elden Ring|{game}} took me {n} hours{ lol|, never again|}",
+            "{who|anyone} {has|got} a {Minecraft|Stardew} server{ we can join|}?",
+            "Nara {playing|in} {Overcooked|Plate Up} {is pure chaos|yelling orders} {e}",
+            "{duo|trio} queue anyone? I'm {rank}{| {e}}",
+        ],
+        "id": [
+            "ada yang mau mabar {game} {malam ini|nanti}?",
+            "{akhirnya|yes} naik {rank} {juga|} {e}",
+            "{game} lagi maintenance ya? {ga bisa login|dari tadi loading}",
+            "push rank {bareng|yuk} {nanti {jam}|malam ini}",
+            "{bos|boss} {game} susah banget, {udah {n} kali mati|nyerah dulu}",
+            "server {Minecraft|Stardew} {komunitas|kita} masih {jalan|buka} ga?",
+        ],
+        "mix": [
+            "anyone mau mabar {game} {malam ini|tonight}?",
+            "push rank {yuk|bareng}, I'm {rank}",
+            "{game} update baru {kocak banget|wild sih} {e}",
+        ],
+    },
+    "question": {
+        "en": [
+            "what time is the stream {tomorrow|on {day}}?",
+            "is the {food} recipe in the description{| or pinned}?",
+            "which {mic|camera|pan} are you using {now|these days}?",
+            "is there a VOD for {yesterday|{day}}'s stream?",
+            "how long did the {food} take {in total|start to finish}?",
+            "what's the song {at the start|in the intro|during the cooking part}?",
+            "who won the {giveaway|raffle} {last week|on {day}}?",
+            "{do|will} you ever do a {baking|street food|dessert} stream?",
+            "can {I|we} post {my|our} {food} {pics|photos} in #clips or is there a channel for that?",
+            "where do I get the {Regular|Sub} role?",
+        ],
+        "id": [
+            "besok live {jam berapa|jam brp} kak?",
+            "resep {food} ada di deskripsi {ga|gak}?",
+            "kak pakai {kompor|wajan|panci} {apa|merk apa}?",
+            "{itu|bahannya} beli di mana kak?",
+            "kalau {ga|tanpa} pakai {santan|MSG} {bisa ga|tetap enak ga} kak?",
+            "{siapa|yang} menang giveaway {kemarin|minggu lalu}?",
+            "jadwal live minggu ini {udah keluar|ada} belum?",
+            "VOD {kemarin|hari {hari}} ada di youtube ga kak?",
+        ],
+        "mix": [
+            "btw besok {stream|live} {jam berapa|what time} ya?",
+            "link resep {food}nya {where|di mana} ya?",
+            "wait itu pakai gula jawa {or|atau} gula pasir?",
+            "{ada|is there} VOD {buat|for} yesterday?",
+        ],
+    },
+    "chat": {
+        "en": [
+            "{brb|be right back}, {dinner|grabbing food|feeding the cat}",
+            "{good morning|morning|gm} from {KL|Singapore|Manila|Sydney|Berlin}{| {e}}",
+            "{it's|its} {raining|so hot|freezing} here {today|again}",
+            "{lol|lmao|haha} {{m}|} {you're|ur} not wrong",
+            "{just|finally} finished {work|my shift|an exam}, {time to relax|so tired}",
+            "{anyone else|who else} {watching|here} from {work|school} {e}",
+            "{that|this} chat is {chaos|unhinged} {tonight|today} {e}",
+            "{{m}|} {check this one|look at this|you'll like this}",
+            "{night|gn|good night} everyone{, see you {day}|!|}",
+            "{happy|hbd} birthday {{m}|}{!!| {e}}",
+        ],
+        "id": [
+            "{otw|lagi otw} pulang {kerja|kampus}, nanti nonton",
+            "{pagi|selamat pagi} semua{| {e}}",
+            "{di sini|disini} {hujan deres|panas banget|mati lampu} {wkwk|}",
+            "{wkwk|wkwkwk} {{m}|} {bener juga|ada-ada aja}",
+            "{{m}|} udah {liat|lihat} ini belum",
+            "{selamat|met} malam semua, {tidur dulu|pamit dulu}",
+            "aku dari {Surabaya|Makassar|Jogja|Pontianak}, salam kenal {semua|}",
+            "lagi {nunggu|ngantri} {ojol|makanan} {wkwk|haha|}",
+            "{selamat ulang tahun|hbd} {{m}|}{!!| {e}}",
+        ],
+        "mix": [
+            "{brb|bentar} makan dulu",
+            "{ok|oke} {noted|siap} {kak|}",
+            "{lol|wkwk} {{m}|} {so true|bener banget}",
+            "{btw|eh} {I'm|aku} from {Malaysia|Singapore}, {salam kenal|hi all}",
+        ],
+    },
+    # -- complaints, by topic (what a moderator should see) --
+    "complaint/audio": {
+        "en": [
+            "the audio was {terrible|awful|really bad} {again|tonight}, couldn't hear {anything|you} over the"
+            " game",
+            "{your mic|the mic} {keeps clipping|is peaking} every time you laugh, {it hurts|ouch}",
+            "the {music|background music} was so loud I had to mute the stream",
+            "game audio drowns out your voice {every single time|the whole stream}, {please fix|so annoying}",
+            "{voice was|you were} way too quiet {the whole stream|tonight},"
+            " {volume at 100|turned it all the way up} and still nothing",
+            "{the|that} new alert sound is {awful|ear-splitting}, {please change it|I jump every time}",
+        ],
+        "id": [
+            "suaranya kecil banget, {ga kedengeran|ga kedengaran} {sama sekali|apa-apa}",
+            "musiknya terlalu keras, {pusing dengernya|suara kakak ketutup}",
+            "mic nya kresek kresek terus {dari tadi|pas masak}, {ganggu banget|ga nyaman}",
+            "suara game nya nutupin suara kakak, {ga jelas|capek dengernya}",
+        ],
+        "mix": [
+            "audionya jelek banget {today|tonight}, so annoying",
+            "{the mic|mic nya} {kresek|crackling} terus, {annoying banget|ga enak didenger}",
+        ],
+    },
+    "complaint/tech": {
+        "en": [
+            "stream lagged so badly I gave up after {n}0 minutes",
+            "the stream kept freezing every {few|couple of} minutes, really annoying",
+            "{buffering|lag} {non stop|constantly} tonight, {unwatchable|I gave up}",
+            "the stream crashed twice and {the VOD is broken|nobody said anything}, frustrating",
+        ],
+        "id": [
+            "streamnya ngelag parah, {kecewa|ga bisa ditonton}",
+            "streamnya putus-putus terus, {nyebelin|capek}",
+            "{dari tadi|malam ini} buffering terus, {kesel|padahal internet aku aman}",
+        ],
+        "mix": [
+            "lag parah, literally unwatchable",
+            "stream {hari ini|tonight} so laggy, ga bisa ditonton",
+        ],
+    },
+    "complaint/schedule": {
+        "en": [
+            "{this|the} schedule change is frustrating, I missed the whole thing",
+            "I waited {an hour|{n}0 minutes} and the stream got cancelled, not happy",
+            "{stream|you} started {n}0 minutes late again, {please just post the real time|annoying}",
+            "{no|zero} announcement {before|about} cancelling {on {day}|yesterday}?"
+            " {really disappointing|not cool}",
+        ],
+        "id": [
+            "udah nunggu {sejam|{n}0 menit} malah batal live, kecewa {berat|banget}",
+            "jadwalnya {molor|ngaret} terus, {capek nungguin|kesel}",
+            "{kenapa|kok} live hari {hari} dibatalin {tanpa info|mendadak}? {kecewa|sedih}",
+        ],
+        "mix": [
+            "jujur the new schedule bikin kecewa",
+            "{stream|live} {ngaret|late} lagi, {so annoying|capek nunggu}",
+        ],
+    },
+    "complaint/ads": {
+        "en": [
+            "too many ads this week, it's getting annoying",
+            "that sponsor read was {so long|way too long|cringe}, please no more",
+            "{three|{n}} midrolls in one hour is {ridiculous|too much}",
+            "{the|another} VPN {ad|sponsor} {again|every stream}? {skip|kinda annoying}",
+        ],
+        "id": [
+            "iklannya kebanyakan, {ganggu banget|males nonton}",
+            "sponsor nya kepanjangan, bosen",
+            "{endorse|promosi} pinjol {lagi|terus}? {ga suka|ga banget} kak",
+        ],
+        "mix": [
+            "iklannya {too many|kebanyakan} tonight, so annoying",
+        ],
+    },
+    "complaint/video": {
+        "en": [
+            "camera was blurry the whole time, really disappointing",
+            "the {facecam|cooking cam} was so dark {I couldn't see the pan|you couldn't see anything},"
+            " {annoying|frustrating}",
+            "{dropped frames|frame drops} {all stream|nonstop}, {looks awful|hard to watch}",
+        ],
+        "id": [
+            "kameranya buram terus, capek nontonnya",
+            "{gambarnya|kualitasnya} {pecah|burik} banget {hari ini|malam ini}, {kecewa|sayang banget}",
+        ],
+        "mix": [
+            "kameranya {blurry|buram} terus, {disappointing|kecewa} sih",
+        ],
+    },
+    "complaint/content": {
+        "en": [
+            "honestly the {game} streams are boring, bring back cooking",
+            "{worst|the worst} stream in a while, sorry but it was painfully slow",
+            "the {food} segment felt rushed and messy",
+            "{game} again? so boring, skipping this one",
+            "you ignored chat the whole stream, kinda sad",
+        ],
+        "id": [
+            "jujur makin membosankan kalau main {game} terus",
+            "{food}nya keasinan kak, {resepnya salah|kayaknya kebanyakan garam}",
+            "{game} lagi? {males nonton|bosen}",
+            "chat diabaikan terus, sedih deh",
+        ],
+        "mix": [
+            "sorry but {game} streamnya boring banget",
+            "the {food} keasinan banget, resepnya wrong kayaknya",
+        ],
+    },
+    "complaint/moderation": {
+        "en": [
+            "why did you delete my {comment|message}? that's unfair",
+            "mods are {rude|way too strict} here lately, not cool",
+            "got timed out for {asking a question|one emoji}?? {ridiculous|that's unfair}",
+        ],
+        "id": [
+            "modnya galak banget, ga asik",
+            "kenapa komen aku dihapus? ga adil",
+        ],
+        "mix": [
+            "kok mods nya rude sih, not cool",
+        ],
+    },
+    "complaint/giveaway": {
+        "en": [
+            "the giveaway felt rigged tbh, same people win every time",
+            "still {haven't got|no sign of} my giveaway prize from {last month|{day}},"
+            " {kinda annoying|disappointing}",
+        ],
+        "id": [
+            "giveaway nya ga jelas, yang menang itu-itu aja",
+            "hadiah giveaway {bulan lalu|kemarin} belum {dikirim|sampai} juga, {kecewa|kesel}",
+        ],
+        "mix": [],
+    },
+    "complaint/community": {
+        "en": [
+            "ugh the chat was toxic yesterday and nobody did anything",
+            "{people|some people} {spamming|backseating} {the whole stream|nonstop} and"
+            " {nobody cared|it ruined it}",
+        ],
+        "id": [
+            "chatnya toxic banget {kemarin|tadi}, {ga nyaman|males}",
+        ],
+        "mix": [],
+    },
+}
+
+COMPLAINT_TOPICS = {"audio": 5, "tech": 4, "schedule": 4, "ads": 3, "content": 3, "video": 3,
+                    "moderation": 2, "giveaway": 2, "community": 1}  # fmt: skip
+LANGUAGE_SHARE = {
+    "general": {"en": 0.6, "id": 0.15, "mix": 0.25},
+    "feedback": {"en": 0.5, "id": 0.25, "mix": 0.25},
+    "clips": {"en": 0.55, "id": 0.2, "mix": 0.25},
+    "ngobrol": {"en": 0.05, "id": 0.75, "mix": 0.2},
+}
+KIND_SHARE = {
+    "general": {
+        "hype": 12,
+        "praise": 8,
+        "cooking": 10,
+        "gaming": 16,
+        "question": 14,
+        "chat": 32,
+        "complaint": 5,
+    },
+    "feedback": {"hype": 5, "praise": 34, "question": 8, "chat": 4, "complaint": 38},
+    "clips": {"hype": 34, "praise": 16, "gaming": 22, "chat": 14, "complaint": 3},
+    "ngobrol": {
+        "hype": 8,
+        "praise": 6,
+        "cooking": 16,
+        "gaming": 12,
+        "question": 14,
+        "chat": 38,
+        "complaint": 5,
+    },
+}
+CLIP_COMMENTS = [
+    "{lmao|lol} {the|this} {panic|scream} at {2:14|the end|the fire alarm} {e}",
+    "{this|that} {food} flip {is|was} {legendary|clean}",
+    "{clip of the week|clip of the year} {right here|fr} {e}",
+    "{the|this} moment {chat|everyone} {lost it|went feral} {e}",
+    "{wkwk|ngakak} {pas|waktu} {panci|wajannya} {kebakar|jatuh} {e}",
+    "{mantap|gokil} clip {nya|ini} {e}",
+    "{anjir|lol} {the|this} clutch {di|in} {game} {e}",
 ]
-EN_NEUTRAL = [
-    "what time is the stream tomorrow?",
-    "is the {food} recipe in the description?",
-    "which mic are you using now",
-    "anyone playing {game} tonight?",
-    "what temperature for the oven again",
-    "is there a VOD for yesterday",
-    "how long did the {food} take",
-    "@everyone reminder: stream starts 7pm WIB",
-    "what's the song at the start of the stream",
-    "I'm from Malaysia btw, watching from KL",
-    "does anyone know where to buy galangal in Berlin",
-    "ok",
-    "brb dinner",
-    "the schedule is pinned in #announcements",
-    "who won the giveaway?",
-    "<@{m}> check this one",
+SPAM_GAMBLING = [
+    "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777 {hari ini|malam ini} maxwin {terus|lagi}!! deposit {price} langsung cair 💰",
+    "mau cuan? main di 𝐏𝐔𝐋𝐀𝐔𝟕𝟕𝟕 aja, {gacor parah|lagi gacor}, wd {berapapun|berapa aja} dibayar",
+    "P U L A U 7 7 7 slot gacor {malam ini|hari ini}, rtp {tinggi|98%}, {buruan daftar|link di bio}",
+    "🎰 𝘚𝘓𝘖𝘛 𝘎𝘈𝘊𝘖𝘙 PULAU777 {bonus new member 100%|freespin tiap hari} {depo|deposit} {price} 🎰",
 ]
-EN_NEGATIVE = [
-    "the audio was terrible again, couldn't hear anything over the game",
-    "stream lagged so badly I gave up after 20 minutes",
-    "honestly the {game} streams are boring, bring back cooking",
-    "too many ads this week, it's getting annoying",
-    "the {food} was way too salty, that recipe is wrong",
-    "why did you delete my comment? that's unfair",
-    "mods are rude here lately, not cool",
-    "the music was so loud I had to mute the stream",
-    "worst stream in a while, sorry but it was painfully slow",
-    "the giveaway felt rigged tbh, same people win every time",
-    "camera was blurry the whole time, really disappointing",
-    "please stop screaming into the mic, it hurts",
-    "this schedule change is frustrating, I missed the whole thing",
-    "ugh the chat was toxic yesterday and nobody did anything",
-    "the stream kept freezing every few minutes, really annoying",
-    "I waited an hour and the stream got cancelled, not happy",
-    "the {food} segment felt rushed and messy",
-    "that sponsor read was so cringe, please no more",
-    "hate the new alert sound, it's awful",
-    "the game audio drowns out your voice every single time",
-    "{game} again? so boring, skipping this one",
-    "you ignored chat the whole stream, kinda sad",
+SPAM_SCAM = [
+    "Free Discord Nitro for {3 months|a year} 🎁 claim here before it expires:"
+    " https://dlscord-gift.com/nitro/{n}m",
+    "@everyone free Nitro giveaway from staff https://discorcl.gift/claim?u=nara{n}",
+    "{hey|hi} I'm leaving discord, giving away my Nitro codes, first come first served:"
+    " https://dlscord.gift/{n}x",
 ]
-ID_POSITIVE = [
-    "{food} nya kelihatan enak banget {e}",
-    "mantap kak, streamnya seru banget hari ini",
-    "makasih kak resepnya, keluarga aku suka banget",
-    "wkwk kocak banget pas main {game} {e}",
-    "suaranya udah jernih sekarang, keren",
-    "semangat terus kak Nara! {e}",
-    "komunitas ini asik banget, betah di sini",
-    "resep {food} kemarin berhasil, enak parah",
-    "keren kak overlay barunya",
-    "seneng banget bisa ikut main bareng",
-    "gokil clip kemarin {e}",
-    "terima kasih giveaway nya kak, senang sekali",
-]
-ID_NEUTRAL = [
-    "besok live jam berapa kak?",
-    "resep {food} ada di deskripsi ga?",
-    "ada yang main {game} malam ini?",
-    "kak pakai kompor apa?",
-    "aku dari Surabaya, salam kenal semua",
-    "jadwal live minggu ini udah keluar belum",
-    "oke kak",
-    "otw pulang kerja, nanti nonton",
-    "itu beli bahannya di mana kak",
-    "<@{m}> udah liat ini belum",
-    "kalau ga pakai santan bisa ga kak",
-    "siapa yang menang giveaway kemarin?",
-]
-ID_NEGATIVE = [
-    "suaranya kecil banget, ga kedengeran",
-    "streamnya ngelag parah, kecewa",
-    "jujur makin membosankan kalau main {game} terus",
-    "iklannya kebanyakan, ganggu banget",
-    "{food} nya keasinan kak, resepnya salah",
-    "modnya galak banget, ga asik",
-    "kameranya buram terus, capek nontonnya",
-    "jelek banget kualitas streamnya hari ini",
-    "kenapa komen aku dihapus? ga adil",
-    "musiknya terlalu keras, pusing dengernya",
-    "giveaway nya ga jelas, yang menang itu-itu aja",
-    "streamnya putus-putus terus, nyebelin",
-    "udah nunggu sejam malah batal live, kecewa berat",
-    "suara game nya nutupin suara kakak, ga jelas",
-    "sponsor nya kepanjangan, bosen",
-    "chat diabaikan terus, sedih deh",
-    "{game} lagi? males nonton",
-]
-MIXED_POSITIVE = [
-    "anjir that {food} looks so good {e}",
-    "seru banget the {game} stream, love it",
-    "best collab ever sih, mantap",
-    "literally nangis liat clip ini {e} so wholesome",
-    "the audio udah bagus banget now",
-    "gila sih skillnya, insane clutch",
-]
-MIXED_NEUTRAL = [
-    "btw besok stream jam berapa ya",
-    "anyone mau mabar {game} malam ini?",
-    "link resep {food} nya where ya",
-    "wait itu pakai gula jawa or gula pasir?",
-]
-MIXED_NEGATIVE = [
-    "audionya jelek banget today, so annoying",
-    "lag parah, literally unwatchable",
-    "sorry but {game} streamnya boring banget",
-    "jujur the new schedule bikin kecewa",
-    "kok mods nya rude sih, not cool",
-    "stream hari ini so laggy, ga bisa ditonton",
-    "the {food} keasinan banget, resepnya wrong kayaknya",
-]
-SPAM = [
-    "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 PULAU777 hari ini maxwin terus!! deposit 10rb langsung cair 💰💰",
-    "mau cuan? main di 𝐏𝐔𝐋𝐀𝐔𝟕𝟕𝟕 aja, gacor parah, wd berapapun dibayar",
-    "P U L A U 7 7 7 slot gacor malam ini, rtp tinggi, buruan daftar",
-    "Free Discord Nitro for 3 months 🎁 claim here before it expires: https://dlscord-gift.com/nitro/3m",
-    "@everyone free nitro giveaway from staff https://discorcl.gift/claim?u=nara",
-]
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def fill(template: str, rng: random.Random, members: list[Member]) -> tuple[str, list[Member]]:
+    """A template with its alternatives picked and its slots filled (innermost braces first)."""
+    mentioned: list[Member] = []
+
+    def one(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if body == "m":
+            who = rng.choice(members)
+            mentioned.append(who)
+            return f"<@{who.id}>"
+        value = _slot(body, rng)
+        return value if value is not None else rng.choice(body.split("|"))
+
+    text = template
+    while "{" in text:
+        text = _PLACEHOLDER.sub(one, text)
+    text = " ".join(text.split())
+    if rng.random() < 0.1:
+        text = text[:1].upper() + text[1:]
+    return text, [m for m in mentioned if f"<@{m.id}>" in text]
+
+
+def say(rng: random.Random, channel: str, members: list[Member]) -> tuple[str, list[Member]]:
+    """One comment for ``channel``: a kind of talk, a language, a template."""
+    shares = KIND_SHARE[channel]
+    kind = rng.choices(list(shares), weights=list(shares.values()))[0]
+    if kind == "complaint":
+        kind = "complaint/" + rng.choices(list(COMPLAINT_TOPICS), weights=list(COMPLAINT_TOPICS.values()))[0]
+    langs = LANGUAGE_SHARE[channel]
+    lang = rng.choices(list(langs), weights=list(langs.values()))[0]
+    templates = TALK[kind][lang] or TALK[kind]["en"]
+    return fill(rng.choice(templates), rng, members)
+
+
 CLIP_WORDS = [
     "Brave",
     "Spicy",
@@ -423,58 +713,6 @@ def clip_url(rng: random.Random) -> str:
     return f"https://www.tiktok.com/@dapurnara/video/{rng.randrange(7 * 10**18, 8 * 10**18)}"
 
 
-OPENERS = {
-    "en": ["", "", "", "", "honestly ", "ok so ", "yo ", "btw "],
-    "id": ["", "", "", "", "kak ", "btw ", "eh "],
-}
-CLOSERS = {
-    "en": ["", "", "", "", " ...", " lol", " !!", " 🙏", " haha"],
-    "id": ["", "", "", "", " ...", " wkwk", " sih", " deh", " 🙏"],
-}
-
-CHANNEL_MIX: dict[str, list[tuple[list[str], float]]] = {
-    # (templates, weight) per channel
-    "general": [
-        (EN_POSITIVE, 30),
-        (EN_NEUTRAL, 30),
-        (EN_NEGATIVE, 3),
-        (ID_POSITIVE, 6),
-        (ID_NEUTRAL, 6),
-        (ID_NEGATIVE, 1),
-        (MIXED_POSITIVE, 8),
-        (MIXED_NEUTRAL, 6),
-        (MIXED_NEGATIVE, 2),
-    ],
-    "feedback": [
-        (EN_POSITIVE, 25),
-        (EN_NEUTRAL, 12),
-        (EN_NEGATIVE, 14),
-        (ID_POSITIVE, 6),
-        (ID_NEUTRAL, 3),
-        (ID_NEGATIVE, 5),
-        (MIXED_POSITIVE, 4),
-        (MIXED_NEUTRAL, 2),
-        (MIXED_NEGATIVE, 5),
-    ],
-    "clips": [
-        (EN_POSITIVE, 45),
-        (EN_NEUTRAL, 15),
-        (EN_NEGATIVE, 3),
-        (ID_POSITIVE, 12),
-        (ID_NEUTRAL, 4),
-        (MIXED_POSITIVE, 15),
-        (MIXED_NEGATIVE, 2),
-    ],
-    "ngobrol": [
-        (ID_POSITIVE, 32),
-        (ID_NEUTRAL, 32),
-        (ID_NEGATIVE, 5),
-        (MIXED_POSITIVE, 10),
-        (MIXED_NEUTRAL, 8),
-        (MIXED_NEGATIVE, 2),
-        (EN_NEUTRAL, 2),
-    ],
-}
 CHANNEL_SHARE = {"general": 0.40, "feedback": 0.16, "clips": 0.14, "ngobrol": 0.30}
 CHANNELS = [
     Channel(GUILD_ID + 10, "general", "Talk about anything. Be nice."),
@@ -580,23 +818,6 @@ def make_members(rng: random.Random, count: int) -> tuple[list[Member], list[flo
     return members, weights
 
 
-def fill(template: str, rng: random.Random, members: list[Member]) -> tuple[str, list[Member]]:
-    mentioned: list[Member] = []
-    text = template
-    while "{e}" in text:
-        text = text.replace("{e}", rng.choice(EMOJI), 1)
-    if "{m}" in text:
-        who = rng.choice(members)
-        mentioned.append(who)
-        text = text.replace("{m}", str(who.id))
-    text = text.replace("{food}", rng.choice(FOODS)).replace("{game}", rng.choice(GAMES))
-    lang = "en" if any(w in text for w in (" the ", "this ", " is ", "you", "stream ")) else "id"
-    text = rng.choice(OPENERS[lang]) + text + rng.choice(CLOSERS[lang])
-    if rng.random() < 0.12:
-        text = text[:1].upper() + text[1:]
-    return text, mentioned
-
-
 def _activity_time(rng: random.Random, start: datetime, days: int) -> datetime:
     """Evenings in Jakarta are busy, stream nights (Mon/Thu cooking, Sat games) busier."""
     while True:
@@ -626,6 +847,17 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
     spam_names = ["pulau777_official", "gacor.maxwin", "nitro-staff", "slot.gacor88", "hadiah_nitro"]
     per_channel: dict[str, list[Message]] = {c.name: [] for c in CHANNELS}
     sequence = 0
+    used: Counter[str] = Counter()
+
+    def fresh(make: Callable[[], tuple[str, list[Member]]]) -> tuple[str, list[Member]]:
+        """A comment not yet written MAX_REPEATS times (a few tries, then whatever came last)."""
+        for _ in range(40):
+            text, mentions = make()
+            if used[text] < MAX_REPEATS:
+                break
+        used[text] += 1
+        return text, mentions
+
     # people
     for _ in range(total):
         channel = rng.choices(CHANNELS, weights=[CHANNEL_SHARE[c.name] for c in CHANNELS])[0]
@@ -637,7 +869,8 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
         if channel.name == "clips" and roll < 0.3:
             msg.content = clip_url(rng)
             if rng.random() < 0.6:
-                msg.content += " " + fill(rng.choice(EN_POSITIVE + MIXED_POSITIVE), rng, members)[0]
+                comment, msg.mentions = fresh(lambda: fill(rng.choice(CLIP_COMMENTS), rng, members))
+                msg.content = f"{msg.content} {comment}" if rng.random() < 0.5 else f"{comment} {msg.content}"
         elif roll < 0.025:
             name = rng.choice(["IMG_2041.jpg", "masakan.png", "setup.jpg", "hasil_rendang.jpg"])
             msg.attachments = [
@@ -658,9 +891,7 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
                 }
             ]
         else:
-            pool = CHANNEL_MIX[channel.name]
-            templates = rng.choices([p for p, _ in pool], weights=[w for _, w in pool])[0]
-            msg.content, msg.mentions = fill(rng.choice(templates), rng, members)
+            msg.content, msg.mentions = fresh(lambda where=channel.name: say(rng, where, members))
             if 0.035 <= roll < 0.06:
                 name = rng.choice(["plating.jpg", "rendang_attempt.jpg", "screenshot.png"])
                 msg.attachments = [
@@ -704,7 +935,7 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
             )
         )
     # spam waves: fresh accounts posting the same thing in several channels within minutes
-    for wave in range(max(1, total // 600)):
+    for wave in range(max(1, total // 400)):
         at = _activity_time(rng, start, days)
         # a throwaway account made shortly before the wave (Discord ids carry their creation time)
         made = at - timedelta(minutes=rng.randrange(20, 300))
@@ -715,7 +946,8 @@ def generate(seed: int, total: int, members_count: int = 60, days: int = 42) -> 
             roles=(),
             avatar="0",
         )
-        text = SPAM[3 + wave % 2] if "nitro" in spammer.name else SPAM[wave % 3]
+        pool = SPAM_SCAM if "nitro" in spammer.name else SPAM_GAMBLING
+        text = fill(rng.choice(pool), rng, members)[0]
         for offset, channel in enumerate(rng.sample(CHANNELS, k=3)):
             when = at + timedelta(seconds=40 * offset + rng.randrange(20))
             sequence += 1

@@ -200,12 +200,14 @@ async def test_the_shipped_example_analyzes(tmp_path: Path) -> None:
     assert "tech" in complaints  # "streamnya ngelag parah, kecewa": lag is a technical complaint
 
 
-async def test_a_broken_file_fails_before_writing(tmp_path: Path) -> None:
-    good = small_export(tmp_path)
+async def test_a_broken_file_alone_fails_before_writing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"guild": GUILD, "channel": CHANNEL})[:-1], encoding="utf-8")
+    db = tmp_path / "x.db"
     with pytest.raises(ExportError, match="truncated JSON"):
-        await analyze([good, bad], tmp_path / "x.db", workers=1, progress=False, out=io.StringIO())
+        await analyze([bad], db, workers=1, progress=False, out=io.StringIO())
+    async with SQLiteStorage.open(db) as storage:
+        assert (await storage.totals(111, 222, None, END)).messages == 0
 
 
 async def test_workers_and_small_chunks(tmp_path: Path) -> None:

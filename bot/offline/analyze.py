@@ -41,10 +41,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -71,8 +71,8 @@ from bot.offline.exporter import (
     ExportHeader,
     ExportReader,
     IncomingRow,
+    UniqueMessages,
     export_files,
-    merged_messages,
 )
 from bot.storage.models import (
     Flag,
@@ -113,6 +113,7 @@ class _Seen:
     last: float | None = None
     counted: int = 0
     already_stored: int = 0  # at or before the channel's newest stored message when the run began
+    duplicates: int = 0  # copies of a message in another export of the same channel, left out
 
 
 class _Reader:
@@ -276,6 +277,7 @@ class RunResult:
     skipped_system: int
     seconds: float
     workers: int
+    failures: list[ExportError] = field(default_factory=list)  # files not read, or not to the end
 
 
 def default_workers() -> int:
@@ -304,7 +306,17 @@ async def ingest_exports(
     files = export_files(paths)
     if not files:
         raise ExportError("no export files given")
-    readers = [ExportReader(p) for p in files]  # reads and checks every header first: fail before writing
+    failures: list[ExportError] = []
+    readers: list[ExportReader] = []
+    for file in files:  # every header first: a file that is no export is named before anything is written
+        try:
+            readers.append(ExportReader(file))
+        except ExportError as exc:
+            failures.append(exc)
+    if not readers:
+        if len(failures) == 1:
+            raise failures[0]
+        raise ExportError(f"none of the {len(failures)} files is a readable export; the first: {failures[0]}")
     headers = [r.header for r in readers]
     settings, cursors = await _server_settings(storage, headers)
     configs = {g: config for g, (config, _) in settings.items()}
@@ -312,7 +324,8 @@ async def ingest_exports(
         # starting worker processes costs about a second: below ~25,000 messages it is not worth it
         workers = default_workers() if sum(r.size for r in readers) >= PARALLEL_MIN_BYTES else 1
     bar = _progress_bar(readers, progress)
-    reader = _Reader(merged_messages(readers), settings, cursors)
+    messages = UniqueMessages(readers, failures)
+    reader = _Reader(iter(messages), settings, cursors)
     started = time.perf_counter()
     layout = _Layout.start(workers, db_path, configs)
     try:
@@ -320,6 +333,7 @@ async def ingest_exports(
     finally:
         bar.close()
         await layout.stop()
+    reader.seen.duplicates = messages.duplicates
     return RunResult(
         headers=headers,
         seen=reader.seen,
@@ -328,6 +342,7 @@ async def ingest_exports(
         skipped_system=sum(r.skipped_system for r in readers),
         seconds=time.perf_counter() - started,
         workers=workers,
+        failures=failures,
     )
 
 
@@ -530,12 +545,72 @@ def _avg(totals: Totals) -> str:
     return f"{avg:+.2f}" if avg is not None else "–"
 
 
-def _hour(hour: int | None) -> str:
-    return f"{hour:02d}:00 UTC" if hour is not None else "–"
+def _langs(totals: Totals) -> str:
+    """The language mix of the scored, non-spam messages (as /stats shows it)."""
+    counted = totals.languages_counted
+    if not counted:
+        return "–"
+    parts = [
+        f"{100 * totals.language_count(bucket) / counted:.0f}% {label}"
+        for bucket, label in (("en", "English"), ("id", "Indonesian"), ("mixed", "mixed"), ("other", "other"))
+        if totals.language_count(bucket) or bucket != "other"
+    ]
+    return " · ".join(parts)
 
 
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """How times are shown: ``tz`` and its label (an IANA name, or UTC±HH:MM for a fixed offset)."""
+
+    tz: tzinfo
+    label: str
+
+    def when(self, ts: float) -> str:
+        return datetime.fromtimestamp(ts, self.tz).strftime("%Y-%m-%d %H:%M")
+
+    def hour(self, utc_hour: int | None, at: float) -> str:
+        """A UTC hour of day (the roll-ups' buckets) as local time, in the offset the zone has at ``at``; a
+        zone with a half-hour offset shows the bucket's start (17:30)."""
+        if utc_hour is None:
+            return "–"
+        offset = datetime.fromtimestamp(at, self.tz).utcoffset() or timedelta(0)
+        minutes = (utc_hour * 60 + int(offset.total_seconds()) // 60) % (24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+UTC_ZONE = Zone(UTC, "UTC")
+
+
+def _offset_label(seconds: int) -> str:
+    if seconds == 0:
+        return "UTC"
+    sign = "+" if seconds > 0 else "-"
+    minutes = abs(seconds) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def zone_named(name: str) -> Zone:
+    """``--timezone``: an IANA name (Asia/Jakarta, Europe/Berlin, UTC). A clear error for anything else."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = name.strip()
+    try:
+        if not text or len(text) > 100 or text.startswith(("/", ".")) or ".." in text:
+            raise ValueError(text)
+        return Zone(ZoneInfo(text), text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SentimeterError(
+            f"--timezone: unknown time zone {name[:60]!r} (an IANA name, such as Asia/Jakarta or UTC)"
+        ) from None
+
+
+def export_zone(headers: Sequence[ExportHeader]) -> Zone:
+    """The exports' own offset (DiscordChatExporter writes times in the exporting machine's): the first
+    file's that has one, else UTC."""
+    for header in headers:
+        if header.utc_offset is not None:
+            return Zone(timezone(timedelta(seconds=header.utc_offset)), _offset_label(header.utc_offset))
+    return UTC_ZONE
 
 
 def _quote(text: str | None, width: int = 90) -> str:
@@ -563,52 +638,78 @@ class _FlagDigest:
     # topic -> (count, the example: the most negative of them, earliest on a tie)
     topics: dict[str, tuple[int, Flag]] = field(default_factory=dict)
     first_spam: list[tuple[int, Flag]] = field(default_factory=list)  # max-heap on -message id
+    newest: list[Flag] = field(default_factory=list)  # the newest negative ones, newest first
 
 
-async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int) -> _FlagDigest:
-    """Counts and the top few open flags of these channels, one page at a time (memory stays flat)."""
-    digest = _FlagDigest()
+async def _run_flags(storage: Any, guild_id: int, channels: set[int]) -> AsyncIterator[Flag]:
+    """The open flags of these channels, newest first, one page at a time (memory stays flat)."""
     offset = 0
     while True:
         page = await storage.list_flags(guild_id, FlagStatus.OPEN, offset, _FLAG_PAGE)
         for f in page:
-            if f.channel_id not in channels:
-                continue
-            if f.kind is FlagKind.NEGATIVE:
-                digest.negative += 1
-                topic = f.topic or "other"
-                count, example = digest.topics.get(topic, (0, f))
-                if (f.compound or 0.0, f.message_id) < (example.compound or 0.0, example.message_id):
-                    example = f
-                digest.topics[topic] = (count + 1, example)
-            elif f.kind is FlagKind.SPAM:
-                digest.spam += 1
-                entry = (-f.message_id, f)
-                if len(digest.first_spam) < top:
-                    heapq.heappush(digest.first_spam, entry)
-                elif entry[0] > digest.first_spam[0][0]:
-                    heapq.heapreplace(digest.first_spam, entry)
+            if f.channel_id in channels:
+                yield f
         if len(page) < _FLAG_PAGE:
-            return digest
+            return
         offset += _FLAG_PAGE
 
 
-async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int = TOP_FLAGS) -> None:
+async def _flag_digest(storage: Any, guild_id: int, channels: set[int], top: int) -> _FlagDigest:
+    """Counts and the top few open flags of these channels."""
+    digest = _FlagDigest()
+    async for f in _run_flags(storage, guild_id, channels):
+        if f.kind is FlagKind.NEGATIVE:
+            digest.negative += 1
+            if len(digest.newest) < top:
+                digest.newest.append(f)
+            topic = f.topic or "other"
+            count, example = digest.topics.get(topic, (0, f))
+            if (f.compound or 0.0, f.message_id) < (example.compound or 0.0, example.message_id):
+                example = f
+            digest.topics[topic] = (count + 1, example)
+        elif f.kind is FlagKind.SPAM:
+            digest.spam += 1
+            entry = (-f.message_id, f)
+            if len(digest.first_spam) < top:
+                heapq.heappush(digest.first_spam, entry)
+            elif entry[0] > digest.first_spam[0][0]:
+                heapq.heapreplace(digest.first_spam, entry)
+    return digest
+
+
+async def write_report(
+    storage: Any,
+    result: RunResult,
+    out: TextIO,
+    *,
+    top: int = TOP_FLAGS,
+    zone: Zone | None = None,
+    show_all: bool = False,
+) -> None:
+    """The printed summary: per server, the totals with the sentiment and language mix, each channel, what
+    people complain about, the flagged comments and the spam (``top`` of each, every one with ``show_all``),
+    times in ``zone`` (default: the exports' own offset)."""
     from bot.core.periods import Period
     from bot.core.stats import StatsService
 
+    zone = zone or export_zone(result.headers)
     stats = StatsService(storage)
     seen = result.seen
     now = int(seen.last or time.time()) + 1
     rate = seen.counted / result.seconds if result.seconds > 0 else 0.0
+    skipped = f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages"
+    if seen.duplicates:
+        skipped += f", {seen.duplicates:,} already read from another export of the same channel"
     out.write(
         f"Analyzed {seen.counted:,} messages in {result.seconds:.1f} s "
         f"({rate:,.0f} messages/s, {result.workers} worker{'s' if result.workers != 1 else ''}).\n"
-        f"Read {result.read:,} messages from {_where(result.headers)}: {seen.counted:,} counted; "
-        f"skipped {result.skipped_bots:,} from bots and {result.skipped_system:,} system messages.\n"
+        f"Read {result.read:,} messages from {_where(result.headers)}: {seen.counted:,} counted; {skipped}.\n"
     )
     if seen.already_stored:
         out.write(f"{seen.already_stored:,} of them were already in the database and are counted once.\n")
+    if result.failures:
+        out.write(f"{len(result.failures)} file(s) could not be read to the end (see the errors below).\n")
+    out.write(f"Times are in {zone.label}.\n")
     guilds: dict[int, list[ExportHeader]] = {}
     for header in result.headers:
         guilds.setdefault(header.guild_id, []).append(header)
@@ -617,13 +718,17 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
         server = await stats.server(guild_id, Period.ALL, now, member_count=len(seen.authors))
         overall = server.overall
         t = overall.totals
-        span = f"{_when(seen.first)} → {_when(seen.last)}" if seen.first and seen.last else "no messages"
+        span = "no messages"
+        if seen.first and seen.last:
+            span = f"{zone.when(seen.first)} → {zone.when(seen.last)}"
         out.write(f"\n{_name(headers[0].guild_name or guild_id)} · {len(names)} channel(s) · {span}\n")
         out.write(
             f"  Messages {t.messages:,} · active members {overall.active_members:,} · "
             f"replies {t.replies:,} · "
             f"reactions {t.reactions:,} · spam {t.spam:,}\n"
-            f"  Sentiment {_mix(t)} · average {_avg(t)} · busiest hour {_hour(overall.busiest_hour)}\n"
+            f"  Sentiment {_mix(t)} · average {_avg(t)} · "
+            f"busiest hour {zone.hour(overall.busiest_hour, now)}\n"
+            f"  Languages {_langs(t)}\n"
         )
         out.write(
             "\n  Channel            messages  members  replies  reactions  positive neutral negative  avg"
@@ -636,30 +741,50 @@ async def write_report(storage: Any, result: RunResult, out: TextIO, *, top: int
                 f"  #{names[channel_id][:17]:<17} {c.messages:>9,} {ch.active_members:>8,} {c.replies:>8,} "
                 f"{c.reactions:>10,}  {_pct(c.share(Sentiment.POSITIVE)):>8} "
                 f"{_pct(c.share(Sentiment.NEUTRAL)):>7} "
-                f"{_pct(c.share(Sentiment.NEGATIVE)):>8} {_avg(c):>5}   {_hour(ch.busiest_hour)}\n"
+                f"{_pct(c.share(Sentiment.NEGATIVE)):>8} {_avg(c):>5}   {zone.hour(ch.busiest_hour, now)}\n"
             )
         digest = await _flag_digest(storage, guild_id, set(names), top)
         out.write(
             f"\n  Flagged for review: {digest.negative:,} negative comment(s) "
             f"and {digest.spam:,} spam message(s)\n"
         )
+
+        def line(f: Flag, width: int = 90, names: dict[int, str] = names) -> str:
+            return (
+                f"#{names.get(f.channel_id, f.channel_id)}  {zone.when(f.created_at)}  "
+                f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text, width)}"
+            )
+
         if digest.topics:
             out.write("\n  What people complain about (negative feedback by topic, with an example):\n")
             ranked = sorted(digest.topics.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
             for topic, (count, f) in ranked:
-                out.write(
-                    f"  {topic:<10} {count:>6,}  #{names.get(f.channel_id, f.channel_id)}  "
-                    f"{_when(f.created_at)}  "
-                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text)}\n"
-                )
-        if digest.first_spam:
-            out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
-            for f in [entry[1] for entry in sorted(digest.first_spam, key=lambda e: e[0], reverse=True)]:
-                out.write(
-                    f"  #{names.get(f.channel_id, f.channel_id)}  {_when(f.created_at)}  "
-                    f"{_name(seen.authors.get(f.author_id, f.author_id))}: {_quote(f.text, 70)}"
-                    f"{f'  ({one_line(f.reason)})' if f.reason else ''}\n"
-                )
+                out.write(f"  {topic:<10} {count:>6,}  {line(f)}\n")
+        if digest.negative:
+            shown = digest.negative if show_all else len(digest.newest)
+            more = "" if shown == digest.negative else f"; --all lists all {digest.negative:,}"
+            out.write(f"\n  Flagged comments ({shown:,} newest first{more}):\n")
+            if show_all:
+                async for f in _run_flags(storage, guild_id, set(names)):
+                    if f.kind is FlagKind.NEGATIVE:
+                        out.write(f"  {f.topic or 'other':<10} {line(f)}\n")
+            else:
+                for f in digest.newest:
+                    out.write(f"  {f.topic or 'other':<10} {line(f)}\n")
+        if digest.spam:
+
+            def spam_line(f: Flag) -> str:
+                return f"  {line(f, 70)}{f'  ({one_line(f.reason)})' if f.reason else ''}\n"
+
+            if show_all:
+                out.write(f"\n  Spam (all {digest.spam:,}, newest first):\n")
+                async for f in _run_flags(storage, guild_id, set(names)):
+                    if f.kind is FlagKind.SPAM:
+                        out.write(spam_line(f))
+            else:
+                out.write(f"\n  Spam (first {len(digest.first_spam)}):\n")
+                for _, f in sorted(digest.first_spam, key=lambda e: e[0], reverse=True):
+                    out.write(spam_line(f))
     out.flush()
 
 
@@ -718,9 +843,13 @@ async def analyze(
     progress: bool,
     out: TextIO,
     top: int = TOP_FLAGS,
+    zone: Zone | None = None,
+    show_all: bool = False,
+    err: TextIO | None = None,
 ) -> int:
-    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N]`; returns the exit
-    code."""
+    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N] [--timezone TZ]
+    [--all]`; returns the exit code: 1 when a file could not be read (each is named on ``err`` in one
+    line, after the summary of the others)."""
     from bot.storage.sqlite import SQLiteStorage
 
     paths = [path] if isinstance(path, Path) else list(path)
@@ -729,5 +858,11 @@ async def analyze(
             result = await ingest_exports(paths, storage, workers=workers, progress=progress, db_path=db_path)
     log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
     async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
-        await write_report(storage, result, out, top=top)
-    return 0
+        await write_report(storage, result, out, top=top, zone=zone, show_all=show_all)
+    if not result.failures:
+        return 0
+    err = err or sys.stderr
+    for failure in result.failures:
+        err.write(f"sentimeter: {one_line(str(failure))}\n")
+    err.flush()
+    return 1

@@ -78,6 +78,8 @@ class ExportHeader:
     channel_type: str
     category: str | None
     parent_channel_id: int | None  # a thread's parent channel (DiscordChatExporter writes it as categoryId)
+    exported_at: float | None = None  # unix seconds ('exportedAt'), when the file has it
+    utc_offset: int | None = None  # seconds east of UTC: the exporting machine's, its times are in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,52 @@ def account_created_at(user_id: int) -> float | None:
     if user_id < 1 << 22:
         return None
     return ((user_id >> 22) + DISCORD_EPOCH_MS) / 1000
+
+
+# DiscordChatExporter's other formats: read the start of the file, and say how to get JSON instead
+_JSON_HINT = "export the channel again as JSON (DiscordChatExporter: --format Json, or JSON in the app)"
+_OTHER_SUFFIXES = {".html": "HTML", ".htm": "HTML", ".csv": "CSV", ".txt": "plain-text"}
+_CSV_HEADER = b"authorid,author,date,content"
+
+
+def _other_format(path: Path, start: bytes) -> str | None:
+    """ "HTML", "CSV" or "plain-text" when the file is one of DiscordChatExporter's other formats."""
+    head = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{"):
+        return None
+    if head.startswith((b"<!doctype html", b"<html", b"<")):
+        return "HTML"
+    if head.startswith((_CSV_HEADER, b'"authorid","author","date","content"')):
+        return "CSV"
+    if head.startswith(b"=====") and b"guild:" in head:
+        return "plain-text"
+    return _OTHER_SUFFIXES.get(path.suffix.lower())
+
+
+def _refuse_other_formats(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            start = f.read(512)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    kind = _other_format(path, start)
+    if kind is not None:
+        raise ExportError(f"{path}: a DiscordChatExporter {kind} export; sentimeter reads JSON: {_JSON_HINT}")
+
+
+def _export_time(value: Any) -> tuple[float | None, int | None]:
+    """'exportedAt' as unix seconds and its offset from UTC in seconds; (None, None) when absent or unreadable
+    (it is only used to choose which copy of a message to keep and how to show times)."""
+    if not isinstance(value, str) or len(value) > MAX_NAME_CHARS:
+        return None, None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None, None
+    offset = when.utcoffset()
+    if offset is None:
+        return None, None
+    return when.timestamp(), int(offset.total_seconds())
 
 
 class _TooDeep(Exception):
@@ -339,6 +387,7 @@ class ExportReader:
             raise ExportError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
         if self.size == 0:
             raise ExportError(f"{self.path}: empty file")
+        _refuse_other_formats(self.path)
         self.header = self._read_header()
 
     # -- header ---------------------------------------------------------------------------------------------
@@ -357,6 +406,7 @@ class ExportReader:
                     )
                 builder: ijson.ObjectBuilder | None = None
                 building = ""
+                exported_at: Any = None
                 for prefix, event, value in events:
                     if builder is not None:
                         if prefix == building and event == "end_map":
@@ -372,6 +422,8 @@ class ExportReader:
                         builder = ijson.ObjectBuilder()
                         builder.event(event, value)
                         building = prefix
+                    elif prefix == "exportedAt" and event == "string":
+                        exported_at = value
                     elif prefix == "messages" and event == "start_array":
                         break
                     elif prefix == "messages":
@@ -391,6 +443,7 @@ class ExportReader:
                 f"{self.path}: not a DiscordChatExporter JSON export "
                 "(no 'guild' and 'channel' before 'messages')"
             )
+        when, offset = _export_time(exported_at)
         try:
             channel_type = str(channel.get("type") or "GuildTextChat")
             category_id = channel.get("categoryId")
@@ -404,6 +457,8 @@ class ExportReader:
                 channel_type=channel_type[:MAX_NAME_CHARS],
                 category=channel.get("category") if isinstance(channel.get("category"), str) else None,
                 parent_channel_id=parent,
+                exported_at=when,
+                utc_offset=offset,
             )
         except ValueError as exc:
             raise ExportError(f"{self.path}: bad export header: {exc}") from None
@@ -526,17 +581,29 @@ class _Opened:
 
 
 def export_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Expand folders into the ``*.json`` files inside them (sorted); files are kept as given."""
+    """Expand folders into the ``*.json`` files inside them (sorted); files are kept as given. A file named
+    twice (a folder and a file in it) is listed once."""
     files: list[Path] = []
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*.json") if p.is_file())
             if not found:
+                others = sorted(
+                    {p.suffix.lower() for p in path.rglob("*") if p.suffix.lower() in _OTHER_SUFFIXES}
+                )
+                if others:
+                    kinds = " and ".join(_OTHER_SUFFIXES[s] for s in others)
+                    raise ExportError(f"{path}: no .json export files, only {kinds} ones: {_JSON_HINT}")
                 raise ExportError(f"{path}: no .json export files in this folder")
-            files.extend(found)
         else:
-            files.append(path)
+            found = [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
 
 
@@ -547,3 +614,52 @@ def merged_messages(readers: Iterable[ExportReader]) -> Iterator[ExportedMessage
         yield from readers[0]
         return
     yield from heapq.merge(*readers, key=lambda m: (m.created_at, m.message_id))
+
+
+def guarded(reader: ExportReader, failures: list[ExportError]) -> Iterator[ExportedMessage]:
+    """``reader``'s messages; an export that turns out broken part-way ends early and its error is added to
+    ``failures`` (what was read before it stays counted), so the other files of a run are still read."""
+    try:
+        yield from reader
+    except ExportError as exc:
+        failures.append(exc)
+
+
+class UniqueMessages:
+    """The messages of several exports in time order, each message once; ``duplicates`` counts the copies
+    left out.
+
+    Two exports of the same channel (overlapping date ranges, or a copy) hold the same messages: the copy
+    from the newest export is kept (its reactions are the most recent count). Message ids are remembered only
+    for channels exported more than once, so a run of distinct channels keeps no ids at all (500,000 ids of
+    one channel exported twice are about 30 MB)."""
+
+    def __init__(self, readers: Iterable[ExportReader], failures: list[ExportError]) -> None:
+        # newest export first: heapq.merge yields equal keys in input order, so its copy comes first
+        self._readers = sorted(readers, key=lambda r: -(r.header.exported_at or float("-inf")))
+        self._failures = failures
+        self.duplicates = 0
+
+    def __iter__(self) -> Iterator[ExportedMessage]:
+        channels: dict[tuple[int, int], int] = {}
+        for r in self._readers:
+            key = (r.header.guild_id, r.header.channel_id)
+            channels[key] = channels.get(key, 0) + 1
+        shared = {channel for (_, channel), n in channels.items() if n > 1}
+        streams = [guarded(r, self._failures) for r in self._readers]
+        merged: Iterator[ExportedMessage] = (
+            streams[0]
+            if len(streams) == 1
+            else heapq.merge(*streams, key=lambda m: (m.created_at, m.message_id))
+        )
+        if not shared:
+            yield from merged
+            return
+        ids: set[int] = set()
+        for msg in merged:
+            if msg.channel_id in shared:
+                if msg.message_id in ids:
+                    self.duplicates += 1
+                    continue
+                ids.add(msg.message_id)
+            yield msg
