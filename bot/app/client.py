@@ -159,6 +159,14 @@ class Sentimeter(commands.Bot):
                 "%d long-lived objects moved out of the garbage collector's scans", gc.get_freeze_count()
             )
 
+    async def close(self) -> None:
+        """discord.py's close, after cancelling its pending READY: that task waits for guild data and would
+        otherwise dispatch ``ready`` after close has taken the event loop away (a traceback at shutdown)."""
+        ready = getattr(self._connection, "_ready_task", None)
+        if ready is not None and not ready.done():
+            ready.cancel()
+        await super().close()
+
     async def on_message(self, message: discord.Message, /) -> None:
         """Slash commands only: comments are read by the listener cog, never parsed as prefix commands."""
 

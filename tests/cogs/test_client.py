@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Iterator
@@ -73,3 +74,12 @@ async def test_an_error_escaping_the_connection_loop_is_one_line_and_reconnects(
         with pytest.raises(type(fatal)):
             await bot.connect()
     assert len(waits) == 2
+
+
+async def test_close_cancels_a_ready_still_waiting_for_guild_data(bot: Sentimeter) -> None:
+    """discord.py's READY task waits for guild data; left running, it dispatched ``ready`` after close had
+    taken the event loop away (a traceback at every shutdown that came within two seconds of a READY)."""
+    waiting = asyncio.create_task(asyncio.Event().wait())
+    bot._connection._ready_task = waiting
+    await bot.close()
+    assert waiting.cancelled()
