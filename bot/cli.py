@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the number of cores for large exports, 1 for small ones)",
     )
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
+    analyze.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write a self-contained HTML report to FILE"
+    )
+    analyze.add_argument(
+        "--timezone", metavar="ZONE", help="IANA time zone of the report's times (default: UTC)"
+    )
 
     evaluate = sub.add_parser("eval", help="precision/recall/F1 of flagging on your own labelled comments")
     evaluate.add_argument(
@@ -292,6 +298,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
         args.db_path = args.database or settings.database
+        _check_report_args(args.report, args.timezone)
         return asyncio.run(
             analyze(
                 args.exports,
@@ -299,6 +306,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 progress=not args.no_progress,
                 out=sys.stdout,
+                report=args.report,
+                timezone=args.timezone,
             )
         )
     if args.command == "export":
@@ -312,6 +321,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         args.db_path = database
         return asyncio.run(_forget_or_purge(database, guild_id, user_id, sys.stdout))
     raise AssertionError(args.command)
+
+
+def _check_report_args(report: Path | None, timezone: str | None) -> None:
+    """--report and --timezone are checked before the analysis starts, not after it."""
+    from bot.offline.report import zone
+
+    zone(timezone)
+    if report is not None:
+        if report.is_dir():
+            raise SentimeterError(f"--report {report}: is a folder; give a file name such as report.html")
+        if not report.parent.is_dir():
+            raise SentimeterError(f"--report {report}: no such folder {report.parent}")
 
 
 # -- forget / purge ------------------------------------------------------------------------------------------

@@ -718,9 +718,11 @@ async def analyze(
     progress: bool,
     out: TextIO,
     top: int = TOP_FLAGS,
+    report: Path | None = None,
+    timezone: str | None = None,
 ) -> int:
-    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N]`; returns the exit
-    code."""
+    """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N] [--report FILE]
+    [--timezone ZONE]`; returns the exit code."""
     from bot.storage.sqlite import SQLiteStorage
 
     paths = [path] if isinstance(path, Path) else list(path)
@@ -730,4 +732,25 @@ async def analyze(
     log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
     async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top)
+    if report is not None:
+        await _write_html_report(db_path, report, timezone, result, out)
     return 0
+
+
+async def _write_html_report(
+    db_path: Path, report: Path, timezone: str | None, result: RunResult, out: TextIO
+) -> None:
+    """The HTML report (bot/offline/report.py) of the servers in the exports, after the analysis committed."""
+    from bot.offline.report import write_report as write_html_report
+
+    await write_html_report(
+        db_path,
+        report,
+        timezone,
+        sorted({h.guild_id for h in result.headers}),
+        channel_names={h.channel_id: h.channel_name for h in result.headers},
+        guild_names={h.guild_id: h.guild_name for h in result.headers if h.guild_name},
+        author_names=result.seen.authors,
+    )
+    out.write(f"\nReport written to {_name(report)}\n")
+    out.flush()
