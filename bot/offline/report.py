@@ -397,8 +397,8 @@ def _link(guild_id: int, channel_id: int, message_id: int, label: str = "open") 
     return f'<a href="{url}" rel="noopener noreferrer" target="_blank">{esc(label)}</a>'
 
 
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT].rstrip() + "…"
 
 
 @dataclass(slots=True)
