@@ -251,6 +251,7 @@ def test_lists_are_capped_and_paginated(
     monkeypatch.setattr(report_module, "MAX_TOP_POSTS", 4)
     monkeypatch.setattr(report_module, "MAX_CHANNELS", 1)
     monkeypatch.setattr(report_module, "MAX_TEXT", 20)
+    monkeypatch.setattr(report_module, "MAX_TERM_TEXTS", 10)
     page = write_report_sync(db, tmp_path / "r.html", "UTC", GUILD_ID).read_text(encoding="utf-8")
     flagged = page[page.index('id="flagged"') : page.index('id="spam"')]
     assert len(re.findall(r'<tr class="flag"', flagged)) == 7
@@ -265,6 +266,11 @@ def test_lists_are_capped_and_paginated(
         == 4
     )
     assert "The 1 busiest of 2 channels" in page
+    with sqlite3.connect(db) as conn:
+        sql = "SELECT count(*) FROM flags WHERE text IS NOT NULL AND kind IN ('negative', 'manual')"
+        texts = conn.execute(sql).fetchone()
+    step = -(-texts[0] // 10)
+    assert f"a sample of 1 in {step} of {texts[0]:,} comments" in page
     assert all(len(html.unescape(t)) <= 21 for t in re.findall(r'<p class="text">([^<]*)</p>', page))
 
 

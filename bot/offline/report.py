@@ -39,6 +39,7 @@ PAGE_ROWS = 50  # flagged comments per collapsible page
 MAX_TEXT = 600  # characters of one flagged comment shown
 MAX_BARS = 400  # trend bars: days, else weeks, else months
 MAX_TERMS = 20
+MAX_TERM_TEXTS = 20_000  # flagged comments read for the rising terms (a sample past that)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -182,7 +183,7 @@ def _stopwords() -> frozenset[str]:
         from bot.core.scoring.indonesian import STOPWORDS as ID_STOP
         from bot.core.scoring.language import EN_STOPWORDS
 
-        _STOP = frozenset(EN_STOPWORDS | ID_STOP)
+        _STOP = frozenset(EN_STOPWORDS | ID_STOP | {"http", "https", "www", "com"})
     return _STOP
 
 
@@ -198,17 +199,15 @@ def rising_terms(
 ) -> list[Term]:
     """Words of flagged comments that grew from the first half of [first, last] to the second: each word
     counted once per comment, ranked by the smoothed ratio of its shares of the two halves' comments."""
-    from bot.core.text import clean_for_scoring
-
     middle = first + (last - first) / 2
     stop = _stopwords()
+    find = _WORD.findall
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
     n_before = n_after = 0
     for at, text in texts:
-        words = {
-            w for w in (m.group(0).lower() for m in _WORD.finditer(clean_for_scoring(text))) if w not in stop
-        }
+        words = set(find(text.lower()))
+        words -= stop
         if at < middle:
             n_before += 1
             before.update(words)
@@ -619,10 +618,12 @@ def _terms_section(reader: ReportReader, guild_id: int, tz: ZoneInfo) -> str:
             "comments, and none is stored for this server.</p>"
         )
     first, last, count = span
-    terms = rising_terms(reader.flag_texts(guild_id, kinds), first, last)
+    step = -(-count // MAX_TERM_TEXTS)  # more comments than that: an even sample by flag id
+    terms = rising_terms(reader.flag_texts(guild_id, kinds, step), first, last)
     middle = first + (last - first) // 2
+    read = f"{_n(count)} comments" if step == 1 else f"a sample of 1 in {step} of {_n(count)} comments"
     out.append(
-        f'<p class="muted">Words in flagged comments (the only text Sentimeter keeps; {_n(count)} comments) '
+        f'<p class="muted">Words in flagged comments (the only text Sentimeter keeps; {read}) '
         f"that grew from {_when(first, tz)} – {_when(middle, tz)} to {_when(middle, tz)} – {_when(last, tz)}."
         "</p>"
     )

@@ -215,14 +215,15 @@ class ReportReader:
         ).fetchone()
         return None if not row or not row[2] else (int(row[0]), int(row[1]), int(row[2]))
 
-    def flag_texts(self, guild_id: int, kinds: Sequence[str]) -> Iterator[tuple[int, str]]:
-        """(time, text) of the flags of these kinds that still have their text, from the cursor."""
+    def flag_texts(self, guild_id: int, kinds: Sequence[str], step: int = 1) -> Iterator[tuple[int, str]]:
+        """(time, text) of the flags of these kinds that still have their text, from the cursor; with a
+        ``step`` above 1, only the flags whose id is a multiple of it (an even sample)."""
         marks = ",".join("?" * len(kinds))
         sql = (
             f"SELECT created_at, text FROM flags WHERE guild_id = ? AND kind IN ({marks})"
-            " AND text IS NOT NULL"
+            " AND text IS NOT NULL AND id % ? = 0"
         )
-        for created_at, text in self._conn.execute(sql, (guild_id, *kinds)):
+        for created_at, text in self._conn.execute(sql, (guild_id, *kinds, max(1, step))):
             yield int(created_at), str(text)
 
 
