@@ -302,6 +302,16 @@ async def test_async_writer_and_an_empty_database(tmp_path: Path) -> None:
         await write_report(tmp_path / "none.sqlite", tmp_path / "x.html")
 
 
+def test_cli_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    exports = _community(tmp_path)
+    page = tmp_path / "out.html"
+    argv = ["analyze", *map(str, exports), "--database", str(tmp_path / "db.sqlite"), "--no-progress"]
+    assert cli.main([*argv, "--report", str(page), "--timezone", "Asia/Jakarta", "--workers", "1"]) == 0
+    assert f"Report written to {page}" in capsys.readouterr().out
+    text = page.read_text(encoding="utf-8")
+    assert "times in Asia/Jakarta" in text and "<h1>Test Server</h1>" in text and "#general" in text
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -320,6 +330,30 @@ def test_cli_refuses_bad_report_options_before_analysing(
     err = capsys.readouterr().err
     assert code == 1 and expected in err and err.count("\n") == 1
     assert not db.exists()  # nothing was analysed
+
+
+def test_memory_does_not_grow_with_the_messages(tmp_path: Path) -> None:
+    """Aggregates and capped lists only: ten times the messages (the same year, the same server) leave the
+    report's Python memory about where it was; reading the messages themselves would add megabytes."""
+    import time
+    import tracemalloc
+
+    from benchmarks import bench
+    from bot.storage import bulkload
+
+    peaks = []
+    for n in (5_000, 50_000):
+        db = tmp_path / f"{n}.db"
+        bulkload.bulk_load(db, bench.stats_ops(n), now=int(time.time()))
+        tracemalloc.start()
+        try:
+            write_report_sync(db, tmp_path / f"{n}.html", "Europe/Berlin")
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    small, large = peaks
+    assert large - small < 2_000_000, peaks
+    assert large < 8_000_000, peaks
 
 
 # -- a real browser ------------------------------------------------------------------------------------------
