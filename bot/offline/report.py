@@ -252,6 +252,7 @@ border-radius:2px;margin:0 4px 0 12px}.key.pos{background:var(--pos)}.key.neu{ba
 .key.neg{background:var(--neg)}.key.spam{background:var(--spam)}.key.other{background:var(--other)}
 details{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px}
 summary{cursor:pointer;font-weight:600}.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:2px 0 0}
+.text,td b{unicode-bidi:isolate}
 .guild{margin-top:40px}
 """
 
@@ -336,7 +337,7 @@ def trend_svg(unit: str, bars: Sequence[tuple[date, _Vector]]) -> str:
         x = left + i * step + (step - bar_w) / 2
         out.append(
             f'<g class="bar" data-date="{start.isoformat()}" data-messages="{v.messages}">'
-            f"<title>{unit} of {start.isoformat()}: {_n(v.messages)} messages "
+            f"<title>{'' if unit == 'day' else f'{unit} of '}{start.isoformat()}: {_n(v.messages)} messages "
             f"({_n(v.positive)} positive, {_n(v.neutral)} neutral, {_n(v.negative)} negative, "
             f"{_n(v.spam)} spam)</title>"
         )
