@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--no-progress", action="store_true", help="no progress bar")
     analyze.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write a self-contained HTML report to FILE"
+    )
+    analyze.add_argument(
         "--timezone",
         metavar="TZ",
         help="show times in this IANA time zone, e.g. Asia/Jakarta (default: the export's offset, or UTC)",
@@ -301,6 +304,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
         args.db_path = args.database or settings.database
+        _check_report_args(args.report, args.timezone)
         return asyncio.run(
             analyze(
                 args.exports,
@@ -310,6 +314,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 out=sys.stdout,
                 zone=zone,
                 show_all=args.all,
+                report=args.report,
+                timezone=args.timezone,
             )
         )
     if args.command == "export":
@@ -323,6 +329,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         args.db_path = database
         return asyncio.run(_forget_or_purge(database, guild_id, user_id, sys.stdout))
     raise AssertionError(args.command)
+
+
+def _check_report_args(report: Path | None, timezone: str | None) -> None:
+    """--report and --timezone are checked before the analysis starts, not after it."""
+    from bot.offline.report import zone
+
+    zone(timezone)
+    if report is not None:
+        if report.is_dir():
+            raise SentimeterError(f"--report {report}: is a folder; give a file name such as report.html")
+        if not report.parent.is_dir():
+            raise SentimeterError(f"--report {report}: no such folder {report.parent}")
 
 
 # -- forget / purge ------------------------------------------------------------------------------------------

@@ -846,10 +846,13 @@ async def analyze(
     zone: Zone | None = None,
     show_all: bool = False,
     err: TextIO | None = None,
+    report: Path | None = None,
+    timezone: str | None = None,
 ) -> int:
     """`sentimeter analyze <export.json | folder> ... [--database PATH] [--workers N] [--timezone TZ]
-    [--all]`; returns the exit code: 1 when a file could not be read (each is named on ``err`` in one
-    line, after the summary of the others)."""
+    [--all] [--report FILE]`; returns the exit code: 1 when a file could not be read (each is named on
+    ``err`` in one line, after the summary of the others). ``timezone`` is the IANA name the HTML report
+    uses (UTC when None); ``zone`` the printed summary's."""
     from bot.storage.sqlite import SQLiteStorage
 
     paths = [path] if isinstance(path, Path) else list(path)
@@ -859,6 +862,8 @@ async def analyze(
     log.info("Analyzed %d messages in %.1fs into %s", result.seen.counted, result.seconds, db_path)
     async with SQLiteStorage.open(db_path) as storage:  # a fresh connection sees the writer process's work
         await write_report(storage, result, out, top=top, zone=zone, show_all=show_all)
+    if report is not None:
+        await _write_html_report(db_path, report, timezone, result, out)
     if not result.failures:
         return 0
     err = err or sys.stderr
@@ -866,3 +871,22 @@ async def analyze(
         err.write(f"sentimeter: {one_line(str(failure))}\n")
     err.flush()
     return 1
+
+
+async def _write_html_report(
+    db_path: Path, report: Path, timezone: str | None, result: RunResult, out: TextIO
+) -> None:
+    """The HTML report (bot/offline/report.py) of the servers in the exports, after the analysis committed."""
+    from bot.offline.report import write_report as write_html_report
+
+    await write_html_report(
+        db_path,
+        report,
+        timezone,
+        sorted({h.guild_id for h in result.headers}),
+        channel_names={h.channel_id: h.channel_name for h in result.headers},
+        guild_names={h.guild_id: h.guild_name for h in result.headers if h.guild_name},
+        author_names=result.seen.authors,
+    )
+    out.write(f"\nReport written to {_name(report)}\n")
+    out.flush()
