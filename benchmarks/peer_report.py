@@ -1,6 +1,6 @@
 """`sentimeter analyze` side by side with chat-analytics on the same export, one JSON object on stdout:
 
-    python benchmarks/peer_report.py [--messages N] [--export FILE] [--no-peer]
+    python benchmarks/peer_report.py [--messages N] [--export FILE] [--no-peer] [--rounds R]
 
 The export is the benchmark's generated DiscordChatExporter file (benchmarks/bench.py ``big_export``: one busy
 channel, 5,000 authors; default 500,000 messages, cached in $TMPDIR/sentimeter-bench), or --export FILE.
@@ -14,8 +14,10 @@ channel, 5,000 authors; default 500,000 messages, cached in $TMPDIR/sentimeter-b
 Each side: wall_seconds (the whole command), cpu_seconds (user + system of the process and everything it
 waited for: ``getrusage(RUSAGE_CHILDREN)`` before and after), peak_rss_mb (RSS summed over the process tree,
 polled from /proc by bench.py's TreeWatch) and the output's size. wall_ratio = ours / theirs (target ≤ 0.8),
-cpu_ratio and rss_ratio likewise. Without Node, or when npx cannot fetch the package, the peer is skipped with
-its reason in ``peer_skipped`` and the exit status is still 0. Progress goes to stderr.
+cpu_ratio and rss_ratio likewise. With --rounds R each side runs R times, alternating which goes first, and
+the medians are compared (wall_seconds_each keeps every run). Without Node, or when npx cannot fetch the
+package, the peer is skipped with its reason in ``peer_skipped`` and the exit status is still 0. Progress goes
+to stderr; a bad argument or a failed `analyze` is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,11 +93,12 @@ def analyze_has_report() -> bool:
     return done.returncode == 0 and "--report" in done.stdout
 
 
-def run_ours(export: Path, workdir: Path) -> dict[str, Any]:
+def run_ours(export: Path, workdir: Path, with_report: bool) -> dict[str, Any]:
     db = workdir / "ours.db"
     report = workdir / "ours.html"
+    for old in workdir.glob("ours.*"):  # a fresh database each round
+        old.unlink()
     cmd = [sys.executable, "-m", "bot", "analyze", str(export), "--database", str(db), "--no-progress"]
-    with_report = analyze_has_report()
     if with_report:
         cmd += ["--report", str(report)]
     progress(f"sentimeter analyze{' --report' if with_report else ''} ...")
@@ -138,11 +142,9 @@ def peer_unavailable() -> str | None:
 
 
 def run_peer(export: Path, workdir: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The peer's figures, or None and the reason it was skipped."""
-    reason = peer_unavailable()
-    if reason is not None:
-        return None, reason
+    """The peer's figures, or None and the reason it failed."""
     out = workdir / "peer.html"
+    out.unlink(missing_ok=True)
     progress(f"{PEER} ...")
     cmd = ["npx", "--yes", PEER, "-p", "discord", "-i", str(export), "-o", str(out)]
     run = measure(cmd, workdir, _npx_env())
@@ -152,6 +154,16 @@ def run_peer(export: Path, workdir: Path) -> tuple[dict[str, Any] | None, str | 
     figures = _figures(run, out)
     progress(f"{PEER}: {figures['wall_seconds']} s wall, {figures['peak_rss_mb']} MB peak")
     return figures, None
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each numeric figure's median over the rounds (the rest from the first), and every round's wall time."""
+    merged = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            merged[key] = round(statistics.median(run[key] for run in runs), 2)
+    merged["wall_seconds_each"] = [run["wall_seconds"] for run in runs]
+    return merged
 
 
 def _ratio(ours: float, theirs: float) -> float | None:
@@ -165,14 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=500_000, help="messages in the generated export")
     parser.add_argument("--export", type=Path, help="use this DiscordChatExporter JSON file instead")
     parser.add_argument("--no-peer", action="store_true", help="measure sentimeter alone")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of each side, alternating which goes first (medians)"
+    )
     args = parser.parse_args(argv)
     try:
-        if args.export is not None:
-            if not args.export.is_file():
-                raise BenchError(f"no such export file: {args.export}")
-            export = args.export.resolve()
-        elif args.messages < 1:
+        if args.rounds < 1:
+            raise BenchError(f"--rounds must be at least 1 (got {args.rounds})")
+        if args.export is not None and not args.export.is_file():
+            raise BenchError(f"no such export file: {args.export}")
+        if args.export is None and args.messages < 1:
             raise BenchError(f"--messages must be at least 1 (got {args.messages})")
+        if args.export is not None:
+            export = args.export.resolve()
         else:
             progress(f"export of {args.messages:,} messages (cached in the benchmark folder)")
             export = big_export(args.messages)
@@ -185,8 +202,20 @@ def main(argv: list[str] | None = None) -> int:
         }
         with tempfile.TemporaryDirectory(prefix="sentimeter-peer-") as tmp:
             workdir = Path(tmp)
-            results["ours"] = run_ours(export, workdir)
-            peer, skipped = (None, "disabled with --no-peer") if args.no_peer else run_peer(export, workdir)
+            with_report = analyze_has_report()
+            skipped = "disabled with --no-peer" if args.no_peer else peer_unavailable()
+            ours_runs: list[dict[str, Any]] = []
+            peer_runs: list[dict[str, Any]] = []
+            for round_ in range(args.rounds):
+                sides = ["ours", "peer"] if round_ % 2 == 0 else ["peer", "ours"]
+                for side in sides:
+                    if side == "ours":
+                        ours_runs.append(run_ours(export, workdir, with_report))
+                    elif skipped is None:
+                        figures, skipped = run_peer(export, workdir)
+                        peer_runs.append(figures or {})
+            results["ours"] = median_of(ours_runs)
+            peer = median_of(peer_runs) if skipped is None else None
     except BenchError as exc:
         print(f"peer_report: error: {exc}", file=sys.stderr)
         return 1
@@ -199,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     ours = results["ours"]
     results["peer"] = peer
+    results["rounds"] = args.rounds
     results["peer_skipped"] = skipped
     if skipped is not None:
         progress(f"peer skipped: {skipped}")

@@ -15,7 +15,7 @@ from typing import Any
 from tests.conftest import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "benchmarks" / "peer_report.py"
-SIDE_KEYS = {"wall_seconds", "cpu_seconds", "peak_rss_mb", "output_mb"}
+SIDE_KEYS = {"wall_seconds", "cpu_seconds", "peak_rss_mb", "output_mb", "wall_seconds_each"}
 TOP_KEYS = {
     "export",
     "messages",
@@ -29,6 +29,7 @@ TOP_KEYS = {
     "loadavg_1m_before",
     "loadavg_1m_after",
     "cpu_count",
+    "rounds",
 }
 
 
@@ -94,10 +95,14 @@ def fake_npx(tmp_path: Path, *, fail: bool) -> str:
 
 
 def test_the_peer_is_measured_and_the_ratio_is_ours_over_theirs(tmp_path: Path) -> None:
-    data = figures(run(tmp_path, "--messages", "1000", path=fake_npx(tmp_path, fail=False)))
+    npx = fake_npx(tmp_path, fail=False)
+    data = figures(run(tmp_path, "--messages", "1000", "--rounds", "2", path=npx))
     peer, ours = data["peer"], data["ours"]
-    assert data["peer_skipped"] is None
+    assert data["peer_skipped"] is None and data["rounds"] == 2
     assert set(peer) == SIDE_KEYS and peer["wall_seconds"] > 0 and peer["output_mb"] is not None
+    for side in (ours, peer):  # the median of the two rounds
+        assert len(side["wall_seconds_each"]) == 2
+        assert side["wall_seconds"] == round(sum(side["wall_seconds_each"]) / 2, 2)
     assert data["wall_ratio"] == round(ours["wall_seconds"] / peer["wall_seconds"], 3)
 
 
@@ -111,6 +116,7 @@ def test_when_npx_cannot_fetch_the_package_ours_are_still_printed(tmp_path: Path
 def test_bad_arguments_are_one_line_and_non_zero(tmp_path: Path) -> None:
     for args, expected in (
         (["--messages", "0"], "--messages must be at least 1"),
+        (["--rounds", "0"], "--rounds must be at least 1"),
         (["--export", str(tmp_path / "missing.json")], "no such export file"),
     ):
         result = run(tmp_path, *args)
