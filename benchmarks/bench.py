@@ -14,8 +14,9 @@
   reactions, replies, edits, deletes), "now" just after its newest message; built once by the bulk loader
   (bot/storage/bulkload.py: the same tables as storage.apply, ~30 s for 1M, ~5 min for 10M) and cached in the
   temp folder, keyed by size, schema and loader)
-- analyze_msgs_per_s, analyze_peak_rss_mb (+ _pss_mb, _main_rss_mb): `sentimeter analyze` as a subprocess on a
-  generated 500,000-message DiscordChatExporter export; memory polled from /proc over the process tree
+- analyze_msgs_per_s, analyze_peak_rss_mb (+ _pss_mb, _main_rss_mb): `sentimeter analyze --report` as a
+  subprocess on a generated 500,000-message DiscordChatExporter export; memory polled from /proc over the
+  process tree
 - analyze_msgs_per_s_single, analyze_speedup: the same command with --workers 1 vs the default, on a smaller
   export (--compare-messages, 100,000) so the default run stays under two minutes; wall clock of the whole
   command (process start-up and the report included); analyze_speedup_pipeline compares the rates the command
@@ -536,13 +537,17 @@ class TreeWatch:
             self.peak[key] = max(self.peak[key], value)
 
 
-def run_analyze(export: Path, workdir: Path, workers: int | None) -> dict[str, float]:
+def run_analyze(
+    export: Path, workdir: Path, workers: int | None, *, report: bool = False
+) -> dict[str, float]:
     db = workdir / f"analyze-{workers or 'default'}.db"
     for old in workdir.glob(db.name + "*"):
         old.unlink()
     cmd = [sys.executable, "-m", "bot", "analyze", str(export), "--database", str(db), "--no-progress"]
     if workers is not None:
         cmd += ["--workers", str(workers)]
+    if report:  # the big run writes the HTML report too (its peak RSS counts towards analyze_peak_rss_mb)
+        cmd += ["--report", str(workdir / "analyze-report.html")]
     env = {**os.environ, "SENTIMETER_LOG_LEVEL": "WARNING"}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -943,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
             export = timed("big export", lambda: big_export(args.analyze_messages))
             big = timed(
                 f"analyze {args.analyze_messages:,} (default workers)",
-                lambda: run_analyze(export, workdir, None),
+                lambda: run_analyze(export, workdir, None, report=True),
             )
             results["analyze_msgs_per_s"] = round(big["msgs_per_s"])
             results["analyze_peak_rss_mb"] = big["peak_rss_mb"]  # whole process tree, RSS summed
