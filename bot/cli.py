@@ -304,7 +304,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
         args.db_path = args.database or settings.database
-        _check_report_args(args.report, args.timezone)
+        _check_report_args(args.report)
         return asyncio.run(
             analyze(
                 args.exports,
@@ -331,11 +331,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
-def _check_report_args(report: Path | None, timezone: str | None) -> None:
-    """--report and --timezone are checked before the analysis starts, not after it."""
-    from bot.offline.report import zone
-
-    zone(timezone)
+def _check_report_args(report: Path | None) -> None:
+    """--report is checked before the analysis starts, not after it (--timezone by ``zone_named``)."""
     if report is not None:
         if report.is_dir():
             raise SentimeterError(f"--report {report}: is a folder; give a file name such as report.html")

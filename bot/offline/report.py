@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import SentimeterError
 from bot.storage.report import ChannelRow, FlagEntry, HourRow, ReportReader
@@ -47,15 +47,12 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
 
 
 def zone(name: str | None) -> ZoneInfo:
-    """An IANA time zone (``Europe/Berlin``); None is UTC. A clear error for anything else."""
-    text = (name or "UTC").strip()
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SentimeterError(
-            f"--timezone: unknown time zone {text[:60]!r} (use an IANA name such as UTC, Europe/Berlin or "
-            "Asia/Jakarta)"
-        ) from None
+    """An IANA time zone (``Europe/Berlin``); None is UTC. Parsed as analyze's ``--timezone`` is."""
+    from bot.offline.analyze import zone_named
+
+    tz = zone_named(name or "UTC").tz
+    assert isinstance(tz, ZoneInfo)  # zone_named reads IANA names only
+    return tz
 
 
 def esc(value: object) -> str:
