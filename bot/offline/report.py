@@ -486,8 +486,8 @@ def _channels_section(reader: ReportReader, guild_id: int, names: _Names) -> str
         "neutral",
         "negative",
         "spam",
+        "average",
     ]
-    heads.append("average")
     out.extend(f'<th class="{"" if h == "channel" else "n"}">{h}</th>' for h in heads)
     out.append("</tr></thead><tbody>")
     for r in rows:

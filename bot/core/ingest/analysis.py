@@ -89,9 +89,8 @@ class Analyser:
     ) -> tuple[SentimentScore | None, SpamVerdict, int | None, FeedbackValues | None]:
         """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
         check's normalisation of the text (what a scoring worker sends back)."""
-        content = bound_content(
-            content
-        )  # no caller can hand the scorer or the spam check more than Discord's maximum
+        # no caller can hand the scorer or the spam check more than Discord's maximum
+        content = bound_content(content)
         cleaned = clean_for_scoring(content) if content else ""
         score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
         if exempt or not content.strip():
