@@ -16,6 +16,7 @@ from bot.app.i18n import available_locales, locale_for, t
 from bot.core import privacy
 from bot.core.errors import UserFacingError
 from bot.core.feedback.sensitivity import SENSITIVITIES
+from bot.core.timezones import suggest_zones, utc_offset_label, zone_info
 from bot.storage.models import GuildConfig
 
 if TYPE_CHECKING:
@@ -275,6 +276,31 @@ class Config(
             default=privacy.DEFAULT_RETENTION_DAYS,
         )
         await self._reply(interaction, config, message)
+
+    # -- time zone (bot/core/timezones.py) -----------------------------------------------------------------
+
+    @app_commands.command(name=_("timezone"), description=_("The time zone for days, hours and charts"))
+    @app_commands.describe(zone=_("A place, such as Asia/Jakarta, Asia/Makassar or Asia/Jayapura"))
+    async def timezone(self, interaction: discord.Interaction[Sentimeter], zone: str) -> None:
+        guild, _config, locale = await self._start(interaction)
+        try:
+            zone_info(zone)
+        except ValueError:
+            raise UserFacingError(t("config.timezone.unknown", locale, zone=zone[:60])) from None
+        config = await self.bot.configs.set_timezone(guild.id, zone.strip())
+        message = t(
+            "config.timezone.done", locale, zone=config.timezone, offset=utc_offset_label(config.timezone)
+        )
+        await self._reply(interaction, config, message)
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[Sentimeter], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=f"{name} ({utc_offset_label(name)})", value=name)
+            for name in suggest_zones(current)
+        ]
 
 
 async def setup(bot: Sentimeter) -> None:

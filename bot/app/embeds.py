@@ -473,6 +473,7 @@ def config_embed(
         name=t("config.field.spam_timeout", locale),
         value=t("config.minutes", locale, minutes=fmt_int(config.spam_timeout_minutes, locale)),
     )
+    embed.add_field(name=t("config.field.timezone", locale), value=config.timezone)
     embed.add_field(
         name=t("config.field.lexicon", locale),
         value=t("config.lexicon_value", locale, count=fmt_int(lexicon_size, locale)),

@@ -81,6 +81,9 @@ class ConfigCache:
     async def set_sensitivity(self, guild_id: int, sensitivity: str) -> GuildConfig:
         return await self._write_config(guild_id, self._storage.set_sensitivity(guild_id, sensitivity))
 
+    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
+        return await self._write_config(guild_id, self._storage.set_timezone(guild_id, timezone))
+
     async def set_review_channel(self, guild_id: int, channel_id: int | None) -> GuildConfig:
         return await self._write_config(guild_id, self._storage.set_review_channel(guild_id, channel_id))
 

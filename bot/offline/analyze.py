@@ -65,6 +65,7 @@ from bot.core.ingest.scoring import (
 )
 from bot.core.spam import BehaviourTracker
 from bot.core.text.terminal import one_line
+from bot.core.timezones import zone_info
 from bot.offline.exporter import (
     ExportedMessage,
     ExportError,
@@ -591,14 +592,9 @@ def _offset_label(seconds: int) -> str:
 
 def zone_named(name: str) -> Zone:
     """``--timezone``: an IANA name (Asia/Jakarta, Europe/Berlin, UTC). A clear error for anything else."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    text = name.strip()
     try:
-        if not text or len(text) > 100 or text.startswith(("/", ".")) or ".." in text:
-            raise ValueError(text)
-        return Zone(ZoneInfo(text), text)
-    except (ZoneInfoNotFoundError, ValueError):
+        return Zone(zone_info(name), name.strip())
+    except ValueError:
         raise SentimeterError(
             f"--timezone: unknown time zone {name[:60]!r} (an IANA name, such as Asia/Jakarta or UTC)"
         ) from None

@@ -158,6 +158,7 @@ class GuildConfig:
     spam_timeout_minutes: int = 60  # duration used by "Delete and time out author"
     sensitivity: str = "normal"  # the review queue's sensitivity: "low" | "normal" | "high"
     learned: LearnedAdjustment | None = None  # what the server's moderators taught (None: nothing yet)
+    timezone: str = "UTC"  # IANA name; days, weekdays and charts are shown in it (bot/core/timezones.py)
 
 
 class ExampleKind(StrEnum):

@@ -43,6 +43,7 @@ from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
+from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
 from bot.storage import _backfill, _catchup, _export, _outbox, _privacy
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
@@ -642,6 +643,11 @@ class SQLiteStorage:
         sql = "UPDATE guild_config SET sensitivity = ? WHERE guild_id = ?"
         return await self._update_config(guild_id, sql, (sensitivity, guild_id))
 
+    async def set_timezone(self, guild_id: int, timezone: str) -> GuildConfig:
+        zone_info(timezone)  # ValueError for anything that is not an IANA name
+        sql = "UPDATE guild_config SET timezone = ? WHERE guild_id = ?"
+        return await self._update_config(guild_id, sql, (timezone.strip(), guild_id))
+
     async def set_review_channel(self, guild_id: int, channel_id: int | None) -> GuildConfig:
         sql = "UPDATE guild_config SET review_channel_id = ? WHERE guild_id = ?"
         return await self._update_config(guild_id, sql, (channel_id, guild_id))
@@ -949,7 +955,7 @@ async def _first(db: aiosqlite.Connection, sql: str, params: Any) -> Any:
 _FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND id = ?"
 _OPEN_FLAG_SQL = f"SELECT {FLAG_COLUMNS} FROM flags WHERE guild_id = ? AND message_id = ? AND status = 'open'"
 _CONFIG_SQL = (
-    "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes, sensitivity"
+    "SELECT threshold, review_channel_id, language, spam_action, spam_timeout_minutes, sensitivity, timezone"
     " FROM guild_config WHERE guild_id = ?"
 )
 _EXEMPT_CHANNELS_SQL = "SELECT channel_id FROM exempt_channels WHERE guild_id = ?"
@@ -1026,7 +1032,7 @@ def _config_from(
             exempt_roles=roles,
             learned=learned,
         )
-    threshold, review_channel_id, language, spam_action, timeout, sensitivity = row
+    threshold, review_channel_id, language, spam_action, timeout, sensitivity, timezone = row
     return GuildConfig(
         guild_id=guild_id,
         threshold=default_threshold() if threshold is None else float(threshold),
@@ -1038,6 +1044,7 @@ def _config_from(
         spam_timeout_minutes=int(timeout),
         sensitivity=sensitivity or DEFAULT_SENSITIVITY,
         learned=learned,
+        timezone=timezone or DEFAULT_TIMEZONE,
     )
 
 

@@ -207,3 +207,38 @@ async def test_reset_learning_needs_manage_server(cog: Config, bot: Sentimeter) 
         await cog.reset_learning.callback(cog, member)
     assert nothing_sent(member)
     assert len(await bot.storage.learning_examples(GUILD_ID, 10)) == 1
+
+
+# -- /config timezone ---------------------------------------------------------------------------------------
+
+
+async def test_timezone_is_stored_and_shown(cog: Config, bot: Sentimeter) -> None:
+    assert (await bot.configs.get(GUILD_ID)).timezone == "UTC"  # the default, cached now
+    interaction = admin_interaction()
+
+    await cog.timezone.callback(cog, interaction, " Asia/Makassar ")
+
+    assert (await bot.configs.get(GUILD_ID)).timezone == "Asia/Makassar"
+    reply = sent(interaction)
+    assert reply.ephemeral is True
+    assert reply.embed.description == "Days, hours and charts are now in Asia/Makassar (UTC+08:00)."
+    assert reply.field("Time zone") == "Asia/Makassar"
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus", "", "../../etc/passwd", "/etc/localtime", "x" * 500])
+async def test_an_unknown_timezone_is_refused(cog: Config, storage: SQLiteStorage, value: str) -> None:
+    interaction = admin_interaction()
+    with pytest.raises(UserFacingError, match="don't know the time zone"):
+        await cog.timezone.callback(cog, interaction, value)
+    assert nothing_sent(interaction)
+    assert (await storage.get_config(GUILD_ID)).timezone == "UTC"
+
+
+async def test_timezone_autocomplete_offers_indonesia_first_then_matches(cog: Config) -> None:
+    interaction = admin_interaction()
+    empty = await cog.timezone_autocomplete(interaction, "")
+    assert [c.value for c in empty][:3] == ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+    assert empty[0].name == "Asia/Jakarta (UTC+07:00)"
+    typed = await cog.timezone_autocomplete(interaction, "new york")
+    assert typed[0].value == "America/New_York"
+    assert len(await cog.timezone_autocomplete(interaction, "a")) == 25  # Discord's limit
