@@ -140,8 +140,8 @@ def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConf
     )
     decider = Decider(BehaviourTracker())
     got = [
-        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp, feedback)
-        for m, ex, (score, spam, fp, feedback) in zip(messages, exempt, result.items, strict=True)
+        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp, feedback, terms)
+        for m, ex, (score, spam, fp, feedback, terms) in zip(messages, exempt, result.items, strict=True)
     ]
     assert got == expected
     assert [op.flag is not None and op.flag.kind is FlagKind.SPAM for op in got[5:9]] == [
