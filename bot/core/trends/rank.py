@@ -63,16 +63,26 @@ def rank(
     min_count: int = MIN_COUNT,
     top: int = TOP,
 ) -> list[RisingTerm]:
-    """The ``top`` rising terms (change > 0) among those used at least ``min_count`` times."""
+    """The ``top`` rising terms (change > 0) among those used at least ``min_count`` times. A word used
+    exactly as often as a rising phrase it is part of, in both periods, only ever appeared in that phrase:
+    the phrase is listed, not the word too."""
     if messages <= 0 or previous_messages <= 0:
         return []
-    out = []
+    found: dict[str, RisingTerm] = {}
     for t in terms:
         if t.count < min_count:
             continue
         change = log_ratio(t.count, messages, t.previous, previous_messages, alpha)
         if change > 0:
-            out.append(RisingTerm(t.term, t.count, t.previous, change, t.compound_sum / t.count))
+            found[t.term] = RisingTerm(t.term, t.count, t.previous, change, t.compound_sum / t.count)
+    covered = {
+        word
+        for phrase in found.values()
+        if " " in phrase.term
+        for word in phrase.term.split(" ")
+        if word in found and (found[word].count, found[word].previous) == (phrase.count, phrase.previous)
+    }
+    out = [r for term, r in found.items() if term not in covered]
     out.sort(key=lambda r: (-r.change, -r.count, r.term))
     return out[:top]
 
