@@ -39,7 +39,7 @@ def test_styled_unicode_and_spaced_letters_fold_like_the_spam_matcher() -> None:
     assert extract_terms("ｎｅｗ ｍａｐ") == plain
     assert extract_terms("NEW MAP") == plain
     assert extract_terms("nеw mаp") == plain  # Cyrillic look-alikes
-    assert "merch" in extract_terms("M E R C H drop")
+    assert "merch" in extract_terms("Ｍ Ｅ Ｒ Ｃ Ｈ drop")
 
 
 def test_numbers_urls_mentions_and_emoji_codes_are_dropped() -> None:
@@ -55,8 +55,8 @@ def test_quoted_lines_are_someone_elses_words() -> None:
     assert extract_terms("> the old map was bad\nnew map rocks") == expected
 
 
-def test_digit_swapped_words_count_once_as_letters() -> None:
-    assert extract_terms("p3t1r jackpot") == ("petir", "jackpot", "petir jackpot")
+def test_digit_swapped_styled_words_count_once_as_letters() -> None:
+    assert extract_terms("𝐩3𝐭1𝐫 jackpot") == ("petir", "jackpot", "petir jackpot")
 
 
 def test_stop_words_cover_both_languages() -> None:

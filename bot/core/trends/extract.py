@@ -1,12 +1,12 @@
 """Terms of a comment for `/trends`: its words and two-word phrases, normalised, without stop words.
 
 Pure and linear in the text's length. The text is cleaned as for scoring (no mentions, URLs, code, quotes),
-custom emoji and ``:shortcodes:`` are dropped, then it is folded by the spam matcher's normalisation
-(styled Unicode, look-alikes, letters spaced apart, case). A word is a run of letters and digits that does
-not start with a digit (so numbers go), of 2 to ``MAX_WORD`` characters, that is not an English or
-Indonesian stop word (``data/``) nor laughter; a phrase is two such words next to each other in one sentence
-(punctuation and dropped words break phrases). At most ``MAX_TERMS`` distinct terms per comment, in order of
-first appearance."""
+custom emoji and ``:shortcodes:`` are dropped, then it is folded: plain ASCII to lower case, anything else by
+the spam matcher's normalisation (styled Unicode, look-alikes, letters spaced apart, digit swaps, case). A
+word is a run of letters and digits that does not start with a digit (so numbers go), of 2 to ``MAX_WORD``
+characters, that is not an English or Indonesian stop word (``data/``) nor laughter; a phrase is two such
+words next to each other in one sentence (punctuation and dropped words break phrases). At most
+``MAX_TERMS`` distinct terms per comment, in order of first appearance."""
 
 from __future__ import annotations
 
@@ -51,6 +51,24 @@ def _text_for_terms(content: str, cleaned: str | None) -> str:
     return cleaned
 
 
+_WORD_CACHE = 100_000  # pieces whose verdict is remembered (chat repeats its words)
+_verdicts: dict[str, bool] = {}
+
+
+def _verdict(piece: str) -> bool:
+    """Whether ``piece`` (a word of folded text, or a punctuation mark) is a term word."""
+    ok = (
+        2 <= len(piece) <= MAX_WORD
+        and not piece[0].isdigit()
+        and piece not in stop_words()
+        and _LAUGH.fullmatch(piece) is None
+    )
+    if len(_verdicts) >= _WORD_CACHE:
+        _verdicts.clear()
+    _verdicts[piece] = ok
+    return ok
+
+
 def extract_terms(content: str, cleaned: str | None = None) -> tuple[str, ...]:
     """The distinct terms of ``content`` (raw message text). ``cleaned``: ``clean_for_scoring(content)``
     when the caller already has it (the analysis half does)."""
@@ -59,32 +77,28 @@ def extract_terms(content: str, cleaned: str | None = None) -> tuple[str, ...]:
     text = _text_for_terms(bound_content(content), cleaned)
     if not text:
         return ()
-    norm = normalize(text)
-    leet = bool(norm.flags & LEET)  # the normaliser wrote "p3t1r petir": keep the letters-only form
-    stop = stop_words()
-    laugh = _LAUGH.fullmatch
+    if text.isascii():  # most comments: case is all there is to fold
+        folded, leet = text.lower(), False
+    else:
+        norm = normalize(text)
+        # the normaliser wrote "p3t1r petir": keep the letters-only form
+        folded, leet = norm.text, bool(norm.flags & LEET)
+    verdicts = _verdicts
     terms: dict[str, None] = {}
     prev: str | None = None
-    for piece in _PIECES.findall(norm.text):
-        word: str | None = piece
-        if (
-            len(piece) < 2
-            or len(piece) > MAX_WORD
-            or piece[0].isdigit()
-            or piece in stop
-            or (leet and not piece.isalpha())
-            or laugh(piece)
-        ):
-            word = None  # punctuation, a number, a stop word: no term, and no phrase across it
-        if word is None:
-            prev = None
+    for piece in _PIECES.findall(folded):
+        ok = verdicts.get(piece)
+        if ok is None:
+            ok = _verdict(piece)
+        if not ok or (leet and not piece.isalpha()):
+            prev = None  # punctuation, a number, a stop word: no term, and no phrase across it
             continue
-        terms[word] = None
+        terms[piece] = None
         if prev is not None:
-            terms[f"{prev} {word}"] = None
+            terms[f"{prev} {piece}"] = None
         if len(terms) >= MAX_TERMS:
             break
-        prev = word
+        prev = piece
     if len(terms) > MAX_TERMS:
         return tuple(terms)[:MAX_TERMS]
     return tuple(terms)
