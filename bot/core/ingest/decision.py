@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core.feedback import adapt
 from bot.core.feedback.sensitivity import threshold_for
-from bot.core.ingest.analysis import FeedbackValues, RawScore, Terms
+from bot.core.ingest.analysis import FeedbackValues, RawScore, Terms, split_terms
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.spam import BehaviourTracker, SpamVerdict
 from bot.core.spam.behaviour import UNSET, _Unset
@@ -146,7 +146,7 @@ class Decider:
             language=language,
             is_spam=is_spam,
         )
-        return MessageCreated(record=record, flag=flag, terms=terms)
+        return MessageCreated(record=record, flag=flag, terms=None if terms is None else split_terms(terms))
 
     def finish_edit(
         self,

@@ -82,7 +82,7 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
             score, verdict, fp, feedback, terms = analyse(content, lexicon, exempt=exempt)
         except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
-            out.append((None, None, None, None, ()))
+            out.append((None, None, None, None, ""))
             continue
         if verdict[0]:  # is_spam
             # plain values, not the verdict object (the detector's verdicts work their reason out lazily and

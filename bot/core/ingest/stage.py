@@ -396,7 +396,7 @@ class ScoringStage:
                             )
                         )
                 elif isinstance(event, IncomingEdit):
-                    score, spam, _, feedback, _ = item if item is not None else (None, None, None, None, ())
+                    score, spam, _, feedback, _ = item if item is not None else (None, None, None, None, "")
                     assert entry.config is not None
                     append(
                         decider.finish_edit(
