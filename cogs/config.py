@@ -44,6 +44,10 @@ SENSITIVITY_CHOICES = [
     app_commands.Choice(name=_("High: milder feedback too"), value="high"),
 ]
 REVIEW_CHANNEL_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+TRENDS_CHOICES = [
+    app_commands.Choice(name=_("On"), value="on"),
+    app_commands.Choice(name=_("Off"), value="off"),
+]
 
 
 @app_commands.guild_only()
@@ -301,6 +305,24 @@ class Config(
             app_commands.Choice(name=f"{name} ({utc_offset_label(name)})", value=name)
             for name in suggest_zones(current)
         ]
+
+    # -- /trends term counting (bot/core/trends, bot/storage/_trends.py) -------------------------------------
+
+    @app_commands.command(
+        name=_("trends"), description=_("Count words and phrases per day for /trends (off deletes them)")
+    )
+    @app_commands.describe(state=_("On: count terms; off: stop and delete the stored term counts"))
+    @app_commands.choices(state=TRENDS_CHOICES)
+    async def trends(self, interaction: discord.Interaction[Sentimeter], state: str) -> None:
+        guild, config, locale = await self._start(interaction)
+        if state not in ("on", "off"):
+            raise UserFacingError(t("errors.bad_value", locale, value=state[:100]))
+        deleted = await self.bot.storage.set_trends_enabled(guild.id, state == "on")
+        if state == "on":
+            message = t("config.trends.on", locale)
+        else:
+            message = t("config.trends.off", locale, count=embeds.fmt_int(deleted, locale))
+        await self._reply(interaction, config, message)
 
 
 async def setup(bot: Sentimeter) -> None:

@@ -189,11 +189,11 @@ def _finish(
     ops: list[WriteOp] = []
     append = ops.append
     finish = decider.finish_message
-    for row, ex, count, (score, spam, fp, feedback) in zip(
+    for row, ex, count, (score, spam, fp, feedback, terms) in zip(
         rows, exempt, reactions, analysed.items, strict=True
     ):
         msg = IncomingMessage(*row)
-        append(finish(msg, configs[msg.guild_id], ex, score, spam_verdict(spam), fp, feedback))
+        append(finish(msg, configs[msg.guild_id], ex, score, spam_verdict(spam), fp, feedback, terms))
         if count:
             append(
                 ReactionChanged(

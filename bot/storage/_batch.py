@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
+from bot.storage import _trends
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
 from bot.storage.models import (
     Flag,
@@ -363,6 +364,9 @@ class _Batch:
         self.new_flags: list[_FlagState] = []
         self.reported: list[_FlagState] = []
         self.expired: set[int] = set()  # created messages the retention sweep already had (_expired)
+        # /trends: per (guild, UTC day) comments counted and term -> [comments, compound x 10000]
+        self.term_days: _trends.DayCounts = {}
+        self.term_counts: _trends.TermDeltas = {}
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
@@ -515,6 +519,24 @@ class _Batch:
             self.cursors[cur] = mid
         if op.flag is not None:
             self._new_flag(m, op.flag, c if scored else None, at)
+        if op.terms is not None and scored and not spam:
+            self._count_terms(g, at - at % DAY, op.terms, round(c * 10000))
+
+    def _count_terms(self, g: int, day: int, terms: tuple[str, ...], e4: int) -> None:
+        key = (g, day)
+        self.term_days[key] = self.term_days.get(key, 0) + 1
+        if not terms:
+            return
+        counts = self.term_counts.get(key)
+        if counts is None:
+            counts = self.term_counts[key] = {}
+        for term in terms:
+            v = counts.get(term)
+            if v is None:
+                counts[term] = [1, e4]
+            else:
+                v[0] += 1
+                v[1] += e4
 
     def _react(self, op: ReactionChanged) -> None:
         m = self._get(op.guild_id, op.message_id)
@@ -701,6 +723,7 @@ class _Batch:
                 " THEN excluded.last_message_id ELSE last_message_id END",
                 [(g, ch, mid) for (g, ch), mid in self.cursors.items()],
             )
+        _trends.write_terms(conn, self.term_days, self.term_counts)
         return self._write_flags()
 
     def _parents(self) -> tuple[dict[tuple[int, int], int], list[tuple[int, int, int]]]:

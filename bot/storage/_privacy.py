@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.periods import DAY
+from bot.storage import _trends
 from bot.storage._batch import MESSAGE_COLUMNS, _Batch
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache
 from bot.storage.models import ForgetResult, MessagesBulkDeleted, SweepResult
@@ -170,6 +171,7 @@ def sweep_retention(conn: sqlite3.Connection, now: int, default_days: int) -> Sw
     except BaseException:
         _rollback(conn)
         raise
+    _trends.sweep_terms(conn, now, default_days)  # /trends: close finished days, expire old ones
     return SweepResult(messages=messages, flag_texts=texts)
 
 

@@ -35,6 +35,7 @@ from bot.storage.models import (
     PendingPost,
     StoredMessage,
     SweepResult,
+    TermCount,
     Totals,
     WriteOp,
 )
@@ -350,6 +351,22 @@ class BackfillStore(Protocol):
     async def set_backfill_days(self, guild_id: int, days: int) -> None: ...
 
 
+class TrendStore(Protocol):
+    """Per-day term counts for /trends (bot/storage/_trends.py, migration 0012)."""
+
+    async def trends_enabled(self, guild_id: int) -> bool: ...
+    async def set_trends_enabled(self, guild_id: int, enabled: bool) -> int:
+        """On or off; off deletes the server's stored terms (returns how many rows)."""
+        ...
+
+    async def term_counts(
+        self, guild_id: int, start_day: int, mid_day: int, end_day: int, min_count: int
+    ) -> tuple[int, int, list[TermCount]]:
+        """(comments counted in [start_day, mid_day), in [mid_day, end_day), the terms used at least
+        ``min_count`` times in the latter with their counts in both)."""
+        ...
+
+
 class Storage(
     WriteStore,
     StatsStore,
@@ -359,6 +376,7 @@ class Storage(
     PrivacyStore,
     ExportStore,
     BackfillStore,
+    TrendStore,
     Protocol,
 ):
     """Everything the bot stores (each part above), plus the life cycle."""

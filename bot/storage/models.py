@@ -65,6 +65,8 @@ class FlagRequest:
 class MessageCreated:
     record: MessageRecord
     flag: FlagRequest | None = None
+    # the comment's terms for /trends (bot/core/trends); None: not extracted (nothing is counted)
+    terms: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,3 +381,14 @@ class BackfillRun:
     @property
     def channels_done(self) -> int:
         return max(0, self.channels_total - len(self.ranges))
+
+
+@dataclass(frozen=True, slots=True)
+class TermCount:
+    """One term's use for /trends: comments that used it in the period and the one before, and the sum of
+    the period's comments' compound scores."""
+
+    term: str
+    count: int
+    previous: int
+    compound_sum: float

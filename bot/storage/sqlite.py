@@ -44,7 +44,7 @@ from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
-from bot.storage import _backfill, _catchup, _export, _outbox, _privacy
+from bot.storage import _backfill, _catchup, _export, _outbox, _privacy, _trends
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -65,6 +65,7 @@ from bot.storage.models import (
     PendingPost,
     StoredMessage,
     SweepResult,
+    TermCount,
     Totals,
     WriteOp,
 )
@@ -937,6 +938,20 @@ class SQLiteStorage:
         if days < 1:
             raise ValueError(f"a back-fill reaches back at least one day, got {days}")
         await self._write(lambda c: _backfill.set_max_days(c, guild_id, days))
+
+    # -- /trends: per-day term counts (migration 0012, bot/storage/_trends.py) -------------------------------
+    async def trends_enabled(self, guild_id: int) -> bool:
+        async with self._reading() as db:
+            return await _trends.enabled(db, guild_id)
+
+    async def set_trends_enabled(self, guild_id: int, enabled: bool) -> int:
+        return await self._write(lambda c: _trends.set_enabled(c, guild_id, enabled))
+
+    async def term_counts(
+        self, guild_id: int, start_day: int, mid_day: int, end_day: int, min_count: int
+    ) -> tuple[int, int, list[TermCount]]:
+        async with self._reading(snapshot=True) as db:
+            return await _trends.term_counts(db, guild_id, start_day, mid_day, end_day, min_count)
 
 
 def normalize_word(word: str) -> str:

@@ -62,6 +62,15 @@ def test_spam_is_its_own_flag_never_praise(pipeline: Pipeline, config: GuildConf
     assert op.flag is not None and op.flag.kind is FlagKind.SPAM and op.flag.reason
 
 
+def test_a_comment_carries_its_terms_for_trends_and_sure_spam_none(
+    pipeline: Pipeline, config: GuildConfig
+) -> None:
+    op = pipeline.on_message(message("The new map is amazing <@42> https://x.y"), config)
+    assert op.terms == ("new", "map", "new map", "amazing")
+    assert pipeline.on_message(message(SPAM), config).terms == ()
+    assert pipeline.on_message(message(""), config).terms == ()
+
+
 def test_attachment_only_messages_count_but_are_not_scored(pipeline: Pipeline, config: GuildConfig) -> None:
     op = pipeline.on_message(message("", has_attachments=True), config)
     assert not op.record.scored and op.flag is None and not op.record.is_spam
@@ -140,8 +149,8 @@ def test_the_halves_apart_write_what_the_whole_pipeline_writes(config: GuildConf
     )
     decider = Decider(BehaviourTracker())
     got = [
-        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp, feedback)
-        for m, ex, (score, spam, fp, feedback) in zip(messages, exempt, result.items, strict=True)
+        decider.finish_message(m, config, ex, score, spam_verdict(spam), fp, feedback, terms)
+        for m, ex, (score, spam, fp, feedback, terms) in zip(messages, exempt, result.items, strict=True)
     ]
     assert got == expected
     assert [op.flag is not None and op.flag.kind is FlagKind.SPAM for op in got[5:9]] == [

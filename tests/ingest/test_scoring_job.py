@@ -41,13 +41,14 @@ def test_items_match_the_separate_steps(
     result = scoring.score_job(analyser, job)
     assert result.errors == []
     fresh = Analyser(Scorer(), SpamDetector())
-    for text, (score, spam, fp, feedback) in zip(TEXTS * 2, result.items, strict=True):
+    for text, (score, spam, fp, feedback, terms) in zip(TEXTS * 2, result.items, strict=True):
         expected_score, verdict, expected_feedback = fresh.analyse(text, lexicon, exempt=exempt)
         assert score == raw_score(expected_score)
         assert scoring.spam_verdict(spam) == (verdict if verdict.is_spam else None)
         assert fp == (None if exempt or not text.strip() else fingerprint(text))
         assert feedback == expected_feedback
         assert feedback is None or not (exempt or verdict.high_confidence)
+        assert terms == fresh.analyse_all(text, lexicon, exempt=exempt)[4]
 
 
 def test_spam_and_fingerprint_are_filled_in(analyser: Analyser) -> None:

@@ -16,6 +16,7 @@ from bot.core.spam import SpamDetector, SpamVerdict
 from bot.core.spam import behaviour as _behaviour
 from bot.core.text.bounds import bound_content
 from bot.core.text.clean import clean_for_scoring
+from bot.core.trends import extract_terms
 
 NOT_SPAM = SpamVerdict(is_spam=False, confidence=0.0, reason=None, high_confidence=False)
 
@@ -25,6 +26,19 @@ RawScore = tuple[float, float, float, float, str]
 
 # Negative feedback as plain values: probability, topic, evidence (None: blank, exempt or spam).
 FeedbackValues = tuple[float, str, tuple[str, ...]]
+
+# A comment's terms for /trends (bot/core/trends), none for sure spam: one string, the terms separated by
+# TERM_SEP (one string pickles several times faster than a tuple of them on the way back from a worker).
+Terms = str
+TERM_SEP = "\n"
+
+
+def joined_terms(content: str, cleaned: str) -> Terms:
+    return TERM_SEP.join(extract_terms(content, cleaned))
+
+
+def split_terms(terms: Terms) -> tuple[str, ...]:
+    return tuple(terms.split(TERM_SEP)) if terms else ()
 
 
 QUIET_CACHE = 256  # lexicons whose quiet words are remembered (a job sends each server's lexicon once)
@@ -88,18 +102,27 @@ class Analyser:
         self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
     ) -> tuple[SentimentScore | None, SpamVerdict, int | None, FeedbackValues | None]:
         """:meth:`analyse` plus the text's behaviour fingerprint (None when exempt or blank), reusing the spam
-        check's normalisation of the text (what a scoring worker sends back)."""
+        check's normalisation of the text."""
+        score, verdict, fingerprint, feedback, _terms = self.analyse_all(content, lexicon, exempt=exempt)
+        return score, verdict, fingerprint, feedback
+
+    def analyse_all(
+        self, content: str, lexicon: Mapping[str, float] | None, *, exempt: bool
+    ) -> tuple[SentimentScore | None, SpamVerdict, int | None, FeedbackValues | None, Terms]:
+        """:meth:`analyse_with_fingerprint` plus the comment's terms for /trends (none for sure spam): what a
+        scoring worker sends back."""
         # no caller can hand the scorer or the spam check more than Discord's maximum
         content = bound_content(content)
         cleaned = clean_for_scoring(content) if content else ""
         score = self.scorer.score(cleaned, overrides=lexicon or None) if cleaned.strip() else None
         if exempt or not content.strip():
-            return score, NOT_SPAM, None, None
+            return score, NOT_SPAM, None, None, joined_terms(content, cleaned) if score is not None else ""
         verdict, norm = self.spam.check_text_with_normalized(content)
         # a text spam verdict the server's moderators may overrule (not high confidence) still gets the
         # feedback check, so a message they let through can be flagged as feedback
         skip = verdict.is_spam and verdict.high_confidence
         feedback = None if skip else self._feedback(cleaned, score, lexicon)
+        terms = joined_terms(content, cleaned) if score is not None and not skip else ""
         if norm is None:
-            return score, verdict, _behaviour.fingerprint(content), feedback
-        return score, verdict, _behaviour.fingerprint_normalized(norm), feedback
+            return score, verdict, _behaviour.fingerprint(content), feedback, terms
+        return score, verdict, _behaviour.fingerprint_normalized(norm), feedback, terms

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core.feedback import adapt
 from bot.core.feedback.sensitivity import threshold_for
-from bot.core.ingest.analysis import FeedbackValues, RawScore
+from bot.core.ingest.analysis import FeedbackValues, RawScore, Terms, split_terms
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
 from bot.core.spam import BehaviourTracker, SpamVerdict
 from bot.core.spam.behaviour import UNSET, _Unset
@@ -98,10 +98,12 @@ class Decider:
         verdict: SpamVerdict | None,
         fingerprint: int | _Unset | None = UNSET,
         feedback: FeedbackValues | None = None,
+        terms: Terms | None = None,
     ) -> MessageCreated:
         """The write for a message whose text was analysed (``verdict`` None: not spam). Runs the behaviour
         tracker, so it must be called in the order the messages came in (``fingerprint``: the text's
-        behaviour fingerprint when the analysis already computed it)."""
+        behaviour fingerprint when the analysis already computed it; ``terms``: its terms for /trends, which
+        storage counts unless it is spam)."""
         flag: FlagRequest | None = None
         is_spam = False
         if not exempt:
@@ -144,7 +146,7 @@ class Decider:
             language=language,
             is_spam=is_spam,
         )
-        return MessageCreated(record=record, flag=flag)
+        return MessageCreated(record=record, flag=flag, terms=None if terms is None else split_terms(terms))
 
     def finish_edit(
         self,

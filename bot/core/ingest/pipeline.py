@@ -65,8 +65,10 @@ class Pipeline:
         exempt = is_exempt(
             config, msg.channel_id, msg.parent_channel_id, msg.author_role_ids, msg.author_is_staff
         )
-        score, verdict, feedback = self.analysis.analyse(msg.content, lexicon, exempt=exempt)
-        return self.decision.finish_message(msg, config, exempt, raw_score(score), verdict, feedback=feedback)
+        score, verdict, _fp, feedback, terms = self.analysis.analyse_all(msg.content, lexicon, exempt=exempt)
+        return self.decision.finish_message(
+            msg, config, exempt, raw_score(score), verdict, feedback=feedback, terms=terms
+        )
 
     def on_edit(
         self, edit: IncomingEdit, config: GuildConfig, lexicon: Mapping[str, float] | None = None

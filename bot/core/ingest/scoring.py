@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.ingest.analysis import Analyser, FeedbackValues, RawScore, raw_score
+from bot.core.ingest.analysis import Analyser, FeedbackValues, RawScore, Terms, raw_score
 from bot.core.spam import SpamVerdict
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ SpamValues = tuple[
     float, str | None, bool, str
 ]  # a spam verdict: confidence, reason, high_confidence, category
 # (None: nothing to score), (None: not spam), the behaviour fingerprint (None: too short or exempt), negative
-# feedback (None: nothing to score, exempt or spam)
-ItemResult = tuple[RawScore | None, SpamValues | None, int | None, FeedbackValues | None]
+# feedback (None: nothing to score, exempt or spam), the terms for /trends (bot/core/trends)
+ItemResult = tuple[RawScore | None, SpamValues | None, int | None, FeedbackValues | None, Terms]
 
 
 def spam_verdict(values: SpamValues | None) -> SpamVerdict | None:
@@ -68,7 +68,7 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
     lexicons = job.lexicons
     lexicon_keys = [frozenset(lexicon.items()) for lexicon in lexicons]
     cache = _cache
-    analyse = analyser.analyse_with_fingerprint
+    analyse = analyser.analyse_all
     for content, slot, exempt in job.items:
         key = None
         if len(content) <= CACHE_MAX_CHARS:
@@ -79,10 +79,10 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
                 continue
         try:
             lexicon = lexicons[slot] if slot != NO_LEXICON else None
-            score, verdict, fp, feedback = analyse(content, lexicon, exempt=exempt)
+            score, verdict, fp, feedback, terms = analyse(content, lexicon, exempt=exempt)
         except Exception as exc:  # one bad comment must not cost the batch: it is counted unscored
             errors.append(f"{type(exc).__name__}: {exc} (content {content[:80]!r})")
-            out.append((None, None, None, None))
+            out.append((None, None, None, None, ""))
             continue
         if verdict[0]:  # is_spam
             # plain values, not the verdict object (the detector's verdicts work their reason out lazily and
@@ -92,9 +92,10 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
                 (verdict.confidence, verdict.reason, verdict.high_confidence, verdict.category),
                 fp,
                 feedback,  # None unless a server's moderators could overrule the verdict
+                terms,
             )
         else:
-            result = (raw_score(score), None, fp, feedback)
+            result = (raw_score(score), None, fp, feedback, terms)
         out.append(result)
         if key is not None:
             if len(cache) >= CACHE_MAX_ENTRIES:

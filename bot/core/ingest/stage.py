@@ -388,13 +388,15 @@ class ScoringStage:
                     if item is None:  # not analysed: the tracker works the fingerprint out itself
                         append(finish_message(event, entry.config, entry.exempt, None, None))
                     else:
-                        score, spam, fp, feedback = item
+                        score, spam, fp, feedback, terms = item
                         verdict = None if spam is None else spam_verdict(spam)
                         append(
-                            finish_message(event, entry.config, entry.exempt, score, verdict, fp, feedback)
+                            finish_message(
+                                event, entry.config, entry.exempt, score, verdict, fp, feedback, terms
+                            )
                         )
                 elif isinstance(event, IncomingEdit):
-                    score, spam, _, feedback = item if item is not None else (None, None, None, None)
+                    score, spam, _, feedback, _ = item if item is not None else (None, None, None, None, "")
                     assert entry.config is not None
                     append(
                         decider.finish_edit(
