@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import logging
 import time
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from bot.app.history import (
     ChannelGone,
     HistoryChannel,
     ReadEnd,
+    archived_threads,
     can_read,
     channel_states,
     fetch_channel,
@@ -325,9 +327,14 @@ class Backfill(
             if not can_read(channel, guild.me):
                 raise UserFacingError(t("backfill.channel_unreadable", locale, channel=channel.mention))
             states = [ChannelState(channel.id, channel.last_message_id, True)]
+            now = time.time()
         else:
+            now = time.time()
+            await interaction.response.defer(ephemeral=True, thinking=True)  # listing archives takes requests
+            since = datetime.datetime.fromtimestamp(now - days * 86_400, datetime.UTC)
+            archived = await archived_threads(guild, since)
             states = [state for state, _ in channel_states(guild)]
-        now = time.time()
+            states += [ChannelState(th.id, th.last_message_id, can_read(th, guild.me)) for th in archived]
         ranges = plan.plan_ranges(
             states,
             since_id=snowflake_at(now - days * 86_400),
@@ -336,7 +343,8 @@ class Backfill(
         )
         if not ranges:
             raise UserFacingError(t("backfill.nothing", locale, days=days))
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         post = await self._post_progress(interaction, t("backfill.starting", locale))
         run = BackfillRun(
             guild_id=guild.id,

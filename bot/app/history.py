@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import enum
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -165,6 +166,37 @@ def channel_states(guild: discord.Guild) -> list[tuple[ChannelState, HistoryChan
         (ChannelState(channel.id, channel.last_message_id, can_read(channel, me)), channel)
         for channel in channels
     ]
+
+
+MAX_ARCHIVED_THREADS = 5_000  # per back-fill: a server with more has its newest ones read, with a log line
+
+
+async def archived_threads(guild: discord.Guild, since: datetime.datetime) -> list[discord.Thread]:
+    """Threads and forum posts archived since ``since`` (older ones cannot hold newer messages: a message
+    un-archives its thread), public ones wherever the bot reads history, private ones where it may also manage
+    threads. A channel whose list cannot be read is one log line and skipped."""
+    me = guild.me
+    found: list[discord.Thread] = []
+    parents: list[discord.TextChannel | discord.ForumChannel] = [*guild.text_channels, *guild.forums]
+    for parent in parents:
+        perms = parent.permissions_for(me)
+        if not (perms.view_channel and perms.read_message_history):
+            continue
+        listings = [parent.archived_threads(limit=None)]
+        if perms.manage_threads and isinstance(parent, discord.TextChannel):
+            listings.append(parent.archived_threads(private=True, limit=None))
+        for listing in listings:
+            try:
+                async for thread in listing:
+                    if thread.archive_timestamp < since:
+                        break
+                    found.append(thread)
+                    if len(found) >= MAX_ARCHIVED_THREADS:
+                        log.warning("back-fill reads the newest %d archived threads only", len(found))
+                        return found
+            except READ_ERRORS as exc:
+                log.warning("could not list archived threads of channel %s: %s", parent.id, exc)
+    return found
 
 
 class ChannelGone(Exception):

@@ -295,7 +295,7 @@ def thread_metadata(channel: Channel) -> dict[str, Any]:
     return {
         "archived": channel.archived,
         "auto_archive_duration": channel.auto_archive_duration,
-        "archive_timestamp": iso(snowflake_time(channel.id)),
+        "archive_timestamp": iso(channel.archived_at or snowflake_time(channel.id)),
         "locked": channel.locked,
         "invitable": channel.type == CHANNEL_PRIVATE_THREAD,
         "create_timestamp": iso(snowflake_time(channel.id)),

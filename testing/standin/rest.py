@@ -146,6 +146,8 @@ class RestApi:
             ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
             ("GET", "/guilds/{guild_id}/roles", self.get_roles),
             ("GET", "/guilds/{guild_id}/threads/active", self.get_active_threads),
+            ("GET", "/channels/{channel_id}/threads/archived/public", self.get_archived_public_threads),
+            ("GET", "/channels/{channel_id}/threads/archived/private", self.get_archived_private_threads),
             ("GET", "/guilds/{guild_id}/members", self.get_members),
             ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
             ("PATCH", "/guilds/{guild_id}/members/{user_id}", self.edit_member),
@@ -1080,6 +1082,44 @@ class RestApi:
         for rule in self.hold_rules:
             if await rule.hold(record):
                 return
+
+    # -- archived threads (back-fill reads them) -----------------------------------------------------------
+    async def get_archived_public_threads(self, request: web.Request) -> web.Response:
+        channel = self._channel(request)
+        self._require(channel, p.P_VIEW_CHANNEL | p.P_READ_MESSAGE_HISTORY)
+        return self._archived_threads(request, channel, p.CHANNEL_PUBLIC_THREAD)
+
+    async def get_archived_private_threads(self, request: web.Request) -> web.Response:
+        channel = self._channel(request)
+        self._require(channel, p.P_VIEW_CHANNEL | p.P_READ_MESSAGE_HISTORY | p.P_MANAGE_THREADS)
+        return self._archived_threads(request, channel, p.CHANNEL_PRIVATE_THREAD)
+
+    def _archived_threads(self, request: web.Request, parent: Channel, kind: int) -> web.Response:
+        """Newest archived first, paged by ``before`` (an ISO 8601 archive time) and ``limit``, as Discord."""
+        guild = self.state.guilds[parent.guild_id]
+        limit = int(request.query.get("limit", "50"))
+        if not 2 <= limit <= 100:
+            raise RestError(400, p.ERR_INVALID_FORM, {"limit": "int value should be between 2 and 100"})
+
+        def archived_at(thread: Channel) -> dt.datetime:
+            return thread.archived_at or p.snowflake_time(thread.id)
+
+        threads = sorted(
+            (
+                c
+                for c in guild.channels.values()
+                if c.parent_id == parent.id and c.type == kind and c.archived
+            ),
+            key=archived_at,
+            reverse=True,
+        )
+        if "before" in request.query:
+            before = dt.datetime.fromisoformat(request.query["before"])
+            threads = [t for t in threads if archived_at(t) < before]
+        page = threads[:limit]
+        return json_response(
+            {"threads": [p.channel_payload(t) for t in page], "members": [], "has_more": len(threads) > limit}
+        )
 
 
 class HoldRule:

@@ -356,6 +356,8 @@ class FakeDiscord:
             locked=locked,
             thread_member_ids={owner_id},
         )
+        if archived:
+            thread.archived_at = created_at or dt.datetime.now(dt.UTC)
         g.channels[thread.id] = thread
         self.state.channels[thread.id] = thread
         if starter_content is not None and parent_ch.type == p.CHANNEL_FORUM:
@@ -375,6 +377,7 @@ class FakeDiscord:
     ) -> None:
         thread.archived = archived
         thread.locked = locked
+        thread.archived_at = dt.datetime.now(dt.UTC) if archived else None
         self.state.notify()
         await self.gateway.channel_update(thread)
 

@@ -203,6 +203,7 @@ class Channel:
     archived: bool = False
     locked: bool = False
     auto_archive_duration: int = 1440
+    archived_at: dt.datetime | None = None  # when it was archived (thread_metadata.archive_timestamp)
     thread_member_ids: set[int] = field(default_factory=set)
     # messages, by id
     messages: dict[int, Message] = field(default_factory=dict)

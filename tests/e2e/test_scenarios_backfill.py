@@ -295,3 +295,45 @@ async def test_only_manage_server_starts_it_one_channel_and_the_server_limit_app
     }
     assert await proc.terminate() == 0
     assert unhandled_errors(proc.logs()) == []
+
+
+async def test_archived_threads_and_forum_posts_are_read_too(
+    fake: FakeDiscord, world: World, make_bot_process: Callable[..., BotProcess]
+) -> None:
+    """Threads archived before the bot came are not in READY's thread list; back-fill lists them through the
+    archived-threads routes (public ones, and private ones where the bot may manage threads)."""
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    public = await fake.create_thread(world.general, "finished discussion", created_at=recent)
+    private = await fake.create_thread(world.general, "mods only", private=True, created_at=recent)
+    in_archived = [
+        await fake.post_message(thread, world.alice, f"thread comment {i}", created_at=recent)
+        for i, thread in enumerate((public, public, private))
+    ]
+    ancient = await fake.create_thread(world.general, "long gone", created_at=recent - dt.timedelta(days=800))
+    too_old = await fake.post_message(
+        ancient, world.bob, "from long ago", created_at=recent - dt.timedelta(days=800)
+    )
+    for thread in (public, private):
+        await fake.set_thread_archived(thread)
+    ancient.archived, ancient.archived_at = True, recent - dt.timedelta(days=799)
+    await fake.set_thread_archived(world.forum_post)
+    manager = await admin(fake, world)
+    proc = await started(make_bot_process, world, SENTIMETER_BACKFILL_PROGRESS_SECONDS="0")
+
+    reply = await slash(fake, world.general, manager, "backfill", {}, subcommand="start")
+    assert reply.content.startswith("Back-fill started"), reply.content
+    await finished(fake, proc)
+
+    stored = stored_message_ids(proc.database)
+    assert {m.id for m in in_archived} <= stored
+    assert world.forum_post.id in stored  # the archived forum post's starter message
+    assert too_old.id not in stored
+    parents = db_query(
+        proc.database,
+        "SELECT DISTINCT parent_channel_id FROM messages WHERE channel_id IN (?, ?)",
+        (public.id, private.id),
+    )
+    assert parents == [(world.general.id,)]  # counted under their channel, like live thread messages
+    assert fake.requests("GET", "/channels/{channel_id}/threads/archived/private")  # it may manage threads
+    assert await proc.terminate() == 0
+    assert unhandled_errors(proc.logs()) == []
