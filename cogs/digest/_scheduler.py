@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
+from bot.app.charts import ChartUnavailable, render_chart
 from bot.app.errors import NO_PINGS
 from bot.app.i18n import locale_for
-from bot.core.digest import MIN_GAP, build_digest, latest_slot, next_slot
+from bot.core.digest import MIN_GAP, Digest, build_digest, latest_slot, next_slot
 from bot.core.review import retry_delay
 from bot.storage.models import DigestSchedule
-from cogs.digest._view import chart_file, digest_layout, is_digest_post
+from cogs.digest._view import chart_file, chart_spec, digest_layout, is_digest_post
 
 if TYPE_CHECKING:
     from bot.app.client import Sentimeter
@@ -61,39 +62,39 @@ def first_slot(schedule_weekday: int, hour: int, zone: str, at: float, posted_sl
 
 
 def postable(guild: discord.Guild, channel_id: int) -> DigestChannel | None:
-    """The channel if the bot can post a digest (with its chart) there."""
+    """The channel if the bot can post a digest there (the chart needs Attach Files too: ``can_attach``)."""
     channel = guild.get_channel_or_thread(channel_id)
     if not isinstance(channel, DigestChannel):
         return None
     perms = channel.permissions_for(guild.me)
     can_send = perms.send_messages_in_threads if isinstance(channel, discord.Thread) else perms.send_messages
-    return channel if perms.view_channel and can_send and perms.attach_files else None
+    return channel if perms.view_channel and can_send else None
 
 
-async def render(bot: Sentimeter, guild_id: int, zone: str, moment: float, locale: str) -> dict[str, Any]:
+def can_attach(guild: discord.Guild, channel: DigestChannel) -> bool:
+    return channel.permissions_for(guild.me).attach_files
+
+
+async def render(
+    bot: Sentimeter, guild_id: int, zone: str, moment: float, locale: str, *, chart: bool = True
+) -> dict[str, Any]:
     """The digest at ``moment`` as keyword arguments for ``send``: the layout and the chart (if any)."""
     digest = await build_digest(bot.storage, guild_id, zone, moment)
-    png = await chart_png(digest, locale)
+    png = await chart_png(digest, locale) if chart else None
     kwargs: dict[str, Any] = {"view": digest_layout(digest, locale, chart=png is not None)}
     if png is not None:
         kwargs["file"] = chart_file(png)
     return kwargs
 
 
-async def chart_png(digest: Any, locale: str) -> bytes | None:
-    """The trend chart as PNG, rendered off the event loop; None without the renderer (bot/charts)."""
+async def chart_png(digest: Digest, locale: str) -> bytes | None:
+    """The trend chart as PNG, drawn in the chart worker; None when it cannot be drawn now (the post goes
+    out without it)."""
     try:
-        from bot.app.charts import render_chart
-
-        from cogs.digest._view import chart_spec
-    except ImportError:
+        return await render_chart(chart_spec(digest, locale))
+    except ChartUnavailable as exc:
+        log.warning("digest chart for guild %s not drawn (%s)", digest.guild_id, exc)
         return None
-    try:
-        png: bytes = await render_chart(chart_spec(digest, locale))
-    except Exception:  # a digest without its chart is better than none
-        log.exception("digest chart for guild %s failed to render", digest.guild_id)
-        return None
-    return png
 
 
 class DigestScheduler:
@@ -205,7 +206,8 @@ class DigestScheduler:
         if not await storage.claim_digest(guild.id, schedule.slot, target, channel.id, started, lease=LEASE):
             return 0  # changed or posted meanwhile
         claimed = _claimed(schedule, target, started, channel.id)
-        kwargs = await render(self.bot, guild.id, zone, target, locale_for(None, config))
+        locale = locale_for(None, config)
+        kwargs = await render(self.bot, guild.id, zone, target, locale, chart=can_attach(guild, channel))
         try:
             message = await channel.send(allowed_mentions=NO_PINGS, **kwargs)
         except discord.Forbidden:
@@ -247,8 +249,8 @@ class DigestScheduler:
     async def _cannot_post(self, schedule: DigestSchedule, *, attempted_at: int | None = None) -> None:
         if not schedule.warned:
             log.warning(
-                "guild %s: cannot post the weekly digest in channel %s (missing, or no permission to see it, "
-                "send messages or attach files); trying again later",
+                "guild %s: cannot post the weekly digest in channel %s (missing, or no permission to see it "
+                "or send messages); trying again later",
                 schedule.guild_id,
                 schedule.channel_id,
             )

@@ -13,6 +13,7 @@ import discord
 
 from bot.app.embeds import fmt_change, fmt_int, sentiment_mix, with_change
 from bot.app.i18n import t
+from bot.charts import BarChart, Series
 from bot.core.digest import Digest, change_pct, stacked
 
 DIGEST_MARK = 150_006  # the container's component id on every digest post
@@ -31,11 +32,9 @@ def week_label(digest: Digest, locale: str) -> str:
     return t("digest.week", locale, start=first.isoformat(), end=last.isoformat())
 
 
-def chart_spec(digest: Digest, locale: str) -> Any:
+def chart_spec(digest: Digest, locale: str) -> BarChart:
     """The week's trend chart (bot.charts.BarChart): the sentiment mix and spam stacked per day, the week
     before as a faint line."""
-    from bot.charts import BarChart, Series  # the renderer is optional until it lands
-
     kinds = stacked(digest.days)
     series = tuple(Series(t(f"digest.chart.{kind}", locale), values, kind) for kind, values in kinds.items())
     line = Series(
