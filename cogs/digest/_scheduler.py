@@ -7,9 +7,9 @@ was down is the newest slot reached when it comes back: posted once, however man
 of a server are never closer than six days (``MIN_GAP``), so a time-zone change cannot double a week.
 
 **A crash between claiming and sending** is handled like the review outbox (cogs/flags/_outbox.py): the claim
-records that a send starts and where; a later try first reads that channel's history from then on for the
-bot's own post carrying the digest's mark (``DIGEST_MARK``) and adopts it instead of posting again. A send
-answered with a 4xx or 429 made nothing and clears the record.
+records that a send starts and where; a later try first reads that channel's newest messages for the bot's
+own post carrying the digest's mark and that slot (``is_digest_post``) and adopts it instead of posting
+again. A send answered with a 4xx or 429 made nothing and clears the record.
 
 **Not lost.** A channel the bot can no longer see or post in is logged once per slot and tried again with
 bounded backoff until it works, or until a newer slot replaces it (one post, the newest week)."""
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import random
 import time
@@ -46,8 +45,7 @@ CLOCK: Callable[[], float] = time.time  # the scheduler's and the commands' cloc
 IDLE = 300.0  # seconds between looks when nothing is due sooner (a safety net: /digest set wakes the task)
 ROUND_SIZE = 20
 LEASE = 600.0  # seconds: a digest being sent is not tried again before this
-HISTORY_LIMIT = 100  # channel messages read when looking for a post whose answer was lost
-CLOCK_SLACK = 60  # seconds: our clock against Discord's snowflakes
+HISTORY_LIMIT = 100  # newest channel messages read when looking for a post whose answer was lost
 
 DigestChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
@@ -81,7 +79,7 @@ async def render(
     """The digest at ``moment`` as keyword arguments for ``send``: the layout and the chart (if any)."""
     digest = await build_digest(bot.storage, guild_id, zone, moment)
     png = await chart_png(digest, locale) if chart else None
-    kwargs: dict[str, Any] = {"view": digest_layout(digest, locale, chart=png is not None)}
+    kwargs: dict[str, Any] = {"view": digest_layout(digest, locale, chart=png is not None, moment=moment)}
     if png is not None:
         kwargs["file"] = chart_file(png)
     return kwargs
@@ -228,15 +226,15 @@ class DigestScheduler:
         return 1
 
     async def _find_post(self, guild: discord.Guild, schedule: DigestSchedule) -> discord.Message | None:
+        """The bot's post of the claimed slot among the channel's newest messages (the slot is in the post,
+        so neither our clock nor Discord's matters)."""
         channel = guild.get_channel_or_thread(schedule.attempt_channel_id or schedule.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return None
-        since = dt.datetime.fromtimestamp(max(0, (schedule.attempted_at or 0) - CLOCK_SLACK), tz=dt.UTC)
-        after = discord.Object(id=discord.utils.time_snowflake(since))
         me = self.bot.user
         try:
-            async for message in channel.history(limit=HISTORY_LIMIT, after=after):
-                if me is not None and message.author.id == me.id and is_digest_post(message):
+            async for message in channel.history(limit=HISTORY_LIMIT):
+                if me is not None and message.author.id == me.id and is_digest_post(message, schedule.slot):
                     return message
         except discord.Forbidden:
             log.warning(

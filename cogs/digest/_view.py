@@ -1,7 +1,8 @@
 """The digest post: a Components V2 layout (``LayoutView``) built from a ``bot.core.digest.Digest``.
 
 Only figures, jump links and localised labels: no member's text or name. The layout's container carries
-``DIGEST_MARK`` as its component id, so the scheduler can recognise its own post in a channel's history."""
+``DIGEST_MARK`` as its component id and its heading the slot (``slot_mark``), so the scheduler can recognise
+its own post of a given week in a channel's history, whatever the clocks say."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ DIGEST_MARK = 150_006  # the container's component id on every digest post
 CHART_NAME = "digest.png"
 ACCENT = discord.Colour(0x5865F2)
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def slot_mark(moment: float) -> int:
+    """The heading's component id: the slot in minutes since 1970 (fits Discord's 32-bit ids until 5800)."""
+    return int(moment) // 60
 
 
 def day_label(day: date, locale: str) -> str:
@@ -110,11 +116,13 @@ def _rising_text(digest: Digest, locale: str) -> str:
     )
 
 
-def digest_layout(digest: Digest, locale: str, *, chart: bool) -> discord.ui.LayoutView:
-    """The post (``chart``: the PNG is attached as ``CHART_NAME``)."""
+def digest_layout(digest: Digest, locale: str, *, chart: bool, moment: float) -> discord.ui.LayoutView:
+    """The post made at ``moment`` (``chart``: the PNG is attached as ``CHART_NAME``)."""
     sep = discord.ui.Separator
     items: list[discord.ui.Item[Any]] = [
-        discord.ui.TextDisplay(f"## {t('digest.title', locale)}\n{week_label(digest, locale)}"),
+        discord.ui.TextDisplay(
+            f"## {t('digest.title', locale)}\n{week_label(digest, locale)}", id=slot_mark(moment)
+        ),
         discord.ui.TextDisplay(_totals_text(digest, locale)),
     ]
     if chart:
@@ -147,12 +155,9 @@ def chart_file(png: bytes) -> discord.File:
     return discord.File(io.BytesIO(png), filename=CHART_NAME)
 
 
-def is_digest_post(message: discord.Message) -> bool:
-    """A message carrying the digest's container (see ``DIGEST_MARK``)."""
-    stack: list[Any] = list(message.components)
-    while stack:
-        item = stack.pop()
-        if getattr(item, "id", None) == DIGEST_MARK:
-            return True
-        stack.extend(getattr(item, "children", ()) or ())
+def is_digest_post(message: discord.Message, slot: int) -> bool:
+    """A message carrying the digest's container with the heading of ``slot``."""
+    for top in message.components:
+        if getattr(top, "id", None) == DIGEST_MARK:
+            return any(getattr(c, "id", None) == slot_mark(slot) for c in getattr(top, "children", ()))
     return False

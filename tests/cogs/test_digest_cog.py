@@ -122,7 +122,7 @@ def texts(payload: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-# -- commands -------------------------------------------------------------------------------------------------
+# -- commands ------------------------------------------------------------------------------------------------
 
 
 async def test_set_stores_the_schedule_in_the_servers_zone_and_says_when(env: Any) -> None:
@@ -176,7 +176,7 @@ async def test_preview_is_an_ephemeral_components_v2_post_with_the_chart(env: An
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-# -- the scheduler ----------------------------------------------------------------------------------------------
+# -- the scheduler -------------------------------------------------------------------------------------------
 
 
 async def schedule_monday(env: Any) -> None:
@@ -243,9 +243,25 @@ async def test_a_post_made_whose_answer_was_lost_is_found_not_posted_again(env: 
         author_id=BOT_ID,
         bot=True,
         flags=1 << 15,
-        components=[{"type": 17, "id": DIGEST_MARK, "components": [{"type": 10, "id": 2, "content": "x"}]}],
+        components=[
+            {
+                "type": 17,
+                "id": DIGEST_MARK,
+                "components": [{"type": 10, "id": MONDAY_9 // 60, "content": "x"}],
+            }
+        ],
     )
-    env.channel.history = [message_payload(TEXT_ID, "hi"), made]
+    other_week = {
+        **made,
+        "id": str(next_id()),
+        "components": [
+            {
+                **made["components"][0],
+                "components": [{"type": 10, "id": (MONDAY_9 - WEEK) // 60, "content": "x"}],
+            }
+        ],
+    }
+    env.channel.history = [message_payload(TEXT_ID, "hi"), other_week, made]
     env.clock.now = MONDAY_9 + 601  # the lease is over
     assert await env.cog.scheduler.run_due() == 0
     assert env.channel.sent == []
@@ -257,7 +273,7 @@ async def test_a_post_made_whose_answer_was_lost_is_found_not_posted_again(env: 
     assert await env.storage.claim_digest(
         GUILD_ID, MONDAY_9 + WEEK, MONDAY_9 + WEEK, TEXT_ID, MONDAY_9 + WEEK, lease=600
     )
-    env.channel.history = []
+    env.channel.history = [other_week, made]  # digests, but of other weeks
     env.clock.now = MONDAY_9 + WEEK + 601
     assert await env.cog.scheduler.run_due() == 1
     assert len(env.channel.sent) == 1
