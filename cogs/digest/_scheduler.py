@@ -200,12 +200,12 @@ class DigestScheduler:
         if channel is None:
             await self._cannot_post(schedule)
             return 0
-        started = int(at)
+        locale = locale_for(None, config)
+        kwargs = await render(self.bot, guild.id, zone, target, locale, chart=can_attach(guild, channel))
+        started = int(self._clock())  # claimed just before the send: nothing slow in between
         if not await storage.claim_digest(guild.id, schedule.slot, target, channel.id, started, lease=LEASE):
             return 0  # changed or posted meanwhile
         claimed = _claimed(schedule, target, started, channel.id)
-        locale = locale_for(None, config)
-        kwargs = await render(self.bot, guild.id, zone, target, locale, chart=can_attach(guild, channel))
         try:
             message = await channel.send(allowed_mentions=NO_PINGS, **kwargs)
         except discord.Forbidden:
