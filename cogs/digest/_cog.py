@@ -53,6 +53,19 @@ class Digest(
         if not self.bot.is_closed():
             self.scheduler.start()  # once: a digest missed while the bot was down is posted now
 
+    @commands.Cog.listener()
+    async def on_timezone_change(self, guild_id: int) -> None:
+        """The server's zone changed: the digest owed next moves to the same weekday and hour in the new zone
+        (unless one is due or being sent now)."""
+        schedule = await self.bot.storage.get_digest_schedule(guild_id)
+        at = _scheduler.now()
+        if schedule is None or schedule.attempted_at is not None or schedule.slot <= at:
+            return
+        zone = (await self.bot.configs.get(guild_id)).timezone
+        slot = first_slot(schedule.weekday, schedule.hour, zone, at, schedule.posted_slot)
+        if slot != schedule.slot and await self.bot.storage.skip_digest(guild_id, schedule.slot, slot):
+            self.scheduler.wake()
+
     @app_commands.command(
         name=_("set"), description=_("Post the weekly digest in a channel on a weekday and hour")
     )

@@ -176,6 +176,21 @@ async def test_preview_is_an_ephemeral_components_v2_post_with_the_chart(env: An
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+async def test_a_new_time_zone_moves_the_digest_owed_next(env: Any) -> None:
+    channel = env.world.guild.get_channel(TEXT_ID)
+    await env.cog.set_.callback(env.cog, admin_interaction(env), channel, "mon", 9)
+    await env.bot.configs.set_timezone(GUILD_ID, "Asia/Kolkata")
+    await env.cog.on_timezone_change(GUILD_ID)
+    schedule = await env.storage.get_digest_schedule(GUILD_ID)
+    assert schedule.slot == MONDAY_9 + int(1.5 * 3600)  # Monday 09:00 at +05:30 instead of +07:00
+    await env.cog.scheduler.run_due()
+    assert env.channel.sent == []
+    env.clock.now = MONDAY_9 + 3600  # Jakarta's 09:00 has passed, Kolkata's not yet
+    assert await env.cog.scheduler.run_due() == 0
+    env.clock.now = schedule.slot
+    assert await env.cog.scheduler.run_due() == 1
+
+
 # -- the scheduler -------------------------------------------------------------------------------------------
 
 
