@@ -292,6 +292,7 @@ class Config(
         except ValueError:
             raise UserFacingError(t("config.timezone.unknown", locale, zone=zone[:60])) from None
         config = await self.bot.configs.set_timezone(guild.id, zone.strip())
+        self.bot.dispatch("timezone_change", guild.id)  # schedules kept in local time move (cogs/digest)
         message = t(
             "config.timezone.done", locale, zone=config.timezone, offset=utc_offset_label(config.timezone)
         )

@@ -22,6 +22,7 @@ from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.storage.models import (
     BackfillRun,
     ChannelCount,
+    DigestSchedule,
     Flag,
     FlagChange,
     FlagKind,
@@ -367,6 +368,49 @@ class TrendStore(Protocol):
         ...
 
 
+class DigestStore(Protocol):
+    """The weekly digest's schedule (bot/storage/_digest.py, migration 0014): one per server."""
+
+    async def get_digest_schedule(self, guild_id: int) -> DigestSchedule | None: ...
+    async def set_digest_schedule(
+        self, guild_id: int, channel_id: int, weekday: int, hour: int, slot: int
+    ) -> DigestSchedule:
+        """Create or change the schedule; ``slot`` is the first one owed (unix seconds)."""
+        ...
+
+    async def delete_digest_schedule(self, guild_id: int) -> bool: ...
+    async def due_digests(self, now: float, limit: int) -> list[DigestSchedule]:
+        """Schedules whose ``next_at`` has come, soonest first."""
+        ...
+
+    async def next_digest_at(self) -> float | None: ...
+    async def claim_digest(
+        self, guild_id: int, expected: int, slot: int, channel_id: int, at: int, *, lease: float
+    ) -> bool:
+        """In one statement: the schedule owes ``slot`` (the newest due; was ``expected``) and a send of it
+        starts at ``at`` (not retried for ``lease`` seconds). False when that slot was posted or the schedule
+        changed meanwhile: then send nothing."""
+        ...
+
+    async def finish_digest(self, guild_id: int, slot: int, message_id: int | None, next_slot: int) -> bool:
+        """``slot`` was posted (as ``message_id``): record it and owe ``next_slot``."""
+        ...
+
+    async def postpone_digest(
+        self,
+        guild_id: int,
+        slot: int,
+        next_at: float,
+        *,
+        attempted_at: int | None,
+        channel_id: int | None,
+        warned: bool,
+    ) -> None: ...
+    async def skip_digest(self, guild_id: int, slot: int, next_slot: int) -> bool:
+        """Owe ``next_slot`` instead (``slot`` is not to be posted)."""
+        ...
+
+
 class Storage(
     WriteStore,
     StatsStore,
@@ -377,6 +421,7 @@ class Storage(
     ExportStore,
     BackfillStore,
     TrendStore,
+    DigestStore,
     Protocol,
 ):
     """Everything the bot stores (each part above), plus the life cycle."""

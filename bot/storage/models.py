@@ -392,3 +392,24 @@ class TermCount:
     count: int
     previous: int
     compound_sum: float
+
+
+# -- the weekly digest's schedule (migration 0014, bot/storage/_digest.py) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    """Where and when a server's weekly digest is posted, and the state of the one owed next (cogs/digest)."""
+
+    guild_id: int
+    channel_id: int
+    weekday: int  # 0 = Monday .. 6 = Sunday, in the server's zone
+    hour: int  # 0..23, in the server's zone
+    slot: int  # unix seconds of the digest owed next
+    next_at: float  # not tried before
+    posted_slot: int = 0  # the last slot posted
+    message_id: int | None = None  # the last digest post
+    attempted_at: int | None = None  # a send of ``slot`` whose outcome is unknown started then
+    attempt_channel_id: int | None = None
+    attempts: int = 0
+    warned: bool = False  # "cannot post in the channel" was logged for this slot

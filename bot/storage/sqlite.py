@@ -44,13 +44,14 @@ from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
-from bot.storage import _backfill, _catchup, _export, _outbox, _privacy, _trends
+from bot.storage import _backfill, _catchup, _digest, _export, _outbox, _privacy, _trends
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
 from bot.storage.models import (
     BackfillRun,
     ChannelCount,
+    DigestSchedule,
     ExampleKind,
     Flag,
     FlagChange,
@@ -952,6 +953,54 @@ class SQLiteStorage:
     ) -> tuple[int, int, list[TermCount]]:
         async with self._reading(snapshot=True) as db:
             return await _trends.term_counts(db, guild_id, start_day, mid_day, end_day, min_count)
+
+    # -- the weekly digest's schedule (migration 0014, bot/storage/_digest.py) -------------------------------
+    async def get_digest_schedule(self, guild_id: int) -> DigestSchedule | None:
+        row = await self._fetchone(_digest.GET_SQL, (guild_id,))
+        return None if row is None else _digest.schedule_from_row(row)
+
+    async def set_digest_schedule(
+        self, guild_id: int, channel_id: int, weekday: int, hour: int, slot: int
+    ) -> DigestSchedule:
+        if not (0 <= weekday <= 6 and 0 <= hour <= 23):
+            raise ValueError(f"weekday must be 0..6 and hour 0..23, got {weekday}, {hour}")
+        return await self._write(lambda c: _digest.set_schedule(c, guild_id, channel_id, weekday, hour, slot))
+
+    async def delete_digest_schedule(self, guild_id: int) -> bool:
+        return await self._write(lambda c: _digest.delete(c, guild_id))
+
+    async def due_digests(self, now: float, limit: int) -> list[DigestSchedule]:
+        rows = await self._fetchall(_digest.DUE_SQL, (now, limit))
+        return [_digest.schedule_from_row(r) for r in rows]
+
+    async def next_digest_at(self) -> float | None:
+        row = await self._fetchone(_digest.NEXT_SQL)
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def claim_digest(
+        self, guild_id: int, expected: int, slot: int, channel_id: int, at: int, *, lease: float
+    ) -> bool:
+        return await self._write(lambda c: _digest.claim(c, guild_id, expected, slot, channel_id, at, lease))
+
+    async def finish_digest(self, guild_id: int, slot: int, message_id: int | None, next_slot: int) -> bool:
+        return await self._write(lambda c: _digest.finish(c, guild_id, slot, message_id, next_slot))
+
+    async def postpone_digest(
+        self,
+        guild_id: int,
+        slot: int,
+        next_at: float,
+        *,
+        attempted_at: int | None,
+        channel_id: int | None,
+        warned: bool,
+    ) -> None:
+        await self._write(
+            lambda c: _digest.postpone(c, guild_id, slot, next_at, attempted_at, channel_id, warned)
+        )
+
+    async def skip_digest(self, guild_id: int, slot: int, next_slot: int) -> bool:
+        return await self._write(lambda c: _digest.skip(c, guild_id, slot, next_slot))
 
 
 def normalize_word(word: str) -> str:
