@@ -85,6 +85,16 @@ _VEC = ", ".join(BUCKET_COLUMNS)
 _SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in BUCKET_COLUMNS)
 # presence rows: no language counts
 _MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
+# issue 15: hour roll-ups regrouped in local time (bot/core/local_time.py); {off} is the segment's UTC offset
+_LOCAL_COLUMNS = ("messages", "positive", "neutral", "negative", "spam")
+_LOCAL_VEC = ", ".join(_LOCAL_COLUMNS)
+_LOCAL_KEYS = {
+    "day": "(hour + {off}) / 86400",
+    "utc_hour": "hour",
+    "hour": "((hour + {off}) % 86400) / 3600",
+    # 1970-01-01 was a Thursday: Monday = 0
+    "week_hour": "(((hour + {off}) / 86400 + 3) % 7) * 24 + ((hour + {off}) % 86400) / 3600",
+}
 
 
 def default_threshold() -> float:
@@ -937,6 +947,57 @@ class SQLiteStorage:
         if days < 1:
             raise ValueError(f"a back-fill reaches back at least one day, got {days}")
         await self._write(lambda c: _backfill.set_max_days(c, guild_id, days))
+
+    # -- issue 15: local time (bot/core/local_time.py) -------------------------------------------------------
+    async def local_buckets(
+        self, guild_id: int, channel_id: int | None, segments: Sequence[tuple[int, int, int]], unit: str
+    ) -> list[tuple[int, int, int, int, int, int]]:
+        key = _LOCAL_KEYS[unit]  # KeyError: not a unit
+        if not segments:
+            return []
+        parts: list[str] = []
+        params: list[int] = []
+        for lo, hi, offset in segments:
+            k = key.format(off=int(offset))
+            if channel_id is None:
+                parts.append(
+                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM guild_hour"
+                    " WHERE guild_id = ? AND hour >= ? AND hour < ?"
+                )
+                params += [guild_id, lo, hi]
+            else:
+                parts.append(
+                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM channel_hour WHERE guild_id = ? AND channel_id = ?"
+                    " AND hour >= ? AND hour < ?"
+                )
+                parts.append(
+                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM thread_hour WHERE guild_id = ? AND parent_id = ?"
+                    " AND hour >= ? AND hour < ?"
+                )
+                params += [guild_id, channel_id, lo, hi] * 2
+        sums = ", ".join(f"sum({c})" for c in _LOCAL_COLUMNS)
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT k, {sums} FROM ({union}) GROUP BY k HAVING sum(messages) > 0 ORDER BY k"
+        rows = await self._fetchall(sql, params)
+        return [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+
+    async def flags_by_day_topic(
+        self, guild_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> list[tuple[int, str, int]]:
+        if not segments:
+            return []
+        parts: list[str] = []
+        params: list[Any] = []
+        for lo, hi, offset in segments:
+            parts.append(
+                f"SELECT (created_at + {int(offset)}) / 86400 AS d, topic FROM flags WHERE guild_id = ?"
+                " AND created_at >= ? AND created_at < ? AND kind = ? AND topic IS NOT NULL"
+            )
+            params += [guild_id, lo, hi, FlagKind.NEGATIVE.value]
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT d, topic, count(*) FROM ({union}) GROUP BY d, topic ORDER BY d, topic"
+        rows = await self._fetchall(sql, params)
+        return [(int(d), str(topic), int(n)) for d, topic, n in rows]
 
 
 def normalize_word(word: str) -> str:
