@@ -41,8 +41,8 @@ def offset_segments(zone: ZoneInfo, start: int, end: int) -> list[Segment]:
         if offset_at(zone, step_end - HOUR) == current:
             probe = step_end
             continue
-        # the offset changes within this day: find the first hour with the new one
-        h = probe + HOUR
+        # the offset changes within these hours: find the first hour with the new one
+        h = probe
         while offset_at(zone, h) == current:
             h += HOUR
         segments.append((lo, h, current))

@@ -179,3 +179,22 @@ def test_kolkata_days_start_at_the_first_hour_starting_that_day() -> None:
     first = local_time.day_start(kolkata, date(2024, 3, 10))
     assert datetime.fromtimestamp(first, UTC) == datetime(2024, 3, 9, 19, tzinfo=UTC)
     assert local_time.local_date(kolkata, first - 1) == date(2024, 3, 9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from((*ZONES, "Australia/Lord_Howe", "Europe/London")),
+    start_h=st.integers(0, 24 * 800),
+    hours=st.integers(1, 24 * 120),
+)
+def test_segments_match_every_hours_offset(zone: str, start_h: int, hours: int) -> None:
+    tz = ZoneInfo(zone)
+    start = 1_700_000_000 - 1_700_000_000 % H + start_h * H
+    end = start + hours * H
+    segments = local_time.offset_segments(tz, start, end)
+    assert segments[0][0] == start and segments[-1][1] == end
+    for (_, hi, off), (lo2, _, off2) in zip(segments, segments[1:], strict=False):
+        assert hi == lo2 and off != off2
+    for lo, hi, off in segments:
+        for h in range(lo, hi, H):
+            assert local_time.offset_at(tz, h) == off
