@@ -42,6 +42,7 @@ class ChannelStats:
     active_members: int
     busiest_hour: int | None  # 0-23, in the zone asked for (UTC without one)
     change: Change | None  # None: ALL, or the stored history does not cover the previous period
+    zone: str = "UTC"  # the time zone of the period's days and the busiest hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ class StatsService:
             active_members=active,
             busiest_hour=busiest,
             change=change,
+            zone=zone or "UTC",
         )
 
     # -- issue 15: charts in the server's time zone --------------------------------------------------------
