@@ -11,6 +11,8 @@ from bot.charts import BarChart, Heatmap, Series
 from bot.core.stats import Activity, TopicTrend, Trend
 from bot.core.timezones import zone_info
 
+MAX_TOPICS = 5  # topics drawn on their own in the flags chart; the rest as "other"
+
 __all__ = ["activity_chart", "busiest_label", "day_label", "flag_topics_chart", "trend_chart", "weekday_name"]
 
 
@@ -106,14 +108,19 @@ def flag_topics_chart(topics: TopicTrend, locale: str, *, title: str) -> BarChar
     if not topics.series:
         return None
     labels = tuple(day_label(d, locale, weekday=topics.step_days == 1) for d in topics.first_days)
+    # the most frequent topics on their own, the rest (and "other" itself) as "other": a legend that fits
+    named = [(topic, values) for topic, values in topics.series if topic != "other"]
+    kept, rest = named[:MAX_TOPICS], [v for _, v in named[MAX_TOPICS:]]
+    rest += [values for topic, values in topics.series if topic == "other"]
+    if rest:
+        kept.append(("other", tuple(sum(column) for column in zip(*rest, strict=True))))
     series = tuple(
-        Series(t(f"topic.{topic}", locale), tuple(float(v) for v in values))
-        for topic, values in topics.series
+        Series(t(f"topic.{topic}", locale), tuple(float(v) for v in values)) for topic, values in kept
     )
     unit = "day" if topics.step_days == 1 else "week" if topics.step_days == 7 else "bin"
     return BarChart(
         title=title,
         labels=labels,
-        series=series[:12],
+        series=series,
         y_label=t(f"chart.y.flags_per_{unit}", locale, days=topics.step_days),
     )
