@@ -4,6 +4,7 @@ period just before."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -185,72 +186,44 @@ class StatsService:
         self, guild_id: int, channel_id: int | None, period: Period, now: int, zone: str
     ) -> Trend:
         """Messages per local day (per hour for 24 hours, per week or more for long periods) with the
-        sentiment mix, and the previous period's messages in the same bins."""
+        sentiment mix, and the previous period's messages in the same bins. One read covers both periods."""
         tz = zone_info(zone)
         start, end = local_time.period_range(period, now, tz)
+        first = await self._storage.first_message_at(guild_id)
         if start is None:
-            start = await self._storage.first_message_at(guild_id)
-            if start is None:
+            if first is None:
                 return Trend(zone=zone, hourly=False, step_days=1, bins=(), previous=None)
-            start = min(start, end - HOUR)
+            start = min(first, end - HOUR)
+        p_start: int | None = None  # the previous period, when the stored history covers it
+        if period is not Period.ALL and first is not None:
+            p_start = local_time.previous_range(period, start, end, tz)[0]
+            if first > p_start:
+                p_start = None
+        lo = start if p_start is None else p_start
         if period is Period.DAY:
-            return await self._hourly_trend(guild_id, channel_id, start, end, zone)
-        days = local_time.days_between(tz, start, end)
-        step = local_time.bin_days(len(days))
-        bins = await self._day_bins(guild_id, channel_id, start, end, tz, days, step)
-        previous = None
-        if period is not Period.ALL:
-            p_start, p_end = local_time.previous_range(period, start, end, tz)
-            first = await self._storage.first_message_at(guild_id)
-            if first is not None and first <= p_start:
-                p_days = local_time.days_between(tz, p_start, p_end)
-                p_bins = await self._day_bins(guild_id, channel_id, p_start, p_end, tz, p_days, step)
-                if len(p_bins) == len(bins):
-                    previous = tuple(b.messages for b in p_bins)
-        return Trend(zone=zone, hourly=False, step_days=step, bins=tuple(bins), previous=previous)
+            rows = await self._storage.local_buckets(guild_id, channel_id, [(lo, end, 0)], "utc_hour")
+            by_hour = {r[0]: r[1:] for r in rows}
+            bins = [
+                TrendBin(local_time.local_date(tz, h), 1, h, *by_hour.get(h, (0, 0, 0, 0, 0)))
+                for h in range(start, end, HOUR)
+            ]
+            previous = None
+            if p_start is not None:
+                previous = tuple(by_hour.get(h, (0,))[0] for h in range(p_start, start, HOUR))
+            return Trend(zone=zone, hourly=True, step_days=1, bins=tuple(bins), previous=previous)
 
-    async def _day_bins(
-        self,
-        guild_id: int,
-        channel_id: int | None,
-        start: int,
-        end: int,
-        tz: ZoneInfo,
-        days: list[date],
-        step: int,
-    ) -> list[TrendBin]:
-        segments = local_time.offset_segments(tz, start, end)
+        segments = local_time.offset_segments(tz, lo, end)
         rows = await self._storage.local_buckets(guild_id, channel_id, segments, "day")
         by_day = {r[0]: r[1:] for r in rows}
-        bins = []
-        for group in _groups(days, step):
-            vec = [0, 0, 0, 0, 0]
-            for day in group:
-                for i, v in enumerate(by_day.get(local_time.day_number(day), ())):
-                    vec[i] += v
-            bins.append(TrendBin(group[0], len(group), None, *vec))
-        return bins
-
-    async def _hourly_trend(
-        self, guild_id: int, channel_id: int | None, start: int, end: int, zone: str
-    ) -> Trend:
-        s = self._storage
-
-        async def hours(lo: int, hi: int) -> list[TrendBin]:
-            rows = await s.local_buckets(guild_id, channel_id, [(lo, hi, 0)], "utc_hour")
-            by_hour = {r[0]: r[1:] for r in rows}
-            out = []
-            for h in range(lo, hi, HOUR):
-                m, p, neu, neg, spam = by_hour.get(h, (0, 0, 0, 0, 0))
-                out.append(TrendBin(local_time.local_date(zone_info(zone), h), 1, h, m, p, neu, neg, spam))
-            return out
-
-        bins = await hours(start, end)
+        days = local_time.days_between(tz, start, end)
+        step = local_time.bin_days(len(days))
+        bins = _day_bins(by_day, days, step)
         previous = None
-        first = await s.first_message_at(guild_id)
-        if first is not None and first <= start - (end - start):
-            previous = tuple(b.messages for b in await hours(start - (end - start), start))
-        return Trend(zone=zone, hourly=True, step_days=1, bins=tuple(bins), previous=previous)
+        if p_start is not None:
+            p_bins = _day_bins(by_day, local_time.days_between(tz, p_start, start), step)
+            if len(p_bins) == len(bins):
+                previous = tuple(b.messages for b in p_bins)
+        return Trend(zone=zone, hourly=False, step_days=step, bins=tuple(bins), previous=previous)
 
     async def activity(
         self, guild_id: int, channel_id: int | None, period: Period, now: int, zone: str
@@ -295,6 +268,17 @@ class StatsService:
             first_days=tuple(g[0] for g in groups),
             series=tuple((topic, tuple(v)) for topic, v in series),
         )
+
+
+def _day_bins(by_day: Mapping[int, tuple[int, ...]], days: list[date], step: int) -> list[TrendBin]:
+    bins = []
+    for group in _groups(days, step):
+        vec = [0, 0, 0, 0, 0]
+        for day in group:
+            for i, v in enumerate(by_day.get(local_time.day_number(day), ())):
+                vec[i] += v
+        bins.append(TrendBin(group[0], len(group), None, *vec))
+    return bins
 
 
 def _groups(days: list[date], step: int) -> list[list[date]]:

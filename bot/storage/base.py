@@ -102,7 +102,8 @@ class StatsStore(Protocol):
         """The hour roll-ups in ``segments`` ((lo, hi, UTC offset) each) grouped by local ``unit``: "day"
         (key: days since 1970-01-01 in local time), "hour" (0-23), "week_hour" (Monday 00:00 = 0 .. 167) or
         "utc_hour" (the hour's own start; the offset is not used).
-        Rows ``(key, messages, positive, neutral, negative, spam)`` by key; keys without messages left out."""
+        Rows ``(key, messages, positive, neutral, negative, spam)`` by key; keys without messages left out.
+        "hour" and "week_hour" count messages only (the other four are 0)."""
         ...
 
     async def flags_by_day_topic(

@@ -87,7 +87,6 @@ _SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in BUCKET_COLUMNS)
 _MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
 # issue 15: hour roll-ups regrouped in local time (bot/core/local_time.py); {off} is the segment's UTC offset
 _LOCAL_COLUMNS = ("messages", "positive", "neutral", "negative", "spam")
-_LOCAL_VEC = ", ".join(_LOCAL_COLUMNS)
 _LOCAL_KEYS = {
     "day": "(hour + {off}) / 86400",
     "utc_hour": "hour",
@@ -955,27 +954,29 @@ class SQLiteStorage:
         key = _LOCAL_KEYS[unit]  # KeyError: not a unit
         if not segments:
             return []
+        # the busiest hour and the heatmap need the message counts only: a narrower scan
+        columns = _LOCAL_COLUMNS if unit in ("day", "utc_hour") else _LOCAL_COLUMNS[:1]
+        vec = ", ".join(columns)
         parts: list[str] = []
         params: list[int] = []
         for lo, hi, offset in segments:
             k = key.format(off=int(offset))
             if channel_id is None:
                 parts.append(
-                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM guild_hour"
-                    " WHERE guild_id = ? AND hour >= ? AND hour < ?"
+                    f"SELECT {k} AS k, {vec} FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
                 )
                 params += [guild_id, lo, hi]
             else:
                 parts.append(
-                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM channel_hour WHERE guild_id = ? AND channel_id = ?"
+                    f"SELECT {k} AS k, {vec} FROM channel_hour WHERE guild_id = ? AND channel_id = ?"
                     " AND hour >= ? AND hour < ?"
                 )
                 parts.append(
-                    f"SELECT {k} AS k, {_LOCAL_VEC} FROM thread_hour WHERE guild_id = ? AND parent_id = ?"
+                    f"SELECT {k} AS k, {vec} FROM thread_hour WHERE guild_id = ? AND parent_id = ?"
                     " AND hour >= ? AND hour < ?"
                 )
                 params += [guild_id, channel_id, lo, hi] * 2
-        sums = ", ".join(f"sum({c})" for c in _LOCAL_COLUMNS)
+        sums = ", ".join([f"sum({c})" for c in columns] + ["0"] * (len(_LOCAL_COLUMNS) - len(columns)))
         union = " UNION ALL ".join(parts)
         sql = f"SELECT k, {sums} FROM ({union}) GROUP BY k HAVING sum(messages) > 0 ORDER BY k"
         rows = await self._fetchall(sql, params)

@@ -6,6 +6,7 @@ of UTC, with a half-hour offset (Asia/Kolkata) and across a DST change (America/
 from __future__ import annotations
 
 import asyncio
+import itertools
 import tempfile
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -114,6 +115,21 @@ async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | Non
                         assert b.messages == b.positive + b.neutral + b.negative + b.spam
                     assert got == {k: +v for k, v in want.items()}
                     assert sum(b.days for b in trend.bins) == days
+                    # the previous period's line: the same number of local days just before
+                    hours_seen = [_hour(m[0]) for m in messages]
+                    p_first = first - timedelta(days=days)
+                    covered = bool(hours_seen) and min(hours_seen) <= local_time.day_start(zone, p_first)
+                    assert (trend.previous is not None) == covered
+                    if trend.previous is not None and step == 1:
+                        per_day = Counter(
+                            _local(zone, m[0]).date()
+                            for m in messages
+                            if (channel is None or m[1] == channel)
+                            and p_first <= _local(zone, m[0]).date() < first
+                        )
+                        assert trend.previous == tuple(
+                            per_day[p_first + timedelta(days=i)] for i in range(days)
+                        )
                     assert trend.bins[-1].first_day + timedelta(days=trend.bins[-1].days - 1) == today
 
                     # the heatmap and the busiest hour
@@ -150,6 +166,15 @@ async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | Non
                     assert sum(got_flags.values()) == sum(flagged.values())
                 totals = [sum(v) for _, v in topics.series]
                 assert totals == sorted(totals, reverse=True)
+
+            # 24 hours: one bar per hour, the 24 hours before as the line
+            day = await service.trend(1, None, Period.DAY, now, zone_name)
+            end = _hour(now) + H
+            assert day.hourly and [b.hour for b in day.bins] == list(range(end - D, end, H))
+            per_hour = Counter(_hour(m[0]) for m in messages)
+            assert [b.messages for b in day.bins] == [per_hour[h] for h in range(end - D, end, H)]
+            if day.previous is not None:
+                assert list(day.previous) == [per_hour[h] for h in range(end - 2 * D, end - D, H)]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -193,7 +218,7 @@ def test_segments_match_every_hours_offset(zone: str, start_h: int, hours: int) 
     end = start + hours * H
     segments = local_time.offset_segments(tz, start, end)
     assert segments[0][0] == start and segments[-1][1] == end
-    for (_, hi, off), (lo2, _, off2) in zip(segments, segments[1:], strict=False):
+    for (_, hi, off), (lo2, _, off2) in itertools.pairwise(segments):
         assert hi == lo2 and off != off2
     for lo, hi, off in segments:
         for h in range(lo, hi, H):
