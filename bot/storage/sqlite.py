@@ -959,23 +959,36 @@ class SQLiteStorage:
         vec = ", ".join(columns)
         parts: list[str] = []
         params: list[int] = []
-        for lo, hi, offset in segments:
-            k = key.format(off=int(offset))
+
+        def add(table: str, column: str, k: str, lo: int, hi: int) -> None:
+            """The rows of ``{table}_{column}`` in [lo, hi): the server's, or a channel's and its threads'."""
             if channel_id is None:
                 parts.append(
-                    f"SELECT {k} AS k, {vec} FROM guild_hour WHERE guild_id = ? AND hour >= ? AND hour < ?"
+                    f"SELECT {k} AS k, {vec} FROM guild_{table} WHERE guild_id = ?"
+                    f" AND {column} >= ? AND {column} < ?"
                 )
-                params += [guild_id, lo, hi]
+                params.extend((guild_id, lo, hi))
+                return
+            parts.append(
+                f"SELECT {k} AS k, {vec} FROM channel_{table} WHERE guild_id = ? AND channel_id = ?"
+                f" AND {column} >= ? AND {column} < ?"
+            )
+            parts.append(
+                f"SELECT {k} AS k, {vec} FROM thread_{table} WHERE guild_id = ? AND parent_id = ?"
+                f" AND {column} >= ? AND {column} < ?"
+            )
+            params.extend((guild_id, channel_id, lo, hi) * 2)
+
+        for lo, hi, offset in segments:
+            if unit == "day" and offset % DAY == 0:
+                # local days are whole UTC days (UTC itself): the day roll-ups serve the whole days
+                days, edges = _split(lo, hi)
+                if days is not None:
+                    add("day", "day", f"(day + {int(offset)}) / 86400", *days)
+                for a, b in edges:
+                    add("hour", "hour", key.format(off=int(offset)), a, b)
             else:
-                parts.append(
-                    f"SELECT {k} AS k, {vec} FROM channel_hour WHERE guild_id = ? AND channel_id = ?"
-                    " AND hour >= ? AND hour < ?"
-                )
-                parts.append(
-                    f"SELECT {k} AS k, {vec} FROM thread_hour WHERE guild_id = ? AND parent_id = ?"
-                    " AND hour >= ? AND hour < ?"
-                )
-                params += [guild_id, channel_id, lo, hi] * 2
+                add("hour", "hour", key.format(off=int(offset)), lo, hi)
         sums = ", ".join([f"sum({c})" for c in columns] + ["0"] * (len(_LOCAL_COLUMNS) - len(columns)))
         union = " UNION ALL ".join(parts)
         sql = f"SELECT k, {sums} FROM ({union}) GROUP BY k HAVING sum(messages) > 0 ORDER BY k"

@@ -223,3 +223,12 @@ def test_segments_match_every_hours_offset(zone: str, start_h: int, hours: int) 
     for lo, hi, off in segments:
         for h in range(lo, hi, H):
             assert local_time.offset_at(tz, h) == off
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(now=st.sampled_from(NOWS), raw=st.lists(msg_strategy, min_size=1, max_size=120))
+def test_utc_days_read_from_the_day_roll_ups_match_brute_force(
+    now: int, raw: list[tuple[int, int, float | None, str | None]]
+) -> None:
+    """In UTC the trend's whole days come from the day tables (and the edges from the hour tables)."""
+    asyncio.run(_check("UTC", now, raw))
