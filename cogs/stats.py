@@ -221,7 +221,7 @@ class Stats(
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.stats.member(guild.id, member.id, chosen, self._now())
+        stats = await self.bot.stats.member(guild.id, member.id, chosen, self._now(), ctx.config.timezone)
         embed = embeds.member_stats_embed(
             stats,
             locale,

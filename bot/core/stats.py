@@ -107,15 +107,25 @@ class StatsService:
             tier=creator_tier(member_count),
         )
 
-    async def member(self, guild_id: int, author_id: int, period: Period, now: int) -> MemberStats:
-        start, end = period_range(period, now)
+    async def member(
+        self, guild_id: int, author_id: int, period: Period, now: int, zone: str | None = None
+    ) -> MemberStats:
+        """``zone``: periods of local days and active days counted in the zone (else UTC)."""
         s = self._storage
+        if zone is None:
+            start, end = period_range(period, now)
+            active_days = await s.member_active_days(guild_id, author_id, start, end)
+        else:
+            tz = zone_info(zone)
+            start, end = local_time.period_range(period, now, tz)
+            segments = await self._segments(guild_id, start, end, tz)
+            active_days = await s.member_active_local_days(guild_id, author_id, segments)
         return MemberStats(
             guild_id=guild_id,
             author_id=author_id,
             period=period,
             totals=await s.member_totals(guild_id, author_id, start, end),
-            active_days=await s.member_active_days(guild_id, author_id, start, end),
+            active_days=active_days,
             top_channels=await s.member_top_channels(guild_id, author_id, start, end, TOP_CHANNELS),
         )
 

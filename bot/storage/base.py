@@ -106,6 +106,12 @@ class StatsStore(Protocol):
         "hour" and "week_hour" count messages only (the other four are 0)."""
         ...
 
+    async def member_active_local_days(
+        self, guild_id: int, author_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> int:
+        """Local days in ``segments`` on which the member wrote (a UTC hour counts on the day it starts)."""
+        ...
+
     async def flags_by_day_topic(
         self, guild_id: int, segments: Sequence[tuple[int, int, int]]
     ) -> list[tuple[int, str, int]]:

@@ -995,6 +995,22 @@ class SQLiteStorage:
         rows = await self._fetchall(sql, params)
         return [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
 
+    async def member_active_local_days(
+        self, guild_id: int, author_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> int:
+        if not segments:
+            return 0
+        parts: list[str] = []
+        params: list[int] = []
+        for lo, hi, offset in segments:
+            parts.append(
+                f"SELECT (hour + {int(offset)}) / 86400 AS d FROM presence"
+                " WHERE guild_id = ? AND author_id = ? AND scope_id = 0 AND hour >= ? AND hour < ?"
+            )
+            params += [guild_id, author_id, lo, hi]
+        row = await self._fetchone(f"SELECT count(DISTINCT d) FROM ({' UNION ALL '.join(parts)})", params)
+        return int(row[0])
+
     async def flags_by_day_topic(
         self, guild_id: int, segments: Sequence[tuple[int, int, int]]
     ) -> list[tuple[int, str, int]]:

@@ -150,6 +150,15 @@ async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | Non
                     assert stats.busiest_hour == expected
                     assert stats.totals.messages == len(own)
 
+                # a member's active days are local days
+                for author in (100, 101):
+                    theirs = [
+                        m for i, m in enumerate(messages) if 100 + i % 3 == author and start <= m[0] < end
+                    ]
+                    member = await service.member(1, author, period, now, zone_name)
+                    assert member.active_days == len({_local(zone, m[0]).date() for m in theirs})
+                    assert member.totals.messages == len(theirs)
+
                 # flags per local day by topic
                 topics = await service.flag_topics(1, period, now, zone_name)
                 flagged = Counter(
