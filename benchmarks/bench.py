@@ -10,8 +10,9 @@
   ingest_ratio_cpu_bound: the ratio that work gives with every core free (the measured ratio drops when
   others share the machine: the ingest path needs all cores, VADER one)
 - stats_p50_ms, stats_p95_ms (+ stats_by_period_ms: period -> [p50, p95]): /stats server and /stats channel
-  for every period on a database of N messages (default 1,000,000: one year, 50 channels, 20,000 members,
-  reactions, replies, edits, deletes), "now" just after its newest message; built once by the bulk loader
+  (figures in Asia/Jakarta and the trend chart's series, as the commands ask them) for every period on a
+  database of N messages (default 1,000,000: one year, 50 channels, 20,000 members, reactions, replies,
+  edits, deletes), "now" just after its newest message; built once by the bulk loader
   (bot/storage/bulkload.py: the same tables as storage.apply, ~30 s for 1M, ~5 min for 10M) and cached in the
   temp folder, keyed by size, schema and loader)
 - analyze_msgs_per_s, analyze_peak_rss_mb (+ _pss_mb, _main_rss_mb): `sentimeter analyze --report` as a
@@ -31,6 +32,12 @@
 - backfill_msgs_per_s (part ``backfill``): `/backfill start` in the real bot process against the stand-in,
   over --backfill-messages (default 20,000) comments already in five channels' history: from the command to
   the progress message saying it finished (everything committed), Discord's paging of 100 per request included
+- chart_p95_ms (part ``charts``): drawing a 90-day trend chart (90 daily bars, the sentiment mix stacked, the
+  previous period's line; the specs /stats builds, bot/app/stat_charts.py) to PNG in this process, 40 times
+- command_p99_ms_during_charts (part ``bot_charts``): as command_latency_p99_ms (the real bot process, 5,000
+  comments/s over the stand-in's gateway, /stats server every 50 ms), while another member keeps asking for
+  /stats activity and /stats server over 90 days, so the chart worker draws all the time; charts_drawn counts
+  the answers that carried their picture
 
 Caches (databases, exports) live in $TMPDIR/sentimeter-bench; delete it to rebuild."""
 
@@ -350,8 +357,9 @@ def stats_db(n: int) -> Path:
     return path
 
 
-async def bench_stats(path: Path) -> dict[str, list[float]]:
-    """Milliseconds per call, by period: /stats server and /stats channel (4 channels), 3 rounds each.
+async def bench_stats(path: Path, zone: str = "Asia/Jakarta") -> dict[str, list[float]]:
+    """Milliseconds per call, by period: /stats server and /stats channel (4 channels), 3 rounds each, each
+    as the command does it: the figures in the server's time zone and the trend chart's series.
 
     "Now" is just after the newest data (the database may have been cached days ago)."""
     import sqlite3
@@ -373,11 +381,13 @@ async def bench_stats(path: Path) -> dict[str, list[float]]:
         for _round in range(3):
             for period in Period:
                 started = time.perf_counter()
-                await stats.server(GUILD, period, now, STATS_MEMBERS)
+                await stats.server(GUILD, period, now, STATS_MEMBERS, zone)
+                await stats.trend(GUILD, None, period, now, zone)
                 timings[period.value].append((time.perf_counter() - started) * 1000)
                 for channel in (5000, 5001, 5010, 5049):
                     started = time.perf_counter()
-                    await stats.channel(GUILD, channel, period, now)
+                    await stats.channel(GUILD, channel, period, now, zone)
+                    await stats.trend(GUILD, channel, period, now, zone)
                     timings[period.value].append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -687,7 +697,10 @@ def run_botlike(stats_path: Path, workdir: Path, seconds: float, rate: int) -> d
 # 5b. the real bot process (`python -m bot run`) against the loopback Discord stand-in (testing/standin):
 #     MESSAGE_CREATE at 5,000/s over the gateway while /stats server is invoked and its callback timed
 # ----------------------------------------------------------------------------------------------------------
-async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
+async def standin_latency(
+    db: Path, workdir: Path, seconds: float, rate: int, *, charts: bool = False
+) -> dict[str, float]:
+    """``charts``: another member keeps asking for 90-day charts meanwhile (command_p99_ms_during_charts)."""
     from testing.standin import BotProcess, FakeDiscord
     from testing.standin import payloads as p
 
@@ -757,9 +770,28 @@ async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) ->
                     await fake.wait_for(answered, timeout=30)
                     answers.append((time.monotonic() - inter.created_at) * 1000)
 
+            drawn = [0, 0]  # chart answers with their picture, without
+
+            async def draw() -> None:
+                asks = [("activity", {"period": "90d"}), ("server", {"period": "90d"})]
+                i = 0
+                while not done.is_set():
+                    sub, options = asks[i % len(asks)]
+                    i += 1
+                    inter = await fake.invoke_slash_command(
+                        channel, members[2], "stats", options, subcommand=sub
+                    )
+
+                    def answer(inter: Any = inter) -> Any:
+                        original = fake.original_response(inter)
+                        return original if original is not None and original.embeds else None
+
+                    msg = await fake.wait_for(answer, timeout=60)
+                    drawn[0 if msg.attachments else 1] += 1
+
             feed_rate = [0.0]
             bench_cpu, bench_wall = time.process_time(), time.perf_counter()
-            await asyncio.gather(feed(), ask())
+            await asyncio.gather(feed(), ask(), *([draw()] if charts else []))
             # this process (stand-in + feeder) competes with the bot for the same cores: report its share
             feeder_cores = (time.process_time() - bench_cpu) / (time.perf_counter() - bench_wall)
             fed_cpu = watch.cpu_seconds
@@ -774,15 +806,25 @@ async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) ->
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("SELECT message_id FROM messages WHERE guild_id = ?", (guild.id,)).fetchall()
+        # The feeder pushes frames straight onto the gateway, so the stand-in's REST API does not know those
+        # messages: when the bot's start-up check of open flags (cogs/listener.py) asks for a flagged one, it
+        # is told "deleted" and rightly removes it. Those count as stored (they were read and written).
+        gone = conn.execute(
+            "SELECT message_id FROM flags WHERE guild_id = ? AND status = 'message_deleted'", (guild.id,)
+        ).fetchall()
     finally:
         conn.close()
-    stored = {r[0] for r in rows}
+    stored = {r[0] for r in rows} | {r[0] for r in gone}
     # SIGTERM closes the gateway first: what the bot had not read yet is not stored (catch-up reads it on the
     # next start); everything it read is, in order: the stored messages are a prefix of the stream
     if exit_code != 0 or stored != set(sent_ids[: len(stored)]):
+        CACHE.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(workdir / "standin-bot.log", CACHE / "standin-bot-failed.log")
         raise RuntimeError(
             f"stand-in latency: {len(stored)} stored of {len(sent_ids)} sent, not a prefix of the stream"
-            f" (exit code {exit_code})"
+            f" (exit code {exit_code}; not stored: {len(set(sent_ids) - stored)}, at stream positions"
+            f" {sorted(i for i, m in enumerate(sent_ids) if m not in stored)[:5]}...; stored but not sent:"
+            f" {len(stored - set(sent_ids))}; the bot's log: {CACHE / 'standin-bot-failed.log'})"
         )
     return {
         "command_latency_p99_ms": percentile(latencies, 99),
@@ -797,15 +839,20 @@ async def standin_latency(db: Path, workdir: Path, seconds: float, rate: int) ->
         "bot_main_cpu_seconds": main_cpu,
         "standin_cores_used": feeder_cores,
         "unread_at_sigterm": len(sent_ids) - len(stored),
+        "removed_by_flag_check": len(gone),
+        "charts_drawn": drawn[0],
+        "charts_without_picture": drawn[1],
         "latencies_ms": latencies,  # type: ignore[dict-item]
         "answers_ms": answers,  # type: ignore[dict-item]
     }
 
 
-def run_standin_latency(stats_path: Path, workdir: Path, seconds: float, rate: int) -> dict[str, float]:
+def run_standin_latency(
+    stats_path: Path, workdir: Path, seconds: float, rate: int, *, charts: bool = False
+) -> dict[str, float]:
     db = workdir / "standin.db"
     shutil.copyfile(stats_path, db)
-    return asyncio.run(standin_latency(db, workdir, seconds, rate))
+    return asyncio.run(standin_latency(db, workdir, seconds, rate, charts=charts))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -862,6 +909,37 @@ async def standin_backfill(workdir: Path, n: int) -> dict[str, float]:
     return {"backfill_msgs_per_s": n / seconds, "backfill_seconds": seconds}
 
 
+# ----------------------------------------------------------------------------------------------------------
+# 7. charts (issue 15): a 90-day trend chart drawn in this process
+# ----------------------------------------------------------------------------------------------------------
+def bench_charts(renders: int = 40) -> dict[str, float]:
+    from datetime import date
+
+    from bot.app.stat_charts import trend_chart
+    from bot.charts import render_png
+    from bot.core.stats import Trend, TrendBin
+
+    rng = random.Random(15)
+    first = date(2026, 1, 1)
+    bins = []
+    for d in range(90):
+        pos, neu, neg, spam = (rng.randint(50, 900) for _ in range(4))
+        day = first + timedelta(days=d)
+        bins.append(TrendBin(day, 1, None, pos + neu + neg + spam // 10, pos, neu, neg, spam // 10))
+    previous = tuple(rng.randint(200, 2500) for _ in range(90))
+    trend = Trend(zone="Asia/Jakarta", hourly=False, step_days=1, bins=tuple(bins), previous=previous)
+    spec = trend_chart(trend, "id", title="Pesan · Creators · 90 hari terakhir")
+    assert spec is not None
+    render_png(spec)  # fonts loaded once, as the chart worker's warm-up does
+    times = []
+    size = 0
+    for _ in range(renders):
+        started = time.perf_counter()
+        size = len(render_png(spec))
+        times.append((time.perf_counter() - started) * 1000)
+    return {"chart_p95_ms": percentile(times, 95), "chart_p50_ms": percentile(times, 50), "chart_bytes": size}
+
+
 def timed(label: str, fn: Callable[[], Any]) -> Any:
     progress(f"{label} ...")
     started = time.perf_counter()
@@ -897,7 +975,9 @@ def main(argv: list[str] | None = None) -> int:
         "in-process: the bot object fed directly, /stats timed on its own loop",
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: vader,ingest,stats,analyze,bot,backfill"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: vader,ingest,stats,analyze,bot,backfill,charts,bot_charts",
     )
     parser.add_argument("--backfill-messages", type=int, default=20_000, help="history for the back-fill")
     parser.add_argument("--_botlike", type=Path, help=argparse.SUPPRESS)
@@ -931,7 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
                 bound_us = max(main_us, (main_us + workers_us) / cores)
                 results["ingest_ratio_cpu_bound"] = round(VADER_CPU_US[0] / bound_us, 3)
         stats_path: Path | None = None
-        if "stats" not in skip or "bot" not in skip:
+        if "stats" not in skip or "bot" not in skip or "bot_charts" not in skip:
             stats_path = timed("statistics database", lambda: stats_db(args.messages))
         if "stats" not in skip:
             assert stats_path is not None
@@ -1009,6 +1089,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             results["backfill_msgs_per_s"] = round(filled["backfill_msgs_per_s"])
             results["backfill_messages"] = args.backfill_messages
+        if "charts" not in skip:
+            drawn = timed("a 90-day trend chart", bench_charts)
+            results["chart_p95_ms"] = round(drawn["chart_p95_ms"], 2)
+            results["chart_p50_ms"] = round(drawn["chart_p50_ms"], 2)
+        if "bot_charts" not in skip:
+            assert stats_path is not None
+            path = stats_path
+            busy = timed(
+                "the bot process with charts drawn during the burst",
+                lambda: run_standin_latency(path, workdir, args.latency_seconds, args.rate, charts=True),
+            )
+            results["command_p99_ms_during_charts"] = round(busy["command_latency_p99_ms"], 2)
+            results["command_answer_p99_ms_during_charts"] = round(busy["command_answer_p99_ms"], 2)
+            results["charts_drawn_during_burst"] = busy["charts_drawn"]
+            results["charts_without_picture_during_burst"] = busy["charts_without_picture"]
     results["loadavg_1m_after"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the rates
     results["cpu_count"] = os.cpu_count()
     results["bench_seconds"] = round(time.perf_counter() - begun, 1)

@@ -135,6 +135,9 @@ async def build(storage: SQLiteStorage, n: int, batch_size: int, seed: int) -> d
     }
 
 
+ZONE = "Asia/Jakarta"  # /stats answers in the server's zone (issue 15); its trend chart is timed too
+
+
 async def measure(storage: SQLiteStorage, rounds: int) -> dict[str, object]:
     service = StatsService(storage)
     top = [c.channel_id for c in await storage.top_channels(GUILD, None, END, CHANNELS)]
@@ -144,13 +147,16 @@ async def measure(storage: SQLiteStorage, rounds: int) -> dict[str, object]:
     for _ in range(rounds):
         for period in Period:
             t = time.perf_counter()
-            await service.server(GUILD, period, NOW, member_count=MEMBERS)
+            # what /stats server does: the figures and the trend chart's series, in the server's zone
+            await service.server(GUILD, period, NOW, member_count=MEMBERS, zone=ZONE)
+            await service.trend(GUILD, None, period, NOW, ZONE)
             ms = (time.perf_counter() - t) * 1000
             per.setdefault(f"server {period.value}", []).append(ms)
             everything.append(ms)
             for ch in sample_channels:
                 t = time.perf_counter()
-                await service.channel(GUILD, ch, period, NOW)
+                await service.channel(GUILD, ch, period, NOW, ZONE)
+                await service.trend(GUILD, ch, period, NOW, ZONE)
                 ms = (time.perf_counter() - t) * 1000
                 per.setdefault(f"channel {period.value}", []).append(ms)
                 everything.append(ms)

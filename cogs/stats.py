@@ -1,10 +1,12 @@
-"""/stats channel | server | member: engagement and sentiment statistics from the roll-ups."""
+"""/stats channel | server | member | activity: engagement and sentiment statistics from the roll-ups, in the
+server's time zone, with charts (issue 15) drawn off the event loop."""
 
 from __future__ import annotations
 
+import io
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -13,9 +15,13 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import embeds
+from bot.app.charts import ChartUnavailable, render_chart
 from bot.app.context import guild_context
 from bot.app.i18n import t
+from bot.app.markdown import truncate
 from bot.app.options import PERIOD_CHOICES
+from bot.app.stat_charts import activity_chart, busiest_label, trend_chart
+from bot.charts import BarChart, Heatmap
 from bot.core.errors import UserFacingError
 from bot.core.periods import Period
 
@@ -60,9 +66,16 @@ def _period(value: str, locale: str) -> Period:
 class Stats(
     commands.GroupCog, group_name=_("stats"), group_description=_("Engagement and sentiment statistics")
 ):
-    def __init__(self, bot: Sentimeter, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        bot: Sentimeter,
+        *,
+        clock: Callable[[], float] = time.time,
+        render: Callable[[BarChart | Heatmap], Awaitable[bytes]] = render_chart,
+    ) -> None:
         self.bot = bot
         self.clock = clock
+        self.render = render  # off the event loop (bot/app/charts.py)
         self._member_counts: dict[int, tuple[int, int]] = {}  # guild id -> (count, fetched at)
         super().__init__()
 
@@ -109,19 +122,14 @@ class Stats(
         target = channel if channel is not None else interaction.channel
         if not isinstance(target, STATS_CHANNEL_TYPES):
             raise UserFacingError(t("stats.error.channel_type", locale))
-        if target.guild.id != guild.id:
-            raise UserFacingError(t("stats.error.other_guild", locale))
-        if (
-            isinstance(interaction.user, discord.Member)
-            and not target.permissions_for(interaction.user).view_channel
-        ):
-            raise UserFacingError(t("stats.error.cannot_view", locale))
+        self._check_channel(guild, target, interaction.user, locale)
         chosen = _period(period, locale)
+        zone, now = ctx.config.timezone, self._now()
 
         # a private channel's figures are shown only to the one who asked
         private = _is_private(guild, target)
         await interaction.response.defer(ephemeral=private, thinking=True)
-        stats = await self.bot.stats.channel(guild.id, target.id, chosen, self._now())
+        stats = await self.bot.stats.channel(guild.id, target.id, chosen, now, zone)
         embed = embeds.channel_stats_embed(
             stats,
             locale,
@@ -129,7 +137,12 @@ class Stats(
             channel_mention=target.mention,
             includes_threads=isinstance(target, THREAD_PARENT_TYPES),
         )
-        await interaction.followup.send(embed=embed, ephemeral=private)
+        trend = await self.bot.stats.trend(guild.id, target.id, chosen, now, zone)
+        title = t(
+            "chart.title.trend", locale, place=f"#{target.name}", period=embeds.period_label(chosen, locale)
+        )
+        file = await self._attach(embed, trend_chart(trend, locale, title=title), "trend.png", locale)
+        await interaction.followup.send(embed=embed, ephemeral=private, file=file)
 
     @app_commands.command(
         name=_("server"), description=_("Activity, sentiment and engagement for the whole server")
@@ -149,7 +162,8 @@ class Stats(
         hidden = await self._has_hidden_channels(guild, interaction.user)
         await interaction.response.defer(ephemeral=hidden, thinking=True)
         member_count = await self._member_count(guild)
-        stats = await self.bot.stats.server(guild.id, chosen, self._now(), member_count)
+        zone, now = ctx.config.timezone, self._now()
+        stats = await self.bot.stats.server(guild.id, chosen, now, member_count, zone)
         viewer: discord.Member | discord.User | discord.Role = (
             interaction.user if hidden else guild.default_role
         )
@@ -159,8 +173,11 @@ class Stats(
             guild_name=guild.name,
             describe_channel=self._channel_describer(guild, viewer, locale, also=interaction.user),
         )
+        trend = await self.bot.stats.trend(guild.id, None, chosen, now, zone)
+        title = t("chart.title.trend", locale, place=guild.name, period=embeds.period_label(chosen, locale))
+        file = await self._attach(embed, trend_chart(trend, locale, title=title), "trend.png", locale)
         note = t("stats.server.hidden_channels_note", locale) if hidden else discord.utils.MISSING
-        await interaction.followup.send(content=note, embed=embed, ephemeral=hidden)
+        await interaction.followup.send(content=note, embed=embed, ephemeral=hidden, file=file)
 
     async def _has_hidden_channels(self, guild: discord.Guild, user: discord.Member | discord.User) -> bool:
         """Whether ``user`` cannot see some channel that has stored figures (a channel unknown to the bot,
@@ -204,7 +221,7 @@ class Stats(
         chosen = _period(period, locale)
 
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.stats.member(guild.id, member.id, chosen, self._now())
+        stats = await self.bot.stats.member(guild.id, member.id, chosen, self._now(), ctx.config.timezone)
         embed = embeds.member_stats_embed(
             stats,
             locale,
@@ -213,6 +230,83 @@ class Stats(
             describe_channel=self._channel_describer(guild, interaction.user, locale),
         )
         await interaction.followup.send(embed=embed, ephemeral=True)
+
+    # -- issue 15: charts and /stats activity ----------------------------------------------------------------
+    @staticmethod
+    def _check_channel(
+        guild: discord.Guild, target: StatsChannel, user: discord.Member | discord.User, locale: str
+    ) -> None:
+        if target.guild.id != guild.id:
+            raise UserFacingError(t("stats.error.other_guild", locale))
+        if isinstance(user, discord.Member) and not target.permissions_for(user).view_channel:
+            raise UserFacingError(t("stats.error.cannot_view", locale))
+
+    async def _attach(
+        self, embed: discord.Embed, spec: BarChart | Heatmap | None, filename: str, locale: str
+    ) -> discord.File:
+        """The chart as the embed's image (``file=`` for the send); nothing when there is nothing to draw or
+        it cannot be drawn now (the figures go out without it, with a note). MISSING: no file to send."""
+        if spec is None:
+            return discord.utils.MISSING
+        try:
+            png = await self.render(spec)
+        except ChartUnavailable as exc:
+            log.info("chart %s not drawn: %s", filename, exc)
+            embed.add_field(name="\u200b", value=t("chart.unavailable", locale), inline=False)
+            return discord.utils.MISSING
+        embed.set_image(url=f"attachment://{filename}")
+        return discord.File(io.BytesIO(png), filename=filename)
+
+    @app_commands.command(
+        name=_("activity"),
+        description=_("When the server (or a channel) is busiest: messages by weekday and hour"),
+    )
+    @app_commands.describe(
+        channel=_("The channel, thread or forum (default: the whole server)"),
+        period=_("The time period (default: last 30 days)"),
+    )
+    @app_commands.choices(period=PERIOD_CHOICES)
+    async def activity(
+        self,
+        interaction: discord.Interaction[Sentimeter],
+        channel: StatsChannel | None = None,
+        period: str = Period.MONTH.value,
+    ) -> None:
+        ctx = await guild_context(self.bot, interaction)
+        guild, locale = ctx.guild, ctx.locale
+        if channel is not None:
+            if not isinstance(channel, STATS_CHANNEL_TYPES):
+                raise UserFacingError(t("stats.error.channel_type", locale))
+            self._check_channel(guild, channel, interaction.user, locale)
+        chosen = _period(period, locale)
+        zone = ctx.config.timezone
+        # like /stats channel and /stats server: figures that include what not everyone may see stay private
+        if channel is not None:
+            private = _is_private(guild, channel)
+        else:
+            private = await self._has_hidden_channels(guild, interaction.user)
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        activity = await self.bot.stats.activity(
+            guild.id, None if channel is None else channel.id, chosen, self._now(), zone
+        )
+        place = t("stats.place.server", locale) if channel is None else f"#{channel.name}"
+        period_text = embeds.period_label(chosen, locale)
+        embed = discord.Embed(
+            title=truncate(t("stats.activity.title", locale, place=place), embeds.TITLE_LIMIT),
+            colour=discord.Colour.blurple(),
+        )
+        busiest = busiest_label(activity, locale)
+        if busiest is None:
+            embed.description = t("stats.activity.empty", locale)
+            await interaction.followup.send(embed=embed, ephemeral=private)
+            return
+        embed.description = t("stats.activity.busiest", locale, when=busiest, zone=zone)
+        embed.set_footer(text=period_text)
+        title = t("chart.title.activity", locale, place=place, period=period_text)
+        file = await self._attach(
+            embed, activity_chart(activity, locale, title=title), "activity.png", locale
+        )
+        await interaction.followup.send(embed=embed, ephemeral=private, file=file)
 
 
 async def setup(bot: Sentimeter) -> None:

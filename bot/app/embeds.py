@@ -112,10 +112,10 @@ def period_label(period: Period, locale: str) -> str:
     return t(f"period.{period.value}", locale)
 
 
-def hour_label(hour: int | None, locale: str) -> str:
+def hour_label(hour: int | None, locale: str, zone: str = "UTC") -> str:
     if hour is None:
         return t("common.none", locale)
-    return t("format.hour_range", locale, start=f"{hour:02d}:00", end=f"{(hour + 1) % 24:02d}:00")
+    return t("format.hour_range", locale, start=f"{hour:02d}:00", end=f"{(hour + 1) % 24:02d}:00", zone=zone)
 
 
 def sentiment_mix(totals: Totals, locale: str) -> str:
@@ -257,7 +257,9 @@ def channel_stats_embed(
         colour=_colour_for(stats.totals),
     )
     _totals_fields(embed, stats.totals, stats.active_members, stats.change, locale, languages=True)
-    embed.add_field(name=t("stats.field.busiest_hour", locale), value=hour_label(stats.busiest_hour, locale))
+    embed.add_field(
+        name=t("stats.field.busiest_hour", locale), value=hour_label(stats.busiest_hour, locale, stats.zone)
+    )
     _period_footer(embed, stats.period, stats.change, locale)
     return embed
 
@@ -273,7 +275,8 @@ def server_stats_embed(
     )
     _totals_fields(embed, overall.totals, overall.active_members, overall.change, locale, languages=True)
     embed.add_field(
-        name=t("stats.field.busiest_hour", locale), value=hour_label(overall.busiest_hour, locale)
+        name=t("stats.field.busiest_hour", locale),
+        value=hour_label(overall.busiest_hour, locale, overall.zone),
     )
     embed.add_field(name=t("stats.field.member_count", locale), value=fmt_int(stats.member_count, locale))
     embed.add_field(

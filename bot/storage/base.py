@@ -97,6 +97,30 @@ class StatsStore(Protocol):
     ) -> list[ChannelCount]: ...
     async def first_message_at(self, guild_id: int) -> int | None: ...
 
+    # -- issue 15: local time (bot/core/local_time.py) --
+    async def local_buckets(
+        self, guild_id: int, channel_id: int | None, segments: Sequence[tuple[int, int, int]], unit: str
+    ) -> list[tuple[int, int, int, int, int, int]]:
+        """The hour roll-ups in ``segments`` ((lo, hi, UTC offset) each) grouped by local ``unit``: "day"
+        (key: days since 1970-01-01 in local time), "hour" (0-23), "week_hour" (Monday 00:00 = 0 .. 167) or
+        "utc_hour" (the hour's own start; the offset is not used).
+        Rows ``(key, messages, positive, neutral, negative, spam)`` by key; keys without messages left out.
+        "hour" and "week_hour" count messages only (the other four are 0)."""
+        ...
+
+    async def member_active_local_days(
+        self, guild_id: int, author_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> int:
+        """Local days in ``segments`` on which the member wrote (a UTC hour counts on the day it starts)."""
+        ...
+
+    async def flags_by_day_topic(
+        self, guild_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> list[tuple[int, str, int]]:
+        """Negative-feedback flags with a topic (those ``flag_summary.by_topic`` counts) created in
+        ``segments``, by local day and topic: ``(day, topic, count)`` by day then topic."""
+        ...
+
 
 class CursorStore(Protocol):
     """Catch-up after downtime (the cursors move with ``WriteStore.apply``)."""

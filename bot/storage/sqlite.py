@@ -87,6 +87,15 @@ _VEC = ", ".join(BUCKET_COLUMNS)
 _SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in BUCKET_COLUMNS)
 # presence rows: no language counts
 _MEMBER_SUMS = ", ".join(f"coalesce(sum({c}), 0)" for c in VECTOR_COLUMNS)
+# issue 15: hour roll-ups regrouped in local time (bot/core/local_time.py); {off} is the segment's UTC offset
+_LOCAL_COLUMNS = ("messages", "positive", "neutral", "negative", "spam")
+_LOCAL_KEYS = {
+    "day": "(hour + {off}) / 86400",
+    "utc_hour": "hour",
+    "hour": "((hour + {off}) % 86400) / 3600",
+    # 1970-01-01 was a Thursday: Monday = 0
+    "week_hour": "(((hour + {off}) / 86400 + 3) % 7) * 24 + ((hour + {off}) % 86400) / 3600",
+}
 
 
 def default_threshold() -> float:
@@ -1001,6 +1010,88 @@ class SQLiteStorage:
 
     async def skip_digest(self, guild_id: int, slot: int, next_slot: int) -> bool:
         return await self._write(lambda c: _digest.skip(c, guild_id, slot, next_slot))
+
+    # -- issue 15: local time (bot/core/local_time.py) -------------------------------------------------------
+    async def local_buckets(
+        self, guild_id: int, channel_id: int | None, segments: Sequence[tuple[int, int, int]], unit: str
+    ) -> list[tuple[int, int, int, int, int, int]]:
+        key = _LOCAL_KEYS[unit]  # KeyError: not a unit
+        if not segments:
+            return []
+        # the busiest hour and the heatmap need the message counts only: a narrower scan
+        columns = _LOCAL_COLUMNS if unit in ("day", "utc_hour") else _LOCAL_COLUMNS[:1]
+        vec = ", ".join(columns)
+        parts: list[str] = []
+        params: list[int] = []
+
+        def add(table: str, column: str, k: str, lo: int, hi: int) -> None:
+            """The rows of ``{table}_{column}`` in [lo, hi): the server's, or a channel's and its threads'."""
+            if channel_id is None:
+                parts.append(
+                    f"SELECT {k} AS k, {vec} FROM guild_{table} WHERE guild_id = ?"
+                    f" AND {column} >= ? AND {column} < ?"
+                )
+                params.extend((guild_id, lo, hi))
+                return
+            parts.append(
+                f"SELECT {k} AS k, {vec} FROM channel_{table} WHERE guild_id = ? AND channel_id = ?"
+                f" AND {column} >= ? AND {column} < ?"
+            )
+            parts.append(
+                f"SELECT {k} AS k, {vec} FROM thread_{table} WHERE guild_id = ? AND parent_id = ?"
+                f" AND {column} >= ? AND {column} < ?"
+            )
+            params.extend((guild_id, channel_id, lo, hi) * 2)
+
+        for lo, hi, offset in segments:
+            if unit == "day" and offset % DAY == 0:
+                # local days are whole UTC days (UTC itself): the day roll-ups serve the whole days
+                days, edges = _split(lo, hi)
+                if days is not None:
+                    add("day", "day", f"(day + {int(offset)}) / 86400", *days)
+                for a, b in edges:
+                    add("hour", "hour", key.format(off=int(offset)), a, b)
+            else:
+                add("hour", "hour", key.format(off=int(offset)), lo, hi)
+        sums = ", ".join([f"sum({c})" for c in columns] + ["0"] * (len(_LOCAL_COLUMNS) - len(columns)))
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT k, {sums} FROM ({union}) GROUP BY k HAVING sum(messages) > 0 ORDER BY k"
+        rows = await self._fetchall(sql, params)
+        return [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows]
+
+    async def member_active_local_days(
+        self, guild_id: int, author_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> int:
+        if not segments:
+            return 0
+        parts: list[str] = []
+        params: list[int] = []
+        for lo, hi, offset in segments:
+            parts.append(
+                f"SELECT (hour + {int(offset)}) / 86400 AS d FROM presence"
+                " WHERE guild_id = ? AND author_id = ? AND scope_id = 0 AND hour >= ? AND hour < ?"
+            )
+            params += [guild_id, author_id, lo, hi]
+        row = await self._fetchone(f"SELECT count(DISTINCT d) FROM ({' UNION ALL '.join(parts)})", params)
+        return int(row[0])
+
+    async def flags_by_day_topic(
+        self, guild_id: int, segments: Sequence[tuple[int, int, int]]
+    ) -> list[tuple[int, str, int]]:
+        if not segments:
+            return []
+        parts: list[str] = []
+        params: list[Any] = []
+        for lo, hi, offset in segments:
+            parts.append(
+                f"SELECT (created_at + {int(offset)}) / 86400 AS d, topic FROM flags WHERE guild_id = ?"
+                " AND created_at >= ? AND created_at < ? AND kind = ? AND topic IS NOT NULL"
+            )
+            params += [guild_id, lo, hi, FlagKind.NEGATIVE.value]
+        union = " UNION ALL ".join(parts)
+        sql = f"SELECT d, topic, count(*) FROM ({union}) GROUP BY d, topic ORDER BY d, topic"
+        rows = await self._fetchall(sql, params)
+        return [(int(d), str(topic), int(n)) for d, topic, n in rows]
 
 
 def normalize_word(word: str) -> str:

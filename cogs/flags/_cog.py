@@ -4,6 +4,7 @@ high-confidence spam when the server asked for it, and offers /flags list, /flag
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.charts import ChartUnavailable, render_chart
 from bot.app.context import guild_context
 from bot.app.embeds import period_label
 from bot.app.i18n import t
@@ -19,10 +21,13 @@ from bot.app.markdown import jump_url
 from bot.app.offload import off_loop
 from bot.app.options import PERIOD_CHOICES
 from bot.app.permissions import has_permissions
+from bot.app.stat_charts import flag_topics_chart
+from bot.core import local_time
 from bot.core.errors import UserFacingError
-from bot.core.periods import Period, period_range
+from bot.core.periods import Period
 from bot.core.review import false_positive_candidates
 from bot.core.text.clean import clean_for_scoring
+from bot.core.timezones import zone_info
 from bot.storage.models import Flag, FlagChange, FlagKind, FlagStatus, GuildConfig
 from cogs.flags._learning import learn_from_decision
 from cogs.flags._outbox import ReviewOutbox
@@ -70,6 +75,7 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         app_commands.default_permissions(manage_messages=True)(self.flag_menu)
         has_permissions(manage_messages=True)(self.flag_menu)
         self.outbox = ReviewOutbox(bot, self)
+        self.render = render_chart  # /flags summary's chart, off the event loop (bot/app/charts.py)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -293,12 +299,15 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
         ctx = await guild_context(self.bot, interaction)
         guild_id, locale = ctx.guild.id, ctx.locale
         chosen = Period(period.value) if period is not None else Period.MONTH
-        start, end = period_range(chosen, int(time.time()))
+        zone, now = ctx.config.timezone, int(time.time())
+        tz = zone_info(zone)
+        start, end = local_time.period_range(chosen, now, tz)  # the server's days (issue 15)
         await interaction.response.defer(ephemeral=True, thinking=True)
         summary = await self.bot.storage.flag_summary(guild_id, start, end)
         previous = None
         if start is not None:  # the period just before, of the same length, for the change by topic
-            previous = await self.bot.storage.flag_summary(guild_id, start - (end - start), start)
+            prev_start, _ = local_time.previous_range(chosen, start, end, tz)
+            previous = await self.bot.storage.flag_summary(guild_id, prev_start, start)
         texts = await self.bot.storage.false_positive_texts(guild_id, start, end, SUMMARY_TEXTS)
         lexicon = await self.bot.configs.lexicon(guild_id)
         scorer = self.bot.scorer
@@ -317,4 +326,23 @@ class Flags(commands.GroupCog, group_name="flags", group_description="The review
             previous=previous,
             learned_from=learned.decisions if learned is not None else 0,
         )
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
+        file = await self._topics_chart(embed, guild_id, chosen, now, zone, locale)
+        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS, file=file)
+
+    async def _topics_chart(
+        self, embed: discord.Embed, guild_id: int, period: Period, now: int, zone: str, locale: str
+    ) -> discord.File:
+        """Complaints per day by topic as the embed's image; MISSING when there are none or it cannot be
+        drawn now (the summary goes out without it)."""
+        topics = await self.bot.stats.flag_topics(guild_id, period, now, zone)
+        title = t("chart.title.flags", locale, period=period_label(period, locale))
+        spec = flag_topics_chart(topics, locale, title=title)
+        if spec is None:
+            return discord.utils.MISSING
+        try:
+            png = await self.render(spec)
+        except ChartUnavailable as exc:
+            log.info("flags chart not drawn: %s", exc)
+            return discord.utils.MISSING
+        embed.set_image(url="attachment://flags.png")
+        return discord.File(io.BytesIO(png), filename="flags.png")

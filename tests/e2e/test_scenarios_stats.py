@@ -23,6 +23,7 @@ from testing.standin import payloads as p
 from .conftest import (
     Reply,
     World,
+    command_reply,
     db_query,
     leading_int,
     slash,
@@ -530,4 +531,47 @@ async def test_bad_input_gets_polite_ephemeral_errors_and_no_cross_guild_data(
     assert member.ephemeral
     if member.embeds:
         assert leading_int(member.fields()["Messages"]) == 0
+    assert unhandled_errors(bot_process.logs()) == []
+
+
+# --- issue 15: charts in the server's time zone -------------------------------------------------------------
+
+
+def _png_size(data: bytes | None) -> tuple[int, int]:
+    assert data is not None and data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = (int.from_bytes(data[i : i + 4], "big") for i in (16, 20))
+    return width, height
+
+
+async def test_stats_server_and_activity_answer_with_charts_in_the_servers_zone(
+    fake: FakeDiscord, world: World, bot_process: BotProcess
+) -> None:
+    admin_role = await fake.create_role(
+        world.guild, "Admin", permissions=p.DEFAULT_EVERYONE_PERMISSIONS | p.P_MANAGE_GUILD
+    )
+    admin = await fake.create_member(world.guild, "owner", roles=[admin_role])
+    zone = await slash(fake, world.general, admin, "config", {"zone": "Asia/Jakarta"}, subcommand="timezone")
+    assert "Asia/Jakarta" in zone.text(), zone
+    for i, text in enumerate(["I love this video", "the sound was terrible", "thanks for the tutorial"] * 4):
+        await fake.post_message(world.general, (world.alice, world.bob)[i % 2], f"{text} #{i}")
+    await wait_for_stored(fake, bot_process, 12)
+
+    asked = await fake.invoke_slash_command(
+        world.general, world.mod, "stats", {"period": "7d"}, subcommand="server"
+    )
+    reply = await command_reply(fake, asked)
+    assert leading_int(reply.fields()["Messages"]) == 12
+    assert reply.fields()["Busiest hour"].endswith("Asia/Jakarta")
+    answer = fake.original_response(asked) or fake.followups(asked)[0]
+    (chart,) = answer.attachments
+    assert chart.filename == "trend.png" and reply.embed["image"]["url"] == "attachment://trend.png"
+    assert _png_size(chart.data) == (1000, 500)
+
+    asked = await fake.invoke_slash_command(world.general, world.alice, "stats", {}, subcommand="activity")
+    reply = await command_reply(fake, asked)
+    assert reply.embed["description"].startswith("Busiest: **")
+    assert "(Asia/Jakarta)" in reply.embed["description"]
+    answer = fake.original_response(asked) or fake.followups(asked)[0]
+    (chart,) = answer.attachments
+    assert chart.filename == "activity.png" and _png_size(chart.data) == (1000, 420)
     assert unhandled_errors(bot_process.logs()) == []
