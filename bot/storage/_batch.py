@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
+from bot.storage._top import write_early_reactions
 from bot.storage.models import (
     Flag,
     FlagChange,
@@ -363,6 +364,7 @@ class _Batch:
         self.new_flags: list[_FlagState] = []
         self.reported: list[_FlagState] = []
         self.expired: set[int] = set()  # created messages the retention sweep already had (_expired)
+        self.early: dict[tuple[int, int], int] = {}  # (guild, message) -> first-day reaction change
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
@@ -526,6 +528,9 @@ class _Batch:
             return
         m.reactions = new
         self._touch(m)
+        if self.now - m.created_at < DAY:  # its first 24 hours (/top announcements, migration 0011)
+            key = (m.guild_id, m.message_id)
+            self.early[key] = self.early.get(key, 0) + d
         self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1, False)
 
     def _edit(self, op: MessageEdited) -> None:
@@ -563,6 +568,7 @@ class _Batch:
                     parent.replies -= 1
                     self._touch(parent)
             self.state[message_id] = None
+            self.early.pop((guild_id, message_id), None)  # its stored row goes with it (trigger)
         for f in self.flags.get((guild_id, message_id), []):
             if f.text is not None:
                 f.text = None
@@ -641,6 +647,8 @@ class _Batch:
                 " is_spam = ?, reactions = ?, replies = ? WHERE message_id = ?",
                 updates,
             )
+        if self.early:
+            write_early_reactions(conn, self.early)
 
         # threads: what changes in a mapped channel also changes in its parent's thread rows / presence scope
         # (read before the bucket writes below: a newly learned mapping copies the committed rows)

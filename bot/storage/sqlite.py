@@ -43,7 +43,8 @@ from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
-from bot.storage import _backfill, _catchup, _export, _outbox, _privacy
+from bot.core.top import AnnouncementRow, RankBy
+from bot.storage import _backfill, _catchup, _export, _outbox, _privacy, _top
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -890,9 +891,7 @@ class SQLiteStorage:
             after = int(rows[-1][0])
 
     async def export_top(self, guild_id: int, start: int | None, end: int, limit: int) -> list[TopRow]:
-        lo = _MIN_TIME if start is None else start
-        rows = await self._fetchall(_export.TOP_SQL, (guild_id, lo, end, limit))
-        return [_export.top_from(r) for r in rows]
+        return await self.top_posts(guild_id, None, start, end, RankBy.ENGAGEMENT, limit)
 
     async def export_guilds(self) -> list[int]:
         return [int(r[0]) for r in await self._fetchall(_export.GUILDS_SQL)]
@@ -931,6 +930,48 @@ class SQLiteStorage:
         if days < 1:
             raise ValueError(f"a back-fill reaches back at least one day, got {days}")
         await self._write(lambda c: _backfill.set_max_days(c, guild_id, days))
+
+    # -- what works: /top posts, /top announcements (migration 0011, bot/storage/_top.py) --------------------
+    async def top_posts(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        start: int | None,
+        end: int,
+        by: str,
+        limit: int,
+        offset: int = 0,
+    ) -> list[TopRow]:
+        sql = _top.top_sql(RankBy(by), channel=channel_id is not None)
+        params = {
+            "g": guild_id,
+            "c": channel_id,
+            "lo": _MIN_TIME if start is None else start,
+            "hi": end,
+            "limit": limit,
+            "offset": offset,
+        }
+        return [_top.top_from(r) for r in await self._fetchall(sql, params)]
+
+    async def announcement_posts(
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_ids: Collection[int],
+        start: int | None,
+        end: int,
+        limit: int,
+    ) -> list[AnnouncementRow]:
+        params = {
+            "g": guild_id,
+            "c": channel_id,
+            "lo": _MIN_TIME if start is None else start,
+            "hi": end,
+            "staff": json.dumps(sorted(int(a) for a in author_ids)),
+            "limit": limit,
+            "lo_min": _MIN_TIME,
+        }
+        return [_top.announcement_from(r) for r in await self._fetchall(_top.ANNOUNCEMENTS_SQL, params)]
 
 
 def normalize_word(word: str) -> str:
