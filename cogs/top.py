@@ -5,11 +5,12 @@
   public and lists only posts in channels everyone and the person asking can see; for a private channel
   chosen explicitly it is ephemeral. Posts left out are counted in a note.
 - `/top announcements <channel> [period]`: moderators (Manage Messages), ephemeral: the staff's own posts in
-  the channel (members who can Manage Messages or Manage Server there, and the owner), their reactions and
-  replies in the first 24 hours, each against the median."""
+  the channel (members who can Manage Messages or Manage Server there now, and the owner; found among who
+  posted there), their reactions and replies in the first 24 hours, each against the median."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ from cogs.stats import STATS_CHANNEL_TYPES, StatsChannel, _is_private, _period
 if TYPE_CHECKING:
     from bot.app.client import Sentimeter
 
+log = logging.getLogger(__name__)
+
 BY_CHOICES: list[app_commands.Choice[str]] = [
     app_commands.Choice(name=_("Reactions and replies"), value=RankBy.ENGAGEMENT.value),
     app_commands.Choice(name=_("Reactions"), value=RankBy.REACTIONS.value),
@@ -46,15 +49,40 @@ def _rank_by(value: str, locale: str) -> RankBy:
         raise UserFacingError(t("errors.bad_value", locale, value=value[:100])) from None
 
 
-def _staff(guild: discord.Guild, channel: StatsChannel) -> frozenset[int]:
-    """The server's staff for this channel: its owner and the members who can Manage Messages or Manage
-    Server there (Administrator implies both). Members the bot knows (the member cache)."""
-    ids = {guild.owner_id} if guild.owner_id is not None else set()
-    for member in guild.members:
+MAX_POSTERS = 200  # who posted in the channel, most posts first: checked for staff
+MAX_FETCHES = 25  # members not in the bot's cache asked from Discord per command
+
+
+async def _staff(
+    guild: discord.Guild, channel: StatsChannel, author_ids: list[int]
+) -> tuple[frozenset[int], int]:
+    """Which of the channel's posters are staff there: the owner and members who can Manage Messages or
+    Manage Server in it (Administrator implies both), and how many could not be checked. The bot has no
+    member list (no Server Members intent): a poster not in its cache is fetched, up to MAX_FETCHES."""
+    staff: set[int] = set()
+    fetches = unchecked = 0
+    for author_id in author_ids:
+        if author_id == guild.owner_id:
+            staff.add(author_id)
+            continue
+        member = guild.get_member(author_id)
+        if member is None:
+            if fetches >= MAX_FETCHES:
+                unchecked += 1
+                continue
+            fetches += 1
+            try:
+                member = await guild.fetch_member(author_id)
+            except discord.NotFound:
+                continue  # no longer a member: not staff now
+            except discord.HTTPException as exc:
+                log.info("could not fetch member %s of guild %s: %s", author_id, guild.id, exc)
+                unchecked += 1
+                continue
         perms = channel.permissions_for(member)
         if perms.manage_messages or perms.manage_guild:
-            ids.add(member.id)
-    return frozenset(ids)
+            staff.add(author_id)
+    return frozenset(staff), unchecked
 
 
 @app_commands.guild_only()
@@ -160,14 +188,18 @@ class Top(
         target = self._target(interaction, guild, channel, locale)
         chosen = _period(period, locale)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        staff = _staff(guild, target)
         now = int(self.clock())
         start, end = top_range(chosen, now, ctx.config)
+        posters = await self.bot.storage.post_authors(guild.id, target.id, start, end, MAX_POSTERS)
+        staff, unchecked = await _staff(guild, target, posters)
         result = await announcements(self.bot.storage, guild.id, target.id, staff, start, end, now)
         embed = announcements_embed(
             result, locale, guild_id=guild.id, period=chosen, channel_name=f"#{target.name}", staff=len(staff)
         )
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
+        note = (
+            t("top.announcements.unchecked", locale, count=unchecked) if unchecked else discord.utils.MISSING
+        )
+        await interaction.followup.send(content=note, embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 async def setup(bot: Sentimeter) -> None:

@@ -80,6 +80,16 @@ LEFT JOIN early_replies q ON q.id = p.message_id
 ORDER BY p.created_at DESC, p.message_id DESC"""
 
 
+# who posted in the channel (not replies, not spam), most posts first: the cog checks which of them are staff
+AUTHORS_SQL = f"""
+SELECT author_id FROM messages
+WHERE guild_id = :g AND {_CHANNELS} AND created_at >= :lo AND created_at < :hi AND is_spam = 0
+  AND reply_to_id IS NULL
+GROUP BY author_id
+ORDER BY count(*) DESC, author_id
+LIMIT :limit"""
+
+
 def announcement_from(row: Sequence[Any]) -> AnnouncementRow:
     return AnnouncementRow(
         message_id=int(row[0]),

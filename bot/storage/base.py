@@ -377,6 +377,12 @@ class TopStore(Protocol):
         [start, end), with their reactions and replies in their first 24 hours."""
         ...
 
+    async def post_authors(
+        self, guild_id: int, channel_id: int, start: int | None, end: int, limit: int
+    ) -> list[int]:
+        """Who posted (not replies, not spam) in the channel in [start, end), most posts first."""
+        ...
+
 
 class Storage(
     WriteStore,

@@ -973,6 +973,13 @@ class SQLiteStorage:
         }
         return [_top.announcement_from(r) for r in await self._fetchall(_top.ANNOUNCEMENTS_SQL, params)]
 
+    async def post_authors(
+        self, guild_id: int, channel_id: int, start: int | None, end: int, limit: int
+    ) -> list[int]:
+        lo = _MIN_TIME if start is None else start
+        params = {"g": guild_id, "c": channel_id, "lo": lo, "hi": end, "limit": limit}
+        return [int(r[0]) for r in await self._fetchall(_top.AUTHORS_SQL, params)]
+
 
 def normalize_word(word: str) -> str:
     """Lexicon words are stored lower-cased and trimmed (scoring looks words up lower-cased)."""

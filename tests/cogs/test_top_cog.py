@@ -169,10 +169,11 @@ async def test_announcements_compare_first_days_with_the_median(
 ) -> None:
     guild, general, _other, _hidden = _world()
     staff = fake_member(STAFF_ID, name="Staff")
-    owner = fake_member(OWNER_ID, name="Owner")
     member = fake_member(MEMBER_ID, name="Member")
-    guild.members = [staff, owner, member]
     guild.owner_id = OWNER_ID
+    # the bot has no member list: staff is cached, the member must be fetched, the owner needs neither
+    guild.get_member.side_effect = {STAFF_ID: staff}.get
+    guild.fetch_member.side_effect = lambda user_id: member if user_id == MEMBER_ID else None
     general.permissions_for.side_effect = lambda who: discord.Permissions(
         view_channel=True, manage_messages=who is staff
     )
@@ -206,4 +207,5 @@ async def test_announcements_compare_first_days_with_the_median(
     assert "6 reactions (1.2× your median)" in lines[0] and "1 replies (1.0× your median)" in lines[0]
     assert "2 reactions (0.4× your median)" in lines[3]
     assert reply.field("Median of 4 posts past their first 24 hours") == "5.0 reactions · 1.0 replies"
-    assert "staff: 2 members" in (reply.embed.footer.text or "")
+    assert "2 staff posted here" in (reply.embed.footer.text or "")
+    assert [c.args for c in guild.fetch_member.await_args_list] == [(MEMBER_ID,)]

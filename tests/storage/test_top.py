@@ -6,6 +6,7 @@ under message delete, forget-me, retention and server purge."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -177,6 +178,17 @@ async def test_top_posts_and_announcements_match_a_recount(
                     )
                 newest = await storage.announcement_posts(g, channel, STAFF, start, end, 3)
                 assert newest == rows[:3]
+                posted = Counter(
+                    r.author_id
+                    for r in model.created.values()
+                    if r.guild_id == g
+                    and r.channel_id in in_channel
+                    and r.reply_to_id is None
+                    and not r.is_spam
+                    and start <= r.created_at < end
+                )
+                want_authors = sorted(posted, key=lambda a: (-posted[a], a))
+                assert await storage.post_authors(g, channel, start, end, 100) == want_authors
     assert checked > 100
     # the export reads the same query (by engagement)
     assert (
