@@ -6,8 +6,8 @@ under message delete, forget-me, retention and server purge."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
