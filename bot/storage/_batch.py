@@ -365,6 +365,7 @@ class _Batch:
         self.reported: list[_FlagState] = []
         self.expired: set[int] = set()  # created messages the retention sweep already had (_expired)
         self.early: dict[tuple[int, int], int] = {}  # (guild, message) -> first-day reaction change
+        self.early_unknown: set[tuple[int, int]] = set()  # counts read from history after the first day
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
@@ -528,9 +529,11 @@ class _Batch:
             return
         m.reactions = new
         self._touch(m)
+        key = (m.guild_id, m.message_id)
         if self.now - m.created_at < DAY:  # its first 24 hours (/top announcements, migration 0011)
-            key = (m.guild_id, m.message_id)
             self.early[key] = self.early.get(key, 0) + d
+        elif op.clear or m.message_id not in self.orig:  # a count read from history after its first day
+            self.early_unknown.add(key)
         self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1, False)
 
     def _edit(self, op: MessageEdited) -> None:
@@ -569,6 +572,7 @@ class _Batch:
                     self._touch(parent)
             self.state[message_id] = None
             self.early.pop((guild_id, message_id), None)  # its stored row goes with it (trigger)
+            self.early_unknown.discard((guild_id, message_id))
         for f in self.flags.get((guild_id, message_id), []):
             if f.text is not None:
                 f.text = None
@@ -647,8 +651,8 @@ class _Batch:
                 " is_spam = ?, reactions = ?, replies = ? WHERE message_id = ?",
                 updates,
             )
-        if self.early:
-            write_early_reactions(conn, self.early)
+        if self.early or self.early_unknown:
+            write_early_reactions(conn, self.early, self.early_unknown)
 
         # threads: what changes in a mapped channel also changes in its parent's thread rows / presence scope
         # (read before the bucket writes below: a newly learned mapping copies the committed rows)

@@ -53,8 +53,8 @@ def top_from(row: Sequence[Any]) -> TopRow:
 
 
 # The staff's own posts (not their replies to comments) in the channel, newest first; replies within 24 hours
-# of each counted in one pass over the server's messages; reactions from early_reactions, None for a post
-# older than the counting (migration 0011: early_reactions_since).
+# of each counted in one pass over the server's messages; reactions from early_reactions (NULL: read from
+# history after the first day), None for a post older than the counting (early_reactions_since).
 ANNOUNCEMENTS_SQL = f"""
 WITH posts AS (
     SELECT message_id, channel_id, created_at FROM messages
@@ -70,7 +70,7 @@ early_replies AS (
     GROUP BY r.reply_to_id
 )
 SELECT p.message_id, p.channel_id, p.created_at,
-       CASE WHEN e.reactions IS NOT NULL THEN e.reactions
+       CASE WHEN e.message_id IS NOT NULL THEN e.reactions
             WHEN p.created_at >= coalesce((SELECT max(since) FROM early_reactions_since), :lo_min) - {DAY}
             THEN 0 END,
        coalesce(q.n, 0)
@@ -103,17 +103,25 @@ def announcement_from(row: Sequence[Any]) -> AnnouncementRow:
 # -- the write path (bot/storage/_batch.py) ------------------------------------------------------------------
 
 
-def write_early_reactions(conn: sqlite3.Connection, deltas: dict[tuple[int, int], int]) -> None:
-    """Add each (guild, message) -> change of a post's first-day reaction count (the batch only records
-    changes while the post is under 24 hours old, and only for messages still stored after it)."""
+def write_early_reactions(
+    conn: sqlite3.Connection, deltas: dict[tuple[int, int], int], unknown: set[tuple[int, int]]
+) -> None:
+    """Add each (guild, message) -> change of a post's first-day reaction count (the batch records changes
+    only while the post is under 24 hours old, and only for messages still stored after it); mark the
+    ``unknown`` ones (a count read from history after the first day) as not known, unless already counted."""
     rows = [(mid, g, d) for (g, mid), d in deltas.items() if d]
-    if not rows:
-        return
-    conn.executemany(
-        "INSERT INTO early_reactions (message_id, guild_id, reactions) VALUES (?, ?, ?)"
-        " ON CONFLICT (message_id) DO UPDATE SET reactions = reactions + excluded.reactions",
-        rows,
-    )
-    dropped = [(mid,) for mid, _g, d in rows if d < 0]
-    if dropped:
-        conn.executemany("DELETE FROM early_reactions WHERE message_id = ? AND reactions <= 0", dropped)
+    if rows:
+        conn.executemany(
+            "INSERT INTO early_reactions (message_id, guild_id, reactions) VALUES (?, ?, ?)"
+            " ON CONFLICT (message_id) DO UPDATE SET reactions = reactions + excluded.reactions",
+            rows,
+        )
+        dropped = [(mid,) for mid, _g, d in rows if d < 0]
+        if dropped:
+            conn.executemany("DELETE FROM early_reactions WHERE message_id = ? AND reactions <= 0", dropped)
+    if unknown:
+        conn.executemany(
+            "INSERT INTO early_reactions (message_id, guild_id, reactions) VALUES (?, ?, NULL)"
+            " ON CONFLICT (message_id) DO NOTHING",
+            [(mid, g) for g, mid in unknown],
+        )

@@ -209,3 +209,23 @@ async def test_announcements_compare_first_days_with_the_median(
     assert reply.field("Median of 4 posts past their first 24 hours") == "5.0 reactions · 1.0 replies"
     assert "2 staff posted here" in (reply.embed.footer.text or "")
     assert [c.args for c in guild.fetch_member.await_args_list] == [(MEMBER_ID,)]
+
+
+async def test_a_first_day_read_from_history_is_shown_as_not_counted(
+    cog: Top, storage: SQLiteStorage, clock: Clock
+) -> None:
+    guild, general, _other, _hidden = _world()
+    guild.owner_id = OWNER_ID
+    post = record(author_id=OWNER_ID, created_at=NOW - 5 * DAY)
+    await store(storage, [post])  # read by a back-fill, days later, with the count Discord shows
+    await storage.apply([ReactionChanged(GUILD_ID, CHANNEL_ID, post.message_id, 7, clear=True)])
+    interaction = fake_interaction(
+        guild, channel=general, permissions=discord.Permissions(manage_messages=True)
+    )
+
+    await cog.announcements.callback(cog, interaction, general, "7d")
+
+    reply = sent(interaction)
+    assert "reactions not counted" in (reply.embed.description or "")
+    assert "0 replies" in (reply.embed.description or "")
+    assert reply.field("Median of 1 posts past their first 24 hours") == "— reactions · 0.0 replies"

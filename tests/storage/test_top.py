@@ -33,13 +33,20 @@ class Model:
     created: dict[int, Any] = field(default_factory=dict)  # id -> MessageRecord, live messages only
     reactions: dict[int, int] = field(default_factory=dict)
     replies: dict[int, int] = field(default_factory=dict)
-    log: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # id -> [(time, count after)]
+    # id -> [(time, count after, set from Discord)] for every change of a message's count
+    log: dict[int, list[tuple[int, int, bool]]] = field(default_factory=dict)
 
-    def early(self, mid: int) -> int:
-        """The count as it stood when the post turned 24 hours old: the last change before then."""
+    def early(self, mid: int) -> int | None:
+        """The count as it stood when the post turned 24 hours old: the last change before then. None when
+        a count set from Discord after that replaced a first day with nothing counted (history read late)."""
         at = self.created[mid].created_at
-        changes = [n for t, n in self.log.get(mid, []) if t - at < DAY]
-        return changes[-1] if changes else 0
+        n = 0
+        for t, new, set_from_discord in self.log.get(mid, []):
+            if t - at < DAY:
+                n = new
+            elif set_from_discord and n == 0:
+                return None
+        return n
 
     def replies_24h(self, mid: int) -> int:
         at = self.created[mid].created_at
@@ -102,7 +109,7 @@ async def _random_history(storage: SQLiteStorage, clock: Clock, seed: int) -> Mo
             ops.append(ReactionChanged(r.guild_id, r.channel_id, mid, delta=delta, clear=clear))
             if new != model.reactions[mid]:
                 model.reactions[mid] = new
-                model.log.setdefault(mid, []).append((t, new))
+                model.log.setdefault(mid, []).append((t, new, clear))
         if rng.random() < 0.3:
             mid = rng.choice(list(model.created))
             r = model.created.pop(mid)
@@ -262,9 +269,10 @@ async def test_listing_leaves_out_hidden_channels_and_ranks_what_it_shows(storag
 # -- the first-day counter ---------------------------------------------------------------------------------
 
 
-def _early(tmp_path: Path) -> dict[int, int]:
+def _early(tmp_path: Path) -> dict[int, int | None]:
     with sqlite3.connect(tmp_path / "db" / "sentimeter.db") as db:
-        return {int(m): int(n) for m, n in db.execute("SELECT message_id, reactions FROM early_reactions")}
+        rows = db.execute("SELECT message_id, reactions FROM early_reactions").fetchall()
+    return {int(m): None if n is None else int(n) for m, n in rows}
 
 
 async def test_first_day_reactions_follow_adds_removes_and_clears_then_freeze(
@@ -334,3 +342,28 @@ async def test_migration_counts_recent_posts_and_marks_older_ones_unknown(tmp_pa
         await storage.apply([MessageCreated(rec(3, author_id=8, at=now))])
         rows = await storage.announcement_posts(G, GENERAL, STAFF, None, now + HOUR, 10)
         assert [(r.message_id, r.reactions) for r in rows] == [(3, 0), (2, 4), (1, None)]
+
+
+async def test_counts_read_from_history_after_the_first_day_are_not_known(
+    storage: SQLiteStorage, clock: Clock, tmp_path: Path
+) -> None:
+    clock.now = T0 + 10 * DAY
+    # back-fill: an old message stored, then its count read from Discord (set, in a later batch)
+    await storage.apply([MessageCreated(rec(1, author_id=7, at=T0))])
+    await storage.apply([ReactionChanged(G, GENERAL, 1, 5, clear=True)])
+    # `sentimeter analyze`: an old message and its exported count in the same batch (added)
+    await storage.apply([MessageCreated(rec(2, author_id=7, at=T0)), ReactionChanged(G, GENERAL, 2, 3)])
+    # an old message nobody reacted to: 0 is what its first day had
+    await storage.apply([MessageCreated(rec(3, author_id=7, at=T0))])
+    # a post counted live in its first day keeps its count when a moderator clears one emoji later
+    await storage.apply([MessageCreated(rec(4, author_id=7, at=T0 + 10 * DAY - HOUR))])
+    await storage.apply([ReactionChanged(G, GENERAL, 4, 1)] * 2)
+    clock.now = T0 + 12 * DAY
+    await storage.apply([ReactionChanged(G, GENERAL, 4, 1, clear=True), ReactionChanged(G, GENERAL, 4, 1)])
+    rows = await storage.announcement_posts(G, GENERAL, STAFF, None, T0 + 20 * DAY, 10)
+    assert [(r.message_id, r.reactions) for r in rows] == [(4, 2), (3, 0), (2, None), (1, None)]
+    # a later live reaction to a not-known post leaves it not known
+    await storage.apply([ReactionChanged(G, GENERAL, 1, 1)])
+    assert (await storage.announcement_posts(G, GENERAL, STAFF, None, T0 + DAY, 10))[-1].reactions is None
+    await storage.apply([MessageDeleted(G, GENERAL, 1)])
+    assert 1 not in _early(tmp_path)

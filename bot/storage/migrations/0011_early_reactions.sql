@@ -1,12 +1,14 @@
 -- 0011: reactions in a post's first 24 hours (/top announcements). A post's count, kept by the write path
 -- only while the post is less than 24 hours old (it moves with `messages.reactions` then: adds, removes and
 -- clears), then frozen: "reactions within the first 24 hours". One row per message that got any, never text.
+-- NULL: not known, the count was read from history after the post's first day (back-fill, a long catch-up,
+-- `sentimeter analyze`), so how many came in the first day cannot be told.
 -- A deleted message takes its row with it (trigger: message delete, forget-me, retention); a purged server's
 -- rows go by guild_id.
 CREATE TABLE early_reactions (
     message_id INTEGER PRIMARY KEY,
     guild_id   BIGINT  NOT NULL,
-    reactions  INTEGER NOT NULL
+    reactions  INTEGER  -- NULL: not known (see above)
 );
 
 CREATE TRIGGER early_reactions_forget AFTER DELETE ON messages
