@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.export import TopRow
 from bot.core.periods import DAY, Period, period_range
@@ -63,17 +64,23 @@ def counts(row: TopRow, by: RankBy) -> int:
 
 
 def zone_for(config: GuildConfig | None) -> tzinfo:
-    """The server's time zone: UTC until the server can choose one (the one place to switch)."""
+    """The server's time zone (``/config timezone``, an IANA name), UTC without one or for a name this
+    system does not know: the one place /top reads it."""
     zone = getattr(config, "timezone", None)
     if isinstance(zone, tzinfo):
         return zone
+    if isinstance(zone, str) and zone.strip() and not zone.startswith(("/", ".")) and ".." not in zone:
+        try:
+            return ZoneInfo(zone.strip())
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            return UTC
     return UTC
 
 
 def top_range(period: Period, now: int, config: GuildConfig | None = None) -> tuple[int | None, int]:
-    """[start, end) of ``period`` for /top: rolling whole hours ending with the current one (as /stats), so
-    the server's zone changes no bound today; kept here so that a calendar period can use ``zone_for``."""
-    zone_for(config)
+    """[start, end) of ``period`` for /top: rolling whole UTC hours ending with the current one, as /stats, so
+    no zone moves a bound (``config`` is for a calendar period in the server's zone, ``zone_for``)."""
+    del config
     return period_range(period, now)
 
 
