@@ -5,8 +5,8 @@ storage; the benchmarks build their large statistics databases with it).
 through ``SQLiteStorage.apply`` (with its clock at ``now``) to an empty database would produce -- messages,
 every roll-up (channel/guild/thread hour and day, language columns), channel_parents, presence with
 prev_hour/gap_class, channel_cursors, flags, first-day reactions -- about 20x faster. It lives next to the
-write path (bot/storage/_batch.py) and shares its message record, flag rules and sentiment cut-offs, so the two cannot
-drift apart silently; tests/test_bulkload.py compares them row for row.
+write path (bot/storage/_batch.py) and shares its message record, flag rules and sentiment cut-offs, so the
+two cannot drift apart silently; tests/test_bulkload.py compares them row for row.
 
 How: the final roll-ups are a function of the messages that are still stored at the end (a deletion removes a
 message's whole current vector, an edit or a reaction changes it in place, and a bucket or presence row exists
