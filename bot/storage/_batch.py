@@ -30,6 +30,7 @@ from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
 from bot.storage import _trends
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
+from bot.storage._top import write_early_reactions
 from bot.storage.models import (
     Flag,
     FlagChange,
@@ -367,6 +368,8 @@ class _Batch:
         # /trends: per (guild, UTC day) comments counted and term -> [comments, compound x 10000]
         self.term_days: _trends.DayCounts = {}
         self.term_counts: _trends.TermDeltas = {}
+        self.early: dict[tuple[int, int], int] = {}  # (guild, message) -> first-day reaction change
+        self.early_unknown: set[tuple[int, int]] = set()  # counts read from history after the first day
 
     # -- loading ---------------------------------------------------------------------------------------------
     def load(self, ops: Sequence[WriteOp]) -> None:
@@ -548,6 +551,11 @@ class _Batch:
             return
         m.reactions = new
         self._touch(m)
+        key = (m.guild_id, m.message_id)
+        if self.now - m.created_at < DAY:  # its first 24 hours (/top announcements, migration 0011)
+            self.early[key] = self.early.get(key, 0) + d
+        elif op.clear or m.message_id not in self.orig:  # a count read from history after its first day
+            self.early_unknown.add(key)
         self._contribute(m, [0, 0, d, 0, 0, 0, 0, 0, 0, 0, 0, 0], 1, False)
 
     def _edit(self, op: MessageEdited) -> None:
@@ -585,6 +593,8 @@ class _Batch:
                     parent.replies -= 1
                     self._touch(parent)
             self.state[message_id] = None
+            self.early.pop((guild_id, message_id), None)  # its stored row goes with it (trigger)
+            self.early_unknown.discard((guild_id, message_id))
         for f in self.flags.get((guild_id, message_id), []):
             if f.text is not None:
                 f.text = None
@@ -663,6 +673,8 @@ class _Batch:
                 " is_spam = ?, reactions = ?, replies = ? WHERE message_id = ?",
                 updates,
             )
+        if self.early or self.early_unknown:
+            write_early_reactions(conn, self.early, self.early_unknown)
 
         # threads: what changes in a mapped channel also changes in its parent's thread rows / presence scope
         # (read before the bucket writes below: a newly learned mapping copies the committed rows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.export import DailyRow, FlagRow, TopRow
+from bot.core.export import DailyRow, FlagRow
 
 PAGE = 2000
 
@@ -28,13 +28,7 @@ WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND id > ?
 ORDER BY id
 LIMIT ?"""
 
-# messages keep no text; spam is not a top post
-TOP_SQL = """
-SELECT message_id, channel_id, created_at, reactions, replies, CASE WHEN scored <> 0 THEN compound END
-FROM messages
-WHERE guild_id = ? AND created_at >= ? AND created_at < ? AND is_spam = 0 AND reactions + replies > 0
-ORDER BY reactions + replies DESC, reactions DESC, message_id
-LIMIT ?"""
+# the top posts: bot/storage/_top.py's query (/top posts by engagement)
 
 # every server the database holds figures or flags of (the CLI's --guild check)
 GUILDS_SQL = "SELECT guild_id FROM guild_day UNION SELECT guild_id FROM flags ORDER BY 1"
@@ -74,15 +68,4 @@ def flag_from(row: Sequence[Any]) -> FlagRow:
         text=row[9],
         resolved_by=None if row[10] is None else int(row[10]),
         resolved_at=None if row[11] is None else int(row[11]),
-    )
-
-
-def top_from(row: Sequence[Any]) -> TopRow:
-    return TopRow(
-        message_id=int(row[0]),
-        channel_id=int(row[1]),
-        created_at=int(row[2]),
-        reactions=int(row[3]),
-        replies=int(row[4]),
-        compound=None if row[5] is None else float(row[5]),
     )

@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, Protocol
 
 from bot.core.export import DailyRow, FlagRow, TopRow
+from bot.core.top import AnnouncementRow
 from bot.storage.models import (
     BackfillRun,
     ChannelCount,
@@ -435,6 +436,44 @@ class DigestStore(Protocol):
         ...
 
 
+class TopStore(Protocol):
+    """What works (bot/storage/_top.py): posts by the reactions and replies they drew, and staff posts' first
+    24 hours. Scoped by guild; a channel includes its threads."""
+
+    async def top_posts(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        start: int | None,
+        end: int,
+        by: str,
+        limit: int,
+        offset: int = 0,
+    ) -> list[TopRow]:
+        """Non-spam messages created in [start, end) that drew any of ``by`` (bot.core.top.RankBy: reactions,
+        replies or engagement), best first (bot.core.top.rank_key's order), ``limit`` from ``offset``."""
+        ...
+
+    async def announcement_posts(
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_ids: Collection[int],
+        start: int | None,
+        end: int,
+        limit: int,
+    ) -> list[AnnouncementRow]:
+        """The newest ``limit`` posts (not replies, not spam) by ``author_ids`` in the channel created in
+        [start, end), with their reactions and replies in their first 24 hours."""
+        ...
+
+    async def post_authors(
+        self, guild_id: int, channel_id: int, start: int | None, end: int, limit: int
+    ) -> list[int]:
+        """Who posted (not replies, not spam) in the channel in [start, end), most posts first."""
+        ...
+
+
 class Storage(
     WriteStore,
     StatsStore,
@@ -446,6 +485,7 @@ class Storage(
     BackfillStore,
     TrendStore,
     DigestStore,
+    TopStore,
     Protocol,
 ):
     """Everything the bot stores (each part above), plus the life cycle."""

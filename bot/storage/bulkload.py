@@ -4,9 +4,9 @@ storage; the benchmarks build their large statistics databases with it).
 ``bulk_load(path, batches, now=...)`` produces exactly the tables that applying the same batches, in order,
 through ``SQLiteStorage.apply`` (with its clock at ``now``) to an empty database would produce -- messages,
 every roll-up (channel/guild/thread hour and day, language columns), channel_parents, presence with
-prev_hour/gap_class, channel_cursors, flags -- about 20x faster. It lives next to the write path
-(bot/storage/_batch.py) and shares its message record, flag rules and sentiment cut-offs, so the two cannot
-drift apart silently; tests/test_bulkload.py compares them row for row.
+prev_hour/gap_class, channel_cursors, flags, first-day reactions -- about 20x faster. It lives next to the
+write path (bot/storage/_batch.py) and shares its message record, flag rules and sentiment cut-offs, so the
+two cannot drift apart silently; tests/test_bulkload.py compares them row for row.
 
 How: the final roll-ups are a function of the messages that are still stored at the end (a deletion removes a
 message's whole current vector, an edit or a reaction changes it in place, and a bucket or presence row exists
@@ -71,9 +71,11 @@ class _Msg(_batch._Msg):
     """The write path's own message record (its ``row()`` is the messages table's column order, its fields
     what ``apply`` keeps), plus the simulator's bookkeeping."""
 
-    __slots__ = ("flags", "live")
+    __slots__ = ("early", "early_unknown", "flags", "live")
     flags: list[_Flag] | None
     live: bool
+    early: int  # first-day reactions (migration 0011): a row while > 0
+    early_unknown: bool  # a count read from history after the first day (a NULL row)
 
     def __init__(self) -> None:  # fields are set one by one by the simulator
         pass
@@ -146,7 +148,10 @@ class _Simulator:
         self.parent_ids: set[tuple[int, int]] = set()  # (guild, parent)
         self.pending_rows: list[tuple[Any, ...]] = []
         self.pending_flags: list[tuple[Any, ...]] = []
+        self.pending_early: list[tuple[Any, ...]] = []
         self.created = 0
+        self.fresh: set[int] = set()  # ids created in this batch that were not stored before it
+        self.deleted_old: set[int] = set()  # ids stored before this batch and deleted in it
 
     # -- lookups -----------------------------------------------------------------------------------------
     def _find(self, message_id: int) -> _Msg | None:
@@ -170,13 +175,13 @@ class _Simulator:
     # -- a batch -----------------------------------------------------------------------------------------
     def batch(self, ops: Sequence[WriteOp]) -> None:
         seen: dict[tuple[int, int], int] = {}  # thread parents first seen in this batch, in order
+        self.fresh = set()
+        self.deleted_old = set()
         for op in ops:
             if isinstance(op, MessageCreated):
                 self._create(op, seen)
             elif isinstance(op, ReactionChanged):
-                m = self._get(op.guild_id, op.message_id)
-                if m is not None:
-                    m.reactions = max(0, op.delta) if op.clear else max(0, m.reactions + op.delta)
+                self._react(op)
             elif isinstance(op, MessageEdited):
                 self._edit(op)
             elif isinstance(op, MessageDeleted):
@@ -213,7 +218,11 @@ class _Simulator:
         m.is_spam = bool(r.is_spam)
         m.reactions = 0
         m.replies = 0
+        m.early = 0
+        m.early_unknown = False
         m.live = True
+        if mid not in self.deleted_old:
+            self.fresh.add(mid)
         m.flags = old.flags if old is not None else None
         self.by_id[mid] = m
         self.order.append(m)
@@ -231,6 +240,22 @@ class _Simulator:
             self.cursors[key] = mid
         if op.flag is not None:
             self._new_flag(m, op.flag, c if m.scored else None, at)
+
+    def _react(self, op: ReactionChanged) -> None:
+        m = self._get(op.guild_id, op.message_id)
+        if m is None:
+            return
+        new = max(0, op.delta) if op.clear else max(0, m.reactions + op.delta)
+        d = new - m.reactions
+        if not d:
+            return
+        m.reactions = new
+        # first-day reactions, as _batch._Batch._react and _top.write_early_reactions
+        if self.now - m.created_at < DAY:
+            if not m.early_unknown:
+                m.early += d
+        elif (op.clear or m.message_id in self.fresh) and m.early <= 0:
+            m.early_unknown = True
 
     def _edit(self, op: MessageEdited) -> None:
         m = self._get(op.guild_id, op.message_id)
@@ -263,6 +288,8 @@ class _Simulator:
         m = self._get(guild_id, message_id)
         if m is not None:
             m.live = False
+            if message_id not in self.fresh:
+                self.deleted_old.add(message_id)
             if m.reply_to_id is not None:
                 parent = self._get(guild_id, m.reply_to_id)
                 if parent is not None and parent.replies > 0:
@@ -300,6 +327,8 @@ class _Simulator:
         del self.by_id[mid]
         if m.live:
             self.pending_rows.append(m.row())
+            if m.early > 0 or m.early_unknown:
+                self.pending_early.append((mid, m.guild_id, None if m.early_unknown else m.early))
         if m.flags:
             self.pending_flags.extend(f.row() for f in m.flags)
 
@@ -325,6 +354,13 @@ class _Simulator:
         if self.pending_flags:
             self.conn.executemany(_FLAG_SQL, self.pending_flags)
             self.pending_flags = []
+        if self.pending_early:
+            self.pending_early.sort()
+            self.conn.executemany(
+                "INSERT INTO early_reactions (message_id, guild_id, reactions) VALUES (?, ?, ?)",
+                self.pending_early,
+            )
+            self.pending_early = []
 
 
 # -- set-based roll-ups ------------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ from bot.core.feedback.sensitivity import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
-from bot.storage import _backfill, _catchup, _digest, _export, _outbox, _privacy, _trends
+from bot.core.top import AnnouncementRow, RankBy
+from bot.storage import _backfill, _catchup, _digest, _export, _outbox, _privacy, _top, _trends
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
@@ -907,9 +908,7 @@ class SQLiteStorage:
             after = int(rows[-1][0])
 
     async def export_top(self, guild_id: int, start: int | None, end: int, limit: int) -> list[TopRow]:
-        lo = _MIN_TIME if start is None else start
-        rows = await self._fetchall(_export.TOP_SQL, (guild_id, lo, end, limit))
-        return [_export.top_from(r) for r in rows]
+        return await self.top_posts(guild_id, None, start, end, RankBy.ENGAGEMENT, limit)
 
     async def export_guilds(self) -> list[int]:
         return [int(r[0]) for r in await self._fetchall(_export.GUILDS_SQL)]
@@ -1092,6 +1091,55 @@ class SQLiteStorage:
         sql = f"SELECT d, topic, count(*) FROM ({union}) GROUP BY d, topic ORDER BY d, topic"
         rows = await self._fetchall(sql, params)
         return [(int(d), str(topic), int(n)) for d, topic, n in rows]
+
+    # -- what works: /top posts, /top announcements (migration 0011, bot/storage/_top.py) --------------------
+    async def top_posts(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        start: int | None,
+        end: int,
+        by: str,
+        limit: int,
+        offset: int = 0,
+    ) -> list[TopRow]:
+        sql = _top.top_sql(RankBy(by), channel=channel_id is not None)
+        params = {
+            "g": guild_id,
+            "c": channel_id,
+            "lo": _MIN_TIME if start is None else start,
+            "hi": end,
+            "limit": limit,
+            "offset": offset,
+        }
+        return [_top.top_from(r) for r in await self._fetchall(sql, params)]
+
+    async def announcement_posts(
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_ids: Collection[int],
+        start: int | None,
+        end: int,
+        limit: int,
+    ) -> list[AnnouncementRow]:
+        params = {
+            "g": guild_id,
+            "c": channel_id,
+            "lo": _MIN_TIME if start is None else start,
+            "hi": end,
+            "staff": json.dumps(sorted(int(a) for a in author_ids)),
+            "limit": limit,
+            "lo_min": _MIN_TIME,
+        }
+        return [_top.announcement_from(r) for r in await self._fetchall(_top.ANNOUNCEMENTS_SQL, params)]
+
+    async def post_authors(
+        self, guild_id: int, channel_id: int, start: int | None, end: int, limit: int
+    ) -> list[int]:
+        lo = _MIN_TIME if start is None else start
+        params = {"g": guild_id, "c": channel_id, "lo": lo, "hi": end, "limit": limit}
+        return [int(r[0]) for r in await self._fetchall(_top.AUTHORS_SQL, params)]
 
 
 def normalize_word(word: str) -> str:
