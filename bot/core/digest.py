@@ -15,19 +15,22 @@ ids and counters): no member's text or name is in a digest."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from bot.core import top
 from bot.core.export import TopRow
-from bot.core.periods import DAY, HOUR
+from bot.core.periods import DAY, HOUR, Period
 from bot.core.timezones import zone_info
-from bot.storage.models import FlagStatus, FlagSummary, Totals
+from bot.core.trends import rank as trends
+from bot.storage.models import FlagStatus, FlagSummary, TermCount, Totals
 
 WEEK = 7 * DAY
 MIN_GAP = 6 * DAY  # two posts of one server are never closer than this (a zone change cannot double a week)
 TOP_POSTS = 5
+TOP_TERMS = 8
 TOP_TOPICS = 6
 
 
@@ -152,27 +155,54 @@ class DigestSource(Protocol):
     ) -> int: ...
     async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary: ...
     async def count_flags(self, guild_id: int, status: FlagStatus | None) -> int: ...
-    async def export_top(self, guild_id: int, start: int | None, end: int, limit: int) -> list[TopRow]: ...
+    async def top_posts(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        start: int | None,
+        end: int,
+        by: str,
+        limit: int,
+        offset: int = 0,
+    ) -> list[TopRow]: ...
+    async def trends_enabled(self, guild_id: int) -> bool: ...
+    async def term_counts(
+        self, guild_id: int, start_day: int, mid_day: int, end_day: int, min_count: int
+    ) -> tuple[int, int, list[TermCount]]: ...
 
 
-async def top_posts(source: DigestSource, guild_id: int, week: Week) -> tuple[TopPost, ...]:
-    """The week's posts with the most reactions + replies (the stored counters; spam left out).
-
-    The section's one source: switch it to bot/core/top.py's function when /top posts lands."""
-    rows = await source.export_top(guild_id, week.start, week.end, TOP_POSTS)
-    return tuple(TopPost(r.channel_id, r.message_id, r.reactions, r.replies) for r in rows)
+async def top_posts(
+    source: DigestSource, guild_id: int, week: Week, keep: Callable[[int], bool] | None = None
+) -> tuple[TopPost, ...]:
+    """The week's posts with the most engagement (reactions + replies), as ``/top posts`` ranks them; spam is
+    never listed, and ``keep`` leaves out channels the digest's readers may not see."""
+    found = await top.top_posts(
+        source, guild_id, None, week.start, week.end, top.RankBy.ENGAGEMENT, limit=TOP_POSTS, keep=keep
+    )
+    return tuple(TopPost(r.channel_id, r.message_id, r.reactions, r.replies) for _, r in found.posts)
 
 
 async def rising_terms(source: DigestSource, guild_id: int, week: Week) -> tuple[RisingTerm, ...] | None:
-    """Words used much more than the week before; None while the server keeps no term counts.
+    """The week's rising terms as ``/trends 7d`` ranks them (term counts are kept per UTC day: the seven UTC
+    days up to the one the week ends in); None when the server turned term counting off."""
+    if not await source.trends_enabled(guild_id):
+        return None
+    report = await trends.rising_terms(source, guild_id, Period.WEEK, week.end - 1)
+    if not report.enough_data:
+        return ()
+    return tuple(RisingTerm(r.term, r.count, r.previous) for r in report.rising[:TOP_TERMS])
 
-    The section's one source: switch it to bot/core/trends/'s function when /trends lands (it keeps the
-    per-day term counts this needs); until then the digest says how to turn it on."""
-    return None
 
-
-async def build_digest(source: DigestSource, guild_id: int, zone: str, moment: float) -> Digest:
-    """The digest posted at ``moment`` (a slot, or now for a preview)."""
+async def build_digest(
+    source: DigestSource,
+    guild_id: int,
+    zone: str,
+    moment: float,
+    *,
+    keep: Callable[[int], bool] | None = None,
+) -> Digest:
+    """The digest posted at ``moment`` (a slot, or now for a preview); ``keep`` says which channels' posts
+    may be listed."""
     week = week_before(moment, zone)
     before = week_before(moment, zone, weeks_back=1)
     days = []
@@ -197,7 +227,7 @@ async def build_digest(source: DigestSource, guild_id: int, zone: str, moment: f
         previous_active_members=await source.active_authors(guild_id, None, before.start, before.end),
         days=tuple(days),
         previous_days=tuple(previous_days),
-        top_posts=await top_posts(source, guild_id, week),
+        top_posts=await top_posts(source, guild_id, week, keep),
         topics=complaint_topics(summary.by_topic, earlier.by_topic),
         flags_this_week=sum(summary.by_kind.values()),
         open_flags=await source.count_flags(guild_id, FlagStatus.OPEN),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.export import TopRow
@@ -90,8 +90,23 @@ class TopPosts:
     hidden: int  # posts that ranked above the last one listed, left out: channels the person cannot see
 
 
+class TopPostSource(Protocol):
+    """The one read ``top_posts`` needs (a part of bot.storage.base.TopStore)."""
+
+    async def top_posts(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        start: int | None,
+        end: int,
+        by: str,
+        limit: int,
+        offset: int = 0,
+    ) -> list[TopRow]: ...
+
+
 async def top_posts(
-    store: TopStore,
+    store: TopPostSource,
     guild_id: int,
     channel_id: int | None,
     start: int | None,

@@ -77,7 +77,14 @@ async def render(
     bot: Sentimeter, guild_id: int, zone: str, moment: float, locale: str, *, chart: bool = True
 ) -> dict[str, Any]:
     """The digest at ``moment`` as keyword arguments for ``send``: the layout and the chart (if any)."""
-    digest = await build_digest(bot.storage, guild_id, zone, moment)
+    guild = bot.get_guild(guild_id)
+
+    def keep(channel_id: int) -> bool:
+        """A digest is a post: it lists only posts in channels everyone in the server can see."""
+        found = None if guild is None else guild.get_channel_or_thread(channel_id)
+        return found is not None and found.permissions_for(found.guild.default_role).view_channel
+
+    digest = await build_digest(bot.storage, guild_id, zone, moment, keep=keep)
     png = await chart_png(digest, locale) if chart else None
     kwargs: dict[str, Any] = {"view": digest_layout(digest, locale, chart=png is not None, moment=moment)}
     if png is not None:

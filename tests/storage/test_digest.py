@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.digest import build_digest
+from bot.core.periods import Period
 from bot.core.scoring.thresholds import sentiment_label
+from bot.core.trends import rank as trend_rank
 from bot.storage.models import FlagKind, FlagRequest, MessageCreated, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 
@@ -145,7 +147,7 @@ async def test_digest_figures_match_a_brute_force_count(
     assert all(previous == before_topics.get(topic, 0) for topic, _, previous in digest.topics)
     assert [n for _, n, _ in digest.topics] == sorted(topics.values(), reverse=True)
     assert digest.open_flags == want["open"]
-    assert digest.rising is None  # no term counts are kept yet: the post says how to turn /trends on
+    assert digest.rising == ()  # term counting is on, but these comments carry no terms: nothing rises
     assert digest.totals.messages > 0 and digest.top_posts and digest.topics  # every section has data
 
 
@@ -196,3 +198,36 @@ async def test_the_schedule_is_kept_across_a_restart_and_purged_with_the_server(
         assert kept is not None and (kept.weekday, kept.hour, kept.attempted_at) == (3, 20, 1_800_000_001)
         await storage.purge_guild(7)  # a server's data goes with it (every table with a guild_id)
         assert await storage.get_digest_schedule(7) is None
+
+
+async def test_rising_terms_are_the_trends_ranking_and_none_when_counting_is_off(
+    storage: SQLiteStorage, clock: Clock
+) -> None:
+    """The digest's rising terms are what /trends 7d shows at the week's end; with counting off the post says
+    how to turn it on (None)."""
+    moment = utc(2026, 12, 7, 3)
+    clock.now = moment
+    ops = []
+    for i in range(60):  # 30 comments in each of the two weeks; "new map" only in the recent one
+        at = moment - (10 - (i % 2) * 7) * 86_400 + i * 60  # odd: 3 days ago, even: 10 days ago
+        terms = ("new map", "new", "map") if i % 2 and i % 3 == 0 else ("stream",)
+        ops.append(MessageCreated(rec(10_000 + i, at=at), terms=terms))  # type: ignore[arg-type]
+    await storage.apply(ops)
+    digest = await build_digest(storage, 1, "Asia/Jakarta", moment)
+    want = await trend_rank.rising_terms(storage, 1, Period.WEEK, digest.week.end - 1)
+    assert digest.rising is not None and [r.term for r in digest.rising] == [r.term for r in want.rising]
+    assert digest.rising[0].term == "new map" and digest.rising[0].previous == 0
+    await storage.set_trends_enabled(1, False)
+    assert (await build_digest(storage, 1, "Asia/Jakarta", moment)).rising is None
+
+
+async def test_top_posts_leave_out_channels_the_readers_may_not_see(
+    storage: SQLiteStorage, clock: Clock
+) -> None:
+    moment = utc(2026, 12, 7, 3)
+    clock.now = moment
+    await fill(storage, random.Random(7), moment - 9 * 86_400, moment, 400)
+    everything = await build_digest(storage, 1, "UTC", moment)
+    hidden = everything.top_posts[0].channel_id
+    shown = await build_digest(storage, 1, "UTC", moment, keep=lambda channel_id: channel_id != hidden)
+    assert shown.top_posts and all(p.channel_id != hidden for p in shown.top_posts)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.core.periods import DAY, Period, day_start
-from bot.storage.base import TrendStore
 from bot.storage.models import TermCount
 
 ALPHA = 1.0  # added to both counts
@@ -98,7 +98,15 @@ def period_days(period: Period, now: int) -> tuple[int, int, int]:
     return mid - days * DAY, mid, end
 
 
-async def rising_terms(store: TrendStore, guild_id: int, period: Period, now: int) -> TrendReport:
+class TermCounts(Protocol):
+    """The one read ranking needs (a part of bot.storage.base.TrendStore)."""
+
+    async def term_counts(
+        self, guild_id: int, start_day: int, mid_day: int, end_day: int, min_count: int
+    ) -> tuple[int, int, list[TermCount]]: ...
+
+
+async def rising_terms(store: TermCounts, guild_id: int, period: Period, now: int) -> TrendReport:
     """The server's rising terms over ``period`` at ``now``."""
     start, mid, end = period_days(period, now)
     previous_messages, messages, terms = await store.term_counts(guild_id, start, mid, end, MIN_COUNT)
