@@ -170,7 +170,7 @@ async def test_preview_is_an_ephemeral_components_v2_post_with_the_chart(env: An
     assert payload["components"][0]["id"] == DIGEST_MARK
     body = texts(payload)
     assert "**Messages:** 12" in body  # the seeded week
-    assert "Turn on /trends" in body
+    assert "Nothing rose much this week." in body  # term counting is on; these comments carry no terms
     assert f"attachment://{CHART_NAME}" in str(payload)
     png = kwargs["file"].fp.read()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
