@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
+from bot.storage import _campaigns
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
 from bot.storage.models import (
     Flag,
@@ -430,7 +431,7 @@ class _Batch:
                 self._edit(op)
             elif isinstance(op, MessageDeleted):
                 self._delete(op.guild_id, op.message_id)
-            else:
+            elif isinstance(op, MessagesBulkDeleted):
                 for mid in op.message_ids:
                     self._delete(op.guild_id, mid)
 
@@ -820,6 +821,8 @@ def apply_batch(
         batch.load(ops)
         batch.run(ops)
         changes = batch.write()
+        # campaigns (migration 0013): the batch's mentions, once its messages are written
+        _campaigns.record(conn, ops)
     except BaseException:
         conn.execute("ROLLBACK")
         cache.reset()

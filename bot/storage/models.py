@@ -109,7 +109,21 @@ class ReactionChanged:
     clear: bool = False
 
 
-WriteOp = MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged
+# -- campaigns (migration 0013) ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CampaignMentions:
+    """The campaigns a message's text mentions, written after the message (bot/storage/_campaigns.py).
+    ``replace`` (an edit): the message's other mentions end."""
+
+    guild_id: int
+    message_id: int
+    campaign_ids: tuple[int, ...]
+    replace: bool = False
+
+
+WriteOp = (
+    MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged | CampaignMentions
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,3 +393,40 @@ class BackfillRun:
     @property
     def channels_done(self) -> int:
         return max(0, self.channels_total - len(self.ranges))
+
+
+# -- campaigns (migration 0013) ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: int
+    guild_id: int
+    name: str
+    keywords: tuple[str, ...]  # words, phrases or links (bot/core/campaigns/matcher.py)
+    starts_at: int  # unix seconds
+    ends_at: int | None  # None: open-ended
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignHour:
+    """A campaign's mentions in one UTC hour."""
+
+    hour: int
+    mentions: int
+    positive: int
+    neutral: int
+    negative: int
+    spam: int
+    compound_sum: float  # scored, non-spam mentions
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityHour:
+    """The whole server's messages in one UTC hour (guild_hour)."""
+
+    hour: int
+    messages: int
+    positive: int
+    neutral: int
+    negative: int
+    compound_sum: float
