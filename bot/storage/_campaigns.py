@@ -62,11 +62,13 @@ def campaign_from_row(row: Sequence[Any]) -> Campaign:
 
 
 def hour_from_row(row: Sequence[Any]) -> CampaignHour:
-    return CampaignHour(*(int(x) for x in row[:6]), compound_sum=int(row[6]) / 10000)
+    h, n, pos, neu, neg, spam = (int(x) for x in row[:6])
+    return CampaignHour(h, n, pos, neu, neg, spam, int(row[6]) / 10000)
 
 
 def activity_from_row(row: Sequence[Any]) -> ActivityHour:
-    return ActivityHour(*(int(x) for x in row[:5]), compound_sum=int(row[5]) / 10000)
+    h, n, pos, neu, neg = (int(x) for x in row[:5])
+    return ActivityHour(h, n, pos, neu, neg, int(row[5]) / 10000)
 
 
 def _begin(conn: sqlite3.Connection) -> None:
