@@ -10,6 +10,7 @@ import discord
 from discord.backoff import ExponentialBackoff
 from discord.ext import commands
 
+from bot.app.charts import close_charts
 from bot.app.extensions import walk_extensions
 from bot.app.gateway_guard import guard_parsers
 from bot.app.invite import invite_url
@@ -169,6 +170,7 @@ class Sentimeter(commands.Bot):
         if ready is not None and not ready.done():
             ready.cancel()
         await super().close()
+        await close_charts()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Slash commands only: comments are read by the listener cog, never parsed as prefix commands."""
