@@ -99,4 +99,6 @@ async def test_running_campaign_has_no_after(storage: SQLiteStorage) -> None:
     report = await build_report(storage, campaign, start + 2 * DAY + 3 * HOUR, "Asia/Jakarta")
     assert report.after is None and report.span_days[2] == (0, 0)
     assert report.total_mentions == 0 and report.mean_compound is None
-    assert len(report.days) == 5  # two days before, the two days and today
+    # during: 2 days 3 hours up to now (10-12 Nov); before: as long (from 7 Nov 21:00)
+    assert report.days[0] == date(2026, 11, 7) and len(report.days) == 6
+    assert report.span_days[:2] == ((0, 3), (3, 6))
