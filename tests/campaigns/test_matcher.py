@@ -33,6 +33,9 @@ M = CampaignMatcher(
         ("brandon and rebrand and brands", ()),  # never inside another word
         ("Kopi   Kenangan enak", (3,)),  # a phrase, any spacing
         ("kopi saja", ()),
+        ("k.o.p.i k.e.n.a.n.g.a.n!", (3,)),  # spelt out, the words run together
+        ("#KopiKenangan", (3,)),
+        ("kopikenangannya", ()),
         ("go to https://shop.example/promo/x?ref=1", (2,)),
         ("www.shop.example/promo", (2,)),
         ("https://shop.example/promotion", ()),  # a path prefix ends at a segment

@@ -96,6 +96,12 @@ class CampaignMatcher:
                     if campaign_id not in ids:
                         self._single[words[0]] = (*ids, campaign_id)
                     continue
+                # a phrase spelt out letter by letter ("k.o.p.i k.e.n.a.n.g.a.n") folds into one word, and
+                # a hashtag writes it as one: the joined words count too
+                joined = "".join(words)
+                ids = self._single.get(joined, ())
+                if campaign_id not in ids:
+                    self._single[joined] = (*ids, campaign_id)
                 self._multi = True
                 node = self._root.setdefault(words[0], _Node())
                 for word in words[1:]:
