@@ -184,3 +184,20 @@ async def test_purge_guild_removes_everything(storage: SQLiteStorage) -> None:
     await storage.purge_guild(G)
     assert await storage.list_campaigns(G) == []
     assert await storage.campaign_hours(G, a.id, 0, 2**40) == []
+
+
+async def test_my_data_lists_a_members_mentions(storage: SQLiteStorage) -> None:
+    a = await storage.add_campaign(G, "Acme", ["a"], T0, None)
+    await storage.apply(
+        [
+            created(1, at=T0 + 5, author_id=7),
+            CampaignMentions(G, 1, (a.id,)),
+            created(2, at=T0 + 6, author_id=8),
+            CampaignMentions(G, 2, (a.id,)),
+        ]
+    )
+    data = await storage.member_data(G, 7)
+    assert data["campaign_mentions"] == [{"message_id": 1, "campaign": "Acme", "hour": T0}]
+    await storage.forget_member(G, 7)
+    assert (await storage.member_data(G, 7))["campaign_mentions"] == []
+    assert sum(h.mentions for h in await storage.campaign_hours(G, a.id, 0, 2**40)) == 1
