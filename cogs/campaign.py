@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,10 +18,11 @@ from bot.app import campaign_embeds
 from bot.app.charts import ChartUnavailable, render_chart
 from bot.app.context import GuildContext, guild_context
 from bot.app.i18n import t
-from bot.core.campaigns.inputs import CampaignInputError, parse_campaign
+from bot.core.campaigns.inputs import CampaignInputError, local_midnight, parse_campaign
 from bot.core.campaigns.matcher import MAX_CAMPAIGNS
 from bot.core.campaigns.report import build_report
 from bot.core.errors import UserFacingError
+from bot.core.timezones import zone_info
 from bot.storage._campaigns import CampaignExistsError, CampaignLimitError
 from bot.storage.models import Campaign
 
@@ -98,6 +100,21 @@ class Campaigns(
             t("campaign.remove.done", ctx.locale, name=" ".join(name.split())), ephemeral=True
         )
 
+    @app_commands.command(name=_("end"), description=_("End a campaign today and keep its figures"))
+    @app_commands.describe(name=_("The campaign's name"))
+    async def end(self, interaction: discord.Interaction[Sentimeter], name: str) -> None:
+        ctx = await guild_context(self.bot, interaction, manage_guild=True)
+        now = int(time.time())
+        tomorrow = datetime.fromtimestamp(now, zone_info(ctx.config.timezone)).date() + timedelta(days=1)
+        campaign = await self.bot.storage.end_campaign(
+            ctx.guild.id, " ".join(name.split()), local_midnight(tomorrow, ctx.config.timezone)
+        )
+        if campaign is None:
+            raise UserFacingError(t("campaign.error.unknown", ctx.locale, name=name[:60]))
+        embed = campaign_embeds.list_embed([campaign], ctx.config.timezone, ctx.locale)
+        embed.description = t("campaign.end.done", ctx.locale, name=campaign.name)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
     @app_commands.command(name=_("report"), description=_("Mentions, members and reception, with a chart"))
     @app_commands.describe(name=_("The campaign's name"))
     async def report(self, interaction: discord.Interaction[Sentimeter], name: str) -> None:
@@ -117,6 +134,7 @@ class Campaigns(
         file = discord.File(io.BytesIO(png), filename=campaign_embeds.CHART_FILE)
         await interaction.followup.send(embed=embed, file=file, ephemeral=True)
 
+    @end.autocomplete("name")
     @remove.autocomplete("name")
     @report.autocomplete("name")
     async def name_autocomplete(

@@ -126,6 +126,22 @@ def remove(conn: sqlite3.Connection, guild_id: int, name: str) -> bool:
     return row is not None
 
 
+def end(conn: sqlite3.Connection, guild_id: int, name: str, ends_at: int) -> Campaign | None:
+    """Set the campaign's end (kept no earlier than its start); None when there is none of that name."""
+    _begin(conn)
+    try:
+        conn.execute(
+            "UPDATE campaigns SET ends_at = max(starts_at + 3600, ?) WHERE guild_id = ? AND name = ?",
+            (ends_at, guild_id, name),
+        )
+        row = conn.execute(GET_SQL, (guild_id, name)).fetchone()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return None if row is None else campaign_from_row(row)
+
+
 def record(conn: sqlite3.Connection, ops: Sequence[WriteOp]) -> None:
     """The batch's CampaignMentions, in order, after its messages are written (same transaction): a mention
     is counted once, only for a stored message of the same server and a campaign of that server."""

@@ -953,6 +953,9 @@ class SQLiteStorage:
     async def remove_campaign(self, guild_id: int, name: str) -> bool:
         return await self._write(lambda c: _campaigns.remove(c, guild_id, name))
 
+    async def end_campaign(self, guild_id: int, name: str, ends_at: int) -> Campaign | None:
+        return await self._write(lambda c: _campaigns.end(c, guild_id, name, ends_at))
+
     async def list_campaigns(self, guild_id: int) -> list[Campaign]:
         return [
             _campaigns.campaign_from_row(r) for r in await self._fetchall(_campaigns.LIST_SQL, (guild_id,))

@@ -136,3 +136,17 @@ async def test_report_shows_counts_and_a_chart(cog: Campaigns, storage: SQLiteSt
     png = file.fp.read()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (1000, 500)
+
+
+async def test_end_keeps_the_figures(cog: Campaigns, storage: SQLiteStorage) -> None:
+    await cog.add.callback(cog, interaction(), "Brand", "brand", "2026-01-01")
+    ended = interaction()
+    await cog.end.callback(cog, ended, "brand")
+    assert "ends today" in str(sent(ended).embed.description)
+    campaign = await storage.get_campaign(GUILD_ID, "Brand")
+    assert campaign is not None and campaign.ends_at is not None
+    assert 0 < campaign.ends_at - time.time() <= 86_400  # the midnight after today (UTC here)
+    with pytest.raises(PermissionsMissing):
+        await cog.end.callback(cog, interaction(MOD), "brand")
+    with pytest.raises(UserFacingError, match="no campaign called"):
+        await cog.end.callback(cog, interaction(), "nope")

@@ -119,15 +119,19 @@ class CampaignMatcher:
             self._match_links(content, hits)
         if self._single or self._multi:
             tokens = normalize(content).tokens
+            words = set(tokens)
             single = self._single
-            if single:
-                for word in single.keys() & set(tokens):
-                    hits.update(single[word])
-            if self._multi:
+            for word in single.keys() & words:
+                hits.update(single[word])
+            # phrases: walked only from the words that start one (most comments have none)
+            starts = self._root.keys() & words if self._multi else ()
+            if starts:
                 root = self._root
                 n = len(tokens)
                 for i, word in enumerate(tokens):
-                    node = root.get(word)
+                    if word not in starts:
+                        continue
+                    node: _Node | None = root[word]
                     j = i + 1
                     while node is not None:
                         if node.ids:
@@ -136,7 +140,7 @@ class CampaignMatcher:
                             break
                         node = node.children.get(tokens[j])
                         j += 1
-        return tuple(sorted(hits))
+        return tuple(sorted(hits)) if hits else ()
 
     def _match_links(self, content: str, hits: set[int]) -> None:
         hosts = self._hosts
