@@ -9,6 +9,9 @@
   time per comment (ingest_main_cpu_us: this process, all threads; ingest_workers_cpu_us; vader_cpu_us) and
   ingest_ratio_cpu_bound: the ratio that work gives with every core free (the measured ratio drops when
   others share the machine: the ingest path needs all cores, VADER one)
+- ingest_campaigns_msgs_per_s, ingest_ratio_campaigns (part ``campaigns``): the same run with campaign
+  matching on (10 campaigns of 5 keywords, CAMPAIGN_KEYWORDS, matched in the scoring workers;
+  ingest_campaigns_mentions is what they counted), and ingest_ratio_campaigns_cpu_bound as above
 - stats_p50_ms, stats_p95_ms (+ stats_by_period_ms: period -> [p50, p95]): /stats server and /stats channel
   (figures in Asia/Jakarta and the trend chart's series, as the commands ask them) for every period on a
   database of N messages (default 1,000,000: one year, 50 channels, 20,000 members, reactions, replies,
@@ -146,11 +149,23 @@ def incoming(texts: list[str], *, guild_id: int, start: float, seed: int = 7) ->
 
 
 INGEST_CPU_US = [0.0, 0.0]  # CPU time per comment of the last bench_ingest run: this process, the workers
+CAMPAIGN_MENTIONS = [0]  # mentions the last bench_ingest run counted
 
 
-async def bench_ingest(texts: list[str], workdir: Path) -> float:
+# 10 campaigns of 5 keywords (issue 15): words, phrases and links, several of them frequent in the corpus
+CAMPAIGN_KEYWORDS = [
+    [f"{word}", f"{word} {i}", f"promo {word}", f"https://{word}{i}.example/promo", f"#{word}{i}"]
+    for i, word in enumerate(
+        ["stream", "video", "audio", "game", "music", "kopi", "brand", "merch", "live", "ok"]
+    )
+]
+
+
+async def bench_ingest(texts: list[str], workdir: Path, *, campaigns: bool = False) -> float:
     """The bot's own wiring (Sentimeter builds the same objects): scoring workers as configured
-    (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at start-up."""
+    (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at start-up.
+    ``campaigns``: the server has CAMPAIGN_KEYWORDS' campaigns, matched in the workers."""
+    from bot.core.campaigns.cache import CampaignCache
     from bot.core.config_cache import ConfigCache
     from bot.core.ingest.pipeline import Pipeline
     from bot.core.ingest.queue import WriteQueue
@@ -161,14 +176,19 @@ async def bench_ingest(texts: list[str], workdir: Path) -> float:
     from bot.storage.sqlite import SQLiteStorage
 
     settings = Settings()
-    path = workdir / "ingest.db"
+    path = workdir / ("ingest-campaigns.db" if campaigns else "ingest.db")
     async with SQLiteStorage.open(path) as storage:
         queue = WriteQueue(storage, maxsize=settings.queue_size, batch_size=settings.batch_size)
+        cache = CampaignCache(storage)
+        if campaigns:
+            for i, keywords in enumerate(CAMPAIGN_KEYWORDS):
+                await cache.add(GUILD, f"campaign {i}", keywords, 0, None)
         service = IngestService(
             Pipeline(Scorer(), SpamDetector(), BehaviourTracker()),
             queue,
             ConfigCache(storage),
             workers=settings.effective_scoring_workers,
+            campaigns=cache,
         )
         messages = list(incoming(texts, guild_id=GUILD, start=time.time() - 86_400))
         # The inputs are the benchmark's, not the bot's (which receives each message from the socket and lets
@@ -200,8 +220,14 @@ async def bench_ingest(texts: list[str], workdir: Path) -> float:
         await queue.close()
         gc.unfreeze()
         totals = await storage.totals(GUILD, None, None, int(time.time()) + 1)
+        mentions = 0
+        for c in await storage.list_campaigns(GUILD):
+            mentions += sum(h.mentions for h in await storage.campaign_hours(GUILD, c.id, 0, 2**40))
     if totals.messages != len(messages):
         raise RuntimeError(f"ingest benchmark: {totals.messages} stored, {len(messages)} sent")
+    if campaigns and not mentions:
+        raise RuntimeError("ingest benchmark: campaign matching found no mentions")
+    CAMPAIGN_MENTIONS[0] = mentions
     return (len(messages) - 1) / elapsed
 
 
@@ -977,7 +1003,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated parts to skip: vader,ingest,stats,analyze,bot,backfill,charts,bot_charts",
+        help=(
+            "comma-separated parts to skip: vader,ingest,campaigns,stats,analyze,bot,backfill,charts,bot_charts"
+        ),
     )
     parser.add_argument("--backfill-messages", type=int, default=20_000, help="history for the back-fill")
     parser.add_argument("--_botlike", type=Path, help=argparse.SUPPRESS)
@@ -1010,6 +1038,20 @@ def main(argv: list[str] | None = None) -> int:
                 cores = os.cpu_count() or 1
                 bound_us = max(main_us, (main_us + workers_us) / cores)
                 results["ingest_ratio_cpu_bound"] = round(VADER_CPU_US[0] / bound_us, 3)
+        if "campaigns" not in skip:
+            rate = timed(
+                "ingest path, 10 campaigns", lambda: asyncio.run(bench_ingest(texts, workdir, campaigns=True))
+            )
+            results["ingest_campaigns_msgs_per_s"] = round(rate)
+            results["ingest_campaigns_mentions"] = CAMPAIGN_MENTIONS[0]
+            if "vader_msgs_per_s" in results:
+                results["ingest_ratio_campaigns"] = round(rate / results["vader_msgs_per_s"], 3)
+            main_us, workers_us = INGEST_CPU_US
+            results["ingest_campaigns_main_cpu_us"] = round(main_us, 1)
+            results["ingest_campaigns_workers_cpu_us"] = round(workers_us, 1)
+            if "vader_msgs_per_s" in results and VADER_CPU_US[0]:
+                bound_us = max(main_us, (main_us + workers_us) / (os.cpu_count() or 1))
+                results["ingest_ratio_campaigns_cpu_bound"] = round(VADER_CPU_US[0] / bound_us, 3)
         stats_path: Path | None = None
         if "stats" not in skip or "bot" not in skip or "bot_charts" not in skip:
             stats_path = timed("statistics database", lambda: stats_db(args.messages))

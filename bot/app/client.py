@@ -15,6 +15,7 @@ from bot.app.extensions import walk_extensions
 from bot.app.gateway_guard import guard_parsers
 from bot.app.invite import invite_url
 from bot.app.tree import SentimeterTree
+from bot.core.campaigns.cache import CampaignCache
 from bot.core.config_cache import ConfigCache
 from bot.core.ingest.pipeline import Pipeline
 from bot.core.ingest.queue import WriteQueue
@@ -68,12 +69,14 @@ class Sentimeter(commands.Bot):
             on_changes=self._on_flag_changes,
         )
         self.optouts = OptOutCache(storage)  # members who opted out (/privacy opt-out)
+        self.campaigns = CampaignCache(storage)  # matched during ingest (/campaign, issue 15)
         self.ingest = IngestService(
             self.pipeline,
             self.queue,
             self.configs,
             workers=settings.effective_scoring_workers,
             optouts=self.optouts,
+            campaigns=self.campaigns,
         )
         self._sync_global = sync_global
         self._gc_frozen = False

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import NEGATIVE_CUTOFF, POSITIVE_CUTOFF
-from bot.storage import _trends
+from bot.storage import _campaigns, _trends
 from bot.storage._presence import VECTOR_COLUMNS, Key, LastHourCache, Row, insert_rows, write_presence
 from bot.storage._top import write_early_reactions
 from bot.storage.models import (
@@ -437,7 +437,7 @@ class _Batch:
                 self._edit(op)
             elif isinstance(op, MessageDeleted):
                 self._delete(op.guild_id, op.message_id)
-            else:
+            elif isinstance(op, MessagesBulkDeleted):
                 for mid in op.message_ids:
                     self._delete(op.guild_id, mid)
 
@@ -855,6 +855,8 @@ def apply_batch(
         batch.load(ops)
         batch.run(ops)
         changes = batch.write()
+        # campaigns (migration 0013): the batch's mentions, once its messages are written
+        _campaigns.record(conn, ops)
     except BaseException:
         conn.execute("ROLLBACK")
         cache.reset()

@@ -292,4 +292,13 @@ async def member_data(db: aiosqlite.Connection, guild_id: int, user_id: int) -> 
             for f, k, label, feats, at in examples
         ],
         "flags_you_resolved": _objects(("id", "status", "resolved_at"), resolved),
+        # campaigns (migration 0013): which of your messages mentioned which campaign
+        "campaign_mentions": _objects(
+            ("message_id", "campaign", "hour"),
+            await db.execute_fetchall(
+                "SELECT m.message_id, c.name, m.hour FROM campaign_mentions m JOIN campaigns c"
+                " ON c.id = m.campaign_id WHERE m.guild_id = ? AND m.author_id = ? ORDER BY m.message_id",
+                params,
+            ),
+        ),
     }

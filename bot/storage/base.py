@@ -21,7 +21,10 @@ from typing import Any, Protocol
 from bot.core.export import DailyRow, FlagRow, TopRow
 from bot.core.top import AnnouncementRow
 from bot.storage.models import (
+    ActivityHour,
     BackfillRun,
+    Campaign,
+    CampaignHour,
     ChannelCount,
     DigestSchedule,
     Flag,
@@ -471,10 +474,44 @@ class TopStore(Protocol):
         self, guild_id: int, channel_id: int, start: int | None, end: int, limit: int
     ) -> list[int]:
         """Who posted (not replies, not spam) in the channel in [start, end), most posts first."""
+
+
+class CampaignStore(Protocol):
+    """Campaigns (migration 0013, bot/storage/_campaigns.py): per server, their mentions per UTC hour and the
+    members who mentioned them (kept while the messages are)."""
+
+    async def add_campaign(
+        self, guild_id: int, name: str, keywords: Sequence[str], starts_at: int, ends_at: int | None
+    ) -> Campaign:
+        """Raises CampaignExistsError (name taken) or CampaignLimitError (MAX_CAMPAIGNS already)."""
+        ...
+
+    async def remove_campaign(self, guild_id: int, name: str) -> bool: ...
+    async def end_campaign(self, guild_id: int, name: str, ends_at: int) -> Campaign | None:
+        """Set its end (not before its start); None when there is no campaign of that name."""
+        ...
+
+    async def list_campaigns(self, guild_id: int) -> list[Campaign]: ...
+    async def get_campaign(self, guild_id: int, name: str) -> Campaign | None: ...
+    async def campaign_hours(
+        self, guild_id: int, campaign_id: int, start: int, end: int
+    ) -> list[CampaignHour]:
+        """Hours with mentions in [start, end), oldest first."""
+        ...
+
+    async def campaign_members(
+        self, guild_id: int, campaign_id: int, start: int, end: int
+    ) -> tuple[list[tuple[int, int]], int]:
+        """(hour, author) pairs with mentions in [start, end) and the number of distinct authors."""
+        ...
+
+    async def activity_hours(self, guild_id: int, start: int, end: int) -> list[ActivityHour]:
+        """The whole server's messages per UTC hour in [start, end) (hours with messages only)."""
         ...
 
 
 class Storage(
+    CampaignStore,
     WriteStore,
     StatsStore,
     CursorStore,

@@ -111,7 +111,21 @@ class ReactionChanged:
     clear: bool = False
 
 
-WriteOp = MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged
+# -- campaigns (migration 0013) ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CampaignMentions:
+    """The campaigns a message's text mentions, written after the message (bot/storage/_campaigns.py).
+    ``replace`` (an edit): the message's other mentions end."""
+
+    guild_id: int
+    message_id: int
+    campaign_ids: tuple[int, ...]
+    replace: bool = False
+
+
+WriteOp = (
+    MessageCreated | MessageEdited | MessageDeleted | MessagesBulkDeleted | ReactionChanged | CampaignMentions
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,3 +427,40 @@ class DigestSchedule:
     attempt_channel_id: int | None = None
     attempts: int = 0
     warned: bool = False  # "cannot post in the channel" was logged for this slot
+
+
+# -- campaigns (migration 0013) ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: int
+    guild_id: int
+    name: str
+    keywords: tuple[str, ...]  # words, phrases or links (bot/core/campaigns/matcher.py)
+    starts_at: int  # unix seconds
+    ends_at: int | None  # None: open-ended
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignHour:
+    """A campaign's mentions in one UTC hour."""
+
+    hour: int
+    mentions: int
+    positive: int
+    neutral: int
+    negative: int
+    spam: int
+    compound_sum: float  # scored, non-spam mentions
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityHour:
+    """The whole server's messages in one UTC hour (guild_hour)."""
+
+    hour: int
+    messages: int
+    positive: int
+    neutral: int
+    negative: int
+    compound_sum: float

@@ -45,12 +45,15 @@ from bot.core.periods import DAY, HOUR
 from bot.core.scoring.thresholds import DEFAULT_FLAG_THRESHOLD
 from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
 from bot.core.top import AnnouncementRow, RankBy
-from bot.storage import _backfill, _catchup, _digest, _export, _outbox, _privacy, _top, _trends
+from bot.storage import _backfill, _campaigns, _catchup, _digest, _export, _outbox, _privacy, _top, _trends
 from bot.storage._batch import BUCKET_COLUMNS, FLAG_COLUMNS, N_BUCKET, apply_batch, flag_from_row
 from bot.storage._presence import VECTOR_COLUMNS, LastHourCache, active_query
 from bot.storage._thread import ConnectionThread, ReaderConnection
 from bot.storage.models import (
+    ActivityHour,
     BackfillRun,
+    Campaign,
+    CampaignHour,
     ChannelCount,
     DigestSchedule,
     ExampleKind,
@@ -1140,6 +1143,49 @@ class SQLiteStorage:
         lo = _MIN_TIME if start is None else start
         params = {"g": guild_id, "c": channel_id, "lo": lo, "hi": end, "limit": limit}
         return [int(r[0]) for r in await self._fetchall(_top.AUTHORS_SQL, params)]
+
+    # -- campaigns (migration 0013, bot/storage/_campaigns.py) ----------------------------------------------
+    async def add_campaign(
+        self, guild_id: int, name: str, keywords: Sequence[str], starts_at: int, ends_at: int | None
+    ) -> Campaign:
+        now = self._now()
+        return await self._write(
+            lambda c: _campaigns.add(c, guild_id, name, tuple(keywords), starts_at, ends_at, now)
+        )
+
+    async def remove_campaign(self, guild_id: int, name: str) -> bool:
+        return await self._write(lambda c: _campaigns.remove(c, guild_id, name))
+
+    async def end_campaign(self, guild_id: int, name: str, ends_at: int) -> Campaign | None:
+        return await self._write(lambda c: _campaigns.end(c, guild_id, name, ends_at))
+
+    async def list_campaigns(self, guild_id: int) -> list[Campaign]:
+        return [
+            _campaigns.campaign_from_row(r) for r in await self._fetchall(_campaigns.LIST_SQL, (guild_id,))
+        ]
+
+    async def get_campaign(self, guild_id: int, name: str) -> Campaign | None:
+        row = await self._fetchone(_campaigns.GET_SQL, (guild_id, name))
+        return None if row is None else _campaigns.campaign_from_row(row)
+
+    async def campaign_hours(
+        self, guild_id: int, campaign_id: int, start: int, end: int
+    ) -> list[CampaignHour]:
+        rows = await self._fetchall(_campaigns.HOURS_SQL, (guild_id, campaign_id, start, end))
+        return [_campaigns.hour_from_row(r) for r in rows]
+
+    async def campaign_members(
+        self, guild_id: int, campaign_id: int, start: int, end: int
+    ) -> tuple[list[tuple[int, int]], int]:
+        params = (campaign_id, guild_id, start, end)
+        async with self._reading(snapshot=True) as db:
+            pairs = [(int(h), int(a)) for h, a in await db.execute_fetchall(_campaigns.MEMBERS_SQL, params)]
+            row = await _first(db, _campaigns.UNIQUE_SQL, params)
+        return pairs, int(row[0])
+
+    async def activity_hours(self, guild_id: int, start: int, end: int) -> list[ActivityHour]:
+        rows = await self._fetchall(_campaigns.ACTIVITY_SQL, (guild_id, start, end))
+        return [_campaigns.activity_from_row(r) for r in rows]
 
 
 def normalize_word(word: str) -> str:

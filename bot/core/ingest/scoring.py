@@ -19,8 +19,9 @@ import signal
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from bot.core.campaigns.matcher import CampaignSet, matcher_for
 from bot.core.ingest.analysis import Analyser, FeedbackValues, RawScore, Terms, raw_score
 from bot.core.spam import SpamVerdict
 
@@ -34,6 +35,9 @@ PICKLE_PROTOCOL = 5
 class ScoreJob:
     items: list[tuple[str, int, bool]]  # (content, index into lexicons or NO_LEXICON, exempt)
     lexicons: list[dict[str, float]]
+    # campaigns (issue 15): per item an index into campaigns or NO_CAMPAIGNS; empty: none in the whole job
+    campaign_slots: tuple[int, ...] = ()
+    campaigns: tuple[CampaignSet, ...] = ()
 
 
 SpamValues = tuple[
@@ -53,6 +57,9 @@ class ScoreResult:
     items: list[ItemResult]
     errors: list[str]  # one line per item that could not be scored (counted unscored)
     pid: int
+    campaign_hits: dict[int, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # item -> campaign ids it mentions
 
 
 # Chat repeats itself ("lol", "gg", "ok", the same emoji): short comments already analysed with the same
@@ -101,7 +108,42 @@ def score_job(analyser: Analyser, job: ScoreJob) -> ScoreResult:
             if len(cache) >= CACHE_MAX_ENTRIES:
                 cache.clear()
             cache[key] = result
-    return ScoreResult(out, errors, os.getpid())
+    return ScoreResult(out, errors, os.getpid(), campaign_hits(job))
+
+
+# -- campaigns (issue 15) ------------------------------------------------------------------------------------
+NO_CAMPAIGNS = -1
+
+
+def campaign_hits(job: ScoreJob) -> dict[int, tuple[int, ...]]:
+    """Item index -> the ids of the campaigns its text mentions (only items that mention one)."""
+    if not job.campaign_slots:
+        return {}
+    matchers = [matcher_for(c) for c in job.campaigns]
+    hits: dict[int, tuple[int, ...]] = {}
+    for i, ((content, _, _), slot) in enumerate(zip(job.items, job.campaign_slots, strict=True)):
+        if slot != NO_CAMPAIGNS:
+            found = matchers[slot].match(content)
+            if found:
+                hits[i] = found
+    return hits
+
+
+def with_campaigns(job: ScoreJob, sets: Sequence[CampaignSet | None]) -> ScoreJob:
+    """``job`` with each item's server campaigns (None: none), each distinct set sent once."""
+    slots: dict[int, int] = {}
+    campaigns: list[CampaignSet] = []
+    out: list[int] = []
+    for cset in sets:
+        if cset is None:
+            out.append(NO_CAMPAIGNS)
+            continue
+        slot = slots.get(id(cset))
+        if slot is None:
+            slot = slots[id(cset)] = len(campaigns)
+            campaigns.append(cset)
+        out.append(slot)
+    return replace(job, campaign_slots=tuple(out), campaigns=tuple(campaigns))
 
 
 # -- in a worker process -------------------------------------------------------------------------------------

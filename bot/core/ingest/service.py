@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from bot.core.campaigns.cache import CampaignCache
 from bot.core.config_cache import ConfigCache
 from bot.core.ingest.decision import is_exempt
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
@@ -40,8 +41,10 @@ class IngestService:
         worker_fn: WorkerFn = score_in_worker,
         initializer: Callable[[int], None] = init_worker,
         optouts: OptOutCache | None = None,
+        campaigns: CampaignCache | None = None,
     ) -> None:
         self.pipeline = pipeline
+        self.campaigns = campaigns  # per-server campaigns matched in the scoring workers (issue 15)
         self.optouts = optouts  # members who opted out: their messages and edits are dropped here
         self.queue = queue
         self.configs = configs
@@ -70,7 +73,7 @@ class IngestService:
         if not self._waiting and not self._closed and self.stage.has_room():
             cached = self.configs.peek(msg.guild_id)
             opted_out = self._opted_out_cached(msg)
-            if cached is not None and opted_out is not None:
+            if cached is not None and opted_out is not None and self._campaigns_cached(msg.guild_id):
                 if not opted_out:
                     self.stage.push_nowait(self._entry(msg, *cached))
                 return
@@ -80,7 +83,7 @@ class IngestService:
         if not self._waiting and not self._closed and self.stage.has_room():
             cached = self.configs.peek(edit.guild_id)
             opted_out = self._opted_out_cached(edit)
-            if cached is not None and opted_out is not None:
+            if cached is not None and opted_out is not None and self._campaigns_cached(edit.guild_id):
                 if not opted_out:
                     self.stage.push_nowait(self._entry(edit, *cached))
                 return
@@ -137,7 +140,11 @@ class IngestService:
         exempt = is_exempt(
             config, event.channel_id, event.parent_channel_id, event.author_role_ids, event.author_is_staff
         )
-        return Entry(event, config, lexicon, exempt)
+        campaigns = None if self.campaigns is None else self.campaigns.peek(event.guild_id)
+        return Entry(event, config, lexicon, exempt, campaigns)
+
+    def _campaigns_cached(self, guild_id: int) -> bool:
+        return self.campaigns is None or self.campaigns.cached(guild_id)
 
     def _opted_out_cached(self, event: IncomingMessage | IncomingEdit) -> bool | None:
         """Whether the author opted out, from the cache; None when the server's list must be read first."""
@@ -164,6 +171,8 @@ class IngestService:
                         return  # opted out: not stored, scored or flagged
                     config = await self.configs.get(event.guild_id)
                     lexicon = await self.configs.lexicon(event.guild_id)
+                    if self.campaigns is not None:
+                        await self.campaigns.get(event.guild_id)  # cached for _entry
                     entry = self._entry(event, config, lexicon)
                 else:
                     entry = Entry(event)

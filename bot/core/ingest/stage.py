@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from bot.core.campaigns.matcher import CampaignSet
 from bot.core.ingest.analysis import Analyser
 from bot.core.ingest.decision import Decider
 from bot.core.ingest.models import IncomingEdit, IncomingMessage
@@ -41,8 +42,9 @@ from bot.core.ingest.scoring import (
     score_job,
     spam_verdict,
     warm_up,
+    with_campaigns,
 )
-from bot.storage.models import GuildConfig, WriteOp
+from bot.storage.models import CampaignMentions, GuildConfig, WriteOp
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ MAX_POOL_RESTARTS = 20  # after that many broken pools, keep scoring in this pro
 class Entry:
     """One event in the stream. ``event`` is an IncomingMessage / IncomingEdit to score, or a WriteOp."""
 
-    __slots__ = ("config", "event", "exempt", "lexicon")
+    __slots__ = ("campaigns", "config", "event", "exempt", "lexicon")
 
     def __init__(
         self,
@@ -64,11 +66,13 @@ class Entry:
         config: GuildConfig | None = None,
         lexicon: dict[str, float] | None = None,
         exempt: bool = False,
+        campaigns: CampaignSet | None = None,
     ) -> None:
         self.event = event
         self.config = config
         self.lexicon = lexicon
         self.exempt = exempt
+        self.campaigns = campaigns  # the server's campaigns to match (None: it has none)
 
 
 _SCORED_TYPES = (IncomingMessage, IncomingEdit)  # a tuple: isinstance checks it faster than a union
@@ -81,13 +85,17 @@ class _Batch:
         self.entries = entries
         self.scored: list[int] = []  # positions of the entries whose text is analysed
         items: list[tuple[str, dict[str, float] | None, bool]] = []
+        campaigns: list[CampaignSet | None] = []
         scored = self.scored
         for i, entry in enumerate(entries):
             event = entry.event
             if isinstance(event, _SCORED_TYPES) and event.content.strip():
                 scored.append(i)
                 items.append((event.content, entry.lexicon, entry.exempt))
+                campaigns.append(entry.campaigns)
         self.job: ScoreJob | None = build_job(items) if items else None
+        if self.job is not None and any(c is not None for c in campaigns):
+            self.job = with_campaigns(self.job, campaigns)
         self.future: asyncio.Future[ScoreResult] | None = None  # None: score in this process
         self.executor: Executor | None = None
 
@@ -372,6 +380,8 @@ class ScoringStage:
         items = iter(result.items if result is not None else ())
         positions = iter(batch.scored)
         next_scored = next(positions, -1)
+        # campaigns (issue 15): batch position -> the campaigns its text mentions
+        hits = {} if result is None else {batch.scored[k]: ids for k, ids in result.campaign_hits.items()}
         decider = self._decider
         finish_message = decider.finish_message
         ops: list[WriteOp] = []
@@ -407,6 +417,13 @@ class ScoringStage:
                     append(event)
             except Exception:  # pragma: no cover - a bug in the decision half; the old path dropped it too
                 log.exception("Dropping an event that could not be processed: %r", event)
+                continue
+            # campaigns (issue 15): a message's mentions follow it; an edit replaces its message's mentions
+            if entry.campaigns is not None and isinstance(event, _SCORED_TYPES):
+                edit = isinstance(event, IncomingEdit)
+                found = hits.get(i, ())
+                if found or edit:
+                    append(CampaignMentions(event.guild_id, event.message_id, found, replace=edit))
         return ops
 
     def _release(self, n: int) -> None:
