@@ -1004,7 +1004,8 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         default="",
         help=(
-            "comma-separated parts to skip: vader,ingest,campaigns,stats,analyze,bot,backfill,charts,bot_charts"
+            "comma-separated parts to skip:"
+            " vader,ingest,campaigns,stats,analyze,bot,backfill,charts,bot_charts"
         ),
     )
     parser.add_argument("--backfill-messages", type=int, default=20_000, help="history for the back-fill")
