@@ -214,5 +214,9 @@ async def test_a_digest_made_whose_answer_was_lost_is_found_after_a_restart_not_
     await digest_bot.wait_ready(timeout=90)
     await schedule_is(fake, digest_bot, [(slot,)], "posted_slot")  # the post adopted
     assert len(digests(fake, world.general)) == 1
-    assert "was already posted" in digest_bot.logs(current_run_only=True)
+    await fake.wait_for(  # logged just after the schedule is written: wait for the line, never race it
+        lambda: "was already posted" in digest_bot.logs(current_run_only=True) or None,
+        timeout=30,
+        description="the adoption logged",
+    )
     assert unhandled_errors(digest_bot.logs(current_run_only=True)) == []
