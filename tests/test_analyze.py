@@ -250,3 +250,27 @@ async def test_a_failing_write_stops_the_run_instead_of_hanging(tmp_path: Path, 
         run = ingest_exports([folder], storage, workers=workers, chunk_size=16, in_flight=2)
         with pytest.raises(sqlite3.OperationalError, match="disk is full"):
             await asyncio.wait_for(run, timeout=120)
+
+
+@pytest.mark.parametrize("write_batch", [100, 10_000])
+async def test_the_writer_commits_batches_of_chunks_and_the_rest_at_the_end(
+    tmp_path: Path, write_batch: int
+) -> None:
+    """The writer process holds several chunks per transaction: committed every ``write_batch`` messages,
+    the rest when it closes; the rows are those of the in-process run."""
+    module = example_module()
+    folder = tmp_path / "server"
+    module.write_all(folder, seed=11, total=1_500)
+    channels = [c.id for c in module.CHANNELS]
+    async with SQLiteStorage.open(tmp_path / "one.db") as storage:
+        await ingest_exports([folder], storage, workers=1, chunk_size=64)
+    db = tmp_path / "writer.db"
+    async with SQLiteStorage.open(db) as storage:
+        await ingest_exports([folder], storage, workers=2, chunk_size=64, db_path=db, write_batch=write_batch)
+    one = await _snapshot(tmp_path / "one.db", module.GUILD_ID, channels)
+    held = await _snapshot(db, module.GUILD_ID, channels)
+    assert held == one
+    assert held["server"].messages > 1_000
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    assert stored == held["server"].messages
