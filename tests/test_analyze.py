@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import io
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -274,3 +275,34 @@ async def test_the_writer_commits_batches_of_chunks_and_the_rest_at_the_end(
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
     assert stored == held["server"].messages
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+async def test_the_scorer_and_the_writer_start_with_the_run_not_at_their_first_chunk(tmp_path: Path) -> None:
+    """Both processes load (imports, models, the database) while the first chunks are read: they are
+    running before any work is sent to them."""
+    from bot.offline.analyze import _Layout
+
+    def spawned_children() -> int:
+        me = str(os.getpid())
+        count = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if stat[stat.rindex(b")") + 2 :].split()[1].decode() == me and b"spawn_main" in cmdline:
+                count += 1
+        return count
+
+    db = tmp_path / "layout.db"
+    async with SQLiteStorage.open(db):
+        pass
+    layout = _Layout.start(2, db, {})
+    try:
+        assert spawned_children() == 2  # one scorer, one writer
+    finally:
+        await layout.stop()

@@ -62,6 +62,7 @@ from bot.core.ingest.scoring import (
     score_in_worker_pickled,
     score_job,
     spam_verdict,
+    warm_up,
 )
 from bot.core.spam import BehaviourTracker
 from bot.core.text.terminal import one_line
@@ -269,6 +270,10 @@ def _init_writer(
     _writer_state = _WriterState(loop, storage, Decider(BehaviourTracker()), configs, batch)
 
 
+def _writer_ready() -> None:
+    """A no-op task: starts the writer process (its initializer opens the database)."""
+
+
 def _write_blob(chunk_blob: bytes, analysed_blob: bytes) -> int:
     """The decision half of one chunk; its writes are committed with the next chunks' once the state's
     ``batch`` of messages is held (``_close_writer`` commits the rest)."""
@@ -459,6 +464,12 @@ class _Layout:
                 initializer=_init_writer,
                 initargs=(str(db_path), configs, me, write_batch),
             )
+        # start every process now (a pool spawns them at the first tasks): their imports and models load
+        # while the first chunks are read, not after the first chunk is scored and then again for the writer
+        for _ in range(scorers):
+            layout.scorers.submit(warm_up)
+        if layout.writer is not None:
+            layout.writer.submit(_writer_ready)
         return layout
 
     async def stop(self) -> None:
