@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import io
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -250,3 +251,58 @@ async def test_a_failing_write_stops_the_run_instead_of_hanging(tmp_path: Path, 
         run = ingest_exports([folder], storage, workers=workers, chunk_size=16, in_flight=2)
         with pytest.raises(sqlite3.OperationalError, match="disk is full"):
             await asyncio.wait_for(run, timeout=120)
+
+
+@pytest.mark.parametrize("write_batch", [100, 10_000])
+async def test_the_writer_commits_batches_of_chunks_and_the_rest_at_the_end(
+    tmp_path: Path, write_batch: int
+) -> None:
+    """The writer process holds several chunks per transaction: committed every ``write_batch`` messages,
+    the rest when it closes; the rows are those of the in-process run."""
+    module = example_module()
+    folder = tmp_path / "server"
+    module.write_all(folder, seed=11, total=1_500)
+    channels = [c.id for c in module.CHANNELS]
+    async with SQLiteStorage.open(tmp_path / "one.db") as storage:
+        await ingest_exports([folder], storage, workers=1, chunk_size=64)
+    db = tmp_path / "writer.db"
+    async with SQLiteStorage.open(db) as storage:
+        await ingest_exports([folder], storage, workers=2, chunk_size=64, db_path=db, write_batch=write_batch)
+    one = await _snapshot(tmp_path / "one.db", module.GUILD_ID, channels)
+    held = await _snapshot(db, module.GUILD_ID, channels)
+    assert held == one
+    assert held["server"].messages > 1_000
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    assert stored == held["server"].messages
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+async def test_the_scorer_and_the_writer_start_with_the_run_not_at_their_first_chunk(tmp_path: Path) -> None:
+    """Both processes load (imports, models, the database) while the first chunks are read: they are
+    running before any work is sent to them."""
+    from bot.offline.analyze import _Layout
+
+    def spawned_children() -> int:
+        me = str(os.getpid())
+        count = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if stat[stat.rindex(b")") + 2 :].split()[1].decode() == me and b"spawn_main" in cmdline:
+                count += 1
+        return count
+
+    db = tmp_path / "layout.db"
+    async with SQLiteStorage.open(db):
+        pass
+    layout = _Layout.start(2, db, {})
+    try:
+        assert spawned_children() == 2  # one scorer, one writer
+    finally:
+        await layout.stop()

@@ -94,3 +94,65 @@ def test_folding_keeps_its_results_on_zalgo_text() -> None:
     assert normalize(zalgo).text == normalize("slot gacor").text
     assert words(zalgo) == words("s" + "\u0301\u0316" * 15 + "l" + "\u0334" * 30 + "ot gacor")
     assert clean_for_scoring(zalgo) == zalgo  # the cleaner leaves letters and marks alone
+
+
+# -- the cheap check in front of the mark-run search (issue 14: analyze's speed) ---------------------------
+
+
+def test_every_non_starter_lies_in_the_span_the_cheap_check_tests() -> None:
+    from bot.core.text.bounds import _NON_STARTER_SPAN
+
+    lo, hi = _NON_STARTER_SPAN
+
+    def non_starter(ch: str) -> bool:  # as _non_starter_class decides
+        if unicodedata.combining(ch):
+            return True
+        return bool(unicodedata.decomposition(ch)) and bool(
+            unicodedata.combining(unicodedata.normalize("NFKD", ch)[0])
+        )
+
+    outside = [cp for cp in (*range(0, lo), *range(hi, 0x110000)) if non_starter(chr(cp))]
+    assert outside == []
+
+
+class _NoSearch:
+    def sub(self, *_args: object) -> str:
+        raise AssertionError("the costly mark-run search ran")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "café naïve, mantap 🔥🔥🔥 😂😂",
+        "𝐀𝐂𝐆𝐋𝐎𝐑𝐒𝐓 giveaway ✨❤️ 🎁",
+        "ǘ" + "\u0301" * MAX_MARK_RUN + " ok",
+        ("é" * 15 + " ") * 20,  # many marks in all, no run longer than the span check allows
+    ],
+)
+def test_chat_text_never_reaches_the_costly_search(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.text.bounds as bounds
+
+    monkeypatch.setattr(bounds, "_LONG_MARK_RUN", _NoSearch())
+    assert cap_mark_runs(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "𝐀" * 40 + "\u0301" * 31,  # a long run of the span before the marks
+        "漢字" * 20 + "a" + "\u0316" * 50,
+        "x" + "\u0f73" * 40,
+    ],
+)
+def test_long_runs_next_to_other_characters_of_the_span_are_still_cut(text: str) -> None:
+    out = cap_mark_runs(text)
+    assert len(out) < len(text)
+    from bot.core.text.bounds import _LONG_MARK_RUN
+
+    assert _LONG_MARK_RUN.search(out) is None  # no run of more than MAX_MARK_RUN non-starters is left
+    assert unicodedata.normalize("NFD", out)  # and normalisation stays cheap
+
+
+def test_a_long_run_of_the_span_without_marks_is_unchanged() -> None:
+    text = "漢字" * 40 + " 𝐀𝐂𝐆" * 30
+    assert cap_mark_runs(text) == text

@@ -16,12 +16,15 @@ MAX_CONTENT_CHARS = 4000  # Discord's own maximum message length (with Nitro)
 MAX_MARK_RUN = 30  # combining marks kept after one base character (Unicode's "stream-safe" limit, UAX #15)
 
 
+_NON_STARTER_SPAN = (0x300, 0x1F000)  # no non-starter lies outside this range (Unicode 15)
+
+
 def _non_starter_class() -> str:
     """The characters that normalisation sorts: combining marks (non-zero combining class) and the few
     characters whose decomposition starts with one (Tibetan vowel signs, half-width voicing marks)."""
     ranges: list[str] = []
     start = prev = -2
-    for cp in range(0x300, 0x1F000):  # no non-starter lies outside this range
+    for cp in range(*_NON_STARTER_SPAN):
         ch = chr(cp)
         if not (
             unicodedata.combining(ch)
@@ -38,6 +41,12 @@ def _non_starter_class() -> str:
 
 
 _LONG_MARK_RUN = re.compile(f"[{_non_starter_class()}]{{{MAX_MARK_RUN + 1},}}")
+# A long run of non-starters is first of all a long run of characters of their span: one range test per
+# character, where the class above tests hundreds of ranges. Chat text (accents, emoji, a few fancy letters)
+# has no such run and never reaches the costly search.
+_LONG_SPAN_RUN = re.compile(
+    f"[{chr(_NON_STARTER_SPAN[0])}-{chr(_NON_STARTER_SPAN[1] - 1)}]{{{MAX_MARK_RUN + 1},}}"
+)
 
 
 def cap_mark_runs(text: str) -> str:
@@ -45,7 +54,7 @@ def cap_mark_runs(text: str) -> str:
 
     One linear pass; text without such a run (every real message) is returned unchanged. Call it before
     ``unicodedata.normalize`` on text from users."""
-    if text.isascii():
+    if text.isascii() or _LONG_SPAN_RUN.search(text) is None:
         return text
     return _LONG_MARK_RUN.sub(lambda m: m.group(0)[:MAX_MARK_RUN], text)
 
