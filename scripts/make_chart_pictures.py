@@ -17,19 +17,30 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.app.campaign_embeds import report_chart  # noqa: E402
 from bot.app.embeds import period_label  # noqa: E402
 from bot.app.i18n import t  # noqa: E402
 from bot.app.stat_charts import activity_chart, flag_topics_chart, trend_chart  # noqa: E402
 from bot.charts import BarChart, Heatmap, render_png  # noqa: E402
+from bot.core.campaigns.cache import campaign_set  # noqa: E402
+from bot.core.campaigns.inputs import local_midnight  # noqa: E402
+from bot.core.campaigns.matcher import matcher_for  # noqa: E402
+from bot.core.campaigns.report import build_report  # noqa: E402
+from bot.core.digest import build_digest  # noqa: E402
 from bot.core.periods import Period  # noqa: E402
 from bot.core.stats import StatsService  # noqa: E402
+from bot.core.timezones import zone_info  # noqa: E402
+from bot.offline.exporter import ExportReader, export_files  # noqa: E402
+from bot.storage.models import CampaignMentions, WriteOp  # noqa: E402
 from bot.storage.sqlite import SQLiteStorage  # noqa: E402
+from cogs.digest._view import chart_spec as digest_chart  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "dapur-nara"
 SERVER_NAME = "Dapur Nara"
@@ -78,10 +89,36 @@ async def _flags(src: Source) -> BarChart | None:
     return flag_topics_chart(topics, src.locale, title=title)
 
 
+async def _campaign(src: Source) -> BarChart | None:
+    """A sponsor campaign over the example's weeks before last: the example's comments are matched with the
+    bot's own matcher (``analyze`` keeps no campaigns) and written as the ingest path writes mentions."""
+    today = datetime.fromtimestamp(src.now, zone_info(src.zone)).date()
+    start, end = (local_midnight(today - timedelta(days=n), src.zone) for n in (21, 7))  # as /campaign add
+    campaign = await src.storage.add_campaign(src.guild_id, "Sponsor reads", ["sponsor", "promo"], start, end)
+    found = campaign_set([campaign])
+    assert found is not None
+    matcher = matcher_for(found)
+    ops: list[WriteOp] = []
+    for file in export_files([EXAMPLE]):
+        for message in ExportReader(file):
+            hits = matcher.match(message.content)
+            if hits and message.created_at >= campaign.starts_at:
+                ops.append(CampaignMentions(message.guild_id, message.message_id, hits))
+    await src.storage.apply(ops)
+    report = await build_report(src.storage, campaign, src.now, src.zone)
+    return report_chart(report, src.locale)
+
+
+async def _digest(src: Source) -> BarChart:
+    return digest_chart(await build_digest(src.storage, src.guild_id, src.zone, src.now), src.locale)
+
+
 PICTURES: list[Picture] = [
     Picture("stats-trend.png", _trend),
     Picture("stats-activity.png", _activity),
     Picture("flags-by-topic.png", _flags),
+    Picture("campaign-report.png", _campaign),
+    Picture("digest-week.png", _digest),
 ]
 
 

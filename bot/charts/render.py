@@ -28,6 +28,7 @@ HEATMAP_SIZE = (1000, 420)
 _DPI = 100
 _MAX_TEXT = 80
 _MAX_TICKS = 12
+_LEGEND_COLUMNS = 6
 
 
 def render_png(spec: BarChart | Heatmap) -> bytes:
@@ -87,10 +88,12 @@ def _draw_bars(fig: Figure, spec: BarChart) -> None:
     n = len(spec.labels)
     xs = list(range(n))
     width = 0.8 if n <= 60 else 0.95
-    for span in spec.spans:
+    for i, span in enumerate(spec.spans):
         start, end = max(span.start, 0), min(span.end, n)
-        if start < end:
-            ax.axvspan(start - 0.5, end - 0.5, color=TEXT, alpha=0.10, linewidth=0)
+        if start < end:  # neighbouring spans alternate in shade, with a line where one starts
+            ax.axvspan(start - 0.5, end - 0.5, color=TEXT, alpha=0.16 if i % 2 else 0.06, linewidth=0)
+            if start > 0:
+                ax.axvline(start - 0.5, color=TEXT, alpha=0.6, linewidth=1, linestyle=":")
             ax.text(
                 (start + end - 1) / 2, 0.98, _text(span.label), transform=ax.get_xaxis_transform(),
                 ha="center", va="top", color=TEXT, fontsize=10,
@@ -127,13 +130,20 @@ def _draw_bars(fig: Figure, spec: BarChart) -> None:
     if spec.y_label:
         ax.set_ylabel(_text(spec.y_label), color=TEXT, fontsize=11)
     if handles:
+        # Under the title, left-aligned, up to _LEGEND_COLUMNS a row: a long legend wraps instead of running
+        # into the title, and the plot gives up the height of the extra rows.
+        rows = math.ceil(len(handles) / _LEGEND_COLUMNS)
+        fig.subplots_adjust(top=0.86 - 0.05 * (rows - 1))
+        ax.set_title(ax.get_title(loc="left"), loc="left", pad=8 + 19 * rows, color=TEXT, fontsize=15,
+                     fontweight="bold")  # fmt: skip
         legend = ax.legend(
             handles=handles,
-            loc="lower right",
-            bbox_to_anchor=(1.0, 1.0),
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
             frameon=False,
             fontsize=10,
-            ncols=min(5, len(spec.series) + 1),
+            ncols=min(_LEGEND_COLUMNS, len(handles)),
+            borderaxespad=0.2,
         )
         for text in legend.get_texts():
             text.set_color(TEXT)

@@ -15,13 +15,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.core import local_time
 from bot.core.export import TopRow
-from bot.core.periods import DAY, Period, period_range
+from bot.core.periods import DAY, Period
+from bot.core.timezones import DEFAULT_TIMEZONE, zone_info
 
 if TYPE_CHECKING:
     from bot.storage.base import TopStore
@@ -63,25 +64,20 @@ def counts(row: TopRow, by: RankBy) -> int:
     return engagement(row.reactions, row.replies)
 
 
-def zone_for(config: GuildConfig | None) -> tzinfo:
-    """The server's time zone (``/config timezone``, an IANA name), UTC without one or for a name this
-    system does not know: the one place /top reads it."""
-    zone = getattr(config, "timezone", None)
-    if isinstance(zone, tzinfo):
-        return zone
-    if isinstance(zone, str) and zone.strip() and not zone.startswith(("/", ".")) and ".." not in zone:
-        try:
-            return ZoneInfo(zone.strip())
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            return UTC
-    return UTC
+def zone_for(config: GuildConfig | None) -> ZoneInfo:
+    """The server's time zone (``/config timezone``), UTC without one or for a name this system does not
+    know."""
+    name = getattr(config, "timezone", None)
+    try:
+        return zone_info(name if isinstance(name, str) else DEFAULT_TIMEZONE)
+    except ValueError:
+        return zone_info(DEFAULT_TIMEZONE)
 
 
 def top_range(period: Period, now: int, config: GuildConfig | None = None) -> tuple[int | None, int]:
-    """[start, end) of ``period`` for /top: rolling whole UTC hours ending with the current one, as /stats, so
-    no zone moves a bound (``config`` is for a calendar period in the server's zone, ``zone_for``)."""
-    del config
-    return period_range(period, now)
+    """[start, end) of ``period`` for /top, as /stats counts it in the server's zone: the last 24 hours, or
+    today so far and the whole local days before it."""
+    return local_time.period_range(period, now, zone_for(config))
 
 
 @dataclass(frozen=True, slots=True)
