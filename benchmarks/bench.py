@@ -741,6 +741,7 @@ async def standin_latency(
             log_path=workdir / "standin-bot.log",
             dev_guild_id=guild.id,
             log_level="WARNING",
+            env={"SENTIMETER_CHART_WARMUP": "1"},  # as the bot runs by default
         )
         await proc.start()
         watch = TreeWatch(proc.pid or 0)

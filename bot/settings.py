@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     flag_check_minutes: float = Field(
         default=60.0, ge=0, le=7 * 24 * 60, alias="SENTIMETER_FLAG_CHECK_MINUTES"
     )
+    # Charts (bot/app/charts.py): start the chart worker when the bot is ready, so the first chart a command
+    # asks for does not wait for a process to start and load matplotlib.
+    chart_warmup: bool = Field(default=True, alias="SENTIMETER_CHART_WARMUP")
     # Back-fill (cogs/backfill.py): its progress message is edited at most every PROGRESS_SECONDS; while it
     # reads, what was read is committed (and the stored range narrowed) every CHECKPOINT_SECONDS.
     backfill_progress_seconds: float = Field(

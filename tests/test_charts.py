@@ -165,3 +165,17 @@ async def test_a_render_past_its_time_costs_the_chart_not_the_renderer() -> None
         assert png_header(await renderer.render(trend()))[:2] == BAR_SIZE
     finally:
         await renderer.close()
+
+
+async def test_warming_up_starts_the_worker_before_any_chart() -> None:
+    from bot.app import charts
+
+    await charts.close_charts()
+    try:
+        await charts.warm_charts()
+        renderer = charts._default()
+        workers = list(renderer._pool()._processes.values())  # type: ignore[attr-defined]
+        assert workers and all(p.is_alive() for p in workers)  # up before the first command asks
+    finally:
+        await charts.close_charts()
+    assert charts._renderer is None

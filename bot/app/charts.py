@@ -25,6 +25,7 @@ __all__ = [
     "ChartUnavailable",
     "close_charts",
     "render_chart",
+    "warm_charts",
 ]
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,11 @@ def _default() -> ChartRenderer:
 async def render_chart(spec: BarChart | Heatmap) -> bytes:
     """The chart as PNG bytes, drawn in the chart worker; ChartUnavailable when it cannot be drawn now."""
     return await _default().render(spec)
+
+
+async def warm_charts() -> None:
+    """Start the chart worker now (the bot's READY), in the background of everything else."""
+    await _default().start()
 
 
 async def close_charts() -> None:

@@ -10,7 +10,7 @@ import discord
 from discord.backoff import ExponentialBackoff
 from discord.ext import commands
 
-from bot.app.charts import close_charts
+from bot.app.charts import close_charts, warm_charts
 from bot.app.extensions import walk_extensions
 from bot.app.gateway_guard import guard_parsers
 from bot.app.invite import invite_url
@@ -80,6 +80,7 @@ class Sentimeter(commands.Bot):
         )
         self._sync_global = sync_global
         self._gc_frozen = False
+        self._chart_warmup: asyncio.Task[None] | None = None
         guard_parsers(self._connection.parsers)  # one unreadable gateway event is skipped, not fatal
 
     async def setup_hook(self) -> None:
@@ -152,6 +153,8 @@ class Sentimeter(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("Ready as %s (id %s) in %d servers", user, user.id if user else "?", len(self.guilds))
+        if self.settings.chart_warmup and self._chart_warmup is None:
+            self._chart_warmup = asyncio.create_task(warm_charts(), name="chart-warmup")
         if not self._gc_frozen:
             # What exists once the caches are filled (modules, lexicons, guilds, channels, members) lives as
             # long as the bot: keep it out of the garbage collector's full passes, which otherwise walk all of

@@ -60,6 +60,7 @@ class BotProcess:
             SENTIMETER_GATEWAY_URL=self.fake.gateway_url,
             SENTIMETER_LOG_LEVEL=self.log_level,
             PYTHONUNBUFFERED="1",
+            SENTIMETER_CHART_WARMUP="0",  # a test that draws charts starts the worker on its first chart
         )
         if self.dev_guild_id is not None:
             env["SENTIMETER_DEV_GUILD_ID"] = str(self.dev_guild_id)
