@@ -741,7 +741,8 @@ async def standin_latency(
             log_path=workdir / "standin-bot.log",
             dev_guild_id=guild.id,
             log_level="WARNING",
-            env={"SENTIMETER_CHART_WARMUP": "1"},  # as the bot runs by default
+            # as the bot runs by default (SENTIMETER_CHART_WARMUP=0 in the environment compares without)
+            env={"SENTIMETER_CHART_WARMUP": os.environ.get("SENTIMETER_CHART_WARMUP", "1")},
         )
         await proc.start()
         watch = TreeWatch(proc.pid or 0)
