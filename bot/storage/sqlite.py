@@ -149,7 +149,7 @@ def _totals_from(row: Sequence[Any]) -> Totals:
     )
 
 
-def _connect_pragmas(conn: sqlite3.Connection, *, reader: bool) -> None:
+def _connect_pragmas(conn: sqlite3.Connection, *, reader: bool, cache_kib: int = CACHE_KIB) -> None:
     conn.execute("PRAGMA busy_timeout = 10000")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":  # pragma: no cover - e.g. a file system without shared memory
@@ -160,7 +160,7 @@ def _connect_pragmas(conn: sqlite3.Connection, *, reader: bool) -> None:
     # Memory: the bot keeps well under 200 MB however large the file grows. Each connection's page cache is
     # bounded (the OS page cache holds the rest of the file, outside the process), and the file is not
     # memory-mapped: mapped pages count as the bot's resident memory once read.
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA cache_size = -{cache_kib}")
     conn.execute("PRAGMA mmap_size = 0")
     if reader:
         conn.execute("PRAGMA query_only = ON")
@@ -240,8 +240,11 @@ class SQLiteStorage:
             await storage.close()
 
     @classmethod
-    async def connect(cls, path: str | Path, *, clock: Callable[[], float] = time.time) -> SQLiteStorage:
+    async def connect(
+        cls, path: str | Path, *, clock: Callable[[], float] = time.time, cache_kib: int = CACHE_KIB
+    ) -> SQLiteStorage:
         """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it.
+        ``cache_kib``: each connection's page cache (``analyze``'s writer process keeps a smaller one).
 
         A database that cannot be opened or written raises ``StartupError``, with no connection or thread
         left behind."""
@@ -252,7 +255,7 @@ class SQLiteStorage:
 
         def setup_writer(conn: sqlite3.Connection) -> None:
             nonlocal version
-            _connect_pragmas(conn, reader=False)
+            _connect_pragmas(conn, reader=False, cache_kib=cache_kib)
             version = migrate(conn)
 
         try:
@@ -260,7 +263,9 @@ class SQLiteStorage:
             writer = await ConnectionThread.open(path, name="sentimeter-db-writer", setup=setup_writer)
             # only once the writer has opened and migrated the file (a refused path fails there, before any
             # aiosqlite thread exists)
-            reader = await ReaderConnection.open(path, setup=lambda c: _connect_pragmas(c, reader=True))
+            reader = await ReaderConnection.open(
+                path, setup=lambda c: _connect_pragmas(c, reader=True, cache_kib=cache_kib)
+            )
         except BaseException as exc:
             if reader is not None:  # pragma: no cover - nothing can fail after the reader's open
                 await reader.close()
