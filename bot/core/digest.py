@@ -21,11 +21,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from bot.core import top
-from bot.core.export import TopRow
 from bot.core.periods import DAY, HOUR, Period
 from bot.core.timezones import zone_info
 from bot.core.trends import rank as trends
-from bot.storage.models import FlagStatus, FlagSummary, TermCount, Totals
+from bot.storage.models import FlagStatus, FlagSummary, Totals
 
 WEEK = 7 * DAY
 MIN_GAP = 6 * DAY  # two posts of one server are never closer than this (a zone change cannot double a week)
@@ -146,8 +145,8 @@ class Digest:
     rising: tuple[RisingTerm, ...] | None  # None: no term counts are kept (/trends is off)
 
 
-class DigestSource(Protocol):
-    """What the digest reads (parts of bot.storage.base.Storage)."""
+class DigestSource(top.TopPostSource, trends.TermCounts, Protocol):
+    """What the digest reads (parts of bot.storage.base.Storage): /top's and /trends' reads, and these."""
 
     async def totals(self, guild_id: int, channel_id: int | None, start: int | None, end: int) -> Totals: ...
     async def active_authors(
@@ -155,20 +154,7 @@ class DigestSource(Protocol):
     ) -> int: ...
     async def flag_summary(self, guild_id: int, start: int | None, end: int) -> FlagSummary: ...
     async def count_flags(self, guild_id: int, status: FlagStatus | None) -> int: ...
-    async def top_posts(
-        self,
-        guild_id: int,
-        channel_id: int | None,
-        start: int | None,
-        end: int,
-        by: str,
-        limit: int,
-        offset: int = 0,
-    ) -> list[TopRow]: ...
     async def trends_enabled(self, guild_id: int) -> bool: ...
-    async def term_counts(
-        self, guild_id: int, start_day: int, mid_day: int, end_day: int, min_count: int
-    ) -> tuple[int, int, list[TermCount]]: ...
 
 
 async def top_posts(
