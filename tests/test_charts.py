@@ -179,3 +179,16 @@ async def test_warming_up_starts_the_worker_before_any_chart() -> None:
     finally:
         await charts.close_charts()
     assert charts._renderer is None
+
+
+def test_the_bot_process_never_loads_matplotlib() -> None:
+    """matplotlib costs about a second to import: only the chart worker (and scripts) load it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.app.client, bot.app.charts, cogs.stats, cogs.digest, cogs.campaign, cogs.flags;"
+        " print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -8,7 +8,6 @@ import os
 import signal
 import threading
 
-from bot.charts.render import render_png
 from bot.charts.specs import BarChart, Heatmap
 from bot.core.ingest.scoring import WORKER_NICENESS, _watch_bot
 
@@ -25,9 +24,13 @@ def init_chart_worker(bot_pid: int) -> None:
 
 def warm_up() -> int:
     """Draw a tiny chart once, so the first real one does not pay for font loading."""
+    from bot.charts.render import render_png  # matplotlib: in the worker only
+
     render_png(Heatmap("", ("",), ("",), ((0.0,),)))
     return os.getpid()
 
 
 def render_in_worker(spec: BarChart | Heatmap) -> bytes:
+    from bot.charts.render import render_png
+
     return render_png(spec)
