@@ -3,23 +3,16 @@ than the event loop), and gone when the bot is gone, even killed."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import threading
 
 from bot.charts.specs import BarChart, Heatmap
-from bot.core.ingest.scoring import WORKER_NICENESS, _watch_bot
+from bot.core.ingest.scoring import follow_bot
 
 __all__ = ["init_chart_worker", "render_in_worker", "warm_up"]
 
 
 def init_chart_worker(bot_pid: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
-    threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
+    follow_bot(bot_pid)
 
 
 def warm_up() -> int:

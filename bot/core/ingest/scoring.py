@@ -196,8 +196,8 @@ def load_worker() -> None:
     gc.freeze()
 
 
-def init_worker(bot_pid: int | None = None) -> None:
-    """The bot's worker initializer: :func:`load_worker`; exit when the bot process is gone. Ctrl-C reaches
+def follow_bot(bot_pid: int | None) -> None:
+    """In a worker process of the bot (scoring, charts): exit when the bot process is gone. Ctrl-C reaches
     the whole process group; the bot drains and stops its workers itself, so they ignore it. Runs at
     WORKER_NICENESS."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -206,6 +206,11 @@ def init_worker(bot_pid: int | None = None) -> None:
             os.nice(WORKER_NICENESS)
     if bot_pid is not None:
         threading.Thread(target=_watch_bot, args=(bot_pid,), name="watch-bot", daemon=True).start()
+
+
+def init_worker(bot_pid: int | None = None) -> None:
+    """The bot's scoring worker initializer: :func:`follow_bot`, then :func:`load_worker`."""
+    follow_bot(bot_pid)
     load_worker()
 
 
