@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.errors import StartupError
+from bot.core.shards import Ownership, check_shards
 
 
 class Settings(BaseSettings):
@@ -54,6 +56,40 @@ class Settings(BaseSettings):
     backfill_checkpoint_seconds: float = Field(
         default=2.0, ge=0, le=3600, alias="SENTIMETER_BACKFILL_CHECKPOINT_SECONDS"
     )
+    # Shards (bot/core/shards.py): with a count, the bot runs discord.py's AutoShardedBot with these shards
+    # (comma-separated ids; unset: all of them). Unset count: one connection, as Discord decides.
+    shard_count: int | None = Field(default=None, alias="SENTIMETER_SHARD_COUNT")
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(default=None, alias="SENTIMETER_SHARD_IDS")
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")]
+            if not any(parts):
+                return None
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be shard ids separated by commas, e.g. 0,1")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        problem = check_shards(self.shard_count, self.shard_ids)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def ownership(self) -> Ownership:
+        """The servers whose background work this process does (bot/core/shards.py)."""
+        ids = None if self.shard_ids is None else frozenset(self.shard_ids)
+        return Ownership(self.shard_count, ids)
 
     @field_validator(
         "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"
@@ -97,5 +133,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = first.get("loc", ("?",))[0]
-        raise StartupError(f"Invalid setting {name}: {first.get('msg', 'invalid value')}") from None
+        message = first.get("msg", "invalid value")
+        if not first.get("loc"):  # a check across settings names them itself
+            raise StartupError(f"Invalid settings: {message.removeprefix('Value error, ')}") from None
+        name = first["loc"][0]
+        raise StartupError(f"Invalid setting {name}: {message}") from None
