@@ -1,8 +1,7 @@
 """Fresh PostgreSQL databases for the storage tests.
 
-The server: the ``postgres_server`` fixture (tests/conftest.py) when the suite has one, else
-$SENTIMETER_TEST_POSTGRES (an admin URL, e.g. postgresql://postgres@localhost:55432/postgres). One template
-database is migrated per session; each test gets a copy (CREATE DATABASE ... TEMPLATE: fast) and drops it.
+The server: tests/conftest.py's ``postgres_server`` (testing/postgres.py). One template database is migrated
+per session; each test gets a copy (CREATE DATABASE ... TEMPLATE: faster than migrating) and drops it.
 """
 
 from __future__ import annotations
@@ -30,15 +29,8 @@ def _with_db(url: str, name: str) -> str:
 
 
 def _admin_url(request: pytest.FixtureRequest) -> str:
-    env = os.environ.get("SENTIMETER_TEST_POSTGRES")
-    if env:
-        return env
-    try:
-        server = request.getfixturevalue("postgres_server")
-    except pytest.FixtureLookupError:
-        pytest.fail("no PostgreSQL for the tests: set SENTIMETER_TEST_POSTGRES to an admin URL")
-    url = getattr(server, "admin_url", None) or getattr(server, "url", None) or str(server)
-    return str(url() if callable(url) else url)
+    """The test server's maintenance database (tests/conftest.py's ``postgres_server``)."""
+    return str(request.getfixturevalue("postgres_server").url)
 
 
 def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -48,7 +40,7 @@ def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
     def main() -> None:
         try:
             asyncio.run(make())
-        except BaseException as exc:
+        except BaseException as exc:  # re-raised below
             errors.append(exc)
 
     thread = threading.Thread(target=main)
