@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -19,7 +18,8 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
-    database: Path = Field(default=Path("data/sentimeter.db"), alias="SENTIMETER_DATABASE")
+    # a SQLite file path, or a postgresql:// (postgres://) URL for PostgreSQL (bot/storage/open.py)
+    database: str = Field(default="data/sentimeter.db", alias="SENTIMETER_DATABASE")
     log_level: str = Field(default="INFO", alias="SENTIMETER_LOG_LEVEL")
     dev_guild_id: int | None = Field(default=None, alias="SENTIMETER_DEV_GUILD_ID")
     queue_size: int = Field(default=10_000, ge=1, alias="SENTIMETER_QUEUE_SIZE")
@@ -90,6 +90,18 @@ class Settings(BaseSettings):
         """The servers whose background work this process does (bot/core/shards.py)."""
         ids = None if self.shard_ids is None else frozenset(self.shard_ids)
         return Ownership(self.shard_count, ids)
+
+    # issue 16: the PostgreSQL readers' connection pool (per bot process; SQLite ignores it)
+    database_pool_size: int = Field(default=10, ge=1, le=1000, alias="SENTIMETER_DATABASE_POOL_SIZE")
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_text(cls, value: object) -> object:
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must be a SQLite file path or a postgresql:// URL")
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator(
         "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"

@@ -17,7 +17,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_defaults() -> None:
     settings = load_settings()
-    assert settings.database == Path("data/sentimeter.db")
+    assert settings.database == "data/sentimeter.db"  # a SQLite file (a postgresql:// URL: PostgreSQL)
+    assert settings.database_pool_size == 10
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
     with pytest.raises(StartupError, match="DISCORD_TOKEN"):
@@ -95,3 +96,22 @@ def test_impossible_shards_are_one_line_startup_errors(
     with pytest.raises(StartupError) as info:
         load_settings()
     assert str(info.value) == f"Invalid settings: {says}"
+
+
+# -- issue 16: the database is a SQLite path or a PostgreSQL URL --------------------------------------------
+
+
+def test_database_url_and_pool_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENTIMETER_DATABASE", " postgresql://bot:pw@db:5432/sentimeter ")
+    monkeypatch.setenv("SENTIMETER_DATABASE_POOL_SIZE", "25")
+    settings = load_settings()
+    assert settings.database == "postgresql://bot:pw@db:5432/sentimeter"
+    assert settings.database_pool_size == 25
+    assert load_settings(database=Path("x/y.db")).database == "x/y.db"
+    monkeypatch.setenv("SENTIMETER_DATABASE_POOL_SIZE", "0")
+    with pytest.raises(StartupError, match="SENTIMETER_DATABASE_POOL_SIZE"):
+        load_settings()
+    monkeypatch.setenv("SENTIMETER_DATABASE_POOL_SIZE", "5")
+    monkeypatch.setenv("SENTIMETER_DATABASE", "  ")
+    with pytest.raises(StartupError, match="SENTIMETER_DATABASE"):
+        load_settings()
