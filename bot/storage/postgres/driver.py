@@ -168,6 +168,11 @@ class PgConnection:
         self.run(stmt.executemany(batch))
         return PgCursor([], len(batch))
 
+    def copy_rows(self, table: str, columns: Sequence[str], rows: list[Any]) -> None:
+        """``COPY`` full-width ``rows`` into ``table`` (plain inserts: a duplicate key fails the batch)."""
+        if rows:
+            self.run(self.raw.copy_records_to_table(table, records=rows, columns=list(columns)))
+
     def close(self) -> None:
         try:
             self._loop.run_until_complete(self.raw.close(timeout=10))
