@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 
 from bot.storage.models import MessageCreated, MessageRecord
 from bot.storage.sqlite import SQLiteStorage, SQLStorage
-from tests.storage.pg import SyncPg, fresh_database
+from tests.storage.pg import SyncPg, empty_all_tables, fresh_database
 
 # a constraint refused a write, on either back end
 INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (
@@ -83,6 +84,21 @@ def raw_db(storage: SQLStorage, tmp_path: Path) -> Any:
     conn = SyncPg(_raw_urls[id(storage)])
     _raw_open.setdefault(id(storage), []).append(conn)
     return conn
+
+
+@asynccontextmanager
+async def open_backend(backend: str, request: pytest.FixtureRequest, folder: Path) -> AsyncIterator[Any]:
+    """A storage on ``backend`` for tests that open one per example (hypothesis): a SQLite file in
+    ``folder``, or the test's PostgreSQL database emptied first."""
+    if backend == "sqlite":
+        async with SQLiteStorage.open(folder / "p.db") as lite:
+            yield lite
+        return
+    from bot.storage.postgres.storage import PostgresStorage
+
+    async with PostgresStorage.open(request.getfixturevalue("pg_url"), pool_size=2) as pg:
+        await pg._write(empty_all_tables)
+        yield pg
 
 
 def sqlite_only(storage: SQLStorage) -> None:

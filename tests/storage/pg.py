@@ -147,3 +147,18 @@ class SyncPg:
 
 
 _TABLE_INFO = re.compile(r"""^PRAGMA table_info\(["']?(\w+)["']?\)$""")
+
+
+def empty_all_tables(conn: Any) -> None:
+    """Every table of the schema emptied (on the PostgreSQL writer, ``driver.PgConnection``)."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace"
+            " AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'schema_version'"
+        ).fetchall()
+    ]
+    conn.execute("BEGIN")
+    for table in tables:  # DELETE: much cheaper than TRUNCATE's new files for a few rows
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("COMMIT")

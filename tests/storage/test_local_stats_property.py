@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ from bot.core import local_time
 from bot.core.periods import Period
 from bot.core.stats import StatsService
 from bot.storage.models import FlagKind, FlagRequest, MessageCreated, MessageRecord
-from bot.storage.sqlite import SQLiteStorage
+from tests.storage.conftest import open_backend
 
 H = 3600
 D = 86400
@@ -48,7 +49,13 @@ msg_strategy = st.tuples(
 )
 
 
-async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | None, str | None]]) -> None:
+async def _check(
+    backend: str,
+    request: pytest.FixtureRequest,
+    zone_name: str,
+    now: int,
+    raw: list[tuple[int, int, float | None, str | None]],
+) -> None:
     zone = ZoneInfo(zone_name)
     messages = []
     ops = []
@@ -80,7 +87,7 @@ async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | Non
     )
 
     with tempfile.TemporaryDirectory() as tmp:
-        async with SQLiteStorage.open(Path(tmp) / "db.sqlite") as storage:
+        async with open_backend(backend, request, Path(tmp)) as storage:
             await storage.apply(ops)
             service = StatsService(storage)
             for period in (Period.WEEK, Period.MONTH, Period.QUARTER):
@@ -186,16 +193,24 @@ async def _check(zone_name: str, now: int, raw: list[tuple[int, int, float | Non
                 assert list(day.previous) == [per_hour[h] for h in range(end - 2 * D, end - D, H)]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     zone=st.sampled_from(ZONES),
     now=st.sampled_from(NOWS),
     raw=st.lists(msg_strategy, min_size=0, max_size=120),
 )
 def test_local_statistics_match_brute_force(
-    zone: str, now: int, raw: list[tuple[int, int, float | None, str | None]]
+    backend: str,
+    request: pytest.FixtureRequest,
+    zone: str,
+    now: int,
+    raw: list[tuple[int, int, float | None, str | None]],
 ) -> None:
-    asyncio.run(_check(zone, now, raw))
+    asyncio.run(_check(backend, request, zone, now, raw))
 
 
 def test_segments_cut_at_dst_and_cover_the_range() -> None:
@@ -234,10 +249,17 @@ def test_segments_match_every_hours_offset(zone: str, start_h: int, hours: int) 
             assert local_time.offset_at(tz, h) == off
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(now=st.sampled_from(NOWS), raw=st.lists(msg_strategy, min_size=1, max_size=120))
 def test_utc_days_read_from_the_day_roll_ups_match_brute_force(
-    now: int, raw: list[tuple[int, int, float | None, str | None]]
+    backend: str,
+    request: pytest.FixtureRequest,
+    now: int,
+    raw: list[tuple[int, int, float | None, str | None]],
 ) -> None:
     """In UTC the trend's whole days come from the day tables (and the edges from the hour tables)."""
-    asyncio.run(_check("UTC", now, raw))
+    asyncio.run(_check(backend, request, "UTC", now, raw))

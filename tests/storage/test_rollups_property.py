@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,8 +28,8 @@ from bot.storage.models import (
     Totals,
     WriteOp,
 )
-from bot.storage.sqlite import SQLiteStorage
-from tests.storage.conftest import T0, rec
+from bot.storage.sqlite import SQLStorage
+from tests.storage.conftest import T0, open_backend, rec
 
 H = 3600
 D = 86400
@@ -278,7 +279,7 @@ def ranges(extra: list[tuple[int, int]]) -> list[tuple[int | None, int]]:
     return out
 
 
-async def check(storage: SQLiteStorage, model: Model, extra: list[tuple[int, int]]) -> None:
+async def check(storage: SQLStorage, model: Model, extra: list[tuple[int, int]]) -> None:
     for guild in GUILDS:
         for start, end in ranges(extra):
             for channel in (None, *CHANNELS):
@@ -324,26 +325,48 @@ async def check(storage: SQLiteStorage, model: Model, extra: list[tuple[int, int
         assert await storage.first_message_at(guild) == (min(hours_left) if hours_left else None)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     ops=ops_strategy,
     cuts=st.lists(st.integers(1, 40), min_size=1, max_size=6),
     extra=st.lists(st.tuples(st.integers(0, 70 * 24), st.integers(0, 70 * 24)), max_size=3),
 )
-def test_rollups_match_brute_force(ops: list[WriteOp], cuts: list[int], extra: list[tuple[int, int]]) -> None:
-    run_and_check(ops, cuts, extra)
+def test_rollups_match_brute_force(
+    backend: str,
+    request: pytest.FixtureRequest,
+    ops: list[WriteOp],
+    cuts: list[int],
+    extra: list[tuple[int, int]],
+) -> None:
+    run_and_check(backend, request, ops, cuts, extra)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(ops=thread_ops_strategy, cuts=st.lists(st.integers(1, 30), min_size=2, max_size=5))
-def test_threads_count_under_their_parent(ops: list[WriteOp], cuts: list[int]) -> None:
-    run_and_check(ops, cuts, [])
+def test_threads_count_under_their_parent(
+    backend: str, request: pytest.FixtureRequest, ops: list[WriteOp], cuts: list[int]
+) -> None:
+    run_and_check(backend, request, ops, cuts, [])
 
 
-def run_and_check(ops: list[WriteOp], cuts: list[int], extra: list[tuple[int, int]]) -> None:
+def run_and_check(
+    backend: str,
+    request: pytest.FixtureRequest,
+    ops: list[WriteOp],
+    cuts: list[int],
+    extra: list[tuple[int, int]],
+) -> None:
     async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            async with SQLiteStorage.open(Path(tmp) / "p.db") as storage:
+            async with open_backend(backend, request, Path(tmp)) as storage:
                 model = Model()
                 bounds = sorted({0, len(ops), *(c for c in cuts if c < len(ops))})
                 for a, b in itertools.pairwise(bounds):
