@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.ingest.queue import QueueClosedError, WriteQueue
+from bot.storage.errors import StorageUnavailable
 from bot.storage.models import FlagChange, FlagKind, FlagRequest, MessageCreated, MessageRecord, WriteOp
 from bot.storage.sqlite import SQLiteStorage
 
@@ -90,25 +91,35 @@ async def test_flag_changes_are_reported_after_commit(storage: SQLiteStorage) ->
 class FlakyStorage:
     """Real storage whose first apply fails as a locked database would."""
 
-    def __init__(self, inner: SQLiteStorage, failures: int) -> None:
+    def __init__(self, inner: SQLiteStorage, failures: int, error: Exception | None = None) -> None:
         self.inner = inner
         self.failures = failures
+        self.error = error or sqlite3.OperationalError("database is locked")
+        self.calls: list[int] = []
 
     async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
+        self.calls.append(len(ops))
         if self.failures:
             self.failures -= 1
-            raise sqlite3.OperationalError("database is locked")
+            raise self.error
         return await self.inner.apply(ops)
 
 
-async def test_transient_failure_is_retried_without_loss(storage: SQLiteStorage) -> None:
-    flaky = FlakyStorage(storage, failures=1)
+@pytest.mark.parametrize(
+    "error",
+    [sqlite3.OperationalError("database is locked"), StorageUnavailable("PostgreSQL: connection lost")],
+    ids=["sqlite", "postgres"],
+)
+async def test_transient_failure_is_retried_without_loss(storage: SQLiteStorage, error: Exception) -> None:
+    """Either back end's transient error: the whole batch is tried again (not one write at a time)."""
+    flaky = FlakyStorage(storage, failures=1, error=error)
     queue = WriteQueue(flaky, batch_size=100)  # type: ignore[arg-type]
-    queue.start()
     for i in range(1, 11):
         await queue.put(created(i))
+    queue.start()  # after the puts: one batch of 10
     await queue.close()
     assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 10
+    assert flaky.calls == [10, 10]
 
 
 class PoisonStorage:
