@@ -193,7 +193,7 @@ async def test_processes_starting_at_once_migrate_once(pg_url: str) -> None:
         conn.close()
 
 
-async def test_a_lost_connection_is_storage_unavailable(pg_url: str) -> None:
+async def test_a_lost_connection_is_storage_unavailable_then_reconnected(pg_url: str) -> None:
     async with PostgresStorage.open(pg_url, clock=Clock(NOW), pool_size=1) as storage:
         await storage.apply([created(1)])
         conn = SyncPg(pg_url)
@@ -206,6 +206,9 @@ async def test_a_lost_connection_is_storage_unavailable(pg_url: str) -> None:
             conn.close()
         with pytest.raises(StorageUnavailable):
             await storage.apply([created(2)])
+        # the next write reconnects (the write queue retries the same batch): nothing is lost
+        await storage.apply([created(2)])
+        assert (await storage.totals(1, None, None, NOW)).messages == 2
 
 
 async def test_open_storage_chooses_the_back_end(tmp_path: Path, pg_url: str) -> None:

@@ -130,6 +130,12 @@ class PgConnection:
             self._statements[sql] = stmt
         return stmt
 
+    def reconnect(self, connect: Callable[[], Any]) -> None:
+        """A new connection in place of a lost one (the server restarted, the network dropped)."""
+        self._statements.clear()
+        self.raw.terminate()
+        self.raw = self.run(connect())
+
     def forget_statements(self) -> None:
         """After a schema change (e.g. a partition attached): prepared statements are prepared again."""
         self._statements.clear()
@@ -185,9 +191,12 @@ class PgConnection:
 class PgWriter:
     """The writer's thread and its ``PgConnection`` (see the module's docstring)."""
 
-    def __init__(self, executor: ThreadPoolExecutor, conn: PgConnection) -> None:
+    def __init__(
+        self, executor: ThreadPoolExecutor, conn: PgConnection, connect: Callable[[], Any] | None = None
+    ) -> None:
         self._executor = executor
         self._conn: PgConnection | None = conn
+        self._connect = connect
 
     @classmethod
     async def open(
@@ -217,7 +226,7 @@ class PgWriter:
         except BaseException:
             executor.shutdown(wait=True)
             raise
-        return cls(executor, conn)
+        return cls(executor, conn, connect)
 
     @property
     def closed(self) -> bool:
@@ -227,7 +236,14 @@ class PgWriter:
         conn = self._conn
         if conn is None:
             raise StorageUnavailable("Cannot operate on a closed database.")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, conn)
+        connect = self._connect
+
+        def call(c: PgConnection) -> T:
+            if connect is not None and c.raw.is_closed():  # lost by an earlier call: this one reconnects
+                c.reconnect(connect)
+            return fn(c)
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call, conn)
 
     async def close(self) -> None:
         conn, self._conn = self._conn, None
