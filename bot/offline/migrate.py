@@ -256,9 +256,9 @@ def _converter(pg_type: str) -> Callable[[Any], Any] | None:
     if pg_type in ("bigint", "integer", "smallint"):
         return lambda v: None if v is None else int(v)
     if pg_type == "text" or pg_type.startswith("character"):
-        return lambda v: None if v is None or isinstance(v, str) else str(v)
+        return lambda v: v if v is None or isinstance(v, str) else str(v)
     if pg_type in ("jsonb", "json"):
-        return lambda v: None if v is None or isinstance(v, str) else json.dumps(v)
+        return lambda v: v if v is None or isinstance(v, str) else json.dumps(v)
     return None
 
 
