@@ -34,7 +34,7 @@ from bot.offline.health import is_postgres_url, redact
 
 CHUNK_ROWS = 10_000
 # Tables that are no installation's data: migration bookkeeping (both back ends) and this command's record.
-BOOKKEEPING = frozenset({"schema_migrations", "migrate_runs"})
+BOOKKEEPING = frozenset({"schema_version", "migrate_runs"})
 RUNS_TABLE = "migrate_runs"
 # The roll-up totals compared per server after the copy (same SQL on both back ends).
 ROLLUP_TOTALS = ("guild_day", "channel_hour")
@@ -76,6 +76,8 @@ class Source(Protocol):
     ) -> AsyncIterator[list[tuple[Any, ...]]]: ...
     async def totals(self, table: str) -> dict[int, tuple[int, int]]: ...
     async def sequence_floor(self, table: str) -> int: ...
+    async def plain_columns(self, table: str, pg_types: dict[str, str]) -> set[str]: ...
+    async def key_range(self, table: str, key: str) -> tuple[int | None, int | None]: ...
     async def identity(self) -> str: ...
 
 
@@ -139,6 +141,23 @@ class SqliteSource:
 
     async def totals(self, table: str) -> dict[int, tuple[int, int]]:
         return {int(g): (int(m or 0), int(c or 0)) for g, m, c in await self._all(_totals_sql(table))}
+
+    async def plain_columns(self, table: str, pg_types: dict[str, str]) -> set[str]:
+        """The columns whose every value already has the Python type the target column takes (one scan;
+        the usual case): they are copied without a conversion per value."""
+        wanted = {c: _SQLITE_CLASS[_ALREADY[t]] for c, t in pg_types.items() if t in _ALREADY}
+        if not wanted:
+            return set()
+        names = list(wanted)
+        checks = ", ".join(
+            f"""count(*) FILTER (WHERE "{c}" IS NOT NULL AND typeof("{c}") != '{wanted[c]}')""" for c in names
+        )
+        row = (await self._all(f'SELECT {checks} FROM "{table}"'))[0]
+        return {c for c, odd in zip(names, row, strict=True) if odd == 0}
+
+    async def key_range(self, table: str, key: str) -> tuple[int | None, int | None]:
+        row = (await self._all(f'SELECT min("{key}"), max("{key}") FROM "{table}"'))[0]
+        return row[0], row[1]
 
     async def sequence_floor(self, table: str) -> int:
         """The last id SQLite handed out for an AUTOINCREMENT table (deleted rows included), else 0."""
@@ -207,6 +226,13 @@ class PostgresSource:
     async def totals(self, table: str) -> dict[int, tuple[int, int]]:
         return {int(g): (int(m or 0), int(c or 0)) for g, m, c in await self._conn.fetch(_totals_sql(table))}
 
+    async def plain_columns(self, table: str, pg_types: dict[str, str]) -> set[str]:
+        return set(pg_types)  # the same types on both sides: asyncpg's values go back as they came
+
+    async def key_range(self, table: str, key: str) -> tuple[int | None, int | None]:
+        row = await self._conn.fetchrow(f'SELECT min("{key}"), max("{key}") FROM "{table}"')
+        return row[0], row[1]
+
     async def sequence_floor(self, table: str) -> int:
         return 0  # PostgreSQL ids: the copied maximum is enough (sequences are not transactional anyway)
 
@@ -245,6 +271,17 @@ async def _pg_identity(conn: Any) -> str:
         " current_setting('cluster_name')"
     )
     return "postgres:" + "|".join(str(v) for v in row)
+
+
+_ALREADY = {  # PostgreSQL column type -> the Python type of values that need no conversion for it
+    "bigint": int,
+    "integer": int,
+    "smallint": int,
+    "double precision": float,
+    "real": float,
+    "text": str,
+}
+_SQLITE_CLASS = {int: "integer", float: "real", str: "text"}  # SQLite's typeof() of those values
 
 
 def _converter(pg_type: str) -> Callable[[Any], Any] | None:
@@ -308,6 +345,20 @@ async def migrate_database(
     target = target.strip()
     if not is_postgres_url(target):
         raise MigrateError(f"--to must be a postgresql:// URL, got {target[:60]!r}")
+    import asyncpg
+
+    try:
+        return await _migrate(
+            source, target, progress=progress, out=out, chunk=chunk, verify_only=verify_only
+        )
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise MigrateError(f"--to {redact(target)}: {reason}; nothing was committed") from None
+
+
+async def _migrate(
+    source: str, target: str, *, progress: bool, out: TextIO, chunk: int, verify_only: bool
+) -> int:
     if not verify_only:
         await _prepare_target(target)
     conn = await _connect(target, "--to")
@@ -350,7 +401,9 @@ async def _plan(src: Source, conn: Any) -> list[tuple[str, list[str], list[Calla
         missing = [c for c in columns if c not in target_columns]
         if missing:
             raise MigrateError(f"the target's table {table!r} has no column {', '.join(missing)}")
-        plan.append((table, columns, [_converter(target_columns[c]) for c in columns]))
+        types = {c: target_columns[c] for c in columns}
+        plain = await src.plain_columns(table, types)
+        plan.append((table, columns, [None if c in plain else _converter(types[c]) for c in columns]))
     return plan
 
 
@@ -363,6 +416,7 @@ async def _copy(src: Source, conn: Any, *, chunk: int, progress: bool) -> Verdic
     except _Rollback as exc:
         return Verdict(exc.verdict.tables, exc.verdict.rows, [*exc.verdict.problems, "nothing was committed"])
     seconds = time.monotonic() - started
+    await conn.execute("ANALYZE")  # planner statistics now, not when autovacuum gets to the new rows
     rate = verdict.rows / seconds if seconds > 0 else 0.0
     print(f"copied {verdict.rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)", file=sys.stderr)
     return verdict
@@ -383,6 +437,7 @@ async def _copy_in_transaction(
         await _refuse_changed_target(conn, [t for t, _, _ in plan])
         if plan:
             await conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t, _, _ in plan))
+        await _make_partitions(src, conn, [t for t, _, _ in plan])
         bar = tqdm(
             total=sum(counts.values()),
             unit=" rows",
@@ -408,6 +463,33 @@ async def _copy_in_transaction(
             raise _Rollback(verdict)
         await _record_run(conn, src.name, counts)
     return verdict
+
+
+async def _make_partitions(src: Source, conn: Any, tables: Sequence[str]) -> None:
+    """The monthly partitions (bot/storage/postgres/partitions.py) of every month the source has rows in, so
+    that old months do not all land in the DEFAULT partition (the copy's transaction emptied it first)."""
+    from bot.storage.postgres.partitions import DISCORD_EPOCH_MS, PARTITIONED, bounds, month_start
+
+    for table, (key, kind) in PARTITIONED.items():
+        if table not in tables:
+            continue
+        low, high = await src.key_range(table, key)
+        if low is None or high is None:
+            continue
+        if kind == "snowflake":  # the id's time, in unix seconds
+            low, high = (((int(v) >> 22) + DISCORD_EPOCH_MS) // 1000 for v in (low, high))
+        first = time.gmtime(max(int(low), 0))
+        last = time.gmtime(max(int(high), 0))
+        for index in range(first.tm_year * 12 + first.tm_mon - 1, last.tm_year * 12 + last.tm_mon):
+            year, month = divmod(index, 12)
+            after_year, after_month = divmod(index + 1, 12)
+            part = f"{table}_p{year:04d}{month + 1:02d}"
+            if await conn.fetchval("SELECT to_regclass($1)", part) is not None:
+                continue
+            lo, hi = bounds(kind, month_start(year, month + 1), month_start(after_year, after_month + 1))
+            await conn.execute(
+                f'CREATE TABLE "{part}" PARTITION OF "{table}" FOR VALUES FROM ({lo}) TO ({hi})'
+            )
 
 
 class _Rollback(Exception):
