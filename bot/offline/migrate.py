@@ -49,6 +49,7 @@ class Verdict:
     tables: int
     rows: int
     problems: list[str] = field(default_factory=list)
+    note: str = ""  # said after the problems, e.g. that nothing was committed
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,7 @@ class Verdict:
         shown = "; ".join(self.problems[:5]) + (
             f"; {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
         )
-        return f"MISMATCH: {shown}"
+        return f"MISMATCH: {shown}" + (f"; {self.note}" if self.note else "")
 
 
 class Source(Protocol):
@@ -359,21 +360,21 @@ async def migrate_database(
 async def _migrate(
     source: str, target: str, *, progress: bool, out: TextIO, chunk: int, verify_only: bool
 ) -> int:
-    if not verify_only:
-        await _prepare_target(target)
-    conn = await _connect(target, "--to")
-    try:
-        async with open_source(source) as src:
+    async with open_source(source) as src:  # refused sources before anything is written to the target
+        if isinstance(src, SqliteSource):
+            await _check_sqlite_version(src)
+        if not verify_only:
+            await _prepare_target(target)
+        conn = await _connect(target, "--to")
+        try:
             if await src.identity() == await _pg_identity(conn):
                 raise MigrateError("--from and --to are the same database")
-            if isinstance(src, SqliteSource):
-                await _check_sqlite_version(src)
             if verify_only:
                 verdict = await verify(src, conn)
             else:
                 verdict = await _copy(src, conn, chunk=chunk, progress=progress)
-    finally:
-        await conn.close()
+        finally:
+            await conn.close()
     out.write(verdict.line() + "\n")
     out.flush()
     return 0 if verdict.ok else 1
@@ -414,7 +415,7 @@ async def _copy(src: Source, conn: Any, *, chunk: int, progress: bool) -> Verdic
     try:
         verdict = await _copy_in_transaction(src, conn, plan, counts, chunk=chunk, progress=progress)
     except _Rollback as exc:
-        return Verdict(exc.verdict.tables, exc.verdict.rows, [*exc.verdict.problems, "nothing was committed"])
+        return Verdict(exc.verdict.tables, exc.verdict.rows, exc.verdict.problems, "nothing was committed")
     seconds = time.monotonic() - started
     await conn.execute("ANALYZE")  # planner statistics now, not when autovacuum gets to the new rows
     rate = verdict.rows / seconds if seconds > 0 else 0.0
