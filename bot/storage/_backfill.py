@@ -45,7 +45,7 @@ def start(conn: sqlite3.Connection, run: BackfillRun) -> bool:
         conn.executemany(
             "INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)"
             " ON CONFLICT (guild_id, channel_id) DO UPDATE SET last_message_id ="
-            " max(last_message_id, excluded.last_message_id)",
+            " max(channel_cursors.last_message_id, excluded.last_message_id)",
             [(run.guild_id, r.channel_id, r.before_id - 1) for r in run.ranges],
         )
         conn.execute("COMMIT")

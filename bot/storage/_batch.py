@@ -325,7 +325,8 @@ def _load_flags(
 
 
 _VEC = ", ".join(BUCKET_COLUMNS)
-_VEC_SET = ", ".join(f"{c} = {c} + excluded.{c}" for c in BUCKET_COLUMNS)
+# {t}: the table's name (PostgreSQL rejects a bare column here as ambiguous with excluded's)
+_VEC_SET = ", ".join(f"{c} = {{t}}.{c} + excluded.{c}" for c in BUCKET_COLUMNS)
 
 
 def _upsert_bucket(
@@ -338,7 +339,7 @@ def _upsert_bucket(
     marks = ",".join("?" * (len(key_cols) + N_BUCKET))
     conn.executemany(
         f"INSERT INTO {table} ({keys}, {_VEC}) VALUES ({marks})"
-        f" ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET}",
+        f" ON CONFLICT ({keys}) DO UPDATE SET {_VEC_SET.format(t=table)}",
         rows,
     )
     emptied = [k for k, v in deltas.items() if v[0] < 0]
@@ -731,8 +732,8 @@ class _Batch:
             conn.executemany(
                 "INSERT INTO channel_cursors (guild_id, channel_id, last_message_id) VALUES (?, ?, ?)"
                 " ON CONFLICT (guild_id, channel_id) DO UPDATE SET last_message_id ="
-                " CASE WHEN excluded.last_message_id > last_message_id"
-                " THEN excluded.last_message_id ELSE last_message_id END",
+                " CASE WHEN excluded.last_message_id > channel_cursors.last_message_id"
+                " THEN excluded.last_message_id ELSE channel_cursors.last_message_id END",
                 [(g, ch, mid) for (g, ch), mid in self.cursors.items()],
             )
         _trends.write_terms(conn, self.term_days, self.term_counts)
@@ -802,14 +803,23 @@ class _Batch:
             return out
         # ids handed out here, as AUTOINCREMENT would (after the largest ever used), so the new flags go in
         # with one executemany instead of one INSERT each (a busy server flags a good share of comments)
-        row = conn.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'flags'), 0),"
-            " coalesce((SELECT max(id) FROM flags), 0))"
-        ).fetchone()
-        next_id = int(row[0]) + 1
-        for f in self.new_flags:
-            f.id = next_id
-            next_id += 1
+        if getattr(conn, "dialect", "sqlite") == "postgresql":
+            # from the identity's sequence: other processes hand out ids too
+            ids = conn.execute(
+                "SELECT nextval(pg_get_serial_sequence('flags', 'id')) FROM generate_series(1, ?)",
+                (len(self.new_flags),),
+            ).fetchall()
+            for f, (new_id,) in zip(self.new_flags, ids, strict=True):
+                f.id = int(new_id)
+        else:
+            row = conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'flags'), 0),"
+                " coalesce((SELECT max(id) FROM flags), 0))"
+            ).fetchone()
+            next_id = int(row[0]) + 1
+            for f in self.new_flags:
+                f.id = next_id
+                next_id += 1
         shapes: dict[tuple[bool, ...], list[Row]] = {}
         for f in self.new_flags:
             row = (

@@ -180,12 +180,15 @@ def record(conn: sqlite3.Connection, ops: Sequence[WriteOp]) -> None:
                 continue  # already counted, message not stored, or campaign gone
             conn.execute(
                 "INSERT INTO campaign_hour (guild_id, campaign_id, hour, mentions, positive, neutral,"
-                " negative, spam, compound_sum) SELECT guild_id, campaign_id, hour, 1, label = 1,"
-                " label = 2, label = 3, label = 4, compound FROM campaign_mentions"
-                " WHERE message_id = ? AND campaign_id = ?"
-                " ON CONFLICT (campaign_id, hour) DO UPDATE SET mentions = mentions + 1,"
-                " positive = positive + excluded.positive, neutral = neutral + excluded.neutral,"
-                " negative = negative + excluded.negative, spam = spam + excluded.spam,"
-                " compound_sum = compound_sum + excluded.compound_sum",
+                " negative, spam, compound_sum) SELECT guild_id, campaign_id, hour, 1,"
+                " CASE WHEN label = 1 THEN 1 ELSE 0 END, CASE WHEN label = 2 THEN 1 ELSE 0 END,"
+                " CASE WHEN label = 3 THEN 1 ELSE 0 END, CASE WHEN label = 4 THEN 1 ELSE 0 END, compound"
+                " FROM campaign_mentions WHERE message_id = ? AND campaign_id = ?"
+                " ON CONFLICT (campaign_id, hour) DO UPDATE SET mentions = campaign_hour.mentions + 1,"
+                " positive = campaign_hour.positive + excluded.positive,"
+                " neutral = campaign_hour.neutral + excluded.neutral,"
+                " negative = campaign_hour.negative + excluded.negative,"
+                " spam = campaign_hour.spam + excluded.spam,"
+                " compound_sum = campaign_hour.compound_sum + excluded.compound_sum",
                 (op.message_id, campaign_id),
             )

@@ -42,8 +42,8 @@ def record_gap(conn: sqlite3.Connection, guild_id: int, gap: Gap) -> None:
     conn.execute(
         "INSERT INTO catchup_gaps (guild_id, channel_id, after_id, before_id) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (guild_id, channel_id, after_id) DO UPDATE SET before_id ="
-        " CASE WHEN excluded.before_id IS NULL OR before_id IS NULL THEN NULL"
-        " ELSE max(before_id, excluded.before_id) END",
+        " CASE WHEN excluded.before_id IS NULL OR catchup_gaps.before_id IS NULL THEN NULL"
+        " ELSE max(catchup_gaps.before_id, excluded.before_id) END",
         (guild_id, gap.channel_id, gap.after_id, gap.before_id),
     )
 

@@ -85,15 +85,26 @@ def gap_class(hour: int, prev_hour: int | None) -> int:
     return ((hour - prev_hour) // HOUR).bit_length() - 1
 
 
+def _keys_table(
+    conn: sqlite3.Connection, keys: Sequence[tuple[int, ...]], width: int
+) -> tuple[str, list[Any]]:
+    """A table of ``keys`` for a CTE: SQLite's ``VALUES (?,?),...``; PostgreSQL's ``unnest`` of one array per
+    column (one statement whatever the count, and typed: PostgreSQL reads a bare ``VALUES (?)`` as text)."""
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        arrays = ", ".join(["?::bigint[]"] * width)
+        return f"SELECT * FROM unnest({arrays})", [list(column) for column in zip(*keys, strict=True)]
+    row = "(" + ",".join("?" * width) + ")"
+    return "VALUES " + ",".join([row] * len(keys)), [x for key in keys for x in key]
+
+
 def _fetch_neighbours(conn: sqlite3.Connection, keys: list[Key]) -> dict[Key, Info]:
     """key -> (current message count or None, previous existing hour, next existing hour)."""
     out: dict[Key, Info] = {}
     for i in range(0, len(keys), _FETCH_CHUNK):
         chunk = keys[i : i + _FETCH_CHUNK]
-        values = ",".join(["(?,?,?,?)"] * len(chunk))
-        params = [x for key in chunk for x in key]
+        values, params = _keys_table(conn, chunk, 4)
         sql = f"""
-            WITH k(g, a, s, h) AS (VALUES {values})
+            WITH k(g, a, s, h) AS ({values})
             SELECT k.g, k.a, k.s, k.h,
                 (SELECT p.messages FROM presence p
                   WHERE p.guild_id = k.g AND p.author_id = k.a AND p.scope_id = k.s AND p.hour = k.h),
@@ -115,10 +126,9 @@ def _fetch_newest(conn: sqlite3.Connection, groups: set[Group]) -> dict[Group, i
     ordered = list(groups)
     for i in range(0, len(ordered), _FETCH_CHUNK):
         chunk = ordered[i : i + _FETCH_CHUNK]
-        values = ",".join(["(?,?,?)"] * len(chunk))
-        params = [x for group in chunk for x in group]
+        values, params = _keys_table(conn, chunk, 3)
         sql = f"""
-            WITH k(g, a, s) AS (VALUES {values})
+            WITH k(g, a, s) AS ({values})
             SELECT k.g, k.a, k.s,
                 (SELECT max(p.hour) FROM presence p
                   WHERE p.guild_id = k.g AND p.scope_id = k.s AND p.author_id = k.a)
@@ -149,6 +159,12 @@ class LastHourCache:
 
     def check(self, conn: sqlite3.Connection) -> None:
         """Call inside the batch's transaction, before using the cache."""
+        if getattr(conn, "dialect", "sqlite") == "postgresql":
+            # PostgreSQL: several bot processes write presence and no counter tells this one about their
+            # commits (data_version is SQLite's), so the cache is off: every key takes the neighbour query.
+            self.last.clear()
+            self.complete = False
+            return
         version = int(conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._data_version:
             self.last.clear()

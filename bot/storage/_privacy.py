@@ -31,6 +31,16 @@ KEPT_ON_FORGET = frozenset({"privacy_opt_outs"})
 
 def _tables_with(conn: sqlite3.Connection, *columns: str) -> list[str]:
     """Every table (not view, not SQLite's own) that has all of ``columns``."""
+    if getattr(conn, "dialect", "sqlite") == "postgresql":  # tables, not partitions (their parents count)
+        rows = conn.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace"
+            " AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'schema_version'"
+            " AND NOT EXISTS (SELECT 1 FROM unnest(?::text[]) AS want(col) WHERE NOT EXISTS (SELECT 1"
+            " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = want.col AND NOT a.attisdropped))"
+            " ORDER BY c.relname",
+            (list(columns),),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
     out = []
     for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
@@ -147,7 +157,7 @@ def sweep_retention(conn: sqlite3.Connection, now: int, default_days: int) -> Sw
                 " SELECT m.guild_id, m.channel_id, max(m.message_id) FROM messages m"
                 " JOIN temp.expiring e ON e.message_id = m.message_id GROUP BY m.guild_id, m.channel_id"
                 " ON CONFLICT (guild_id, channel_id) DO UPDATE"
-                " SET up_to_id = max(up_to_id, excluded.up_to_id)"
+                " SET up_to_id = max(message_expiry.up_to_id, excluded.up_to_id)"
             )
             n = conn.execute(
                 "DELETE FROM messages WHERE message_id IN (SELECT message_id FROM temp.expiring)"

@@ -113,7 +113,8 @@ def write_early_reactions(
     if rows:
         conn.executemany(
             "INSERT INTO early_reactions (message_id, guild_id, reactions) VALUES (?, ?, ?)"
-            " ON CONFLICT (message_id) DO UPDATE SET reactions = reactions + excluded.reactions",
+            " ON CONFLICT (message_id) DO UPDATE SET"
+            " reactions = early_reactions.reactions + excluded.reactions",
             rows,
         )
         dropped = [(mid,) for mid, _g, d in rows if d < 0]

@@ -41,14 +41,15 @@ def write_terms(conn: sqlite3.Connection, days: DayCounts, terms: TermDeltas) ->
         return
     conn.executemany(
         "INSERT INTO trend_days (guild_id, day, messages, terms_bound) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (guild_id, day) DO UPDATE SET messages = messages + excluded.messages,"
-        " terms_bound = terms_bound + excluded.terms_bound",
+        " ON CONFLICT (guild_id, day) DO UPDATE SET messages = trend_days.messages + excluded.messages,"
+        " terms_bound = trend_days.terms_bound + excluded.terms_bound",
         day_rows,
     )
     conn.executemany(
         "INSERT INTO trend_terms (guild_id, day, term, messages, compound_sum) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (guild_id, day, term) DO UPDATE SET messages = messages + excluded.messages,"
-        " compound_sum = compound_sum + excluded.compound_sum",
+        " ON CONFLICT (guild_id, day, term) DO UPDATE SET"
+        " messages = trend_terms.messages + excluded.messages,"
+        " compound_sum = trend_terms.compound_sum + excluded.compound_sum",
         [
             (g, d, term, v[0], v[1])
             for (g, d), counts in terms.items()
@@ -186,7 +187,7 @@ async def term_counts(
         " coalesce(sum(CASE WHEN day < ?2 THEN messages END), 0),"
         " coalesce(sum(CASE WHEN day >= ?2 THEN compound_sum END), 0)"
         " FROM trend_terms WHERE guild_id = ?1 AND day >= ?3 AND day < ?4"
-        " GROUP BY term HAVING now_c >= ?5",
+        " GROUP BY term HAVING coalesce(sum(CASE WHEN day >= ?2 THEN messages END), 0) >= ?5",
         (guild_id, mid_day, start_day, end_day, min_count),
     )
     terms = [

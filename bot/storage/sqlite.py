@@ -31,7 +31,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -208,119 +208,36 @@ def migrate(conn: sqlite3.Connection) -> int:
     return current
 
 
-class SQLiteStorage:
-    """Implements ``bot.storage.base.Storage`` (every part of it)."""
+class SQLStorage:
+    """Every storage protocol (``bot.storage.base.Storage``), written once over four primitives that each back
+    end provides: ``_reading`` (one read method's connection, ``execute_fetchall`` on it), ``_fetchall``,
+    ``_fetchone`` and ``_write`` (a sync ``fn(connection)`` on the writer's thread; the connection looks like
+    ``sqlite3.Connection``). ``SQLiteStorage`` below and ``bot.storage.postgres.PostgresStorage`` are the two.
+    """
 
-    def __init__(
-        self,
-        writer: ConnectionThread,
-        reader: ReaderConnection,
-        *,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._writer = writer
-        self._reader = reader
-        # One read method at a time on the reader: a read transaction (``_reading(snapshot=True)``) spans
-        # several awaits, and another method's statement in between would see its older snapshot (a read
-        # that follows a write must see it) or start a second transaction.
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+        # One read method at a time on a reader connection (see SQLiteStorage._read_lock).
         self._read_lock = asyncio.Lock()
         self._clock = clock
         self._presence_cache = LastHourCache()
 
-    # -- life cycle ------------------------------------------------------------------------------------------
-    @classmethod
-    @asynccontextmanager
-    async def open(
-        cls, path: str | Path, *, clock: Callable[[], float] = time.time
-    ) -> AsyncIterator[SQLiteStorage]:
-        storage = await cls.connect(path, clock=clock)
-        try:
-            yield storage
-        finally:
-            await storage.close()
-
-    @classmethod
-    async def connect(
-        cls, path: str | Path, *, clock: Callable[[], float] = time.time, cache_kib: int = CACHE_KIB
-    ) -> SQLiteStorage:
-        """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it.
-        ``cache_kib``: each connection's page cache (``analyze``'s writer process keeps a smaller one).
-
-        A database that cannot be opened or written raises ``StartupError``, with no connection or thread
-        left behind."""
-        path = Path(path)
-        writer: ConnectionThread | None = None
-        reader: ReaderConnection | None = None
-        version = 0
-
-        def setup_writer(conn: sqlite3.Connection) -> None:
-            nonlocal version
-            _connect_pragmas(conn, reader=False, cache_kib=cache_kib)
-            version = migrate(conn)
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            writer = await ConnectionThread.open(path, name="sentimeter-db-writer", setup=setup_writer)
-            # only once the writer has opened and migrated the file (a refused path fails there, before any
-            # aiosqlite thread exists)
-            reader = await ReaderConnection.open(
-                path, setup=lambda c: _connect_pragmas(c, reader=True, cache_kib=cache_kib)
-            )
-        except BaseException as exc:
-            if reader is not None:  # pragma: no cover - nothing can fail after the reader's open
-                await reader.close()
-            if writer is not None:
-                await writer.close()
-            if isinstance(exc, OSError | sqlite3.Error):
-                raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
-            raise
-        log.info("Database %s ready (schema version %d)", path, version)
-        return cls(writer, reader, clock=clock)
-
-    async def close(self) -> None:
-        if self._writer.closed:
-            return
-        async with self._read_lock:  # after the read in progress, if any
-            await self._reader.close()
-        try:
-            await self._writer.run(lambda c: c.execute("PRAGMA optimize"))
-        finally:
-            await self._writer.close()
-
     def _now(self) -> int:
         return int(self._clock())
 
-    @asynccontextmanager
-    async def _reading(self, *, snapshot: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """The reader, for one read method (see ``_read_lock``). ``snapshot``: inside one read transaction,
-        so that several statements see the same committed state (WAL: a transaction's snapshot starts at its
-        first read); else each statement is its own transaction (autocommit)."""
-        async with self._read_lock:
-            if self._reader.closed:
-                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-            db = self._reader.conn
-            if not snapshot:
-                yield db
-                return
-            await db.execute("BEGIN")
-            try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
-                raise
-            await db.execute("COMMIT")
+    def _reading(self, *, snapshot: bool = False) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        raise NotImplementedError
 
     async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]:
-        async with self._reading() as db:
-            return list(await db.execute_fetchall(sql, params))
+        raise NotImplementedError
 
     async def _fetchone(self, sql: str, params: Any = ()) -> Any:
-        async with self._reading() as db:
-            return await _first(db, sql, params)
+        raise NotImplementedError
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._writer.run(fn)
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
 
     # -- the write path --------------------------------------------------------------------------------------
     async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
@@ -421,7 +338,7 @@ class SQLiteStorage:
             params += [guild_id, lo, hi, guild_id, lo, hi]
         sql = (
             f"SELECT channel_id, sum(messages) AS n FROM ({' UNION ALL '.join(parts)})"
-            " GROUP BY channel_id HAVING n > 0 ORDER BY n DESC, channel_id LIMIT ?"
+            " GROUP BY channel_id HAVING sum(messages) > 0 ORDER BY n DESC, channel_id LIMIT ?"
         )
         params.append(limit)
         rows = await self._fetchall(sql, params)
@@ -1300,6 +1217,118 @@ def _config_from(
         learned=learned,
         timezone=timezone or DEFAULT_TIMEZONE,
     )
+
+
+class SQLiteStorage(SQLStorage):
+    """The SQLite back end: ``SQLStorage`` over a WAL file (see the module's docstring)."""
+
+    """Implements ``bot.storage.base.Storage`` (every part of it)."""
+
+    def __init__(
+        self,
+        writer: ConnectionThread,
+        reader: ReaderConnection,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(clock=clock)
+        self._writer = writer
+        self._reader = reader
+        # _read_lock: one read method at a time on the reader: a read transaction (``_reading(snapshot=
+        # True)``) spans several awaits, and another method's statement in between would see its older
+        # snapshot (a read that follows a write must see it) or start a second transaction.
+
+    # -- life cycle ------------------------------------------------------------------------------------------
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls, path: str | Path, *, clock: Callable[[], float] = time.time
+    ) -> AsyncIterator[SQLiteStorage]:
+        storage = await cls.connect(path, clock=clock)
+        try:
+            yield storage
+        finally:
+            await storage.close()
+
+    @classmethod
+    async def connect(
+        cls, path: str | Path, *, clock: Callable[[], float] = time.time, cache_kib: int = CACHE_KIB
+    ) -> SQLiteStorage:
+        """Open (creating if needed) and migrate the database; prefer ``open`` which also closes it.
+        ``cache_kib``: each connection's page cache (``analyze``'s writer process keeps a smaller one).
+
+        A database that cannot be opened or written raises ``StartupError``, with no connection or thread
+        left behind."""
+        path = Path(path)
+        writer: ConnectionThread | None = None
+        reader: ReaderConnection | None = None
+        version = 0
+
+        def setup_writer(conn: sqlite3.Connection) -> None:
+            nonlocal version
+            _connect_pragmas(conn, reader=False, cache_kib=cache_kib)
+            version = migrate(conn)
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = await ConnectionThread.open(path, name="sentimeter-db-writer", setup=setup_writer)
+            # only once the writer has opened and migrated the file (a refused path fails there, before any
+            # aiosqlite thread exists)
+            reader = await ReaderConnection.open(
+                path, setup=lambda c: _connect_pragmas(c, reader=True, cache_kib=cache_kib)
+            )
+        except BaseException as exc:
+            if reader is not None:  # pragma: no cover - nothing can fail after the reader's open
+                await reader.close()
+            if writer is not None:
+                await writer.close()
+            if isinstance(exc, OSError | sqlite3.Error):
+                raise StartupError(f"Cannot write the database at {path}: {exc}") from exc
+            raise
+        log.info("Database %s ready (schema version %d)", path, version)
+        return cls(writer, reader, clock=clock)
+
+    async def close(self) -> None:
+        if self._writer.closed:
+            return
+        async with self._read_lock:  # after the read in progress, if any
+            await self._reader.close()
+        try:
+            await self._writer.run(lambda c: c.execute("PRAGMA optimize"))
+        finally:
+            await self._writer.close()
+
+    @asynccontextmanager
+    async def _reading(self, *, snapshot: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """The reader, for one read method (see ``_read_lock``). ``snapshot``: inside one read transaction,
+        so that several statements see the same committed state (WAL: a transaction's snapshot starts at its
+        first read); else each statement is its own transaction (autocommit)."""
+        async with self._read_lock:
+            if self._reader.closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            db = self._reader.conn
+            if not snapshot:
+                yield db
+                return
+            await db.execute("BEGIN")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def _fetchall(self, sql: str, params: Any = ()) -> list[Any]:
+        async with self._reading() as db:
+            return list(await db.execute_fetchall(sql, params))
+
+    async def _fetchone(self, sql: str, params: Any = ()) -> Any:
+        async with self._reading() as db:
+            return await _first(db, sql, params)
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return await self._writer.run(fn)
 
 
 if TYPE_CHECKING:

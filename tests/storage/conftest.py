@@ -1,14 +1,25 @@
-"""Fixtures for the storage tests: a real SQLite file in tmp_path."""
+"""Fixtures for the storage tests: ``storage`` is a real SQLite file in tmp_path, and a fresh database on a
+real PostgreSQL server (tests/storage/pg.py): every test that uses it runs on both back ends."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
 
 from bot.storage.models import MessageCreated, MessageRecord
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.sqlite import SQLiteStorage, SQLStorage
+from tests.storage.pg import fresh_database
+
+# a constraint refused a write, on either back end
+INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (
+    sqlite3.IntegrityError,
+    asyncpg.IntegrityConstraintViolationError,
+)
 
 T0 = 1_700_000_000 - 1_700_000_000 % 86_400  # a UTC midnight
 NOW = T0 + 10 * 86_400
@@ -27,10 +38,37 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-async def storage(tmp_path: Path, clock: Clock) -> AsyncIterator[SQLiteStorage]:
-    async with SQLiteStorage.open(tmp_path / "db" / "sentimeter.db", clock=clock) as st:
-        yield st
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test (dropped afterwards)."""
+    with fresh_database(request) as url:
+        yield url
+
+
+@pytest.fixture
+async def storage(
+    backend: str, tmp_path: Path, clock: Clock, request: pytest.FixtureRequest
+) -> AsyncIterator[Any]:
+    if backend == "sqlite":
+        async with SQLiteStorage.open(tmp_path / "db" / "sentimeter.db", clock=clock) as st:
+            yield st
+        return
+    from bot.storage.postgres.storage import PostgresStorage
+
+    url = request.getfixturevalue("pg_url")
+    async with PostgresStorage.open(url, clock=clock, pool_size=4) as pg:
+        yield pg
+
+
+def sqlite_only(storage: SQLStorage) -> None:
+    """Skip a parametrised test's PostgreSQL run: call with the reason in a comment (a SQLite detail)."""
+    if not isinstance(storage, SQLiteStorage):
+        pytest.skip("SQLite only")
 
 
 def rec(

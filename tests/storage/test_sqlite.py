@@ -26,7 +26,7 @@ from bot.storage.models import (
     Totals,
 )
 from bot.storage.sqlite import SQLiteStorage, _connect_pragmas, default_threshold, migration_scripts
-from tests.storage.conftest import NOW, T0, Clock, created, rec
+from tests.storage.conftest import INTEGRITY_ERRORS, NOW, T0, Clock, created, rec
 
 H = 3600
 D = 86400
@@ -352,7 +352,7 @@ async def test_create_delete_and_create_again_in_one_batch(storage: SQLiteStorag
 async def test_failed_batch_rolls_back_everything(storage: SQLiteStorage) -> None:
     await storage.apply([created(1)])
     bad = MessageCreated(rec(3, channel_id=None))  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await storage.apply([created(2, author_id=7), ReactionChanged(1, 10, 1, 1), bad])
     assert await storage.totals(1, None, None, NOW) == Totals(messages=1, neutral=1, lang_en=1)
     assert await storage.active_authors(1, None, None, NOW) == 1
