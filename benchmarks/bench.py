@@ -435,9 +435,10 @@ async def bench_stats(
 
 
 def _open_storage(database: str) -> Any:
-    from bot.storage.open import open_storage
+    """The PostgreSQL storage at that URL (--backend postgres)."""
+    from bot.storage.postgres.storage import PostgresStorage
 
-    return open_storage(database)
+    return PostgresStorage.open(database)
 
 
 # -- the same on PostgreSQL (--backend postgres) ------------------------------------------------------------

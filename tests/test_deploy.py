@@ -181,3 +181,10 @@ def test_healthcheck_on_an_unreachable_postgres_is_one_line_without_the_password
     line = one_error_line(result)
     assert "does not answer" in line and "127.0.0.1" in line
     assert "hunter2" not in result.stderr + result.stdout
+
+
+def test_healthcheck_passes_on_a_postgres_that_answers(postgres_url: str) -> None:
+    """The URL without a password and the password in PGPASSWORD, as compose.yaml passes them."""
+    result = run_cli("healthcheck", "--database", postgres_url, env={"PGPASSWORD": "unused-here"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("database answers (PostgreSQL ")

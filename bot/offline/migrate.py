@@ -3,7 +3,7 @@
 - The source (a SQLite file or a PostgreSQL URL) is only read, inside one read transaction: a consistent
   snapshot while the bot may keep running on it. Its tables are every table it has except the migration
   bookkeeping; a table the target lacks is an error.
-- The target's schema is created (or brought up to date) by the storage itself (``open_storage``); a target
+- The target's schema is created (or brought up to date) by the storage itself (``PostgresStorage``); a target
   whose schema is newer than this Sentimeter is refused there.
 - The copy is ONE target transaction: every copied table is emptied (``TRUNCATE``) and refilled with ``COPY``
   (asyncpg ``copy_records_to_table``) in chunks, the identity sequences are moved past the copied ids (and
@@ -324,10 +324,10 @@ async def open_source(source: str) -> AsyncIterator[SqliteSource | PostgresSourc
 
 async def _prepare_target(target: str) -> None:
     """Create or migrate the target's schema through the storage itself (a newer schema is refused there)."""
-    from bot.storage.open import open_storage
+    from bot.storage.postgres.storage import PostgresStorage
 
     try:
-        async with open_storage(target):
+        async with PostgresStorage.open(target):
             pass
     except StartupError as exc:
         raise MigrateError(f"--to {redact(target)}: {exc}") from None
