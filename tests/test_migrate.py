@@ -344,3 +344,24 @@ def test_the_source_is_read_while_the_bot_writes_to_it(source: Path, postgres_ur
     code, verdict = asyncio.run(run())
     assert code == 0, verdict
     assert verdict.startswith("verified: ")
+
+
+def test_a_postgres_source_moves_to_another_database(source: Path, postgres_server: Any) -> None:
+    """PostgreSQL to PostgreSQL (moving servers): the same copy and checks, read in one snapshot."""
+    first, second = postgres_server.new_database(), postgres_server.new_database()
+    assert asyncio.run(migrate_database(str(source), first, progress=False, out=io.StringIO())) == 0
+    out = io.StringIO()
+    assert asyncio.run(migrate_database(first, second, progress=False, out=out, chunk=50)) == 0
+    counts = sqlite_counts(source)
+    assert out.getvalue().startswith(f"verified: {len(counts)} tables, {sum(counts.values()):,} rows")
+    assert asyncio.run(pg_counts(second, list(counts))) == counts
+
+    async def both() -> tuple[Any, Any]:
+        async with (
+            PostgresStorage.open(first, clock=lambda: NOW) as a,
+            PostgresStorage.open(second, clock=lambda: NOW) as b,
+        ):
+            return await a.list_flags(G1, None, 0, 100), await b.list_flags(G1, None, 0, 100)
+
+    flags_first, flags_second = asyncio.run(both())
+    assert flags_first == flags_second and flags_first

@@ -202,6 +202,11 @@ class PostgresSource:
         finally:
             await conn.close()
 
+    async def schema_version(self) -> int:
+        if await self._conn.fetchval("SELECT to_regclass('schema_version')") is None:
+            return 0
+        return int(await self._conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+
     async def tables(self) -> list[str]:
         rows = await self._conn.fetch(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -363,6 +368,8 @@ async def _migrate(
     async with open_source(source) as src:  # refused sources before anything is written to the target
         if isinstance(src, SqliteSource):
             await _check_sqlite_version(src)
+        else:
+            await _check_postgres_version(src)
         if not verify_only:
             await _prepare_target(target)
         conn = await _connect(target, "--to")
@@ -382,6 +389,17 @@ async def _migrate(
 
 async def _check_sqlite_version(src: SqliteSource) -> None:
     from bot.storage.sqlite import migration_scripts
+
+    latest = migration_scripts()[-1][0]
+    version = await src.schema_version()
+    if version != latest:
+        newer = "newer than this Sentimeter's" if version > latest else "older than this Sentimeter's"
+        hint = "upgrade Sentimeter" if version > latest else "start the bot on it once to upgrade it"
+        raise MigrateError(f"--from {src.name}: schema version {version} is {newer} ({latest}); {hint} first")
+
+
+async def _check_postgres_version(src: PostgresSource) -> None:
+    from bot.storage.postgres.storage import migration_scripts
 
     latest = migration_scripts()[-1][0]
     version = await src.schema_version()
