@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="run DiscordChatExporter JSON exports through the pipeline")
     analyze.add_argument("exports", nargs="+", type=Path, help="export files (.json) or folders of them")
-    analyze.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    analyze.add_argument("--database", help="database file (default: SENTIMETER_DATABASE)")
     analyze.add_argument(
         "--workers",
         type=int,
@@ -100,16 +100,20 @@ def _parser() -> argparse.ArgumentParser:
 
     # members' data rights and server removal (README "Privacy")
     forget = sub.add_parser("forget", help="delete everything stored about one member of one server")
-    forget.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    forget.add_argument(
+        "--database", help="database file or postgresql:// URL (default: SENTIMETER_DATABASE)"
+    )
     forget.add_argument("--guild", required=True, help="the server (guild) id")
     forget.add_argument("--user", required=True, help="the member's user id")
     purge = sub.add_parser("purge", help="delete everything stored about one server now")
-    purge.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    purge.add_argument("--database", help="database file or postgresql:// URL (default: SENTIMETER_DATABASE)")
     purge.add_argument("--guild", required=True, help="the server (guild) id")
 
     # CSV exports (README "Exports")
     export = sub.add_parser("export", help="daily statistics, the flag log or top posts as CSV on stdout")
-    export.add_argument("--database", type=Path, help="database file (default: SENTIMETER_DATABASE)")
+    export.add_argument(
+        "--database", help="database file or postgresql:// URL (default: SENTIMETER_DATABASE)"
+    )
     export.add_argument("--what", required=True, help="daily (per channel and day), flags or top (posts)")
     export.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first day (UTC)")
     export.add_argument("--until", metavar="YYYY-MM-DD", help="last day, included (default: no end)")
@@ -324,7 +328,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         for path in args.exports:
             if not path.exists():
                 raise SentimeterError(f"{path}: no such file or folder")
-        args.db_path = args.database or settings.database
+        args.db_path = _sqlite_only(args.database or settings.database, "analyze")
         _check_report_args(args.report)
         return asyncio.run(
             analyze(
@@ -344,11 +348,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("forget", "purge"):
         guild_id = _snowflake(args.guild, "--guild")
         user_id = _snowflake(args.user, "--user") if args.command == "forget" else None
-        database = args.database or settings.database
-        if not database.is_file():  # never create an empty database just to delete from it
-            raise SentimeterError(f"{database}: no such database")
+        database = _existing_database(args.database or settings.database)  # never create one to delete from
         args.db_path = database
-        return asyncio.run(_forget_or_purge(database, guild_id, user_id, sys.stdout))
+        return asyncio.run(
+            _forget_or_purge(database, guild_id, user_id, sys.stdout, settings.database_pool_size)
+        )
     raise AssertionError(args.command)
 
 
@@ -375,11 +379,13 @@ def _snowflake(value: str, what: str) -> int:
     return number
 
 
-async def _forget_or_purge(database: Path, guild_id: int, user_id: int | None, out: TextIO) -> int:
+async def _forget_or_purge(
+    database: str | Path, guild_id: int, user_id: int | None, out: TextIO, pool_size: int = 2
+) -> int:
     """`sentimeter purge` (``user_id`` None) or `sentimeter forget`."""
-    from bot.storage.sqlite import SQLiteStorage
+    from bot.storage.open import open_storage
 
-    async with SQLiteStorage.open(database) as storage:
+    async with open_storage(database, pool_size=pool_size) as storage:
         if user_id is None:
             rows = await storage.purge_guild(guild_id)
             out.write(f"Deleted everything stored about server {guild_id} ({rows} rows).\n")
@@ -417,7 +423,7 @@ def _day_arg(value: str, what: str) -> int:
     return int(day.timestamp())
 
 
-def _export_command(args: argparse.Namespace, default_database: Path, log_level_set: bool) -> int:
+def _export_command(args: argparse.Namespace, default_database: str | Path, log_level_set: bool) -> int:
     from bot.core.export import ExportKind
     from bot.core.periods import DAY
 
@@ -430,9 +436,7 @@ def _export_command(args: argparse.Namespace, default_database: Path, log_level_
     if end <= start:
         raise SentimeterError(f"--until ({args.until}) is before --since ({args.since})")
     guild_id = None if args.guild is None else _snowflake(args.guild, "--guild")
-    database = args.database or default_database
-    if not database.is_file():  # never create an empty database just to read from it
-        raise SentimeterError(f"{database}: no such database")
+    database = _existing_database(args.database or default_database)  # never create one just to read it
     if not log_level_set:
         logging.getLogger().setLevel(logging.WARNING)  # stdout is the CSV; stderr only for problems
     args.db_path = database
@@ -440,12 +444,19 @@ def _export_command(args: argparse.Namespace, default_database: Path, log_level_
 
 
 async def _export_csv(
-    database: Path, kind: ExportKind, guild_id: int | None, start: int, end: int, out: BinaryIO, *, bom: bool
+    database: str | Path,
+    kind: ExportKind,
+    guild_id: int | None,
+    start: int,
+    end: int,
+    out: BinaryIO,
+    *,
+    bom: bool,
 ) -> int:
     from bot.core.export import BOM, export_lines
-    from bot.storage.sqlite import SQLiteStorage
+    from bot.storage.open import open_storage
 
-    async with SQLiteStorage.open(database) as storage:
+    async with open_storage(database, pool_size=2) as storage:
         guilds = await storage.export_guilds()
         shown = ", ".join(str(g) for g in guilds[:10]) + (", …" if len(guilds) > 10 else "")
         if guild_id is None:
@@ -499,3 +510,30 @@ def _ops_command(args: argparse.Namespace, settings: Settings) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# -- issue 16: the database setting is a SQLite path or a PostgreSQL URL ----------------------------------
+
+
+def _existing_database(database: str | Path) -> str | Path:
+    """A PostgreSQL URL as given, or the path of a SQLite file that exists (SentimeterError if none)."""
+    from bot.storage.open import is_postgres
+
+    if is_postgres(str(database)):
+        return str(database).strip()
+    path = Path(database)
+    if not path.is_file():
+        raise SentimeterError(f"{path}: no such database")
+    return path
+
+
+def _sqlite_only(database: str | Path, command: str) -> Path:
+    """``sentimeter analyze`` writes a SQLite file only: a PostgreSQL URL gets a one-line error."""
+    from bot.storage.open import is_postgres
+
+    if is_postgres(str(database)):
+        raise SentimeterError(
+            f"{command} writes a SQLite database file: give --database a file path (it cannot use PostgreSQL;"
+            " move the file over afterwards with sentimeter migrate)"
+        )
+    return Path(database)

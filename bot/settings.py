@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.errors import StartupError
+from bot.core.shards import Ownership, check_shards
 
 
 class Settings(BaseSettings):
@@ -17,7 +18,8 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
-    database: Path = Field(default=Path("data/sentimeter.db"), alias="SENTIMETER_DATABASE")
+    # a SQLite file path, or a postgresql:// (postgres://) URL for PostgreSQL (bot/storage/open.py)
+    database: str = Field(default="data/sentimeter.db", alias="SENTIMETER_DATABASE")
     log_level: str = Field(default="INFO", alias="SENTIMETER_LOG_LEVEL")
     dev_guild_id: int | None = Field(default=None, alias="SENTIMETER_DEV_GUILD_ID")
     queue_size: int = Field(default=10_000, ge=1, alias="SENTIMETER_QUEUE_SIZE")
@@ -54,6 +56,52 @@ class Settings(BaseSettings):
     backfill_checkpoint_seconds: float = Field(
         default=2.0, ge=0, le=3600, alias="SENTIMETER_BACKFILL_CHECKPOINT_SECONDS"
     )
+    # Shards (bot/core/shards.py): with a count, the bot runs discord.py's AutoShardedBot with these shards
+    # (comma-separated ids; unset: all of them). Unset count: one connection, as Discord decides.
+    shard_count: int | None = Field(default=None, alias="SENTIMETER_SHARD_COUNT")
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(default=None, alias="SENTIMETER_SHARD_IDS")
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")]
+            if not any(parts):
+                return None
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be shard ids separated by commas, e.g. 0,1")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        problem = check_shards(self.shard_count, self.shard_ids)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def ownership(self) -> Ownership:
+        """The servers whose background work this process does (bot/core/shards.py)."""
+        ids = None if self.shard_ids is None else frozenset(self.shard_ids)
+        return Ownership(self.shard_count, ids)
+
+    # issue 16: the PostgreSQL readers' connection pool (per bot process; SQLite ignores it)
+    database_pool_size: int = Field(default=10, ge=1, le=1000, alias="SENTIMETER_DATABASE_POOL_SIZE")
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_text(cls, value: object) -> object:
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must be a SQLite file path or a postgresql:// URL")
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator(
         "discord_token", "dev_guild_id", "api_base_url", "gateway_url", "scoring_workers", mode="before"
@@ -97,5 +145,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = first.get("loc", ("?",))[0]
-        raise StartupError(f"Invalid setting {name}: {first.get('msg', 'invalid value')}") from None
+        message = first.get("msg", "invalid value")
+        if not first.get("loc"):  # a check across settings names them itself
+            raise StartupError(f"Invalid settings: {message.removeprefix('Value error, ')}") from None
+        name = first["loc"][0]
+        raise StartupError(f"Invalid setting {name}: {message}") from None

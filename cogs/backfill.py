@@ -271,8 +271,11 @@ class Backfill(
         await self.resume()
 
     async def resume(self) -> None:
-        """Start every stored run of a server the bot is in that is not running here yet."""
+        """Start every stored run of a server the bot is in, on this process's shards, that is not running
+        here yet (another process resumes the others: bot/core/shards.py)."""
         for guild_id in await self.bot.storage.backfill_guilds():
+            if not self.bot.ownership.owns(guild_id):
+                continue
             guild = self.bot.get_guild(guild_id)
             if guild is None or self.running(guild_id):
                 continue

@@ -107,10 +107,20 @@ class Listener(commands.Cog):
         # READY of a new session (not a resume), dispatched before any event of the session: snapshot the
         # cursors of every guild in it now, before a live message can move them, each recorded as a gap
         # (bot/storage/_catchup.py) so that a crash before catch-up reads it does not lose it.
+        if isinstance(self.bot, discord.AutoShardedClient):
+            return  # sharded: each shard's new session snapshots only its own guilds (on_shard_connect)
         self._session_cursors = {
             guild.id: asyncio.create_task(self.bot.storage.begin_catch_up(guild.id))
             for guild in self.bot.guilds
         }
+
+    @commands.Cog.listener()
+    async def on_shard_connect(self, shard_id: int) -> None:
+        # on_connect for one shard's new session: the other shards' guilds are live and keep their snapshot
+        storage = self.bot.storage
+        for guild in self.bot.guilds:
+            if guild.shard_id == shard_id:
+                self._session_cursors[guild.id] = asyncio.create_task(storage.begin_catch_up(guild.id))
 
     async def cursors_at_session_start(self, guild_id: int) -> dict[int, int]:
         """The catch-up cursors of a guild as they were when this session started (read now without one)."""
@@ -218,6 +228,18 @@ class Listener(commands.Cog):
         if self._catch_up_task is None or self._catch_up_task.done():
             self._start_catch_up()
 
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        # Sharded, a shard that starts a new session alone (the others stay connected) gets no on_ready:
+        # catch up its guilds. The first start is the on_ready catch-up's, which covers every shard.
+        if self.bot.is_closed() or not self.bot.is_ready():
+            return
+        if self._catch_up_task is None or self._catch_up_task.done():
+            self._catch_up_task = asyncio.create_task(
+                self._catch_up_guilds([g for g in self.bot.guilds if g.shard_id == shard_id]),
+                name=f"sentimeter-catch-up-shard-{shard_id}",
+            )
+
     def _start_catch_up(self) -> None:
         self._catch_up_task = asyncio.create_task(self._catch_up_when_ready(), name="sentimeter-catch-up")
 
@@ -229,7 +251,10 @@ class Listener(commands.Cog):
         ):  # loaded without logging in (tests, tooling): there is no gateway to catch up with
             log.debug("catch-up skipped: the client never logged in")
             return
-        for guild in list(self.bot.guilds):
+        await self._catch_up_guilds(list(self.bot.guilds))
+
+    async def _catch_up_guilds(self, guilds: list[discord.Guild]) -> None:
+        for guild in guilds:
             try:
                 count = await self.catch_up_guild(guild)
             except asyncio.CancelledError:

@@ -170,7 +170,10 @@ class Privacy(
 
     async def run_sweep(self) -> None:
         """Delete message rows and flag text past each server's retention, and the data of servers the bot
-        left longer than the grace period ago. A failure is logged; the next sweep tries again."""
+        left longer than the grace period ago. A failure is logged; the next sweep tries again. Sharded,
+        only the process running shard 0 sweeps (bot/core/shards.py): the sweep is one pass over all."""
+        if not self.bot.ownership.first:
+            return
         try:
             swept = await self.bot.storage.sweep_retention(DEFAULT_RETENTION_DAYS)
             present = [guild.id for guild in self.bot.guilds]

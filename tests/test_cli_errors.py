@@ -71,6 +71,22 @@ def test_run_when_discord_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     assert "abc.def.ghi" not in result.stderr
 
 
+def test_run_with_impossible_shards_is_one_line(tmp_path: Path) -> None:
+    env = {
+        "DISCORD_TOKEN": "abc.def.ghi",
+        "SENTIMETER_DATABASE": str(tmp_path / "bot.db"),
+        "SENTIMETER_SHARD_COUNT": "2",
+        "SENTIMETER_SHARD_IDS": "0,5",
+    }
+    result = run_cli("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert line == (
+        "sentimeter: Invalid settings: SENTIMETER_SHARD_IDS 5 is outside 0..1 (SENTIMETER_SHARD_COUNT)"
+    )
+    assert not (tmp_path / "bot.db").exists()  # refused before anything was opened
+
+
 # -- storage -------------------------------------------------------------------------------------------
 
 

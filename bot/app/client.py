@@ -1,10 +1,12 @@
-"""The bot: a small `commands.Bot` subclass that receives its collaborators in the constructor."""
+"""The bot: a small `commands.Bot` subclass that receives its collaborators in the constructor (`make_bot`
+chooses the sharded variant when SENTIMETER_SHARD_COUNT is set)."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+from typing import Any
 
 import discord
 from discord.backoff import ExponentialBackoff
@@ -47,6 +49,10 @@ class Sentimeter(commands.Bot):
         spam: SpamDetector,
         sync_global: bool = False,
     ) -> None:
+        shards: dict[str, Any] = {}
+        if isinstance(self, discord.AutoShardedClient):
+            ids = settings.shard_ids
+            shards = {"shard_count": settings.shard_count, "shard_ids": None if ids is None else sorted(ids)}
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -54,8 +60,10 @@ class Sentimeter(commands.Bot):
             tree_cls=SentimeterTree,
             # Nothing the bot sends may ever ping anyone; individual sends repeat this for clarity.
             allowed_mentions=discord.AllowedMentions.none(),
+            **shards,
         )
         self.settings = settings
+        self.ownership = settings.ownership  # whose background work a server's is (bot/core/shards.py)
         self.storage = storage
         self.scorer = scorer
         self.spam = spam
@@ -128,6 +136,10 @@ class Sentimeter(commands.Bot):
         bot connects again with backoff. Failures that a retry cannot fix (a rejected token, a missing
         intent, a fatal close code) and a gateway never reached since start-up still end ``start``
         (bot/app/runner.py makes them one line)."""
+        if isinstance(self, discord.AutoShardedClient):
+            # each shard reconnects itself; a second launch here would open every shard twice
+            await super().connect(reconnect=reconnect)
+            return
         backoff = ExponentialBackoff()
         while not self.is_closed():
             try:
@@ -187,3 +199,16 @@ class Sentimeter(commands.Bot):
         is closed, before the database."""
         await self.ingest.close()
         await self.queue.close()
+
+
+class ShardedSentimeter(Sentimeter, commands.AutoShardedBot):
+    """The same bot over discord.py's AutoShardedClient: the shards of SENTIMETER_SHARD_COUNT /
+    SENTIMETER_SHARD_IDS, each its own gateway connection, in this one process."""
+
+
+def make_bot(
+    *, settings: Settings, storage: Storage, scorer: Scorer, spam: SpamDetector, sync_global: bool = False
+) -> Sentimeter:
+    """The bot for these settings: sharded when a shard count is set, otherwise one connection as before."""
+    cls = ShardedSentimeter if settings.shard_count is not None else Sentimeter
+    return cls(settings=settings, storage=storage, scorer=scorer, spam=spam, sync_global=sync_global)

@@ -55,20 +55,21 @@ def setup_logging(level: str) -> None:
 
 
 async def run_bot(settings: Settings, *, sync_global: bool = False) -> None:
-    from bot.app.client import Sentimeter
+    from bot.app.client import make_bot
     from bot.core.scoring import Scorer
     from bot.core.spam import SpamDetector
-    from bot.storage.sqlite import SQLiteStorage
+    from bot.storage.open import describe, open_storage
 
     token = settings.require_token()
     configure_endpoints(settings.api_base_url, settings.gateway_url)
     scorer = Scorer()
     spam = SpamDetector()
-    async with SQLiteStorage.open(settings.database) as storage:
-        log.info("Database: %s", settings.database)
-        bot = Sentimeter(
-            settings=settings, storage=storage, scorer=scorer, spam=spam, sync_global=sync_global
-        )
+    async with open_storage(settings.database, pool_size=settings.database_pool_size) as storage:
+        log.info("Database: %s", describe(settings.database))
+        bot = make_bot(settings=settings, storage=storage, scorer=scorer, spam=spam, sync_global=sync_global)
+        if settings.shard_count is not None:
+            ids = "all" if settings.shard_ids is None else ", ".join(map(str, sorted(settings.shard_ids)))
+            log.info("Shards: %s of %d", ids, settings.shard_count)
         loop = asyncio.get_running_loop()
         stop_requested = asyncio.Event()
         stopping: list[asyncio.Task[None]] = []  # keep a reference so the task is not collected

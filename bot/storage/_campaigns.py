@@ -35,10 +35,12 @@ ACTIVITY_SQL = (
 
 # a message's label and compound × 10,000 as the triggers of migration 0013 work them out
 _LABEL = (
-    "CASE WHEN m.is_spam THEN 4 WHEN NOT m.scored THEN 0 WHEN m.compound >= 0.05 THEN 1"
+    "CASE WHEN m.is_spam <> 0 THEN 4 WHEN m.scored = 0 THEN 0 WHEN m.compound >= 0.05 THEN 1"
     " WHEN m.compound <= -0.05 THEN 3 ELSE 2 END"
 )
-_COMPOUND = "CASE WHEN m.is_spam OR NOT m.scored THEN 0 ELSE CAST(round(m.compound * 10000) AS INTEGER) END"
+_COMPOUND = (
+    "CASE WHEN m.is_spam <> 0 OR m.scored = 0 THEN 0 ELSE CAST(round(m.compound * 10000) AS INTEGER) END"
+)
 
 
 class CampaignLimitError(ValueError):
@@ -158,10 +160,10 @@ def record(conn: sqlite3.Connection, ops: Sequence[WriteOp]) -> None:
             ).fetchall()
             for campaign_id, hour, label, compound in ended:
                 conn.execute(
-                    "UPDATE campaign_hour SET mentions = mentions - 1, positive = positive - (? = 1),"
-                    " neutral = neutral - (? = 2), negative = negative - (? = 3), spam = spam - (? = 4),"
+                    "UPDATE campaign_hour SET mentions = mentions - 1, positive = positive - ?,"
+                    " neutral = neutral - ?, negative = negative - ?, spam = spam - ?,"
                     " compound_sum = compound_sum - ? WHERE campaign_id = ? AND hour = ?",
-                    (label, label, label, label, compound, campaign_id, hour),
+                    (*(int(label == k) for k in (1, 2, 3, 4)), compound, campaign_id, hour),
                 )
                 conn.execute(
                     "DELETE FROM campaign_mentions WHERE message_id = ? AND campaign_id = ?",

@@ -32,12 +32,12 @@ _DELETE_SQL = "DELETE FROM digest_schedules WHERE guild_id = ?"
 # The claim moves the row to the slot being sent (the newest one due) and records the send, only if the row
 # still owes ``expected`` and that slot was not posted.
 _CLAIM_SQL = (
-    "UPDATE digest_schedules SET slot = :slot, next_at = :at + :lease,"
+    "UPDATE digest_schedules SET slot = :slot, next_at = :lease_end,"
     " attempted_at = coalesce(attempted_at, :at), attempt_channel_id = :channel"
     " WHERE guild_id = :guild AND slot = :expected AND posted_slot < :slot"
 )
 _FINISH_SQL = (
-    "UPDATE digest_schedules SET posted_slot = slot, message_id = :message, slot = :next, next_at = :next,"
+    "UPDATE digest_schedules SET posted_slot = slot, message_id = :message, slot = :next, next_at = :next_at,"
     " attempted_at = NULL, attempt_channel_id = NULL, attempts = 0, warned = 0"
     " WHERE guild_id = :guild AND slot = :slot"
 )
@@ -46,7 +46,7 @@ _POSTPONE_SQL = (
     " attempt_channel_id = :channel, warned = :warned WHERE guild_id = :guild AND slot = :slot"
 )
 _SKIP_SQL = (
-    "UPDATE digest_schedules SET slot = :next, next_at = :next, attempted_at = NULL,"
+    "UPDATE digest_schedules SET slot = :next, next_at = :next_at, attempted_at = NULL,"
     " attempt_channel_id = NULL, attempts = 0, warned = 0 WHERE guild_id = :guild AND slot = :slot"
 )
 
@@ -103,13 +103,13 @@ def claim(
     lease: float,
 ) -> bool:
     params = {"guild": guild_id, "expected": expected, "slot": slot, "channel": channel_id, "at": at}
-    return conn.execute(_CLAIM_SQL, {**params, "lease": lease}).rowcount > 0
+    return conn.execute(_CLAIM_SQL, {**params, "lease_end": at + lease}).rowcount > 0
 
 
 def finish(
     conn: sqlite3.Connection, guild_id: int, slot: int, message_id: int | None, next_slot: int
 ) -> bool:
-    params = {"guild": guild_id, "slot": slot, "message": message_id, "next": next_slot}
+    params = {"guild": guild_id, "slot": slot, "message": message_id, "next": next_slot, "next_at": next_slot}
     return conn.execute(_FINISH_SQL, params).rowcount > 0
 
 
@@ -128,4 +128,9 @@ def postpone(
 
 def skip(conn: sqlite3.Connection, guild_id: int, slot: int, next_slot: int) -> bool:
     """Owe ``next_slot`` instead of ``slot`` without posting (nothing of ``slot`` is in flight)."""
-    return conn.execute(_SKIP_SQL, {"guild": guild_id, "slot": slot, "next": next_slot}).rowcount > 0
+    return (
+        conn.execute(
+            _SKIP_SQL, {"guild": guild_id, "slot": slot, "next": next_slot, "next_at": next_slot}
+        ).rowcount
+        > 0
+    )

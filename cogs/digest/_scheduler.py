@@ -46,6 +46,7 @@ IDLE = 300.0  # seconds between looks when nothing is due sooner (a safety net: 
 ROUND_SIZE = 20
 LEASE = 600.0  # seconds: a digest being sent is not tried again before this
 HISTORY_LIMIT = 100  # newest channel messages read when looking for a post whose answer was lost
+OTHERS = 30.0  # seconds between looks while only other processes' digests are due (bot/core/shards.py)
 
 DigestChannel = discord.TextChannel | discord.Thread | discord.VoiceChannel
 
@@ -118,6 +119,7 @@ class DigestScheduler:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._busy: set[int] = set()
+        self._others_due = False  # the last round skipped due digests of other processes' servers
 
     def start(self) -> None:
         """Start the task (after READY); a second call does nothing."""
@@ -148,11 +150,16 @@ class DigestScheduler:
         next_at = await self.bot.storage.next_digest_at()
         if next_at is None:
             return IDLE
-        return min(IDLE, max(0.5, next_at - self._clock()))
+        soonest = OTHERS if self._others_due else 0.5  # other processes' digests due: not ours to poll for
+        return min(IDLE, max(soonest, next_at - self._clock()))
 
     async def run_due(self) -> int:
         """One pass over the schedules that are due; returns how many digests were posted."""
-        due = await self.bot.storage.due_digests(self._clock(), ROUND_SIZE)
+        at = self._clock()
+        # only the servers on this process's shards (bot/core/shards.py): another process posts the others
+        due, self._others_due = await self.bot.ownership.due(
+            lambda limit: self.bot.storage.due_digests(at, limit), ROUND_SIZE, _guild_of
+        )
         posted = 0
         for schedule in due:
             if schedule.guild_id in self._busy:
@@ -271,6 +278,10 @@ class DigestScheduler:
             channel_id=schedule.attempt_channel_id if attempted_at is not None else None,
             warned=schedule.warned or warn,
         )
+
+
+def _guild_of(schedule: DigestSchedule) -> int:
+    return schedule.guild_id
 
 
 def _claimed(schedule: DigestSchedule, slot: int, started: int, channel_id: int) -> DigestSchedule:

@@ -56,6 +56,7 @@ LEASE = 120.0  # seconds: a post being sent (discord.py may be waiting out 429s)
 HISTORY_LIMIT = 200  # review-channel messages read when looking for a post whose answer was lost
 CLOCK_SLACK = 60  # seconds: our clock against Discord's snowflakes
 FAR_FUTURE = float(2**62)
+OTHERS = 15.0  # seconds between looks while only other processes' posts are due (sharded, bot/core/shards.py)
 
 _BUTTON_ID = re.compile(TEMPLATE)
 
@@ -140,9 +141,13 @@ class ReviewOutbox:
 
     async def _round(self, horizon: float | None) -> tuple[float, bool]:
         """One pass over the due posts: (the pause before the next round, whether anything was done)."""
-        due = await self.bot.storage.due_review_posts(
-            horizon if horizon is not None else self._clock(), ROUND_SIZE
+        at = horizon if horizon is not None else self._clock()
+        # only the posts of servers on this process's shards (bot/core/shards.py): never another's
+        due, skipped = await self.bot.ownership.due(
+            lambda limit: self.bot.storage.due_review_posts(at, limit), ROUND_SIZE, _guild_of
         )
+        if skipped and not due:
+            return OTHERS, False  # only other processes' posts are due: theirs to send
         progress = not due
         for pending in due:
             _message, outcome = await self._attempt(pending.guild_id, pending.flag_id, pending)
@@ -318,6 +323,10 @@ class ReviewOutbox:
             flag.guild_id, flag.id, self._clock() + delay, attempted_at=attempted_at, channel_id=channel_id
         )
         return Outcome.UNWELL if unwell else Outcome.LATER
+
+
+def _guild_of(pending: PendingPost) -> int:
+    return pending.guild_id
 
 
 def _describe(exc: BaseException) -> str:

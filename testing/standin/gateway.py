@@ -154,6 +154,8 @@ class Gateway:
         self.resume_url = ""
         self._on_change = on_change
         self.quirks: set[str] = set()  # opt-in payload deviations (QUIRKS)
+        # GET /gateway/bot's "shards"; sessions are routed by their IDENTIFY's shard (Session.wants_guild)
+        self.recommended_shards = 1
 
     # --- helpers ---
 

@@ -378,7 +378,7 @@ class RestApi:
         return json_response(
             {
                 "url": self.gateway.gateway_url,
-                "shards": 1,
+                "shards": self.gateway.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,

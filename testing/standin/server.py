@@ -171,10 +171,16 @@ class FakeDiscord:
         bot_permissions: int = p.DEFAULT_BOT_PERMISSIONS,
         everyone_permissions: int = p.DEFAULT_EVERYONE_PERMISSIONS,
         locale: str = "en-US",
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
+        """A guild the bot is in. ``shard=(id, count)``: one whose id falls on that shard of ``count``
+        (``(guild_id >> 22) % count == id``), as Discord routes it."""
         state = self.state
         owner = owner or await self.create_user(f"{name.lower().replace(' ', '_')}_owner")
-        gid = state.new_id(p.utcnow() - dt.timedelta(days=200))
+        if shard is None:
+            gid = state.new_id(p.utcnow() - dt.timedelta(days=200))
+        else:
+            gid = self._id_on_shard(*shard)
         guild = Guild(id=gid, name=name, owner_id=owner.id, preferred_locale=locale)
         guild.roles[gid] = Role(id=gid, guild_id=gid, name="@everyone", permissions=everyone_permissions)
         bot_role = Role(
@@ -198,6 +204,29 @@ class FakeDiscord:
         state.notify()
         await self.gateway.guild_create(guild)
         return guild
+
+    # --- shards (issue 16) ---
+
+    @property
+    def recommended_shards(self) -> int:
+        """The shard count ``GET /gateway/bot`` recommends (1 unless a test sets it)."""
+        return self.gateway.recommended_shards
+
+    @recommended_shards.setter
+    def recommended_shards(self, count: int) -> None:
+        if count < 1:
+            raise ValueError("a shard count is at least 1")
+        self.gateway.recommended_shards = count
+
+    def _id_on_shard(self, shard_id: int, count: int) -> int:
+        if not 0 <= shard_id < count:
+            raise ValueError(f"shard {shard_id} is not one of {count}")
+        at = p.utcnow() - dt.timedelta(days=200)
+        while True:  # the timestamp part (milliseconds) decides the shard: step a millisecond at a time
+            gid = self.state.new_id(at)
+            if (gid >> 22) % count == shard_id:
+                return gid
+            at += dt.timedelta(milliseconds=1)
 
     def bot_role(self, guild: IdLike) -> Role:
         g = self.guild(guild)

@@ -13,7 +13,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_backfill_figure_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["--skip", "vader,ingest,stats,analyze,bot", "--backfill-messages", "300"]
+    argv = [
+        "--skip",
+        "vader,ingest,campaigns,stats,analyze,bot,charts,bot_charts",
+        "--backfill-messages",
+        "300",
+    ]
     assert bench.main(argv) == 0
     results = json.loads(capsys.readouterr().out)
     assert results["backfill_messages"] == 300

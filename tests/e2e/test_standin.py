@@ -644,3 +644,58 @@ async def test_bot_process_start_ready_terminate_kill_restart(
         current_run_only=True
     )
     assert await proc.terminate() == 0
+
+
+# --- shards (issue 16) ---
+
+
+async def test_shards_get_only_their_guilds_and_events(fake: FakeDiscord) -> None:
+    """IDENTIFY with ``shard: [id, count]``: READY and GUILD_CREATE list only the guilds with
+    ``(guild_id >> 22) % count == id``, and a guild's events go only to its shard's session; a session without
+    ``shard`` gets everything; ``GET /gateway/bot`` recommends the configured count."""
+    fake.recommended_shards = 2
+    on_0 = await fake.create_guild("Shard Zero", shard=(0, 2))
+    on_1 = await fake.create_guild("Shard One", shard=(1, 2))
+    assert ((on_0.id >> 22) % 2, (on_1.id >> 22) % 2) == (0, 1)
+    channels = {g.id: await fake.create_channel(g, "general") for g in (on_0, on_1)}
+    authors = {g.id: await fake.create_member(g, f"fan{i}") for i, g in enumerate((on_0, on_1))}
+
+    async def identify(ws: aiohttp.ClientWebSocketResponse, shard: list[int] | None) -> list[str]:
+        assert (await ws.receive_json(timeout=10))["op"] == 10
+        d: dict[str, Any] = {"token": fake.token, "intents": 513 | (1 << 15), "properties": {}}
+        if shard is not None:
+            d["shard"] = shard
+        await ws.send_json({"op": 2, "d": d})
+        ready = await ws.receive_json(timeout=10)
+        assert ready["t"] == "READY" and ready["d"].get("shard") == shard
+        guilds = [g["id"] for g in ready["d"]["guilds"]]
+        for _ in guilds:
+            assert (await ws.receive_json(timeout=10))["t"] == "GUILD_CREATE"
+        return guilds
+
+    async with aiohttp.ClientSession() as http:
+        async with http.get(
+            f"{fake.api_base_url}/gateway/bot", headers={"Authorization": f"Bot {fake.token}"}
+        ) as r:
+            assert (await r.json())["shards"] == 2
+        url = fake.gateway_url + "?v=10&encoding=json"
+        async with http.ws_connect(url) as ws0, http.ws_connect(url) as ws1, http.ws_connect(url) as whole:
+            assert await identify(ws0, [0, 2]) == [str(on_0.id)]
+            assert await identify(ws1, [1, 2]) == [str(on_1.id)]
+            assert sorted(await identify(whole, None)) == sorted([str(on_0.id), str(on_1.id)])
+            for guild in (on_1, on_0):
+                await fake.post_message(channels[guild.id], authors[guild.id], f"hello {guild.name}")
+            first0, first1 = await ws0.receive_json(timeout=10), await ws1.receive_json(timeout=10)
+            assert (first0["t"], first0["d"]["guild_id"]) == ("MESSAGE_CREATE", str(on_0.id))
+            assert (first1["t"], first1["d"]["guild_id"]) == ("MESSAGE_CREATE", str(on_1.id))
+            both = [await whole.receive_json(timeout=10) for _ in range(2)]
+            assert [m["d"]["content"] for m in both] == ["hello Shard One", "hello Shard Zero"]
+            # nothing else reached the shard sessions: the next frame each gets is its heartbeat ACK
+            for ws in (ws0, ws1):
+                await ws.send_json({"op": 1, "d": None})
+                assert (await ws.receive_json(timeout=10))["op"] == 11
+        async with http.ws_connect(url) as bad:
+            await bad.receive_json(timeout=10)
+            await bad.send_json({"op": 2, "d": {"token": fake.token, "intents": 513, "shard": [2, 2]}})
+            await bad.receive(timeout=10)
+            assert bad.close_code == 4010

@@ -13,7 +13,7 @@ import pytest
 
 from bot.storage.models import MessageCreated, MessageRecord
 from bot.storage.sqlite import SQLiteStorage, SQLStorage
-from tests.storage.pg import fresh_database
+from tests.storage.pg import SyncPg, fresh_database
 
 # a constraint refused a write, on either back end
 INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (
@@ -62,7 +62,27 @@ async def storage(
 
     url = request.getfixturevalue("pg_url")
     async with PostgresStorage.open(url, clock=clock, pool_size=4) as pg:
-        yield pg
+        _raw_urls[id(pg)] = url
+        try:
+            yield pg
+        finally:
+            for conn in _raw_open.pop(id(pg), []):
+                conn.close()
+            _raw_urls.pop(id(pg), None)
+
+
+_raw_urls: dict[int, str] = {}
+_raw_open: dict[int, list[SyncPg]] = {}
+
+
+def raw_db(storage: SQLStorage, tmp_path: Path) -> Any:
+    """A sync connection to the test's database (``sqlite3``'s API) for checking raw rows: the SQLite file
+    of the ``storage`` fixture, or its PostgreSQL database (closed with the fixture)."""
+    if isinstance(storage, SQLiteStorage):
+        return sqlite3.connect(tmp_path / "db" / "sentimeter.db")
+    conn = SyncPg(_raw_urls[id(storage)])
+    _raw_open.setdefault(id(storage), []).append(conn)
+    return conn
 
 
 def sqlite_only(storage: SQLStorage) -> None:

@@ -4,10 +4,10 @@ including +05:30 and a DST change), and the schedule's claim / finish / postpone
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +19,7 @@ from bot.core.trends import rank as trend_rank
 from bot.storage.models import FlagKind, FlagRequest, MessageCreated, ReactionChanged
 from bot.storage.sqlite import SQLiteStorage
 
-from .conftest import Clock, rec
+from .conftest import Clock, raw_db, rec
 
 HOUR = 3600
 TOPICS = ("audio", "video", "schedule", "merch")
@@ -65,16 +65,14 @@ async def fill(storage: SQLiteStorage, rng: random.Random, start: int, end: int,
     await storage.apply(ops)  # type: ignore[arg-type]
 
 
-def brute_force(path: str, zone: str, days: tuple[date, ...], start: int, end: int) -> dict[str, object]:
+def brute_force(conn: Any, zone: str, days: tuple[date, ...], start: int, end: int) -> dict[str, object]:
     """The figures straight from the rows: each message in the local day its UTC hour starts in."""
     tz = ZoneInfo(zone)
-    conn = sqlite3.connect(path)
     rows = conn.execute(
         "SELECT message_id, channel_id, author_id, created_at, scored, compound, is_spam, reactions, replies"
         " FROM messages WHERE guild_id = 1"
     ).fetchall()
     flags = conn.execute("SELECT topic, created_at, status FROM flags WHERE guild_id = 1").fetchall()
-    conn.close()
     per_day: dict[date, Counter[str]] = defaultdict(Counter)
     authors = set()
     top = []
@@ -128,10 +126,11 @@ async def test_digest_figures_match_a_brute_force_count(
     rng = random.Random(f"{zone}{moment}")
     await fill(storage, rng, moment - 16 * 86_400, moment + 86_400, 1500)
     digest = await build_digest(storage, 1, zone, moment)
-    path = str(tmp_path / "db" / "sentimeter.db")
-    want = brute_force(path, zone, digest.week.days, digest.week.start, digest.week.end)
+    conn = raw_db(storage, tmp_path)
+    want = brute_force(conn, zone, digest.week.days, digest.week.start, digest.week.end)
     before = await build_digest(storage, 1, zone, moment - 7 * 86_400)
-    want_before = brute_force(path, zone, before.week.days, before.week.start, before.week.end)
+    want_before = brute_force(conn, zone, before.week.days, before.week.start, before.week.end)
+    conn.close()
 
     got_days = [(d.day, d.messages, d.positive, d.neutral, d.negative, d.spam) for d in digest.days]
     assert got_days == want["days"]

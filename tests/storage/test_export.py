@@ -27,7 +27,7 @@ from bot.storage.models import (
     ReactionChanged,
 )
 from bot.storage.sqlite import SQLiteStorage
-from tests.storage.conftest import T0, rec
+from tests.storage.conftest import T0, raw_db, rec
 
 G, OTHER_G = 1, 2
 GENERAL, RANDOM, THREAD = 10, 11, 20  # THREAD is a thread of GENERAL
@@ -47,10 +47,6 @@ def _iso(ts: int) -> str:
 
 def _ts(cell: str) -> int:
     return int(datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp())
-
-
-def _db(tmp_path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(tmp_path / "db" / "sentimeter.db")
 
 
 async def _seed(storage: SQLiteStorage) -> None:
@@ -110,7 +106,7 @@ async def seeded(storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch) -> SQL
 
 async def test_daily_matches_a_recount_of_the_messages(seeded: SQLiteStorage, tmp_path: Path) -> None:
     rows = await _csv(seeded, ExportKind.DAILY)
-    with _db(tmp_path) as db:
+    with raw_db(seeded, tmp_path) as db:
         stored = db.execute(
             "SELECT channel_id, created_at, reply_to_id, reactions, is_spam, scored, compound, language"
             " FROM messages WHERE guild_id = ?",
@@ -158,7 +154,7 @@ async def test_daily_range_is_whole_days_overlapping_it(seeded: SQLiteStorage) -
 
 async def test_flags_match_the_flag_table(seeded: SQLiteStorage, tmp_path: Path) -> None:
     rows = await _csv(seeded, ExportKind.FLAGS)
-    with _db(tmp_path) as db:
+    with raw_db(seeded, tmp_path) as db:
         db.row_factory = sqlite3.Row
         stored = {r["id"]: r for r in db.execute("SELECT * FROM flags WHERE guild_id = ? ORDER BY id", (G,))}
     assert [int(r["flag_id"]) for r in rows] == list(stored) and len(rows) == 12
@@ -185,7 +181,7 @@ async def test_flags_match_the_flag_table(seeded: SQLiteStorage, tmp_path: Path)
 
 
 async def test_flags_in_a_range(seeded: SQLiteStorage, tmp_path: Path) -> None:
-    with _db(tmp_path) as db:
+    with raw_db(seeded, tmp_path) as db:
         created = sorted(r[0] for r in db.execute("SELECT created_at FROM flags WHERE guild_id = ?", (G,)))
     start, end = created[3], created[8]
     rows = await _csv(seeded, ExportKind.FLAGS, start, end)
@@ -194,7 +190,7 @@ async def test_flags_in_a_range(seeded: SQLiteStorage, tmp_path: Path) -> None:
 
 async def test_top_posts_by_reactions_and_replies(seeded: SQLiteStorage, tmp_path: Path) -> None:
     rows = await _csv(seeded, ExportKind.TOP)
-    with _db(tmp_path) as db:
+    with raw_db(seeded, tmp_path) as db:
         stored = db.execute(
             "SELECT message_id, channel_id, reactions, replies, is_spam FROM messages WHERE guild_id = ?",
             (G,),

@@ -24,17 +24,14 @@ from bot.storage.models import (
     ReactionChanged,
 )
 from bot.storage.sqlite import SQLiteStorage
-from tests.storage.conftest import NOW, T0, Clock, rec
+from tests.storage.conftest import NOW, T0, Clock, raw_db, rec
+from tests.storage.pg import SyncPg
 
 G, OTHER_G = 1, 2
 ME = 777_777_001  # the member who asks to be forgotten (an id no other column can hold by chance)
 ALICE, BOB = 200, 300
 GENERAL, RANDOM, THREAD = 10, 11, 20  # THREAD is a thread of GENERAL
 REVIEW_CHANNEL, REVIEW_POST = 90, 9_001
-
-
-def _db(tmp_path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(tmp_path / "db" / "sentimeter.db")
 
 
 async def _seed(storage: SQLiteStorage) -> dict[str, int]:
@@ -96,7 +93,11 @@ def _rows_holding(conn: sqlite3.Connection, guild_id: int, value: int) -> list[t
             continue
         for column in columns:
             sql = f'SELECT count(*) FROM "{table}" WHERE guild_id = ? AND "{column}" = ?'
-            if conn.execute(sql, (guild_id, value)).fetchone()[0]:
+            params: tuple[object, ...] = (guild_id, value)
+            if isinstance(conn, SyncPg):  # PostgreSQL compares like types only: the column as text
+                sql = f'SELECT count(*) FROM "{table}" WHERE guild_id = ? AND CAST("{column}" AS TEXT) = ?'
+                params = (guild_id, str(value))
+            if conn.execute(sql, params).fetchone()[0]:
                 found.append((table, column))
     return found
 
@@ -153,7 +154,7 @@ async def test_forget_me_leaves_no_row_with_the_members_id_in_any_table(
     storage: SQLiteStorage, tmp_path: Path
 ) -> None:
     await _seed(storage)
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     assert len(_rows_holding(conn, G, ME)) >= 4  # messages, presence, flags, opt-out, resolved_by...
 
     result = await storage.forget_member(G, ME)
@@ -182,7 +183,7 @@ async def test_forget_me_leaves_every_roll_up_equal_to_a_recount(
     storage: SQLiteStorage, tmp_path: Path
 ) -> None:
     await _seed(storage)
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     before = await storage.totals(G, None, None, NOW)
     assert _stored(conn, G) == _recount(conn, G)  # the fixture itself is consistent
 
@@ -210,7 +211,7 @@ async def test_forget_me_leaves_every_roll_up_equal_to_a_recount(
 
 async def test_forget_me_of_someone_unknown_changes_nothing(storage: SQLiteStorage, tmp_path: Path) -> None:
     await _seed(storage)
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     before = _stored(conn, G)
     result = await storage.forget_member(G, 123_456)
     assert (result.messages, result.flags, result.rows) == (0, 0, 0)
@@ -222,7 +223,7 @@ async def test_forget_me_then_new_messages_are_counted_right(storage: SQLiteStor
     await _seed(storage)
     await storage.forget_member(G, ME)
     await storage.apply([MessageCreated(rec(9_000, guild_id=G, author_id=ME, at=T0 + 3 * DAY))])
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     assert _stored(conn, G) == _recount(conn, G)
     assert await storage.active_authors(G, None, None, NOW) == 3
 
@@ -256,7 +257,7 @@ async def test_retention_sweep_deletes_old_rows_and_text_and_keeps_roll_ups(
     storage: SQLiteStorage, tmp_path: Path
 ) -> None:
     ids = await _seed(storage)
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     rollups = _stored(conn, G)
     other_rollups = _stored(conn, OTHER_G)
     await storage.set_retention(G, 5)  # NOW is T0 + 10 days: messages of T0 .. T0 + 5 days go
@@ -309,7 +310,7 @@ async def test_history_read_again_after_the_sweep_is_not_counted_twice(
 ) -> None:
     """A back-fill, a long catch-up or a re-imported export brings back messages the sweep deleted: their
     contributions are still in the roll-ups, so they are not stored again; a newer message still is."""
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     old = [MessageCreated(rec(100 + i, guild_id=G, channel_id=GENERAL, at=T0 + i * HOUR)) for i in range(6)]
     other_channel = MessageCreated(rec(50, guild_id=G, channel_id=RANDOM, at=T0))  # never swept: no mark
     await storage.apply(old)
@@ -342,7 +343,7 @@ async def test_purge_deletes_every_row_of_the_server(storage: SQLiteStorage, tmp
     await _seed(storage)
     await storage.set_retention(G, 30)
     await storage.mark_guild_removed(G)
-    conn = _db(tmp_path)
+    conn = raw_db(storage, tmp_path)
     other = _stored(conn, OTHER_G)
 
     rows = await storage.purge_guild(G)

@@ -18,8 +18,8 @@ from bot.core.export import TopRow
 from bot.core.periods import DAY, HOUR
 from bot.core.top import AnnouncementRow, RankBy, compare, median, rank_key, ratio, top_posts
 from bot.storage.models import MessageCreated, MessageDeleted, ReactionChanged
-from bot.storage.sqlite import SQLiteStorage, migration_scripts
-from tests.storage.conftest import T0, Clock, rec
+from bot.storage.sqlite import SQLiteStorage, SQLStorage, migration_scripts
+from tests.storage.conftest import T0, Clock, raw_db, rec
 
 G, OTHER_G = 1, 2
 GENERAL, RANDOM, THREAD = 10, 11, 20  # THREAD is a thread of GENERAL
@@ -269,8 +269,8 @@ async def test_listing_leaves_out_hidden_channels_and_ranks_what_it_shows(storag
 # -- the first-day counter ---------------------------------------------------------------------------------
 
 
-def _early(tmp_path: Path) -> dict[int, int | None]:
-    with sqlite3.connect(tmp_path / "db" / "sentimeter.db") as db:
+def _early(storage: SQLStorage, tmp_path: Path) -> dict[int, int | None]:
+    with raw_db(storage, tmp_path) as db:
         rows = db.execute("SELECT message_id, reactions FROM early_reactions").fetchall()
     return {int(m): None if n is None else int(n) for m, n in rows}
 
@@ -284,11 +284,11 @@ async def test_first_day_reactions_follow_adds_removes_and_clears_then_freeze(
     )
     await storage.apply([ReactionChanged(G, GENERAL, 1, 1)] * 3 + [ReactionChanged(G, GENERAL, 2, 1)])
     await storage.apply([ReactionChanged(G, GENERAL, 1, -1), ReactionChanged(G, GENERAL, 2, 0, clear=True)])
-    assert _early(tmp_path) == {1: 2}  # a post back at 0 keeps no row
+    assert _early(storage, tmp_path) == {1: 2}  # a post back at 0 keeps no row
     clock.now = T0 + DAY  # the first day is over: later changes leave it as it was
     await storage.apply([ReactionChanged(G, GENERAL, 1, 5), ReactionChanged(G, GENERAL, 2, 4)])
     await storage.apply([ReactionChanged(G, GENERAL, 1, 0, clear=True)])
-    assert _early(tmp_path) == {1: 2}
+    assert _early(storage, tmp_path) == {1: 2}
     rows = await storage.announcement_posts(G, GENERAL, STAFF, None, T0 + 2 * DAY, 10)
     assert [(r.message_id, r.reactions) for r in rows] == [(2, 0), (1, 2)]
     assert [r.reactions for r in await storage.top_posts(G, GENERAL, None, T0 + DAY, "reactions", 10)] == [4]
@@ -304,17 +304,17 @@ async def test_first_day_rows_go_with_their_messages(
     await storage.apply(
         [ReactionChanged(G, GENERAL, i, 2) for i in range(1, 7)] + [ReactionChanged(OTHER_G, 1, 50, 1)]
     )
-    assert set(_early(tmp_path)) == {1, 2, 3, 4, 5, 6, 50}
+    assert set(_early(storage, tmp_path)) == {1, 2, 3, 4, 5, 6, 50}
     # deleted, then a reaction to the deleted message in the same batch: no row comes back
     await storage.apply([MessageDeleted(G, GENERAL, 1), ReactionChanged(G, GENERAL, 1, 1)])
-    assert 1 not in _early(tmp_path)
+    assert 1 not in _early(storage, tmp_path)
     await storage.forget_member(G, 9)  # messages 4..6
-    assert set(_early(tmp_path)) == {2, 3, 50}
+    assert set(_early(storage, tmp_path)) == {2, 3, 50}
     await storage.purge_guild(OTHER_G)
-    assert set(_early(tmp_path)) == {2, 3}
+    assert set(_early(storage, tmp_path)) == {2, 3}
     clock.now = T0 + 400 * DAY
     await storage.sweep_retention(default_days=90)
-    assert _early(tmp_path) == {}
+    assert _early(storage, tmp_path) == {}
 
 
 async def test_migration_counts_recent_posts_and_marks_older_ones_unknown(tmp_path: Path) -> None:
@@ -366,4 +366,4 @@ async def test_counts_read_from_history_after_the_first_day_are_not_known(
     await storage.apply([ReactionChanged(G, GENERAL, 1, 1)])
     assert (await storage.announcement_posts(G, GENERAL, STAFF, None, T0 + DAY, 10))[-1].reactions is None
     await storage.apply([MessageDeleted(G, GENERAL, 1)])
-    assert 1 not in _early(tmp_path)
+    assert 1 not in _early(storage, tmp_path)

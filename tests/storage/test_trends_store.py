@@ -16,9 +16,9 @@ from bot.core.periods import DAY, Period
 from bot.core.trends.rank import MIN_COUNT, TOP, rising_terms
 from bot.storage import _trends
 from bot.storage.models import MessageCreated
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.sqlite import SQLiteStorage, SQLStorage
 
-from .conftest import NOW, Clock, rec
+from .conftest import NOW, Clock, raw_db, rec
 
 TODAY = NOW - NOW % DAY
 
@@ -27,8 +27,8 @@ def said(message_id: int, terms: tuple[str, ...] | None, **kw: object) -> Messag
     return MessageCreated(rec(message_id, **kw), terms=terms)  # type: ignore[arg-type]
 
 
-def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
+def rows(storage: SQLStorage, path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = raw_db(storage, path)
     try:
         return conn.execute(sql).fetchall()
     finally:
@@ -137,7 +137,7 @@ async def test_a_day_keeps_at_most_its_cap_of_terms_most_used_first(
     stored = await counts(storage)
     assert len(stored) <= 10 + 4  # the cap, plus at most one batch's new terms before the next check
     assert stored["popular"] == 2 and stored["liked"] == 2
-    (bound,) = rows(tmp_path / "db" / "sentimeter.db", "SELECT terms_bound FROM trend_days")[0]
+    (bound,) = rows(storage, tmp_path, "SELECT terms_bound FROM trend_days")[0]
     assert bound >= len(stored)
 
 
@@ -159,22 +159,25 @@ async def test_day_close_keeps_repeated_terms_and_retention_drops_old_days(
     assert await counts(storage, day=yesterday) == {"map": 2}  # "once" went at day close
     assert await counts(storage) == {"today": 1}  # today is not closed yet
     assert await counts(storage, day=old) == {}  # older than the server's retention
-    db = tmp_path / "db" / "sentimeter.db"
-    assert rows(db, "SELECT day, closed FROM trend_days ORDER BY day") == [(yesterday, 1), (TODAY, 0)]
+    db = tmp_path
+    assert rows(storage, db, "SELECT day, closed FROM trend_days ORDER BY day") == [
+        (yesterday, 1),
+        (TODAY, 0),
+    ]
 
 
 async def test_forget_me_leaves_no_author_in_term_counts_and_purge_removes_them(
     storage: SQLiteStorage, tmp_path: Path
 ) -> None:
-    db = tmp_path / "db" / "sentimeter.db"
-    columns = {r[1] for r in rows(db, "PRAGMA table_info(trend_terms)")}
+    db = tmp_path
+    columns = {r[1] for r in rows(storage, db, "PRAGMA table_info(trend_terms)")}
     assert "author_id" not in columns and "user_id" not in columns  # nothing identifies a member
     await storage.apply([said(1, ("map",), at=TODAY, author_id=7), said(2, ("map",), at=TODAY, author_id=8)])
     await storage.forget_member(1, 7)
     assert await counts(storage) == {"map": 2}  # approximate: the text that gave the terms is gone
     await storage.purge_guild(1)
-    assert rows(db, "SELECT count(*) FROM trend_terms") == [(0,)]
-    assert rows(db, "SELECT count(*) FROM trend_days") == [(0,)]
+    assert rows(storage, db, "SELECT count(*) FROM trend_terms") == [(0,)]
+    assert rows(storage, db, "SELECT count(*) FROM trend_days") == [(0,)]
 
 
 async def test_a_database_from_before_0012_gains_the_tables(tmp_path: Path) -> None:

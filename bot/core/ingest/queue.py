@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from bot.storage.base import Storage
+from bot.storage.errors import StorageUnavailable
 from bot.storage.models import FlagChange, WriteOp
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class WriteQueue:
         while True:
             try:
                 changes = await self._storage.apply(batch)
-            except sqlite3.OperationalError as exc:
+            except (sqlite3.OperationalError, StorageUnavailable) as exc:
                 # Transient (locked, disk full, I/O): keep the batch and try again; producers wait meanwhile.
                 log.warning("Database write failed (%s); retrying %d writes in %.1fs", exc, len(batch), delay)
                 await asyncio.sleep(delay)

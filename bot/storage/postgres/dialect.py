@@ -94,7 +94,7 @@ def _alias_subqueries(sql: str) -> str:
 class Translated(NamedTuple):
     sql: str
     names: tuple[str, ...] | None  # the dict keys in $n order; None: positional (``?``) parameters
-    count: int  # how many $n
+    slots: int  # how many $n
 
 
 def _rewrite(sql: str) -> str:
@@ -180,6 +180,6 @@ def arguments(t: Translated, params: Any) -> Sequence[Any]:
     if isinstance(params, Mapping):
         raise TypeError("? placeholders need a sequence of parameters")
     args = list(params)
-    if len(args) != t.count:
-        raise ValueError(f"{t.count} placeholders, {len(args)} parameters")
+    if len(args) != t.slots:
+        raise ValueError(f"{t.slots} placeholders, {len(args)} parameters")
     return args

@@ -139,7 +139,7 @@ class PgConnection:
 
     def execute(self, sql: str, params: Any = ()) -> PgCursor:
         t = translate(sql)
-        if t.count == 0 and _CONTROL.match(t.sql):
+        if t.slots == 0 and _CONTROL.match(t.sql):
             self.run(self.raw.execute(t.sql))
             return PgCursor([])
         args = arguments(t, params)
