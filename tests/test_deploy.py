@@ -185,6 +185,6 @@ def test_healthcheck_on_an_unreachable_postgres_is_one_line_without_the_password
 
 def test_healthcheck_passes_on_a_postgres_that_answers(postgres_url: str) -> None:
     """The URL without a password and the password in PGPASSWORD, as compose.yaml passes them."""
-    result = run_cli("healthcheck", "--database", postgres_url, env={"PGPASSWORD": "unused-here"})
+    result = run_cli("healthcheck", env={"SENTIMETER_DATABASE": postgres_url, "PGPASSWORD": "unused-here"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("database answers (PostgreSQL ")

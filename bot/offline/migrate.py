@@ -366,16 +366,16 @@ async def _migrate(
     source: str, target: str, *, progress: bool, out: TextIO, chunk: int, verify_only: bool
 ) -> int:
     async with open_source(source) as src:  # refused sources before anything is written to the target
-        if isinstance(src, SqliteSource):
-            await _check_sqlite_version(src)
-        else:
-            await _check_postgres_version(src)
-        if not verify_only:
-            await _prepare_target(target)
         conn = await _connect(target, "--to")
         try:
             if await src.identity() == await _pg_identity(conn):
                 raise MigrateError("--from and --to are the same database")
+            if isinstance(src, SqliteSource):
+                await _check_sqlite_version(src)
+            else:
+                await _check_postgres_version(src)
+            if not verify_only:
+                await _prepare_target(target)
             if verify_only:
                 verdict = await verify(src, conn)
             else:
