@@ -10,27 +10,13 @@ import sqlite3
 from pathlib import Path
 
 from bot.core.errors import SentimeterError
-
-_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(database: str | Path) -> bool:
-    """A ``postgresql://`` (or ``postgres://``) URL chooses PostgreSQL; anything else is a SQLite path."""
-    return str(database).strip().lower().startswith(_POSTGRES_SCHEMES)
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in credentials:
-        return url
-    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+from bot.storage.open import describe as redact
+from bot.storage.open import is_postgres
 
 
 def check_database(database: str | Path, *, timeout: float) -> str:
     """A one-line description of a database that answers; raises ``SentimeterError`` otherwise."""
-    if is_postgres_url(database):
+    if is_postgres(str(database)):
         return asyncio.run(_check_postgres(str(database).strip(), seconds=timeout))
     return _check_sqlite(Path(database), timeout)
 

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from bot.core.errors import SentimeterError, StartupError
-from bot.offline.health import is_postgres_url, redact
+from bot.storage.open import describe as redact
+from bot.storage.open import is_postgres
 
 CHUNK_ROWS = 10_000
 # Tables that are no installation's data: migration bookkeeping (both back ends) and this command's record.
@@ -319,7 +320,7 @@ def _convert_rows(
 
 @asynccontextmanager
 async def open_source(source: str) -> AsyncIterator[SqliteSource | PostgresSource]:
-    if is_postgres_url(source):
+    if is_postgres(source):
         async with PostgresSource.open(source.strip()) as pg:
             yield pg
     else:
@@ -349,7 +350,7 @@ async def migrate_database(
 ) -> int:
     """`sentimeter migrate`; returns the exit code (0: copied and verified; 1: a mismatch)."""
     target = target.strip()
-    if not is_postgres_url(target):
+    if not is_postgres(target):
         raise MigrateError(f"--to must be a postgresql:// URL, got {target[:60]!r}")
     import asyncpg
 
