@@ -42,12 +42,22 @@
   /stats activity and /stats server over 90 days, so the chart worker draws all the time; charts_drawn counts
   the answers that carried their picture
 
+- db_bytes_per_million_messages (part ``stats``): the statistics database's size per million messages
+
+--backend postgres (default sqlite) measures the ingest and stats figures on PostgreSQL instead: a throwaway
+server from testing/postgres.py, or --postgres-url (a server where the benchmark may create databases; the
+copied statistics database is kept there, keyed like the SQLite cache). The statistics database is the SQLite
+one copied with `sentimeter migrate` (migrate_rows_per_s), db_bytes_per_million_messages is
+pg_database_size minus an empty database's (db_bytes_per_million_messages_sqlite: the SQLite file's, side by
+side). The parts that run the bot process or analyze (SQLite tools) are skipped there.
+
 Caches (databases, exports) live in $TMPDIR/sentimeter-bench; delete it to rebuild."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import hashlib
 import importlib.util
@@ -161,10 +171,13 @@ CAMPAIGN_KEYWORDS = [
 ]
 
 
-async def bench_ingest(texts: list[str], workdir: Path, *, campaigns: bool = False) -> float:
+async def bench_ingest(
+    texts: list[str], workdir: Path, *, campaigns: bool = False, database: str | None = None
+) -> float:
     """The bot's own wiring (Sentimeter builds the same objects): scoring workers as configured
     (SENTIMETER_SCORING_WORKERS, default one per core), started before the clock starts, as at start-up.
-    ``campaigns``: the server has CAMPAIGN_KEYWORDS' campaigns, matched in the workers."""
+    ``campaigns``: the server has CAMPAIGN_KEYWORDS' campaigns, matched in the workers. ``database``: an
+    empty PostgreSQL database's URL instead of a fresh SQLite file."""
     from bot.core.campaigns.cache import CampaignCache
     from bot.core.config_cache import ConfigCache
     from bot.core.ingest.pipeline import Pipeline
@@ -177,7 +190,7 @@ async def bench_ingest(texts: list[str], workdir: Path, *, campaigns: bool = Fal
 
     settings = Settings()
     path = workdir / ("ingest-campaigns.db" if campaigns else "ingest.db")
-    async with SQLiteStorage.open(path) as storage:
+    async with _open_storage(database) if database else SQLiteStorage.open(path) as storage:
         queue = WriteQueue(storage, maxsize=settings.queue_size, batch_size=settings.batch_size)
         cache = CampaignCache(storage)
         if campaigns:
@@ -383,9 +396,12 @@ def stats_db(n: int) -> Path:
     return path
 
 
-async def bench_stats(path: Path, zone: str = "Asia/Jakarta") -> dict[str, list[float]]:
+async def bench_stats(
+    path: Path, zone: str = "Asia/Jakarta", *, database: str | None = None
+) -> dict[str, list[float]]:
     """Milliseconds per call, by period: /stats server and /stats channel (4 channels), 3 rounds each, each
     as the command does it: the figures in the server's time zone and the trend chart's series.
+    ``database``: the same data copied into PostgreSQL (its URL), read there instead of ``path``.
 
     "Now" is just after the newest data (the database may have been cached days ago)."""
     import sqlite3
@@ -401,7 +417,7 @@ async def bench_stats(path: Path, zone: str = "Asia/Jakarta") -> dict[str, list[
         conn.close()
     now = int(newest) + 2 * 3600 if newest is not None else int(time.time())
     timings: dict[str, list[float]] = {period.value: [] for period in Period}
-    async with SQLiteStorage.open(path) as storage:
+    async with _open_storage(database) if database else SQLiteStorage.open(path) as storage:
         stats = StatsService(storage)
         await stats.server(GUILD, Period.WEEK, now, STATS_MEMBERS)  # warm the page cache once
         for _round in range(3):
@@ -416,6 +432,118 @@ async def bench_stats(path: Path, zone: str = "Asia/Jakarta") -> dict[str, list[
                     await stats.trend(GUILD, channel, period, now, zone)
                     timings[period.value].append((time.perf_counter() - started) * 1000)
     return timings
+
+
+def _open_storage(database: str) -> Any:
+    """The PostgreSQL storage at that URL (--backend postgres)."""
+    from bot.storage.postgres.storage import PostgresStorage
+
+    return PostgresStorage.open(database)
+
+
+# -- the same on PostgreSQL (--backend postgres) ------------------------------------------------------------
+class PgBench:
+    """Databases on one PostgreSQL server: ``base_url`` may create and drop databases."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def url(self, name: str) -> str:
+        from urllib.parse import urlsplit, urlunsplit
+
+        return urlunsplit(urlsplit(self.base_url)._replace(path=f"/{name}"))
+
+    async def _admin(self, sql: str, *args: Any) -> Any:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.base_url)
+        try:
+            return await conn.fetchval(sql, *args)
+        finally:
+            await conn.close()
+
+    async def exists(self, name: str) -> bool:
+        return bool(await self._admin("SELECT 1 FROM pg_database WHERE datname = $1", name))
+
+    async def fresh(self, name: str) -> str:
+        """An empty database (dropped first when it exists); its URL."""
+        await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await self._admin(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        return self.url(name)
+
+    async def size(self, name: str) -> int:
+        return int(await self._admin("SELECT pg_database_size($1)", name))
+
+    async def fetchval(self, name: str, sql: str) -> Any:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url(name))
+        try:
+            return await conn.fetchval(sql)
+        finally:
+            await conn.close()
+
+    async def execute(self, name: str, sql: str) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url(name))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def empty_schema_size(self) -> int:
+        """pg_database_size of a database holding only Sentimeter's (empty) schema."""
+        url = await self.fresh("bench_empty")
+        async with _open_storage(url):
+            pass
+        await self.execute("bench_empty", "VACUUM")
+        return await self.size("bench_empty")
+
+
+def pg_server(url: str | None) -> Any:
+    """A context manager giving the server's URL: ``url``, else a throwaway testing/postgres.py server's."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def server() -> Iterator[str]:
+        if url:
+            yield url
+            return
+        from testing.postgres import PostgresServer
+
+        progress("starting a throwaway PostgreSQL server (testing/postgres.py)")
+        running = PostgresServer.start()
+        try:
+            yield running.url
+        finally:
+            running.stop()
+
+    return server()
+
+
+async def stats_pg_db(pg: PgBench, sqlite_path: Path, n: int) -> tuple[str, float | None]:
+    """The statistics database copied into PostgreSQL with `sentimeter migrate` (reused when a finished copy
+    of the same SQLite cache is there); (its name, migrate's rows per second, None when reused)."""
+    from bot.offline.migrate import migrate_database
+
+    name = f"bench_{sqlite_path.stem.replace('-', '_')}"
+    copied = "SELECT to_regclass('migrate_runs') IS NOT NULL AND EXISTS (SELECT 1 FROM migrate_runs)"
+    if await pg.exists(name) and await pg.fetchval(name, copied):
+        progress(f"using the copied statistics database {name}")
+        return name, None
+    url = await pg.fresh(name)
+    progress(f"copying the statistics database into PostgreSQL ({name}) with sentimeter migrate")
+    started = time.perf_counter()
+    code = await migrate_database(str(sqlite_path), url, progress=True, out=sys.stderr)
+    seconds = time.perf_counter() - started
+    if code != 0:
+        raise RuntimeError("migrate of the statistics database did not verify")
+    counts = json.loads(
+        await pg.fetchval(name, "SELECT row_counts FROM migrate_runs ORDER BY id DESC LIMIT 1")
+    )
+    await pg.execute(name, "VACUUM (ANALYZE)")  # as autovacuum leaves a table some time after a bulk load
+    return name, sum(counts.values()) / seconds
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -968,6 +1096,11 @@ def bench_charts(renders: int = 40) -> dict[str, float]:
     return {"chart_p95_ms": percentile(times, 95), "chart_p50_ms": percentile(times, 50), "chart_bytes": size}
 
 
+def _db(pg: PgBench | None, name: str) -> str | None:
+    """A fresh PostgreSQL database's URL for one part (None: SQLite, as without --backend postgres)."""
+    return None if pg is None else asyncio.run(pg.fresh(f"bench_{name}"))
+
+
 def timed(label: str, fn: Callable[[], Any]) -> Any:
     progress(f"{label} ...")
     started = time.perf_counter()
@@ -1011,6 +1144,16 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     parser.add_argument("--backfill-messages", type=int, default=20_000, help="history for the back-fill")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="where the ingest and stats figures are measured (postgres: the bot and analyze parts skipped)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        help="--backend postgres: a server where databases may be created (default: a throwaway one)",
+    )
     parser.add_argument("--_botlike", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -1020,14 +1163,21 @@ def main(argv: list[str] | None = None) -> int:
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     results: dict[str, Any] = {"loadavg_1m_before": round(os.getloadavg()[0], 2)}
+    postgres = args.backend == "postgres"
+    if postgres:
+        results["backend"] = "postgres"
+        skip |= {"analyze", "bot", "backfill", "bot_charts"}  # the bot process and analyze run on SQLite
     begun = time.perf_counter()
     texts = corpus.corpus(args.corpus)
-    with tempfile.TemporaryDirectory(prefix="sentimeter-bench-") as tmp:
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="sentimeter-bench-") as tmp:
         workdir = Path(tmp)
+        pg = PgBench(stack.enter_context(pg_server(args.postgres_url))) if postgres else None
         if "vader" not in skip:
             results["vader_msgs_per_s"] = round(timed("plain VADER", lambda: bench_vader(texts)))
         if "ingest" not in skip:
-            rate = timed("ingest path", lambda: asyncio.run(bench_ingest(texts, workdir)))
+            rate = timed(
+                "ingest path", lambda: asyncio.run(bench_ingest(texts, workdir, database=_db(pg, "ingest")))
+            )
             results["ingest_msgs_per_s"] = round(rate)
             if "vader_msgs_per_s" in results:
                 results["ingest_ratio"] = round(rate / results["vader_msgs_per_s"], 3)
@@ -1043,7 +1193,10 @@ def main(argv: list[str] | None = None) -> int:
                 results["ingest_ratio_cpu_bound"] = round(VADER_CPU_US[0] / bound_us, 3)
         if "campaigns" not in skip:
             rate = timed(
-                "ingest path, 10 campaigns", lambda: asyncio.run(bench_ingest(texts, workdir, campaigns=True))
+                "ingest path, 10 campaigns",
+                lambda: asyncio.run(
+                    bench_ingest(texts, workdir, campaigns=True, database=_db(pg, "ingest_campaigns"))
+                ),
             )
             results["ingest_campaigns_msgs_per_s"] = round(rate)
             results["ingest_campaigns_mentions"] = CAMPAIGN_MENTIONS[0]
@@ -1061,7 +1214,23 @@ def main(argv: list[str] | None = None) -> int:
         if "stats" not in skip:
             assert stats_path is not None
             path = stats_path
-            by_period = timed("stats queries", lambda: asyncio.run(bench_stats(path)))
+            sqlite_bytes = path.stat().st_size * 1_000_000 / max(args.messages, 1)
+            pg_url: str | None = None
+            if pg is not None:
+                pg_name, migrate_rate = timed(
+                    "statistics database in PostgreSQL",
+                    lambda: asyncio.run(stats_pg_db(pg, path, args.messages)),
+                )
+                pg_url = pg.url(pg_name)
+                if migrate_rate is not None:
+                    results["migrate_rows_per_s"] = round(migrate_rate)
+                empty = asyncio.run(pg.empty_schema_size())
+                used = asyncio.run(pg.size(pg_name)) - empty
+                results["db_bytes_per_million_messages"] = round(used * 1_000_000 / max(args.messages, 1))
+                results["db_bytes_per_million_messages_sqlite"] = round(sqlite_bytes)
+            else:
+                results["db_bytes_per_million_messages"] = round(sqlite_bytes)
+            by_period = timed("stats queries", lambda: asyncio.run(bench_stats(path, database=pg_url)))
             timings = [t for values in by_period.values() for t in values]
             results["stats_p50_ms"] = round(percentile(timings, 50), 2)
             results["stats_p95_ms"] = round(percentile(timings, 95), 2)

@@ -119,7 +119,26 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--until", metavar="YYYY-MM-DD", help="last day, included (default: no end)")
     export.add_argument("--guild", help="the server (guild) id; needed when the database holds several")
     export.add_argument("--bom", action="store_true", help="start with a UTF-8 byte order mark (old Excel)")
+    _add_ops_commands(sub)
     return parser
+
+
+def _add_ops_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Operating an installation (README "Running at scale"): health checks and moving to PostgreSQL."""
+    health = sub.add_parser("healthcheck", help="exit 0 when the database answers (container health checks)")
+    health.add_argument("--database", help="SQLite file or postgresql:// URL (default: SENTIMETER_DATABASE)")
+    health.add_argument("--timeout", type=float, default=5.0, metavar="S", help="give up after S seconds")
+    migrate = sub.add_parser(
+        "migrate", help="copy every table of an installation into PostgreSQL, then verify the copy"
+    )
+    migrate.add_argument(
+        "--from", dest="source", required=True, metavar="SOURCE", help="SQLite file or postgresql:// URL"
+    )
+    migrate.add_argument("--to", dest="target", required=True, metavar="URL", help="postgresql:// URL")
+    migrate.add_argument("--no-progress", action="store_true", help="no progress bar")
+    migrate.add_argument(
+        "--verify-only", action="store_true", help="copy nothing: compare an earlier copy with the source"
+    )
 
 
 def _score_lines(stdin: TextIO | BinaryIO) -> Iterator[tuple[int, str]]:
@@ -286,6 +305,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise SentimeterError(f"{args.file}: {exc}") from None
 
     settings = load_settings()
+    if args.command in ("healthcheck", "migrate"):
+        return _ops_command(args, settings)
     level = settings.log_level
     if args.command in ("analyze", "forget", "purge") and "log_level" not in settings.model_fields_set:
         level = "WARNING"  # the report goes to stdout; keep stderr for the progress bar and problems
@@ -459,6 +480,32 @@ async def _export_csv(
 def _no_name(channel_id: int) -> None:
     """Channel names live in Discord, not in the database: the command line leaves them empty."""
     return None
+
+
+# -- healthcheck / migrate (README "Running at scale") -------------------------------------------------------
+
+
+def _ops_command(args: argparse.Namespace, settings: Settings) -> int:
+    level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)-8s %(name)s %(message)s")
+    if args.command == "healthcheck":
+        from bot.offline.health import check_database
+
+        if not 0 < args.timeout <= 600:
+            raise SentimeterError("--timeout must be between 0 and 600 seconds")
+        print(check_database(args.database or settings.database, timeout=args.timeout))
+        return 0
+    from bot.offline.migrate import migrate_database
+
+    return asyncio.run(
+        migrate_database(
+            args.source,
+            args.target,
+            progress=not args.no_progress,
+            out=sys.stdout,
+            verify_only=args.verify_only,
+        )
+    )
 
 
 if __name__ == "__main__":
