@@ -27,7 +27,7 @@ class BotProcess:
         self,
         fake: FakeDiscord,
         *,
-        database: Path,
+        database: Path | str,  # SENTIMETER_DATABASE: a SQLite file or a PostgreSQL URL
         log_path: Path,
         dev_guild_id: int | None = None,
         argv: Sequence[str] = DEFAULT_ARGV,

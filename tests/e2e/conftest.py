@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import decimal
+import itertools
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import discord
 import pytest
 
 from bot.app.endpoints import configure_endpoints, reset_endpoints
+from testing.postgres import PostgresServer
 from testing.standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
 from testing.standin import payloads as p
 
@@ -110,15 +115,27 @@ async def start_client(fake: FakeDiscord, endpoints: None) -> AsyncIterator[Clie
             await asyncio.wait_for(task, timeout=10)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """What the bot's SENTIMETER_DATABASE is: every scenario runs on both back ends (a SQLite file in
+    tmp_path, a fresh database on the throwaway PostgreSQL server)."""
+    if request.param == "sqlite":
+        return tmp_path / "sentimeter.db"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()
+
+
 @pytest.fixture
-def make_bot_process(fake: FakeDiscord, tmp_path: Path) -> Iterator[Callable[..., BotProcess]]:
+def make_bot_process(
+    fake: FakeDiscord, tmp_path: Path, bot_database: Path | str
+) -> Iterator[Callable[..., BotProcess]]:
     """make_bot_process(dev_guild_id=None, argv=...) -> BotProcess (killed at teardown if still running)."""
     made: list[BotProcess] = []
 
     def factory(**kwargs: object) -> BotProcess:
         proc = BotProcess(
             fake,
-            database=tmp_path / "sentimeter.db",
+            database=bot_database,
             log_path=tmp_path / "bot.log",
             **kwargs,  # type: ignore[arg-type]
         )
@@ -213,27 +230,102 @@ async def slash(
     return await command_reply(fake, interaction, timeout=timeout)
 
 
-def db_query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Read the bot's SQLite file (read-only; safe while the bot runs in WAL mode)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+def db_query(database: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read the bot's database: its SQLite file (read-only; safe while the bot runs in WAL mode) or its
+    PostgreSQL URL. ``sql`` is written once for both (``?`` placeholders, portable SQL)."""
+    if is_postgres(database):
+        return _pg_reader(str(database)).query(sql, params)
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
 
 
-def db_try(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]] | None:
-    """db_query, or None while the file/schema does not exist yet or is briefly busy."""
-    if not path.exists():
+def db_try(database: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]] | None:
+    """db_query, or None while the database/schema does not exist yet or is briefly busy."""
+    if is_postgres(database):
+        try:
+            return db_query(database, sql, params)
+        except (OSError, asyncpg.PostgresError):  # not migrated yet, or starting
+            return None
+    if not Path(database).exists():
         return None
     try:
-        return db_query(path, sql, params)
+        return db_query(database, sql, params)
     except sqlite3.OperationalError:
         return None
 
 
-def stored_message_ids(path: Path) -> set[int]:
-    return {row[0] for row in db_query(path, "SELECT message_id FROM messages")}
+def is_postgres(database: Path | str) -> bool:
+    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
+
+
+class _PgReader:
+    """One connection per database URL on a thread of its own, so that the sync helpers above can be called
+    from the scenarios' event loop (as the SQLite reads are) at a fraction of a millisecond per query."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="e2e-pg-reader", daemon=True)
+        self._thread.start()
+        self._conn: asyncpg.Connection | None = None
+
+    def query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        numbers = itertools.count(1)
+        pg_sql = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+        future = asyncio.run_coroutine_threadsafe(self._fetch(pg_sql, params), self._loop)
+        return future.result(timeout=30)
+
+    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self._url, timeout=10)
+        try:
+            rows = await self._conn.fetch(sql, *params)
+        except (OSError, asyncpg.InterfaceError):
+            self._conn = None
+            raise
+        return [tuple(_plain(v) for v in row) for row in rows]
+
+    def close(self) -> None:
+        async def shut() -> None:
+            if self._conn is not None:
+                await self._conn.close(timeout=5)
+
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(shut(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+
+def _plain(value: Any) -> Any:
+    """SQLite's Python types: PostgreSQL's sums of bigint arrive as Decimal, its truth values as bool."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+_pg_readers: dict[str, _PgReader] = {}
+
+
+def _pg_reader(url: str) -> _PgReader:
+    if url not in _pg_readers:
+        _pg_readers[url] = _PgReader(url)
+    return _pg_readers[url]
+
+
+@pytest.fixture(autouse=True)
+def _close_pg_readers() -> Iterator[None]:
+    yield
+    while _pg_readers:
+        _pg_readers.popitem()[1].close()
+
+
+def stored_message_ids(database: Path | str) -> set[int]:
+    return {row[0] for row in db_query(database, "SELECT message_id FROM messages")}
 
 
 async def wait_for_stored(
@@ -241,7 +333,7 @@ async def wait_for_stored(
     proc: BotProcess,
     count: int,
     *,
-    where: str = "1",
+    where: str = "1 = 1",
     timeout: float = 60.0,  # noqa: ASYNC109
 ) -> int:
     """Until the messages table holds exactly `count` rows matching `where` (fails early if the bot died)."""
