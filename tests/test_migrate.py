@@ -365,3 +365,25 @@ def test_a_postgres_source_moves_to_another_database(source: Path, postgres_serv
 
     flags_first, flags_second = asyncio.run(both())
     assert flags_first == flags_second and flags_first
+
+
+def test_text_with_a_nul_is_copied_not_refused(tmp_path: Path, postgres_url: str) -> None:
+    """SQLite keeps a NUL that a member sent; PostgreSQL's text cannot: it arrives as U+FFFD."""
+    path = tmp_path / "nul.db"
+    op = message(1)
+    said = MessageCreated(op.record, FlagRequest(FlagKind.SPAM, "slot\x00gacor", reason="x"), terms=None)
+
+    async def build() -> None:
+        async with SQLiteStorage.open(path, clock=lambda: NOW) as st:
+            await st.apply([said])
+
+    asyncio.run(build())
+    result = run_cli("migrate", "--from", str(path), "--to", postgres_url, "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("verified: ")
+
+    async def read() -> list[str]:
+        async with PostgresStorage.open(postgres_url, clock=lambda: NOW) as pg:
+            return [f.text or "" for f in await pg.list_flags(said.record.guild_id, None, 0, 10)]
+
+    assert asyncio.run(read()) == ["slot\ufffdgacor"]

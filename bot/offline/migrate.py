@@ -32,6 +32,7 @@ from typing import Any, Protocol, TextIO
 from bot.core.errors import SentimeterError, StartupError
 from bot.storage.open import describe as redact
 from bot.storage.open import is_postgres
+from bot.storage.postgres.dialect import text as storable_text
 
 CHUNK_ROWS = 10_000
 # Tables that are no installation's data: migration bookkeeping (both back ends) and this command's record.
@@ -151,8 +152,11 @@ class SqliteSource:
         if not wanted:
             return set()
         names = list(wanted)
+        # text with a NUL needs the conversion too (PostgreSQL's text cannot hold one)
+        nul = {c: f""" OR instr("{c}", char(0)) > 0""" if wanted[c] == "text" else "" for c in names}
         checks = ", ".join(
-            f"""count(*) FILTER (WHERE "{c}" IS NOT NULL AND typeof("{c}") != '{wanted[c]}')""" for c in names
+            f"""count(*) FILTER (WHERE "{c}" IS NOT NULL AND (typeof("{c}") != '{wanted[c]}'{nul[c]}))"""
+            for c in names
         )
         row = (await self._all(f'SELECT {checks} FROM "{table}"'))[0]
         return {c for c, odd in zip(names, row, strict=True) if odd == 0}
@@ -300,7 +304,7 @@ def _converter(pg_type: str) -> Callable[[Any], Any] | None:
     if pg_type in ("bigint", "integer", "smallint"):
         return lambda v: None if v is None else int(v)
     if pg_type == "text" or pg_type.startswith("character"):
-        return lambda v: v if v is None or isinstance(v, str) else str(v)
+        return lambda v: storable_text(v if v is None or isinstance(v, str) else str(v))
     if pg_type in ("jsonb", "json"):
         return lambda v: v if v is None or isinstance(v, str) else json.dumps(v)
     return None

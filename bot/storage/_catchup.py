@@ -21,7 +21,7 @@ def begin_catch_up(conn: sqlite3.Connection, guild_id: int) -> dict[int, int]:
         ).fetchall()
         cursors = {int(ch): int(mid) for ch, mid in rows}
         conn.executemany(
-            "UPDATE catchup_gaps SET before_id = ? + 1"
+            "UPDATE catchup_gaps SET before_id = CAST(? AS BIGINT) + 1"  # a snowflake: not int4
             " WHERE guild_id = ? AND channel_id = ? AND before_id IS NULL AND after_id < ?",
             [(mid, guild_id, ch, mid) for ch, mid in cursors.items()],
         )

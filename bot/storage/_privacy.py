@@ -148,7 +148,8 @@ def sweep_retention(conn: sqlite3.Connection, now: int, default_days: int) -> Sw
             conn.execute("DELETE FROM temp.expiring")
             conn.execute(
                 "INSERT INTO temp.expiring SELECT message_id FROM messages"
-                f" WHERE created_at < ? - {keep.format(t='messages')} * {DAY} LIMIT {_SWEEP_CHUNK}",
+                f" WHERE created_at < CAST(? AS BIGINT) - {keep.format(t='messages')} * {DAY}"
+                f" LIMIT {_SWEEP_CHUNK}",
                 (now,),
             )
             # the newest expired id per channel: reading that history again must not count it twice
@@ -174,7 +175,7 @@ def sweep_retention(conn: sqlite3.Connection, now: int, default_days: int) -> Sw
         # the flags' learning examples lose their words with the text (trigger learning_forget_words)
         texts = conn.execute(
             "UPDATE flags SET text = NULL WHERE text IS NOT NULL"
-            f" AND created_at < ? - {keep.format(t='flags')} * {DAY}",
+            f" AND created_at < CAST(? AS BIGINT) - {keep.format(t='flags')} * {DAY}",
             (now,),
         ).rowcount
         conn.execute("COMMIT")

@@ -125,9 +125,13 @@ def sweep_terms(conn: sqlite3.Connection, now: int, default_days: int) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         n = conn.execute(
-            f"DELETE FROM trend_terms WHERE day < ? - {keep.format(t='trend_terms')} * {DAY}", (now,)
+            f"DELETE FROM trend_terms WHERE day < CAST(? AS BIGINT) - {keep.format(t='trend_terms')} * {DAY}",
+            (now,),
         ).rowcount
-        conn.execute(f"DELETE FROM trend_days WHERE day < ? - {keep.format(t='trend_days')} * {DAY}", (now,))
+        conn.execute(
+            f"DELETE FROM trend_days WHERE day < CAST(? AS BIGINT) - {keep.format(t='trend_days')} * {DAY}",
+            (now,),
+        )
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.models import FlagKind, FlagRequest, MessageCreated, MessageRecord
-from bot.storage.sqlite import SQLiteStorage
+from bot.storage.open import open_storage
 from testing.standin import BotProcess, Channel, FakeDiscord, Guild, Member
 from testing.standin import payloads as p
 
@@ -58,13 +58,18 @@ def live_shards(fake: FakeDiscord) -> list[tuple[int, int] | None]:
 
 
 async def start(
-    fake: FakeDiscord, tmp_path: Path, name: str, shards: list[tuple[int, int]], **env: str
+    fake: FakeDiscord,
+    tmp_path: Path,
+    database: Path | str,
+    name: str,
+    shards: list[tuple[int, int]],
+    **env: str,
 ) -> BotProcess:
     """A bot process with these settings; returns once its shards are live and it logged its READY."""
     before = set(live_shards(fake))
     proc = BotProcess(
         fake,
-        database=tmp_path / "sentimeter.db",
+        database=database,
         log_path=tmp_path / f"{name}.log",
         argv=SYNC_ARGV,
         env={"SENTIMETER_SHARD_COUNT": "2", **env},
@@ -90,13 +95,14 @@ async def stats_messages(fake: FakeDiscord, server: Server) -> int:
 
 
 async def test_one_process_runs_two_shards_then_each_shard_its_own_process(
-    fake: FakeDiscord, tmp_path: Path
+    fake: FakeDiscord, tmp_path: Path, bot_database: Path | str
 ) -> None:
+    """Several processes share one database: the SQLite file on one machine, or PostgreSQL."""
     fake.recommended_shards = 2
     zero, one = await make_server(fake, "Shard Zero", 0), await make_server(fake, "Shard One", 1)
 
     # -- one process, both shards ---------------------------------------------------------------------------
-    both = await start(fake, tmp_path, "both", [(0, 2), (1, 2)])
+    both = await start(fake, tmp_path, bot_database, "both", [(0, 2), (1, 2)])
     assert fake.identify_count == 2 and live_shards(fake) == [(0, 2), (1, 2)]
     for server in (zero, one):
         reply = await slash(
@@ -130,13 +136,13 @@ async def test_one_process_runs_two_shards_then_each_shard_its_own_process(
         scored=True,
         compound=-0.8,
     )
-    async with SQLiteStorage.open(tmp_path / "sentimeter.db") as storage:
+    async with open_storage(bot_database) as storage:
         (change,) = await storage.apply([MessageCreated(owed, FlagRequest(FlagKind.NEGATIVE, "awful video"))])
         owed_flag = change.flag.id
         assert await storage.pending_review_post(one.guild.id, owed_flag) is not None
 
     # -- a process for shard 0 only ------------------------------------------------------------------------
-    first = await start(fake, tmp_path, "shard0", [(0, 2)], SENTIMETER_SHARD_IDS="0")
+    first = await start(fake, tmp_path, bot_database, "shard0", [(0, 2)], SENTIMETER_SHARD_IDS="0")
     assert live_shards(fake) == [(0, 2)]
     ours = await fake.post_message(zero.general, zero.fan, NEGATIVE[0])
     missed = await fake.post_message(one.general, one.fan, "said while shard one had no process")
@@ -150,7 +156,7 @@ async def test_one_process_runs_two_shards_then_each_shard_its_own_process(
     assert fake.bot_messages(one.reviews) == []
 
     # -- a second process, for shard 1, beside it on the same SQLite file ------------------------------------
-    second = await start(fake, tmp_path, "shard1", [(1, 2)], SENTIMETER_SHARD_IDS="1")
+    second = await start(fake, tmp_path, bot_database, "shard1", [(1, 2)], SENTIMETER_SHARD_IDS="1")
     assert live_shards(fake) == [(0, 2), (1, 2)]
     await wait_for_stored(fake, second, 6, where=f"guild_id = {one.guild.id}")  # the missed one caught up
     await fake.wait_for_bot_message(

@@ -135,14 +135,21 @@ class PoisonStorage:
         return await self.inner.apply(ops)
 
 
-async def test_one_bad_write_does_not_sink_its_batch(storage: SQLiteStorage) -> None:
+async def test_one_bad_write_does_not_sink_its_batch(
+    storage: SQLiteStorage, caplog: pytest.LogCaptureFixture
+) -> None:
     queue = WriteQueue(PoisonStorage(storage, poison=5), batch_size=100)  # type: ignore[arg-type]
     queue.start()
     for i in range(1, 11):
-        await queue.put(created(i))
+        op = created(i)
+        if i == 5:  # the rejected one carries a flag: its text must not reach the log
+            op = MessageCreated(op.record, FlagRequest(FlagKind.NEGATIVE, "a member's private words"))
+        await queue.put(op)
     await queue.close()
     assert (await storage.totals(GUILD, None, None, NOW + 1)).messages == 9
     assert queue.ops_rejected == 1
+    assert "MessageCreated(guild_id=1, channel_id=10, message_id=5)" in caplog.text
+    assert "private words" not in caplog.text
 
 
 async def test_flush_commits_without_waiting_for_the_linger(storage: SQLiteStorage) -> None:

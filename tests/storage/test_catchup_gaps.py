@@ -29,6 +29,21 @@ async def test_a_session_start_records_a_gap_after_every_cursor(storage: SQLiteS
     assert await storage.catch_up_gaps(1) == [Gap(10, 100, 161), Gap(10, 160), Gap(20, 200)]
 
 
+async def test_real_snowflakes_and_times_fit_on_every_back_end(storage: SQLiteStorage) -> None:
+    """Discord's ids are 64-bit: a statement that does arithmetic on one must not type it as int4 (PostgreSQL
+    infers a parameter's type from the constant beside it)."""
+    guild, channel = 1_506_945_232_040_755_211, 1_506_945_232_040_755_299
+    first, later = snowflake_at(NOW - 3600), snowflake_at(NOW - 60)
+    await storage.apply([created(first, guild_id=guild, channel_id=channel, at=NOW - 3600)])
+    assert await storage.begin_catch_up(guild) == {channel: first}
+    await storage.apply([created(later, guild_id=guild, channel_id=channel, at=NOW - 60)])
+    await storage.begin_catch_up(guild)  # bounds the earlier gap at the cursor + 1
+    assert await storage.catch_up_gaps(guild) == [Gap(channel, first, later + 1), Gap(channel, later)]
+    await storage.set_retention(guild, 1)
+    await storage.sweep_retention(30)  # "older than now - days": the same kind of arithmetic
+    assert await storage.channel_cursors(guild) == {channel: later}
+
+
 async def test_a_gap_narrows_to_what_is_still_missing_and_closes(storage: SQLiteStorage) -> None:
     await storage.record_gap(1, Gap(10, 100, 500))
     await storage.record_gap(1, Gap(10, 100, 400))  # the same gap recorded again keeps the wider end

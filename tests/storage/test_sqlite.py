@@ -675,3 +675,16 @@ async def test_another_writer_on_the_same_file(tmp_path: Path) -> None:
         assert await a.active_authors(1, None, T0 + 7 * H, T0 + 8 * H) == 1
         assert await a.active_authors(1, None, T0 + 6 * H, T0 + 7 * H) == 1
         assert await b.active_authors(1, None, T0, NOW) == 1
+
+
+async def test_text_with_a_nul_is_stored_on_every_back_end(storage: SQLiteStorage) -> None:
+    """Discord lets a member send U+0000; PostgreSQL's text cannot hold it. The write must not be refused
+    (it would be dropped after its retries): the flag keeps its text, the NUL shown as U+FFFD there."""
+    said = "slot gacor\x00 daftar sekarang"
+    (change,) = await storage.apply(
+        [MessageCreated(rec(7, compound=-0.7), flag=FlagRequest(FlagKind.SPAM, said, reason="why\x00"))]
+    )
+    assert change.flag is not None
+    stored = await storage.get_flag(1, change.flag.id)
+    assert stored is not None and stored.text in (said, said.replace("\x00", "\ufffd"))
+    assert (await storage.totals(1, None, None, NOW)).messages == 1

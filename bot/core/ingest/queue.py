@@ -191,7 +191,7 @@ class WriteQueue:
                 self.ops_written += 1
             except Exception:
                 self.ops_rejected += 1
-                log.exception("Dropping a write the database rejects: %r", op)
+                log.exception("Dropping a write the database rejects: %s", describe(op))
         return changes
 
     def _notify(self, changes: list[FlagChange]) -> None:
@@ -200,3 +200,11 @@ class WriteQueue:
                 self._on_changes(changes)
             except Exception:
                 log.exception("Flag change handler failed")
+
+
+def describe(op: WriteOp) -> str:
+    """A write for the log: its kind and ids, never a member's text (a flag's text, terms)."""
+    source = getattr(op, "record", op)
+    keys = ("guild_id", "channel_id", "message_id")
+    ids = [f"{k}={getattr(source, k)}" for k in keys if hasattr(source, k)]
+    return f"{type(op).__name__}({', '.join(ids)})"

@@ -172,14 +172,29 @@ def translate(sql: str) -> Translated:
 
 
 def arguments(t: Translated, params: Any) -> Sequence[Any]:
-    """``params`` (a sequence, or a mapping for ``:name``) in ``$n`` order."""
+    """``params`` (a sequence, or a mapping for ``:name``) in ``$n`` order, text made storable (``text``)."""
     if t.names is not None:
         if not isinstance(params, Mapping):
             raise TypeError("named placeholders need a mapping of parameters")
-        return [params[name] for name in t.names]
+        return [text(params[name]) for name in t.names]
     if isinstance(params, Mapping):
         raise TypeError("? placeholders need a sequence of parameters")
-    args = list(params)
+    args = [text(v) for v in params]
     if len(args) != t.slots:
         raise ValueError(f"{t.slots} placeholders, {len(args)} parameters")
     return args
+
+
+def text(value: Any) -> Any:
+    """PostgreSQL's text cannot hold NUL (SQLite's can, and Discord lets a member send one): a NUL becomes
+    U+FFFD, as an undecodable byte would, instead of the whole write being refused."""
+    if type(value) is str and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def text_row(row: Sequence[Any]) -> Sequence[Any]:
+    """``text`` over one row of values (COPY)."""
+    if any(type(v) is str and "\x00" in v for v in row):
+        return tuple(text(v) for v in row)
+    return row

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from bot.storage.errors import StorageUnavailable
-from bot.storage.postgres.dialect import Translated, arguments, translate
+from bot.storage.postgres.dialect import Translated, arguments, text_row, translate
 
 T = TypeVar("T")
 
@@ -177,7 +177,8 @@ class PgConnection:
     def copy_rows(self, table: str, columns: Sequence[str], rows: list[Any]) -> None:
         """``COPY`` full-width ``rows`` into ``table`` (plain inserts: a duplicate key fails the batch)."""
         if rows:
-            self.run(self.raw.copy_records_to_table(table, records=rows, columns=list(columns)))
+            records = [text_row(row) for row in rows]
+            self.run(self.raw.copy_records_to_table(table, records=records, columns=list(columns)))
 
     def close(self) -> None:
         try:
