@@ -19,6 +19,7 @@ from bot.app.errors import NO_PINGS, SentimeterView, component_error
 from bot.app.i18n import locale_for, t
 from bot.core.errors import UserFacingError
 from bot.core.privacy import DEFAULT_RETENTION_DAYS, SWEEP_INTERVAL_HOURS, export_file
+from bot.storage.models import SweepResult
 
 if TYPE_CHECKING:
     from bot.app.client import Sentimeter
@@ -170,14 +171,19 @@ class Privacy(
 
     async def run_sweep(self) -> None:
         """Delete message rows and flag text past each server's retention, and the data of servers the bot
-        left longer than the grace period ago. A failure is logged; the next sweep tries again. Sharded,
-        only the process running shard 0 sweeps (bot/core/shards.py): the sweep is one pass over all."""
-        if not self.bot.ownership.first:
-            return
+        left longer than the grace period ago. A failure is logged; the next sweep tries again. Sharded
+        (bot/core/shards.py), each process purges the removed servers of its own shards, the only ones whose
+        return it can see, and the process running shard 0 sweeps retention (one pass over all servers)."""
+        ownership = self.bot.ownership
         try:
-            swept = await self.bot.storage.sweep_retention(DEFAULT_RETENTION_DAYS)
+            swept = SweepResult(0, 0)
+            if ownership.first:
+                swept = await self.bot.storage.sweep_retention(DEFAULT_RETENTION_DAYS)
             present = [guild.id for guild in self.bot.guilds]
-            purged = await self.bot.storage.purge_removed_guilds(self.bot.settings.purge_grace_days, present)
+            owned = ownership.owns if ownership.sharded else None
+            purged = await self.bot.storage.purge_removed_guilds(
+                self.bot.settings.purge_grace_days, present, owned
+            )
         except Exception:
             log.exception("the privacy sweep failed; it runs again in %d hours", SWEEP_INTERVAL_HOURS)
             return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import aiosqlite
@@ -219,11 +219,18 @@ def cancel_removal(conn: sqlite3.Connection, guild_id: int) -> bool:
 
 
 def purge_removed(
-    conn: sqlite3.Connection, removed_before: int, present: Collection[int], cache: LastHourCache
+    conn: sqlite3.Connection,
+    removed_before: int,
+    present: Collection[int],
+    cache: LastHourCache,
+    owned: Callable[[int], bool] | None = None,
 ) -> list[int]:
     """Purge every server removed before ``removed_before``, except those in ``present`` (the bot is in
-    them again: their removal is cancelled); returns the ids purged."""
+    them again: their removal is cancelled); returns the ids purged. ``owned``: only the servers it accepts
+    (sharded, a process knows whether the bot is back only in its own servers)."""
     marked = [int(r[0]) for r in conn.execute("SELECT guild_id FROM guild_removals ORDER BY guild_id")]
+    if owned is not None:
+        marked = [g for g in marked if owned(g)]
     back = [(g,) for g in marked if g in present]
     if back:
         conn.executemany("DELETE FROM guild_removals WHERE guild_id = ?", back)
@@ -232,6 +239,7 @@ def purge_removed(
         for r in conn.execute(
             "SELECT guild_id FROM guild_removals WHERE removed_at < ? ORDER BY guild_id", (removed_before,)
         )
+        if owned is None or owned(int(r[0]))
     ]
     for guild_id in due:
         purge_guild(conn, guild_id, cache)

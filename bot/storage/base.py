@@ -15,7 +15,7 @@ A consumer that needs one part is typed with that part (``StatsService`` takes a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from bot.core.export import DailyRow, FlagRow, TopRow
@@ -322,10 +322,12 @@ class PrivacyStore(Protocol):
         ...
 
     async def cancel_guild_removal(self, guild_id: int) -> bool: ...
-    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
+    async def purge_removed_guilds(
+        self, grace_days: int, present: Collection[int] = (), owned: Callable[[int], bool] | None = None
+    ) -> list[int]:
         """Purge the servers removed more than ``grace_days`` ago, except those in ``present`` (the bot is
         in them again, e.g. re-added while it was offline: their removal is cancelled); returns the ids
-        purged."""
+        purged. ``owned``: only the servers it accepts (a sharded process: those of its shards)."""
         ...
 
     async def purge_guild(self, guild_id: int) -> int:

@@ -775,10 +775,14 @@ class SQLStorage:
     async def cancel_guild_removal(self, guild_id: int) -> bool:
         return await self._write(lambda c: _privacy.cancel_removal(c, guild_id))
 
-    async def purge_removed_guilds(self, grace_days: int, present: Collection[int] = ()) -> list[int]:
+    async def purge_removed_guilds(
+        self, grace_days: int, present: Collection[int] = (), owned: Callable[[int], bool] | None = None
+    ) -> list[int]:
         before = self._now() - grace_days * DAY
         keep = frozenset(present)
-        return await self._write(lambda c: _privacy.purge_removed(c, before, keep, self._presence_cache))
+        return await self._write(
+            lambda c: _privacy.purge_removed(c, before, keep, self._presence_cache, owned)
+        )
 
     async def purge_guild(self, guild_id: int) -> int:
         return await self._write(lambda c: _privacy.purge_guild(c, guild_id, self._presence_cache))

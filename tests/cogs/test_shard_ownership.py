@@ -134,16 +134,26 @@ async def test_only_our_back_fills_are_resumed(
     assert await storage.backfill_run(OTHERS) is not None  # still stored, for its own process
 
 
-async def test_only_the_process_of_shard_0_sweeps(storage: SQLiteStorage, tmp_path: Path) -> None:
+async def test_each_process_purges_its_own_removed_servers_and_shard_0_sweeps_retention(
+    storage: SQLiteStorage, tmp_path: Path
+) -> None:
     now = int(time.time())
-    await storage.apply([MessageCreated(record(created_at=now - 60))])
+    old = now - 400 * 86_400  # past the default retention
+    mine = [record(created_at=now - 60, guild_id=MINE), record(created_at=old, guild_id=MINE)]
+    await storage.apply([MessageCreated(r) for r in mine])
     await storage.apply([MessageCreated(record(created_at=now - 60, guild_id=OTHERS))])
+    await storage.mark_guild_removed(MINE)
     await storage.mark_guild_removed(OTHERS)
     env = {"SENTIMETER_PURGE_GRACE_DAYS": 0}
-
     storage._clock = lambda: now + 10  # past the (zero) grace period
-    await Privacy(sharded_bot(storage, tmp_path, "1", **env)).run_sweep()
-    assert (await storage.totals(OTHERS, None, None, now)).messages == 1  # shard 1's process: no sweep
 
-    await Privacy(sharded_bot(storage, tmp_path, "0", **env)).run_sweep()
+    # shard 1's process: only its own removed server is purged (it alone sees whether the bot is back there),
+    # and it leaves the retention sweep to shard 0's process
+    await Privacy(sharded_bot(storage, tmp_path, "1", **env)).run_sweep()
     assert (await storage.totals(OTHERS, None, None, now)).messages == 0
+    assert (await storage.totals(MINE, None, None, now + 10)).messages == 2
+
+    # shard 0's process sweeps retention (the year-old message) and purges its own removed server
+    await Privacy(sharded_bot(storage, tmp_path, "0", **env)).run_sweep()
+    assert (await storage.totals(MINE, None, None, now + 10)).messages == 0
+    assert await storage.purge_removed_guilds(0, (), lambda g: True) == []  # nothing left marked

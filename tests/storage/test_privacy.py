@@ -24,7 +24,7 @@ from bot.storage.models import (
     ReactionChanged,
 )
 from bot.storage.sqlite import SQLiteStorage
-from tests.storage.conftest import NOW, T0, Clock, raw_db, rec
+from tests.storage.conftest import NOW, T0, Clock, created, raw_db, rec
 from tests.storage.pg import SyncPg
 
 G, OTHER_G = 1, 2
@@ -394,3 +394,15 @@ async def test_a_server_the_bot_is_in_again_is_not_purged(storage: SQLiteStorage
     assert await storage.purge_removed_guilds(grace_days=30, present=[G, 99]) == []
     assert (await storage.totals(G, None, None, clock.now)).messages == 30
     assert await storage.cancel_guild_removal(G) is False  # already cancelled
+
+
+async def test_purge_can_be_limited_to_the_servers_a_process_owns(
+    storage: SQLiteStorage, clock: Clock
+) -> None:
+    await storage.apply([created(1, guild_id=2), created(2, guild_id=3)])
+    await storage.mark_guild_removed(2)
+    await storage.mark_guild_removed(3)
+    clock.now += 31 * 86_400
+    assert await storage.purge_removed_guilds(30, (), lambda g: g == 3) == [3]
+    assert (await storage.totals(2, None, None, int(clock.now))).messages == 1  # not ours: left for its owner
+    assert await storage.purge_removed_guilds(30, ()) == [2]
