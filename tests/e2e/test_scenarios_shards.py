@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,19 @@ def live_shards(fake: FakeDiscord) -> list[tuple[int, int] | None]:
     )
 
 
+_started: list[BotProcess] = []
+
+
+@pytest.fixture(autouse=True)
+def _kill_leftovers() -> Iterator[None]:
+    """The processes this module started are killed even when a check fails half-way."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.running and proc.proc is not None:
+            proc.proc.kill()
+
+
 async def start(
     fake: FakeDiscord,
     tmp_path: Path,
@@ -74,6 +88,7 @@ async def start(
         argv=SYNC_ARGV,
         env={"SENTIMETER_SHARD_COUNT": "2", **env},
     )
+    _started.append(proc)
     await proc.start()
     await fake.wait_for(
         lambda: proc._check_alive() or set(live_shards(fake)) - before >= set(shards),
