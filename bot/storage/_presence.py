@@ -102,6 +102,26 @@ def _keys_table(
     return "VALUES " + ",".join([row] * len(keys)), [x for key in keys for x in key]
 
 
+_KEY_COLUMNS = ("guild_id", "author_id", "scope_id", "hour")
+
+
+def add_to_rows(conn: sqlite3.Connection, columns: Sequence[str], rows: Sequence[tuple[int, ...]]) -> int:
+    """``UPDATE presence SET c = c + ?`` for each of ``columns``, each row giving the amounts then the key;
+    returns how many rows were updated. SQLite: executemany. PostgreSQL: one statement over arrays
+    (``unnest``): its status gives the count a pipelined executemany cannot, in one round trip, not one per
+    row."""
+    if getattr(conn, "dialect", "sqlite") != "postgresql":
+        sets = ", ".join(f"{c} = {c} + ?" for c in columns)
+        where = " AND ".join(f"{k} = ?" for k in _KEY_COLUMNS)
+        return int(conn.executemany(f"UPDATE presence SET {sets} WHERE {where}", rows).rowcount)
+    names = [f"d{i}" for i in range(len(columns))] + list(_KEY_COLUMNS)
+    arrays = ", ".join(["?::bigint[]"] * len(names))
+    sets = ", ".join(f"{c} = presence.{c} + v.d{i}" for i, c in enumerate(columns))
+    where = " AND ".join(f"presence.{k} = v.{k}" for k in _KEY_COLUMNS)
+    sql = f"UPDATE presence SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) WHERE {where}"
+    return int(conn.execute(sql, [list(column) for column in zip(*rows, strict=True)]).rowcount)
+
+
 def _fetch_neighbours(conn: sqlite3.Connection, keys: list[Key]) -> dict[Key, Info]:
     """key -> (current message count or None, previous existing hour, next existing hour)."""
     out: dict[Key, Info] = {}
@@ -381,19 +401,9 @@ def _write(
         insert_rows(conn, "INSERT INTO presence", _PRESENCE_COLUMNS, (12,), {(True,): first, (False,): later})
     missing = 0
     if updates:
-        sets = ", ".join(f"{c} = {c} + ?" for c in VECTOR_COLUMNS)
-        cur = conn.executemany(
-            f"UPDATE presence SET {sets} WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
-            updates,
-        )
-        missing += len(updates) - cur.rowcount
+        missing += len(updates) - add_to_rows(conn, VECTOR_COLUMNS, updates)
     if counts:
-        cur = conn.executemany(
-            "UPDATE presence SET messages = messages + ?"
-            " WHERE guild_id = ? AND author_id = ? AND scope_id = ? AND hour = ?",
-            counts,
-        )
-        missing += len(counts) - cur.rowcount
+        missing += len(counts) - add_to_rows(conn, ("messages",), counts)
     if missing:  # pragma: no cover - a stale cache or a broken invariant: fail loudly
         raise RuntimeError("presence rows missing; the batch was rolled back")
     if prev_fixes:

@@ -8,6 +8,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.core.errors import StartupError
@@ -218,3 +219,20 @@ async def test_open_storage_chooses_the_back_end(tmp_path: Path, pg_url: str) ->
         assert isinstance(pg, PostgresStorage)
         await pg.apply([created(1)])
         assert (await pg.totals(1, None, None, NOW)).messages == 1
+
+
+async def test_the_tables_the_write_path_reads_are_analysed_as_they_first_grow(pg_url: str) -> None:
+    """Without statistics (autovacuum's first pass comes a minute or more later) the presence lookups pick
+    the wrong index and every batch is ~15 times slower: the storage analyses them itself early on."""
+    (month, _, _), *_ = months(NOW, behind=0, ahead=0)
+    sql = "SELECT count(*) FROM pg_stat_user_tables WHERE relname = $1 AND last_analyze IS NOT NULL"
+    async with PostgresStorage.open(pg_url, clock=lambda: NOW) as st:
+        conn = await asyncpg.connect(pg_url)
+        try:
+            await st.apply([created(i, at=NOW - 3600, author_id=i % 50) for i in range(1, 900)])
+            assert await conn.fetchval(sql, f"presence_p{month}") == 0  # not yet: 899 writes
+            await st.apply([created(i, at=NOW - 3600, author_id=i % 50) for i in range(900, 1100)])
+            for table in (f"presence_p{month}", f"messages_p{month}", "channel_day"):
+                assert await conn.fetchval(sql, table) == 1, table
+        finally:
+            await conn.close()

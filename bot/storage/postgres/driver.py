@@ -164,15 +164,11 @@ class PgConnection:
         if not batch:
             return PgCursor([], 0)
         stmt = self._prepared(t.sql)
-        if _COUNTED.match(t.sql):
-            # asyncpg's executemany returns no counts, and the callers of UPDATE/DELETE use them
-            total = 0
-            for args in batch:
-                self.run(stmt.fetch(*args))
-                total += max(_count(stmt.get_statusmsg()), 0)
-            return PgCursor([], total)
-        self.run(stmt.executemany(batch))
-        return PgCursor([], len(batch))
+        self.run(stmt.executemany(batch))  # pipelined: one round trip for the whole batch
+        # asyncpg's executemany returns no counts: an UPDATE's or DELETE's is unknown (-1), as sqlite3 says of
+        # statements it cannot count; a caller that needs one sends one statement over arrays instead
+        # (``_presence.add_to_rows``)
+        return PgCursor([], -1 if _COUNTED.match(t.sql) else len(batch))
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: list[Any]) -> None:
         """``COPY`` full-width ``rows`` into ``table`` (plain inserts: a duplicate key fails the batch)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any, TypeVar, cast
@@ -19,9 +19,9 @@ import asyncpg
 
 from bot.core.errors import StartupError
 from bot.storage.errors import StorageUnavailable
-from bot.storage.models import SweepResult
+from bot.storage.models import FlagChange, SweepResult, WriteOp
 from bot.storage.postgres.driver import PgConnection, PgReader, PgWriter, pool_fetch
-from bot.storage.postgres.partitions import ensure_partitions
+from bot.storage.postgres.partitions import analyse_current, ensure_partitions
 from bot.storage.sqlite import SQLStorage
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 DEFAULT_POOL_SIZE = 10
 MIGRATION_LOCK_KEY = 0x53454E544D494752  # "SENTMIGR"
+ANALYSE_TIMES = 10
 _CONNECT_TIMEOUT = 10.0
 
 
@@ -103,6 +104,8 @@ class PostgresStorage(SQLStorage):
         super().__init__(clock=clock)
         self._writer = writer
         self._pool = pool
+        self._since_analyse = 0  # writes since the last ANALYZE of the tables the write path reads
+        self._analyses = 0
 
     @classmethod
     @asynccontextmanager
@@ -185,6 +188,18 @@ class PostgresStorage(SQLStorage):
 
     async def _write(self, fn: Callable[[Any], T]) -> T:
         return await self._writer.run(cast(Callable[[PgConnection], T], fn))
+
+    async def apply(self, ops: Sequence[WriteOp]) -> list[FlagChange]:
+        changes = await super().apply(ops)
+        # Statistics for the new tables while they first grow: after 1,000 writes, then 2,000 more, 4,000...
+        # (ten times in all, to about a million; autovacuum keeps them from there)
+        self._since_analyse += len(ops)
+        if self._analyses < ANALYSE_TIMES and self._since_analyse >= 1000 << self._analyses:
+            self._since_analyse = 0
+            self._analyses += 1
+            now = self._now()
+            await self._writer.run(lambda c: analyse_current(c, now))
+        return changes
 
     async def sweep_retention(self, default_days: int) -> SweepResult:
         result = await super().sweep_retention(default_days)
