@@ -115,6 +115,10 @@ async def start_client(fake: FakeDiscord, endpoints: None) -> AsyncIterator[Clie
             await asyncio.wait_for(task, timeout=10)
 
 
+# Scenarios about Discord's side (gateway, start-up, permissions), not about what is stored: SQLite only.
+ANY_DATABASE = pytest.mark.parametrize("bot_database", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     """What the bot's SENTIMETER_DATABASE is: every scenario runs on both back ends (a SQLite file in

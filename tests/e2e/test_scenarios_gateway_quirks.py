@@ -10,9 +10,9 @@ import pytest
 
 from testing.standin import BotProcess, FakeDiscord
 
-from .conftest import World, stored_message_ids, unhandled_errors, wait_for_stored
+from .conftest import ANY_DATABASE, World, stored_message_ids, unhandled_errors, wait_for_stored
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ANY_DATABASE]  # about Discord, not the database
 
 
 @pytest.mark.parametrize("quirk", ["member_roles_as_objects", "thread_null"])

@@ -9,10 +9,10 @@ import pytest
 from testing.standin import BotProcess, FakeDiscord
 from testing.standin import payloads as p
 
-from .conftest import World, db_query, unhandled_errors
+from .conftest import ANY_DATABASE, World, db_query, unhandled_errors
 from .test_scenarios_review import NEGATIVE, actions, click, flag_row, review_post_for, setup_review_channel
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ANY_DATABASE]  # about Discord, not the database
 
 
 async def test_delete_in_an_uncached_thread_checks_permissions_there(

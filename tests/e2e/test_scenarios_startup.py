@@ -13,9 +13,9 @@ from bot.app.invite import required_permissions
 from testing.standin import BotProcess, FakeDiscord
 from testing.standin import payloads as p
 
-from .conftest import World, unhandled_errors
+from .conftest import ANY_DATABASE, World, unhandled_errors
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ANY_DATABASE]  # about Discord, not the database
 
 EXPECTED_COMMANDS = {"stats", "config", "flags", "sentiment", "lexicon"}
 

@@ -17,7 +17,7 @@ from discord import app_commands
 from testing.standin import BotProcess, FakeDiscord, SnowflakeGenerator, snowflake_time
 from testing.standin import payloads as p
 
-from .conftest import ClientFactory, World, default_intents
+from .conftest import ANY_DATABASE, ClientFactory, World, default_intents
 
 pytestmark = pytest.mark.e2e
 
@@ -618,6 +618,7 @@ async def test_message_context_menu_modal_round_trip(
 # --- BotProcess ---
 
 
+@ANY_DATABASE  # about the process, not the database
 async def test_bot_process_start_ready_terminate_kill_restart(
     fake: FakeDiscord, world: World, make_bot_process: Any
 ) -> None:

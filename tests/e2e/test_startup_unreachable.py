@@ -7,7 +7,9 @@ import socket
 from collections.abc import Callable
 
 from testing.standin import BotProcess, FakeDiscord
-from tests.e2e.conftest import World
+from tests.e2e.conftest import ANY_DATABASE, World
+
+pytestmark = ANY_DATABASE  # about Discord, not the database
 
 
 async def test_gateway_out_of_reach_at_start_is_one_line(
