@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.campaigns.matcher import MAX_CAMPAIGNS
+from bot.storage._presence import _keys_table
 from bot.storage.models import ActivityHour, Campaign, CampaignHour, CampaignMentions, WriteOp
 
 _COLUMNS = "id, guild_id, name, keywords, starts_at, ends_at, created_at"
@@ -146,11 +147,16 @@ def end(conn: sqlite3.Connection, guild_id: int, name: str, ends_at: int) -> Cam
 
 def record(conn: sqlite3.Connection, ops: Sequence[WriteOp]) -> None:
     """The batch's CampaignMentions, in order, after its messages are written (same transaction): a mention
-    is counted once, only for a stored message of the same server and a campaign of that server."""
+    is counted once, only for a stored message of the same server and a campaign of that server. The new
+    mentions are inserted together (one statement per chunk, not one per mention: on PostgreSQL each
+    statement is a round trip) up to the next op that replaces a message's mentions (an edit)."""
+    pending: list[tuple[int, int, int]] = []  # (campaign_id, message_id, guild_id)
     for op in ops:
         if not isinstance(op, CampaignMentions):
             continue
         if op.replace:
+            _insert_mentions(conn, pending)
+            pending = []
             marks = ",".join("?" * len(op.campaign_ids))
             keep = f" AND campaign_id NOT IN ({marks})" if op.campaign_ids else ""
             ended = conn.execute(
@@ -169,28 +175,45 @@ def record(conn: sqlite3.Connection, ops: Sequence[WriteOp]) -> None:
                     "DELETE FROM campaign_mentions WHERE message_id = ? AND campaign_id = ?",
                     (op.message_id, campaign_id),
                 )
-        for campaign_id in op.campaign_ids:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO campaign_mentions"
-                " (message_id, campaign_id, guild_id, author_id, hour, label, compound)"
-                f" SELECT m.message_id, c.id, m.guild_id, m.author_id, m.created_at - m.created_at % 3600,"
-                f" {_LABEL}, {_COMPOUND} FROM messages m JOIN campaigns c"
-                " ON c.id = ? AND c.guild_id = m.guild_id WHERE m.message_id = ? AND m.guild_id = ?",
-                (campaign_id, op.message_id, op.guild_id),
-            )
-            if cur.rowcount != 1:
-                continue  # already counted, message not stored, or campaign gone
-            conn.execute(
-                "INSERT INTO campaign_hour (guild_id, campaign_id, hour, mentions, positive, neutral,"
-                " negative, spam, compound_sum) SELECT guild_id, campaign_id, hour, 1,"
-                " CASE WHEN label = 1 THEN 1 ELSE 0 END, CASE WHEN label = 2 THEN 1 ELSE 0 END,"
-                " CASE WHEN label = 3 THEN 1 ELSE 0 END, CASE WHEN label = 4 THEN 1 ELSE 0 END, compound"
-                " FROM campaign_mentions WHERE message_id = ? AND campaign_id = ?"
-                " ON CONFLICT (campaign_id, hour) DO UPDATE SET mentions = campaign_hour.mentions + 1,"
-                " positive = campaign_hour.positive + excluded.positive,"
-                " neutral = campaign_hour.neutral + excluded.neutral,"
-                " negative = campaign_hour.negative + excluded.negative,"
-                " spam = campaign_hour.spam + excluded.spam,"
-                " compound_sum = campaign_hour.compound_sum + excluded.compound_sum",
-                (op.message_id, campaign_id),
-            )
+        pending.extend((campaign_id, op.message_id, op.guild_id) for campaign_id in op.campaign_ids)
+    _insert_mentions(conn, pending)
+
+
+_MENTION_CHUNK = 2000  # keys per statement (three parameters each: well under SQLite's limit)
+
+
+def _insert_mentions(conn: sqlite3.Connection, keys: list[tuple[int, int, int]]) -> None:
+    """Insert the mentions whose message is stored and whose campaign is the message's server's (a mention
+    already counted is ignored), then add the inserted ones to ``campaign_hour``."""
+    added: dict[tuple[int, int, int], list[int]] = {}  # (guild, campaign, hour) -> counts, compound × 10,000
+    for i in range(0, len(keys), _MENTION_CHUNK):
+        table, params = _keys_table(conn, keys[i : i + _MENTION_CHUNK], 3)
+        rows = conn.execute(
+            f"WITH k(cid, mid, gid) AS ({table})"
+            " INSERT INTO campaign_mentions"
+            " (message_id, campaign_id, guild_id, author_id, hour, label, compound)"
+            " SELECT m.message_id, c.id, m.guild_id, m.author_id, m.created_at - m.created_at % 3600,"
+            f" {_LABEL}, {_COMPOUND} FROM k JOIN messages m ON m.message_id = k.mid AND m.guild_id = k.gid"
+            " JOIN campaigns c ON c.id = k.cid AND c.guild_id = m.guild_id WHERE true"
+            " ON CONFLICT DO NOTHING RETURNING guild_id, campaign_id, hour, label, compound",
+            params,
+        ).fetchall()
+        for guild_id, campaign_id, hour, label, compound in rows:
+            acc = added.setdefault((int(guild_id), int(campaign_id), int(hour)), [0, 0, 0, 0, 0, 0])
+            acc[0] += 1
+            if 1 <= label <= 4:
+                acc[int(label)] += 1
+            acc[5] += int(compound or 0)
+    if added:
+        conn.executemany(
+            "INSERT INTO campaign_hour (guild_id, campaign_id, hour, mentions, positive, neutral,"
+            " negative, spam, compound_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (campaign_id, hour) DO UPDATE"
+            " SET mentions = campaign_hour.mentions + excluded.mentions,"
+            " positive = campaign_hour.positive + excluded.positive,"
+            " neutral = campaign_hour.neutral + excluded.neutral,"
+            " negative = campaign_hour.negative + excluded.negative,"
+            " spam = campaign_hour.spam + excluded.spam,"
+            " compound_sum = campaign_hour.compound_sum + excluded.compound_sum",
+            [(*key, *acc) for key, acc in added.items()],
+        )
