@@ -33,6 +33,7 @@ from bot.core.errors import SentimeterError, StartupError
 from bot.storage.open import describe as redact
 from bot.storage.open import is_postgres
 from bot.storage.postgres.dialect import text as storable_text
+from bot.storage.sqlite import migration_scripts
 
 CHUNK_ROWS = 10_000
 # Tables that are no installation's data: migration bookkeeping (both back ends) and this command's record.
@@ -82,6 +83,7 @@ class Source(Protocol):
     async def plain_columns(self, table: str, pg_types: dict[str, str]) -> set[str]: ...
     async def key_range(self, table: str, key: str) -> tuple[int | None, int | None]: ...
     async def identity(self) -> str: ...
+    async def schema_version(self) -> int: ...
 
 
 def _totals_sql(table: str) -> str:
@@ -375,10 +377,8 @@ async def _migrate(
         try:
             if await src.identity() == await _pg_identity(conn):
                 raise MigrateError("--from and --to are the same database")
-            if isinstance(src, SqliteSource):
-                await _check_sqlite_version(src)
-            else:
-                await _check_postgres_version(src)
+            package = "bot.storage" if isinstance(src, SqliteSource) else "bot.storage.postgres"
+            await _check_version(src, migration_scripts(package)[-1][0])
             if not verify_only:
                 await _prepare_target(target)
             if verify_only:
@@ -392,21 +392,8 @@ async def _migrate(
     return 0 if verdict.ok else 1
 
 
-async def _check_sqlite_version(src: SqliteSource) -> None:
-    from bot.storage.sqlite import migration_scripts
-
-    latest = migration_scripts()[-1][0]
-    version = await src.schema_version()
-    if version != latest:
-        newer = "newer than this Sentimeter's" if version > latest else "older than this Sentimeter's"
-        hint = "upgrade Sentimeter" if version > latest else "start the bot on it once to upgrade it"
-        raise MigrateError(f"--from {src.name}: schema version {version} is {newer} ({latest}); {hint} first")
-
-
-async def _check_postgres_version(src: PostgresSource) -> None:
-    from bot.storage.postgres.storage import migration_scripts
-
-    latest = migration_scripts()[-1][0]
+async def _check_version(src: Source, latest: int) -> None:
+    """The source's schema must be this Sentimeter's (``latest``: its back end's newest migration)."""
     version = await src.schema_version()
     if version != latest:
         newer = "newer than this Sentimeter's" if version > latest else "older than this Sentimeter's"

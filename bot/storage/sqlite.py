@@ -166,9 +166,10 @@ def _connect_pragmas(conn: sqlite3.Connection, *, reader: bool, cache_kib: int =
         conn.execute("PRAGMA query_only = ON")
 
 
-def migration_scripts() -> list[tuple[int, str, str]]:
-    """(version, file name, SQL) for every bundled migration, in order."""
-    folder = resources.files("bot.storage").joinpath("migrations")
+def migration_scripts(package: str = "bot.storage") -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every migration bundled in ``package``'s ``migrations`` folder, in order
+    (SQLite's; PostgreSQL's are in ``bot.storage.postgres``)."""
+    folder = resources.files(package).joinpath("migrations")
     out = []
     for entry in folder.iterdir():
         name = entry.name
@@ -177,7 +178,7 @@ def migration_scripts() -> list[tuple[int, str, str]]:
     out.sort()
     versions = [v for v, _, _ in out]
     if versions != list(range(1, len(out) + 1)):  # pragma: no cover - a packaging mistake
-        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps: {versions}")
+        raise RuntimeError(f"{package} migrations must be numbered 0001, 0002, ... without gaps: {versions}")
     return out
 
 

@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from importlib import resources
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,6 +22,7 @@ from bot.storage.models import FlagChange, SweepResult, WriteOp
 from bot.storage.postgres.driver import PgConnection, PgReader, PgWriter, pool_fetch
 from bot.storage.postgres.partitions import analyse_current, ensure_partitions
 from bot.storage.sqlite import SQLStorage
+from bot.storage.sqlite import migration_scripts as sqlite_migration_scripts
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,6 @@ DEFAULT_POOL_SIZE = 10
 MIGRATION_LOCK_KEY = 0x53454E544D494752  # "SENTMIGR"
 ANALYSE_TIMES = 10
 _CONNECT_TIMEOUT = 10.0
-
-
-def is_postgres_url(database: object) -> bool:
-    return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
 
 
 def redact(url: str) -> str:
@@ -53,16 +49,7 @@ def redact(url: str) -> str:
 
 def migration_scripts() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every PostgreSQL migration, in order."""
-    folder = resources.files("bot.storage.postgres").joinpath("migrations")
-    out = []
-    for entry in folder.iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            out.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
-    out.sort()
-    if [v for v, _, _ in out] != list(range(1, len(out) + 1)):  # pragma: no cover - a packaging mistake
-        raise RuntimeError("PostgreSQL migrations must be numbered 0001, 0002, ... without gaps")
-    return out
+    return sqlite_migration_scripts("bot.storage.postgres")
 
 
 def migrate(conn: PgConnection) -> int:
