@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import decimal
-import itertools
 import re
 import sqlite3
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +16,11 @@ import discord
 import pytest
 
 from bot.app.endpoints import configure_endpoints, reset_endpoints
+from bot.storage.errors import StorageUnavailable
 from testing.postgres import PostgresServer
 from testing.standin import BotProcess, Channel, FakeDiscord, Guild, Interaction, Member, Message, Role
 from testing.standin import payloads as p
+from tests.storage.pg import SyncPg
 
 
 @pytest.fixture
@@ -238,7 +237,7 @@ def db_query(database: Path | str, sql: str, params: tuple[Any, ...] = ()) -> li
     """Read the bot's database: its SQLite file (read-only; safe while the bot runs in WAL mode) or its
     PostgreSQL URL. ``sql`` is written once for both (``?`` placeholders, portable SQL)."""
     if is_postgres(database):
-        return _pg_reader(str(database)).query(sql, params)
+        return _pg_query(str(database), sql, params)
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute(sql, params).fetchall()
@@ -251,7 +250,7 @@ def db_try(database: Path | str, sql: str, params: tuple[Any, ...] = ()) -> list
     if is_postgres(database):
         try:
             return db_query(database, sql, params)
-        except (OSError, asyncpg.PostgresError):  # not migrated yet, or starting
+        except (OSError, asyncpg.PostgresError, StorageUnavailable):  # not migrated yet, or starting
             return None
     if not Path(database).exists():
         return None
@@ -265,60 +264,19 @@ def is_postgres(database: Path | str) -> bool:
     return isinstance(database, str) and database.startswith(("postgresql://", "postgres://"))
 
 
-class _PgReader:
-    """One connection per database URL on a thread of its own, so that the sync helpers above can be called
-    from the scenarios' event loop (as the SQLite reads are) at a fraction of a millisecond per query."""
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="e2e-pg-reader", daemon=True)
-        self._thread.start()
-        self._conn: asyncpg.Connection | None = None
-
-    def query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        numbers = itertools.count(1)
-        pg_sql = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
-        future = asyncio.run_coroutine_threadsafe(self._fetch(pg_sql, params), self._loop)
-        return future.result(timeout=30)
-
-    async def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        if self._conn is None or self._conn.is_closed():
-            self._conn = await asyncpg.connect(self._url, timeout=10)
-        try:
-            rows = await self._conn.fetch(sql, *params)
-        except (OSError, asyncpg.InterfaceError):
-            self._conn = None
-            raise
-        return [tuple(_plain(v) for v in row) for row in rows]
-
-    def close(self) -> None:
-        async def shut() -> None:
-            if self._conn is not None:
-                await self._conn.close(timeout=5)
-
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(shut(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+_pg_readers: dict[str, SyncPg] = {}  # one connection per database URL, closed after each test
 
 
-def _plain(value: Any) -> Any:
-    """SQLite's Python types: PostgreSQL's sums of bigint arrive as Decimal, its truth values as bool."""
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-_pg_readers: dict[str, _PgReader] = {}
-
-
-def _pg_reader(url: str) -> _PgReader:
+def _pg_query(url: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The storage tests' sync PostgreSQL connection (its own thread and loop: callable from the scenarios'
+    event loop, as the SQLite reads are); a connection that was lost is opened again on the next call."""
     if url not in _pg_readers:
-        _pg_readers[url] = _PgReader(url)
-    return _pg_readers[url]
+        _pg_readers[url] = SyncPg(url)
+    try:
+        return list(_pg_readers[url].execute(sql, params).fetchall())
+    except StorageUnavailable:
+        _pg_readers.pop(url).close()
+        raise
 
 
 @pytest.fixture(autouse=True)
